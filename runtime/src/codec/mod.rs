@@ -1,0 +1,226 @@
+//! Wire codecs: generated shapes encode into a [`Writer`] and decode from a [`Reader`];
+//! each protocol (CBOR, JSON, and later query/XML) implements the pair once.
+
+pub mod cbor;
+pub mod json;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::DateTime;
+
+/// How a timestamp member is written on the wire; `Default` means the protocol's default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// The protocol default (CBOR: tag 1 epoch seconds; JSON: epoch seconds).
+    Default,
+    /// Seconds since the Unix epoch, fractional allowed.
+    EpochSeconds,
+    /// RFC 3339 / ISO 8601, e.g. `2024-01-02T03:04:05Z`.
+    Iso8601,
+    /// RFC 7231 IMF-fixdate, e.g. `Tue, 02 Jan 2024 03:04:05 GMT`.
+    HttpDate,
+}
+
+/// The names of one structure member on each wire.
+#[derive(Debug)]
+pub struct Field {
+    /// The member name (CBOR keys, query and XML default).
+    pub name: &'static str,
+    /// The JSON key (`jsonName` when the model sets one).
+    pub json: &'static str,
+}
+
+impl Field {
+    /// A member whose name is the same on every wire.
+    pub const fn new(name: &'static str) -> Self {
+        Field { name, json: name }
+    }
+
+    /// A member with a distinct JSON key.
+    pub const fn with_json(name: &'static str, json: &'static str) -> Self {
+        Field { name, json }
+    }
+}
+
+/// A value that could not be decoded from a response body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    message: String,
+    offset: Option<usize>,
+}
+
+impl DecodeError {
+    /// A decode error with a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        DecodeError { message: message.into(), offset: None }
+    }
+
+    /// A decode error at a byte offset of the input.
+    pub fn at(offset: usize, message: impl Into<String>) -> Self {
+        DecodeError { message: message.into(), offset: Some(offset) }
+    }
+
+    /// An error for a required member the response did not carry.
+    pub fn missing(shape: &str, member: &str) -> Self {
+        DecodeError::new(format!("required member {shape}.{member} is missing"))
+    }
+
+    /// The byte offset where decoding failed, when known.
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            Some(o) => write!(f, "{} at byte {o}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A sink for one serialized value tree. Calls arrive in document order; structures and
+/// maps alternate key calls ([`Writer::field`], [`Writer::map_key`]) with value calls.
+pub trait Writer {
+    /// Starts a structure.
+    fn begin_struct(&mut self);
+    /// Names the member whose value comes next.
+    fn field(&mut self, field: &'static Field);
+    /// Ends the current structure.
+    fn end_struct(&mut self);
+    /// Starts a list of `len` items.
+    fn begin_list(&mut self, len: usize);
+    /// Ends the current list.
+    fn end_list(&mut self);
+    /// Starts a map of `len` entries.
+    fn begin_map(&mut self, len: usize);
+    /// The key of the map entry whose value comes next.
+    fn map_key(&mut self, key: &str);
+    /// Ends the current map.
+    fn end_map(&mut self);
+    /// A string.
+    fn string(&mut self, v: &str);
+    /// A boolean.
+    fn boolean(&mut self, v: bool);
+    /// Any integer shape (byte, short, integer, long).
+    fn integer(&mut self, v: i64);
+    /// A `float` shape.
+    fn float32(&mut self, v: f32);
+    /// A `double` shape.
+    fn float64(&mut self, v: f64);
+    /// A timestamp in the member's format.
+    fn timestamp(&mut self, v: &DateTime, format: TimestampFormat);
+    /// A blob.
+    fn blob(&mut self, v: &[u8]);
+    /// An explicit null (sparse lists and maps only).
+    fn null(&mut self);
+}
+
+/// A pull parser over one response body.
+///
+/// Structures skip unknown keys and null values by themselves, so generated decoders
+/// only see the members they know.
+pub trait Reader {
+    /// Enters a structure (a CBOR map or JSON object).
+    fn begin_struct(&mut self) -> Result<(), DecodeError>;
+    /// Moves to the next known member with a non-null value and returns its index in
+    /// `fields`; returns `None` after the structure's end has been consumed.
+    fn next_field(&mut self, fields: &'static [Field]) -> Result<Option<usize>, DecodeError>;
+    /// Enters a list.
+    fn begin_list(&mut self) -> Result<(), DecodeError>;
+    /// True when another item follows; false after the list's end has been consumed.
+    fn next_item(&mut self) -> Result<bool, DecodeError>;
+    /// Enters a map.
+    fn begin_map(&mut self) -> Result<(), DecodeError>;
+    /// The next entry's key, or `None` after the map's end has been consumed.
+    fn next_key(&mut self) -> Result<Option<String>, DecodeError>;
+    /// Consumes a null (or CBOR undefined) if one is next; true if it did.
+    fn null(&mut self) -> Result<bool, DecodeError>;
+    /// A string.
+    fn string(&mut self) -> Result<String, DecodeError>;
+    /// A boolean.
+    fn boolean(&mut self) -> Result<bool, DecodeError>;
+    /// An integer that fits an i64.
+    fn integer(&mut self) -> Result<i64, DecodeError>;
+    /// A floating-point number (integers are accepted too).
+    fn float(&mut self) -> Result<f64, DecodeError>;
+    /// A timestamp in the member's format.
+    fn timestamp(&mut self, format: TimestampFormat) -> Result<DateTime, DecodeError>;
+    /// A blob.
+    fn blob(&mut self) -> Result<Vec<u8>, DecodeError>;
+    /// Skips one value of any type.
+    fn skip(&mut self) -> Result<(), DecodeError>;
+
+    /// An integer that fits an i32.
+    fn integer32(&mut self) -> Result<i32, DecodeError> {
+        let v = self.integer()?;
+        i32::try_from(v).map_err(|_| DecodeError::new(format!("integer {v} out of range")))
+    }
+}
+
+/// A shape that can be written to any wire.
+pub trait Encode {
+    /// Writes this value.
+    fn encode<W: Writer>(&self, w: &mut W);
+}
+
+/// A shape that can be read from any wire.
+pub trait Decode: Sized {
+    /// Reads one value.
+    fn decode<R: Reader>(r: &mut R) -> Result<Self, DecodeError>;
+}
+
+/// Reads a list, dropping null items (non-sparse lists).
+pub fn decode_list<R: Reader, T>(
+    r: &mut R,
+    mut item: impl FnMut(&mut R) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    r.begin_list()?;
+    let mut out = Vec::new();
+    while r.next_item()? {
+        if !r.null()? {
+            out.push(item(r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a map, dropping null values (non-sparse maps).
+pub fn decode_map<R: Reader, T>(
+    r: &mut R,
+    mut value: impl FnMut(&mut R) -> Result<T, DecodeError>,
+) -> Result<HashMap<String, T>, DecodeError> {
+    r.begin_map()?;
+    let mut out = HashMap::new();
+    while let Some(k) = r.next_key()? {
+        if !r.null()? {
+            out.insert(k, value(r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a list, one item at a time.
+pub fn encode_list<W: Writer, T>(w: &mut W, items: &[T], mut item: impl FnMut(&mut W, &T)) {
+    w.begin_list(items.len());
+    for v in items {
+        item(w, v);
+    }
+    w.end_list();
+}
+
+/// Writes a map with its keys sorted, so request bodies are reproducible.
+pub fn encode_map<W: Writer, T>(w: &mut W, map: &HashMap<String, T>, mut value: impl FnMut(&mut W, &T)) {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort_unstable();
+    w.begin_map(keys.len());
+    for k in keys {
+        w.map_key(k);
+        value(w, &map[k]);
+    }
+    w.end_map();
+}
