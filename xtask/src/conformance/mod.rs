@@ -1,0 +1,80 @@
+//! `cargo xtask conformance`: runs public test vectors against the runtime and reports
+//! `N passed, M failed` per suite.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub mod cbor;
+pub mod sigv4;
+
+/// The botocore release whose sdist carries the vectors we run.
+pub const BOTOCORE_VERSION: &str = "1.44.5";
+
+/// The outcome of one suite.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Suite name as printed.
+    pub suite: String,
+    /// Cases that passed.
+    pub passed: usize,
+    /// One line per failed case: its id and what went wrong.
+    pub failed: Vec<String>,
+    /// Cases skipped on purpose (botocore's own ignore list), counted and printed.
+    pub skipped: usize,
+}
+
+impl Report {
+    /// An empty report for a suite.
+    pub fn new(suite: impl Into<String>) -> Self {
+        Report { suite: suite.into(), ..Report::default() }
+    }
+
+    /// Records one case.
+    pub fn check(&mut self, id: impl std::fmt::Display, result: Result<(), String>) {
+        match result {
+            Ok(()) => self.passed += 1,
+            Err(e) => self.failed.push(format!("{id}: {e}")),
+        }
+    }
+}
+
+/// The project root (the workspace directory).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// `../shared/vectors` beside the checkout.
+pub fn shared_vectors() -> PathBuf {
+    root().join("..").join("shared").join("vectors")
+}
+
+/// The unpacked botocore sdist, downloaded with pip on first use and cached under `target/`.
+pub fn botocore_sdist() -> Result<PathBuf, String> {
+    let cache = root().join("target").join("botocore-sdist");
+    let dir = cache.join(format!("botocore-{BOTOCORE_VERSION}"));
+    if dir.join("tests").is_dir() {
+        return Ok(dir);
+    }
+    std::fs::create_dir_all(&cache).map_err(|e| format!("creating {}: {e}", cache.display()))?;
+    let spec = format!("botocore=={BOTOCORE_VERSION}");
+    let status = Command::new("python3")
+        .args(["-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", &spec, "-d"])
+        .arg(&cache)
+        .status()
+        .map_err(|e| format!("running pip: {e}"))?;
+    if !status.success() {
+        return Err(format!("pip download {spec} failed ({status})"));
+    }
+    let tarball = cache.join(format!("botocore-{BOTOCORE_VERSION}.tar.gz"));
+    let status = Command::new("tar")
+        .arg("xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&cache)
+        .status()
+        .map_err(|e| format!("running tar: {e}"))?;
+    if !status.success() || !dir.join("tests").is_dir() {
+        return Err(format!("unpacking {} failed", tarball.display()));
+    }
+    Ok(dir)
+}

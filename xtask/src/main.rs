@@ -1,0 +1,46 @@
+//! Project commands, run as `cargo xtask <command>`.
+
+mod conformance;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("conformance") => run_conformance(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <codegen [--check] | conformance | ci | update-model --botocore VERSION>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_conformance(_args: &[String]) -> Result<(), String> {
+    let botocore = conformance::botocore_sdist()?;
+    let shared = conformance::shared_vectors();
+    let mut reports = Vec::new();
+    reports.extend(conformance::cbor::run(&botocore, &shared));
+    reports.extend(conformance::sigv4::run(&botocore, &shared));
+    let (mut passed, mut failed) = (0, 0);
+    for r in &reports {
+        for f in &r.failed {
+            println!("FAIL [{}] {f}", r.suite);
+        }
+        let skipped = if r.skipped > 0 { format!(", {} skipped", r.skipped) } else { String::new() };
+        println!("{}: {} passed, {} failed{skipped}", r.suite, r.passed, r.failed.len());
+        passed += r.passed;
+        failed += r.failed.len();
+    }
+    println!("conformance: {passed} passed, {failed} failed");
+    if failed > 0 {
+        return Err(format!("{failed} conformance cases failed"));
+    }
+    Ok(())
+}
