@@ -1,0 +1,719 @@
+//! `HttpTransport` and `TestTransport` against in-process loopback servers: a raw
+//! HTTP/1.1 server written here (so each test controls the exact bytes, counts accepted
+//! connections and can misbehave), optionally behind rustls with a test-only CA.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use awsrt::http::{HttpTransport, TestTransport, Transport, TransportError, TransportErrorKind};
+use bytes::Bytes;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// Guards every network await so a regression fails the test instead of hanging it.
+const GUARD: Duration = Duration::from_secs(10);
+
+/// A test-only CA (P-256, valid 2000-2100) that signed `TEST_LEAF_DER`.
+const TEST_CA_DER: &str = concat!(
+    "3082016330820109a003020102020101300a06082a8648ce3d04030230183116301406035504030c0d617773",
+    "727420746573742043413020170d3030303130313030303030305a180f32313030303130313030303030305a",
+    "30183116301406035504030c0d617773727420746573742043413059301306072a8648ce3d020106082a8648",
+    "ce3d0301070342000440dce5a558d1b1834d7ed9782eca0c08eae1f864a9fa1af507d4df2eb16be2608404ef",
+    "f4ae0e65668e1c65ae59822c4c28aa1765f267e7929a74226eb91468afa3423040300f0603551d130101ff04",
+    "0530030101ff300e0603551d0f0101ff040403020106301d0603551d0e041604148b9cce0404c72264e69277",
+    "ad7488546e6fdcee31300a06082a8648ce3d040302034800304502207ec9898a1cb63260f080f1d41efd287a",
+    "290e7bc69163f66067825fbfcb298efd0221009a470ae5525af3f298cbb872e7175657872fe24f2d0feb1261",
+    "7970899f761d88",
+);
+
+/// A test-only server certificate for `localhost` and `127.0.0.1`.
+const TEST_LEAF_DER: &str = concat!(
+    "308201b130820156a003020102020102300a06082a8648ce3d04030230183116301406035504030c0d617773",
+    "727420746573742043413020170d3030303130313030303030305a180f32313030303130313030303030305a",
+    "30143112301006035504030c096c6f63616c686f73743059301306072a8648ce3d020106082a8648ce3d0301",
+    "0703420004ea9c5bac927f56085049eeeaa06c471183468afd47265a224683ed366a41c2622d7246db8936eb",
+    "a8a8bd02539d78209ccf7155309e9b08dcb9a789884ef5d1d2a3819230818f300c0603551d130101ff040230",
+    "00300e0603551d0f0101ff04040302078030130603551d25040c300a06082b06010505070301301a0603551d",
+    "110413301182096c6f63616c686f737487047f000001301f0603551d230418301680148b9cce0404c72264e6",
+    "9277ad7488546e6fdcee31301d0603551d0e0416041430bd0c2a0122c2e3427cca10d2837725861ffdcb300a",
+    "06082a8648ce3d0403020349003046022100b003aa8e891305b1e6b9014ac8a94d86fb829c7e8d2eaa1b3bf6",
+    "b5661b1fb046022100f606d6d4adbb5a5f6edf9818019ad94d1995cf52bdc1a03962a4b904928ac323",
+);
+
+/// The test-only private key of `TEST_LEAF_DER` (PKCS#8); it protects nothing.
+const TEST_LEAF_KEY_PKCS8: &str = concat!(
+    "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420d559e7cdb84111c3",
+    "a38e9120e3bbc6cb394e0b3d10635037684ea1b9ad57a381a14403420004ea9c5bac927f56085049eeeaa06c",
+    "471183468afd47265a224683ed366a41c2622d7246db8936eba8a8bd02539d78209ccf7155309e9b08dcb9a7",
+    "89884ef5d1d2",
+);
+
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("valid hex"))
+        .collect()
+}
+
+/// One request as the server saw it on the wire.
+#[derive(Clone, Debug)]
+struct Seen {
+    method: String,
+    target: String,
+    version: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    alpn: Option<Vec<u8>>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// How the server answers each request.
+#[derive(Clone, Copy, Debug)]
+enum Reply {
+    /// 200 echoing the body, keep-alive.
+    Echo,
+    /// Echo with `Connection: close`, then close.
+    EchoThenClose,
+    /// Echo, then close without saying so (like a server's idle timeout).
+    EchoThenSilentClose,
+    /// Bytes that are not HTTP at all.
+    Garbage,
+    /// A 200 with a `Content-Length: n` body of `b'x'`.
+    Sized(usize),
+    /// A chunked 200 of `n` chunks of 1000 bytes (`a`, `b`, ...), no Content-Length.
+    Chunked(usize),
+    /// Read forever, never answer.
+    Silent,
+}
+
+struct Server {
+    addr: SocketAddr,
+    accepted: Arc<AtomicUsize>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Server {
+    async fn start(reply: Reply) -> Server {
+        Self::start_inner(reply, None).await
+    }
+
+    async fn start_tls(reply: Reply) -> Server {
+        let cert = rustls::pki_types::CertificateDer::from(unhex(TEST_LEAF_DER));
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(unhex(TEST_LEAF_KEY_PKCS8).into());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert], key)
+            .unwrap();
+        // Offer h2 first: the client must still pick http/1.1, the only one it speaks.
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Self::start_inner(
+            reply,
+            Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
+        )
+        .await
+    }
+
+    async fn start_inner(reply: Reply, tls: Option<tokio_rustls::TlsAcceptor>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (count, log) = (accepted.clone(), seen.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                let log = log.clone();
+                let tls = tls.clone();
+                tokio::spawn(async move {
+                    match tls {
+                        None => serve(stream, reply, log, None).await,
+                        Some(acceptor) => {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let alpn = stream.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+                                serve(stream, reply, log, alpn).await;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Server {
+            addr,
+            accepted,
+            seen,
+            task,
+        }
+    }
+
+    fn url(&self, scheme: &str, path: &str) -> String {
+        format!("{scheme}://{}{path}", self.addr)
+    }
+
+    fn accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+enum Read {
+    Request(Seen),
+    NotHttp,
+    Eof,
+}
+
+/// Reads one request (head plus Content-Length body) from `stream`, keeping leftovers.
+async fn read_request<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>) -> Read {
+    loop {
+        if buf.first().is_some_and(|b| !b.is_ascii_uppercase()) {
+            return Read::NotHttp;
+        }
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+            let mut lines = head.split("\r\n");
+            let mut request_line = lines.next().unwrap_or("").split(' ');
+            let method = request_line.next().unwrap_or("").to_owned();
+            let target = request_line.next().unwrap_or("").to_owned();
+            let version = request_line.next().unwrap_or("").to_owned();
+            let headers: Vec<(String, String)> = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+                .collect();
+            let len: usize = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(0);
+            while buf.len() < end + 4 + len {
+                let mut chunk = [0u8; 4096];
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return Read::Eof,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let body = buf[end + 4..end + 4 + len].to_vec();
+            buf.drain(..end + 4 + len);
+            return Read::Request(Seen {
+                method,
+                target,
+                version,
+                headers,
+                body,
+                alpn: None,
+            });
+        }
+        let mut chunk = [0u8; 4096];
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return Read::Eof,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    reply: Reply,
+    log: Arc<Mutex<Vec<Seen>>>,
+    alpn: Option<Vec<u8>>,
+) {
+    let mut buf = Vec::new();
+    loop {
+        if let Reply::Silent = reply {
+            let mut sink = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut sink).await {
+                if n == 0 {
+                    return;
+                }
+            }
+            return;
+        }
+        let mut seen = match read_request(&mut stream, &mut buf).await {
+            Read::Request(seen) => seen,
+            Read::Eof => return,
+            Read::NotHttp => {
+                // What hyper and nginx do with bytes that are not HTTP (e.g. a TLS hello).
+                let _ = stream
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+                let _ = stream.shutdown().await;
+                return;
+            }
+        };
+        seen.alpn = alpn.clone();
+        let body = seen.body.clone();
+        log.lock().unwrap().push(seen);
+        let mut out = Vec::new();
+        let mut close = false;
+        match reply {
+            Reply::Echo | Reply::EchoThenClose | Reply::EchoThenSilentClose => {
+                out.extend_from_slice(b"HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\nx-amzn-requestid: req-1\r\n");
+                if let Reply::EchoThenClose = reply {
+                    out.extend_from_slice(b"connection: close\r\n");
+                }
+                out.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
+                out.extend_from_slice(&body);
+                close = !matches!(reply, Reply::Echo);
+            }
+            Reply::Garbage => {
+                out.extend_from_slice(b"\x00\x01 this is not HTTP \xff\xfe\r\n\r\n");
+                close = true;
+            }
+            Reply::Sized(n) => {
+                out.extend_from_slice(
+                    format!("HTTP/1.1 200 OK\r\ncontent-length: {n}\r\n\r\n").as_bytes(),
+                );
+                out.resize(out.len() + n, b'x');
+            }
+            Reply::Chunked(n) => {
+                out.extend_from_slice(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
+                for i in 0..n {
+                    out.extend_from_slice(b"3e8\r\n");
+                    out.resize(out.len() + 1000, b'a' + (i % 26) as u8);
+                    out.extend_from_slice(b"\r\n");
+                }
+                out.extend_from_slice(b"0\r\n\r\n");
+            }
+            Reply::Silent => unreachable!("handled above"),
+        }
+        // Chunked bodies go out in pieces so the client sees several frames.
+        for piece in out.chunks(1500) {
+            if stream.write_all(piece).await.is_err() {
+                return;
+            }
+            let _ = stream.flush().await;
+        }
+        if close {
+            let _ = stream.shutdown().await;
+            return;
+        }
+    }
+}
+
+async fn send(
+    transport: &impl Transport,
+    request: http::Request<Bytes>,
+) -> Result<http::Response<Bytes>, TransportError> {
+    tokio::time::timeout(GUARD, transport.send(request))
+        .await
+        .expect("the transport answered within the guard time")
+}
+
+fn post(url: &str, body: &'static str) -> http::Request<Bytes> {
+    http::Request::post(url)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "Service.Operation")
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn post_arrives_with_method_path_headers_and_body() {
+    let server = Server::start(Reply::Echo).await;
+    let transport = HttpTransport::new();
+    let response = send(
+        &transport,
+        post(&server.url("http", "/a/b?c=d"), r#"{"Max":1}"#),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-amzn-requestid"], "req-1");
+    assert_eq!(response.body().as_ref(), br#"{"Max":1}"#);
+
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    let request = &seen[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, "/a/b?c=d", "origin-form request target");
+    assert_eq!(request.version, "HTTP/1.1");
+    assert_eq!(
+        request.header("host"),
+        Some(server.addr.to_string().as_str())
+    );
+    assert_eq!(request.header("content-length"), Some("9"));
+    assert_eq!(request.header("x-amz-target"), Some("Service.Operation"));
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/x-amz-json-1.1")
+    );
+    assert_eq!(request.body, br#"{"Max":1}"#);
+}
+
+#[tokio::test]
+async fn caller_host_header_is_kept_and_empty_post_says_zero() {
+    let server = Server::start(Reply::Echo).await;
+    let transport = HttpTransport::new();
+    let request = http::Request::post(server.url("http", ""))
+        .header("host", "service.example.com")
+        .body(Bytes::new())
+        .unwrap();
+    let response = send(&transport, request).await.unwrap();
+    assert!(response.body().is_empty());
+    let seen = server.seen();
+    assert_eq!(seen[0].target, "/");
+    assert_eq!(seen[0].header("host"), Some("service.example.com"));
+    assert_eq!(seen[0].header("content-length"), Some("0"));
+}
+
+#[tokio::test]
+async fn sequential_requests_reuse_one_connection() {
+    let server = Server::start(Reply::Echo).await;
+    let transport = HttpTransport::new();
+    for i in 0..10 {
+        let body: &'static str = Box::leak(format!("{{\"n\":{i}}}").into_boxed_str());
+        let response = send(&transport, post(&server.url("http", "/"), body))
+            .await
+            .unwrap();
+        assert_eq!(response.body().as_ref(), body.as_bytes());
+    }
+    assert_eq!(server.seen().len(), 10);
+    assert_eq!(
+        server.accepted(),
+        1,
+        "all ten requests should share one TCP connection"
+    );
+}
+
+#[tokio::test]
+async fn connection_close_responses_still_work() {
+    let server = Server::start(Reply::EchoThenClose).await;
+    let transport = HttpTransport::new();
+    for _ in 0..10 {
+        let response = send(&transport, post(&server.url("http", "/"), "{}"))
+            .await
+            .unwrap();
+        assert_eq!(response.body().as_ref(), b"{}");
+    }
+    assert_eq!(server.accepted(), 10);
+}
+
+#[tokio::test]
+async fn idle_connection_closed_by_the_server_is_replaced() {
+    let server = Server::start(Reply::EchoThenSilentClose).await;
+    let transport = HttpTransport::new();
+    for _ in 0..5 {
+        let response = send(&transport, post(&server.url("http", "/"), "{}"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        // Let the close reach the client, as with a server-side idle timeout.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(server.accepted(), 5);
+    assert_eq!(server.seen().len(), 5, "no request was sent twice");
+}
+
+#[tokio::test]
+async fn concurrent_requests_open_at_most_one_connection_each_then_reuse() {
+    let server = Server::start(Reply::Echo).await;
+    let transport = Arc::new(HttpTransport::new());
+    let url = server.url("http", "/");
+    let (a, b, c, d) = tokio::join!(
+        send(&transport, post(&url, "1")),
+        send(&transport, post(&url, "2")),
+        send(&transport, post(&url, "3")),
+        send(&transport, post(&url, "4")),
+    );
+    for (response, expected) in [a, b, c, d].into_iter().zip(["1", "2", "3", "4"]) {
+        assert_eq!(response.unwrap().body().as_ref(), expected.as_bytes());
+    }
+    let after_burst = server.accepted();
+    assert!((1..=4).contains(&after_burst), "{after_burst} connections");
+    for _ in 0..8 {
+        send(&transport, post(&url, "x")).await.unwrap();
+    }
+    assert_eq!(
+        server.accepted(),
+        after_burst,
+        "pooled connections were reused"
+    );
+}
+
+#[tokio::test]
+async fn reuse_can_be_disabled_and_idle_connections_expire() {
+    let server = Server::start(Reply::Echo).await;
+    let no_pool = HttpTransport::new().with_max_idle_per_host(0);
+    for _ in 0..3 {
+        send(&no_pool, post(&server.url("http", "/"), "{}"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(server.accepted(), 3);
+
+    let short = HttpTransport::new().with_idle_timeout(Duration::from_millis(30));
+    send(&short, post(&server.url("http", "/"), "{}"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    send(&short, post(&server.url("http", "/"), "{}"))
+        .await
+        .unwrap();
+    assert_eq!(server.accepted(), 5);
+}
+
+#[tokio::test]
+async fn refused_connection_is_a_connect_error() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let transport = HttpTransport::new();
+    let started = Instant::now();
+    let err = send(&transport, post(&format!("http://127.0.0.1:{port}/"), "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Connect, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let message = err.to_string();
+    assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+    assert!(
+        message.to_lowercase().contains("refused"),
+        "cause chain is printed: {message}"
+    );
+    assert!(
+        !message.contains("x-amz-target"),
+        "no headers in messages: {message}"
+    );
+    assert!(std::error::Error::source(&err).is_some());
+}
+
+#[tokio::test]
+async fn stalled_tls_handshake_hits_the_connect_timeout() {
+    let server = Server::start(Reply::Silent).await;
+    let transport = HttpTransport::new().with_connect_timeout(Duration::from_millis(200));
+    let started = Instant::now();
+    let err = send(&transport, post(&server.url("https", "/"), "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(190) && elapsed < Duration::from_secs(3),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn garbage_response_is_an_error_not_a_panic() {
+    let server = Server::start(Reply::Garbage).await;
+    let transport = HttpTransport::new();
+    let err = send(&transport, post(&server.url("http", "/"), "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Io, "{err}");
+    // The transport stays usable afterwards.
+    let good = Server::start(Reply::Echo).await;
+    send(&transport, post(&good.url("http", "/"), "{}"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn declared_oversize_body_hits_the_cap() {
+    let server = Server::start(Reply::Sized(4096)).await;
+    let transport = HttpTransport::new().with_max_response_body(1024);
+    let err = send(&transport, post(&server.url("http", "/"), "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::BodyTooLarge, "{err}");
+
+    let exact = Server::start(Reply::Sized(1024)).await;
+    let response = send(&transport, post(&exact.url("http", "/"), "{}"))
+        .await
+        .unwrap();
+    assert_eq!(response.body().len(), 1024);
+}
+
+#[tokio::test]
+async fn streamed_oversize_body_hits_the_cap() {
+    let server = Server::start(Reply::Chunked(5)).await;
+    let transport = HttpTransport::new().with_max_response_body(3000);
+    let err = send(&transport, post(&server.url("http", "/"), "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::BodyTooLarge, "{err}");
+}
+
+#[tokio::test]
+async fn chunked_body_is_collected_in_order_and_connection_reused() {
+    let server = Server::start(Reply::Chunked(3)).await;
+    let transport = HttpTransport::new().with_max_response_body(3000);
+    for _ in 0..2 {
+        let response = send(&transport, post(&server.url("http", "/"), "{}"))
+            .await
+            .unwrap();
+        let body = response.body();
+        assert_eq!(body.len(), 3000);
+        assert!(body[..1000].iter().all(|&b| b == b'a'));
+        assert!(body[1000..2000].iter().all(|&b| b == b'b'));
+        assert!(body[2000..].iter().all(|&b| b == b'c'));
+    }
+    assert_eq!(server.accepted(), 1);
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_a_tls_error() {
+    let server = Server::start(Reply::Echo).await;
+    let transport = HttpTransport::new();
+    let err = send(&transport, post(&server.url("https", "/"), "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Tls, "{err}");
+}
+
+#[tokio::test]
+async fn tls_with_a_private_root_works_and_reuses_the_connection() {
+    let server = Server::start_tls(Reply::Echo).await;
+    let transport = HttpTransport::new()
+        .with_root_certificate(&unhex(TEST_CA_DER))
+        .unwrap();
+    for host in ["127.0.0.1", "localhost"] {
+        let url = format!("https://{host}:{}/tls", server.addr.port());
+        for _ in 0..3 {
+            let response = send(&transport, post(&url, r#"{"tls":true}"#))
+                .await
+                .unwrap();
+            assert_eq!(response.body().as_ref(), br#"{"tls":true}"#);
+        }
+    }
+    // One connection per host name: the pool is keyed by scheme, host and port.
+    assert_eq!(server.accepted(), 2);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 6);
+    assert!(seen
+        .iter()
+        .all(|s| s.alpn.as_deref() == Some(b"http/1.1".as_slice())));
+    assert_eq!(seen[0].target, "/tls");
+}
+
+#[tokio::test]
+async fn tls_without_the_private_root_is_rejected() {
+    let server = Server::start_tls(Reply::Echo).await;
+    let transport = HttpTransport::new();
+    let err = send(&transport, post(&server.url("https", "/"), "{}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Tls, "{err}");
+    assert!(server.seen().is_empty());
+}
+
+#[tokio::test]
+async fn bad_requests_are_rejected_before_connecting() {
+    assert_eq!(
+        HttpTransport::new()
+            .with_root_certificate(b"not DER")
+            .unwrap_err()
+            .kind(),
+        TransportErrorKind::InvalidRequest
+    );
+    let transport = HttpTransport::new();
+    for url in ["/relative", "ftp://127.0.0.1/"] {
+        let err = send(&transport, post(url, "{}")).await.unwrap_err();
+        assert_eq!(
+            err.kind(),
+            TransportErrorKind::InvalidRequest,
+            "{url}: {err}"
+        );
+    }
+    let server = Server::start(Reply::Echo).await;
+    let lying = http::Request::post(server.url("http", "/"))
+        .header("content-length", "99")
+        .body(Bytes::from_static(b"{}"))
+        .unwrap();
+    let err = send(&transport, lying).await.unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::InvalidRequest, "{err}");
+    assert_eq!(server.accepted(), 0);
+}
+
+#[tokio::test]
+async fn test_transport_records_and_replays_in_order() {
+    let transport = TestTransport::new();
+    let handle = transport.clone();
+    transport
+        .push_response(200, &[("x-amzn-requestid", "one")], r#"{"a":1}"#)
+        .push(
+            http::Response::builder()
+                .status(400)
+                .body(Bytes::from_static(b"bad"))
+                .unwrap(),
+        )
+        .push_error(TransportError::new(
+            TransportErrorKind::Io,
+            "connection reset",
+        ))
+        .push_response(1000, &[], "");
+    assert_eq!(handle.remaining(), 4);
+
+    let client: Arc<dyn Transport> = Arc::new(transport);
+    let first = client
+        .send(post("https://svc.example.com/", "first"))
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["x-amzn-requestid"], "one");
+    assert_eq!(first.body().as_ref(), br#"{"a":1}"#);
+
+    let second = client
+        .send(post("https://svc.example.com/x", "second"))
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 400);
+
+    let third = client
+        .send(post("https://svc.example.com/", "third"))
+        .await
+        .unwrap_err();
+    assert_eq!(third.kind(), TransportErrorKind::Io);
+    assert_eq!(third.to_string(), "HTTP exchange failed: connection reset");
+
+    let invalid = client
+        .send(post("https://svc.example.com/", "fourth"))
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.kind(), TransportErrorKind::InvalidRequest);
+
+    let exhausted = client
+        .send(post("https://svc.example.com/", "fifth"))
+        .await
+        .unwrap_err();
+    assert_eq!(exhausted.kind(), TransportErrorKind::InvalidRequest);
+    assert!(
+        exhausted.to_string().contains("no canned response"),
+        "{exhausted}"
+    );
+    assert_eq!(handle.remaining(), 0);
+
+    let requests = handle.requests();
+    assert_eq!(requests.len(), 5);
+    assert_eq!(requests[1].method(), http::Method::POST);
+    assert_eq!(requests[1].uri(), "https://svc.example.com/x");
+    assert_eq!(requests[1].headers()["x-amz-target"], "Service.Operation");
+    let bodies: Vec<&[u8]> = requests.iter().map(|r| r.body().as_ref()).collect();
+    assert_eq!(
+        bodies,
+        [&b"first"[..], b"second", b"third", b"fourth", b"fifth"]
+    );
+}
