@@ -633,9 +633,8 @@ impl Reader for CborReader<'_> {
     }
 
     /// Tag 1 epoch seconds (integer or float); the tag is optional and the member's
-    /// format does not matter in CBOR. Floats are rounded to the millisecond, the
-    /// precision Smithy gives CBOR timestamps, so `1.123` does not come back as
-    /// 1.122999906 s.
+    /// format does not matter in CBOR. Floats go through [`DateTime::from_secs_f64`], as
+    /// in the JSON codec, so both protocols read the same instant from the same number.
     fn timestamp(&mut self, _format: TimestampFormat) -> Result<DateTime, DecodeError> {
         self.skip_tags()?;
         let at = self.pos;
@@ -643,15 +642,8 @@ impl Reader for CborReader<'_> {
             return Ok(DateTime::from_secs(self.integer()?));
         }
         let secs = self.number("an epoch-seconds timestamp")?;
-        let millis = (secs * 1000.0).round();
-        // i64::MIN is exact in f64; i64::MAX rounds up to 2^63, hence the strict bound.
-        if !(millis >= i64::MIN as f64 && millis < i64::MAX as f64) {
-            return Err(DecodeError::at(
-                at,
-                format!("timestamp {secs} out of range"),
-            ));
-        }
-        Ok(DateTime::from_millis(millis as i64))
+        DateTime::from_secs_f64(secs)
+            .ok_or_else(|| DecodeError::at(at, format!("timestamp {secs} out of range")))
     }
 
     fn blob(&mut self) -> Result<Vec<u8>, DecodeError> {
@@ -1071,6 +1063,13 @@ mod tests {
                 .unwrap();
             assert_eq!(got, DateTime::from_millis(millis), "{input}");
         }
+        // A float that is not exact in binary still lands on its millisecond.
+        let mut b = vec![0xc1, 0xfb];
+        b.extend_from_slice(&1_704_164_645.123f64.to_bits().to_be_bytes());
+        let got = CborReader::new(&b)
+            .timestamp(TimestampFormat::Default)
+            .unwrap();
+        assert_eq!(got, DateTime::from_millis(1_704_164_645_123));
         assert!(CborReader::new(&hex("c1 f9 7e00"))
             .timestamp(TimestampFormat::Default)
             .is_err());
