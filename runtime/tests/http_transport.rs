@@ -426,7 +426,7 @@ async fn idle_connection_closed_by_the_server_is_replaced() {
     assert_eq!(server.seen().len(), 5, "no request was sent twice");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_open_at_most_one_connection_each_then_reuse() {
     let server = Server::start(Reply::Echo).await;
     let transport = Arc::new(HttpTransport::new());
