@@ -6,6 +6,7 @@
 //! [`Paginated`], [`Paginator`], [`DateTime`], and the [`codec`] traits
 //! ([`codec::Encode`], [`codec::Decode`], [`codec::Writer`], [`codec::Reader`], [`codec::Field`]).
 
+mod base64;
 pub mod codec;
 mod datetime;
 pub mod http;
