@@ -13,3 +13,31 @@ pub mod http;
 pub mod sigv4;
 
 pub use datetime::DateTime;
+mod client;
+mod credentials;
+mod error;
+mod operation;
+mod paginator;
+mod protocol;
+
+pub use client::{Client, Config};
+pub use credentials::Credentials;
+pub use error::{ErrorMetadata, SdkError, ServiceError};
+pub use operation::{Operation, OperationError, Paginated, Protocol, ServiceMeta};
+pub use paginator::{Items, Paginator};
+
+/// A random UUID v4 string, from the OS random source that `ring` uses.
+pub(crate) fn uuid_v4() -> String {
+    use ring::rand::SecureRandom;
+    let mut b = [0u8; 16];
+    // The system RNG only fails when the OS cannot provide randomness at all; a
+    // time-derived fallback still gives a unique-enough id for requests.
+    if ring::rand::SystemRandom::new().fill(&mut b).is_err() {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        b.copy_from_slice(&t.as_nanos().to_le_bytes());
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}

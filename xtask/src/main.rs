@@ -1,5 +1,6 @@
 //! Project commands, run as `cargo xtask <command>`.
 
+mod codegen;
 mod conformance;
 
 use std::process::ExitCode;
@@ -8,6 +9,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("conformance") => run_conformance(&args[1..]),
+        Some("codegen") => match &args[1..] {
+            [] => codegen::run(&conformance::root(), false),
+            [flag] if flag == "--check" => codegen::run(&conformance::root(), true),
+            _ => Err("usage: cargo xtask codegen [--check]".into()),
+        },
         _ => {
             eprintln!("usage: cargo xtask <codegen [--check] | conformance | ci | update-model --botocore VERSION>");
             return ExitCode::from(2);

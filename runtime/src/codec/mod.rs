@@ -224,3 +224,41 @@ pub fn encode_map<W: Writer, T>(w: &mut W, map: &HashMap<String, T>, mut value: 
     }
     w.end_map();
 }
+
+/// Reads a sparse list: null items are kept as `None`.
+pub fn decode_sparse_list<R: Reader, T>(
+    r: &mut R,
+    mut item: impl FnMut(&mut R) -> Result<T, DecodeError>,
+) -> Result<Vec<Option<T>>, DecodeError> {
+    r.begin_list()?;
+    let mut out = Vec::new();
+    while r.next_item()? {
+        out.push(if r.null()? { None } else { Some(item(r)?) });
+    }
+    Ok(out)
+}
+
+/// Reads a sparse map: null values are kept as `None`.
+pub fn decode_sparse_map<R: Reader, T>(
+    r: &mut R,
+    mut value: impl FnMut(&mut R) -> Result<T, DecodeError>,
+) -> Result<HashMap<String, Option<T>>, DecodeError> {
+    r.begin_map()?;
+    let mut out = HashMap::new();
+    while let Some(k) = r.next_key()? {
+        let v = if r.null()? { None } else { Some(value(r)?) };
+        out.insert(k, v);
+    }
+    Ok(out)
+}
+
+/// Narrows a decoded integer to a `byte` or `short` member, failing when it does not fit.
+pub fn narrow<T: TryFrom<i64>>(v: i64) -> Result<T, DecodeError> {
+    T::try_from(v).map_err(|_| DecodeError::new(format!("integer {v} out of range")))
+}
+
+/// A random UUID v4 for an unset idempotency-token member (botocore
+/// `generate_idempotent_uuid`); encoded once per call, so retries reuse it.
+pub fn idempotency_token() -> String {
+    crate::uuid_v4()
+}

@@ -1,0 +1,116 @@
+//! `lib.rs`: crate docs, the service metadata, and the `Client` with one method per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, inner_doc_attrs};
+use super::examples::examples_doc;
+use super::shapes::{ident, param};
+use crate::ir::Service;
+
+/// The crate root.
+pub fn lib_rs(service: &Service) -> TokenStream {
+    let m = &service.meta;
+    let krate = &service.crate_name;
+    // A usage example needs an operation that can be called without arguments.
+    let first_op = service
+        .operations
+        .values()
+        .filter(|o| !o.input.has_required())
+        .min_by_key(|o| (o.paginator.is_none(), o.module.clone()));
+    let usage = match first_op {
+        Some(op) => format!(
+            "\n\n# Usage\n\n```no_run\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n// Region and credentials from the environment (AWS_REGION, AWS_ACCESS_KEY_ID, ...).\nlet client = {krate}::Client::from_env();\nlet output = client.{}().send().await?;\nprintln!(\"{{output:?}}\");\n# Ok(()) }}\n```\n\nOperation inputs, outputs and error enums live in [`operation`], shared shapes in [`types`].",
+            op.module,
+        ),
+        None => String::new(),
+    };
+    let crate_doc = format!("Client for {} (`{}`, API version {}).\n\n{}{}", m.full_name, m.service_id, m.api_version, service.docs, usage);
+    let crate_doc = inner_doc_attrs(&crate_doc);
+
+    let service_id = &m.service_id;
+    let endpoint_prefix = &m.endpoint_prefix;
+    let signing_name = &m.signing_name;
+    let target_prefix = &m.target_prefix;
+    let api_version = &m.api_version;
+    let protocols = m.protocols.iter().map(|p| {
+        let p = format_ident!("{}", p);
+        quote!(::awsrt::Protocol::#p)
+    });
+    let crate_id = format!("{krate}/{}", "0.1.0");
+
+    let methods = service.operations.values().map(|op| {
+        let method = ident(&op.module);
+        let module = ident(&op.module);
+        let input = ident(&op.input.name);
+        let call = format_ident!("{}Call", crate::naming::camel(&op.name));
+        let required: Vec<_> = op.input.members.iter().filter(|m| m.required).collect();
+        let params = required.iter().map(|m| {
+            let f = ident(&m.field);
+            let (t, _) = param(&m.ty);
+            quote!(#f: #t)
+        });
+        let args = required.iter().map(|m| ident(&m.field));
+        let mut doc = if op.docs.is_empty() { format!("Calls `{}`.", op.name) } else { op.docs.clone() };
+        let examples = examples_doc(service, op);
+        if !examples.is_empty() {
+            doc.push_str("\n\n");
+            doc.push_str(&examples);
+        }
+        let doc = doc_attrs(&doc);
+        let deprecated = op.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+        quote! {
+            #doc
+            #deprecated
+            pub fn #method(&self, #(#params),*) -> operation::#module::#call {
+                operation::#module::#call::new(self.inner.clone(), operation::#module::#input::new(#(#args),*))
+            }
+        }
+    });
+
+    quote! {
+        #crate_doc
+
+        pub mod operation;
+        pub mod types;
+
+        pub use ::awsrt::{Config, Credentials, DateTime, Protocol, SdkError};
+
+        /// What the runtime needs to know about this service.
+        pub(crate) const SERVICE: ::awsrt::ServiceMeta = ::awsrt::ServiceMeta {
+            service_id: #service_id,
+            endpoint_prefix: #endpoint_prefix,
+            signing_name: #signing_name,
+            target_prefix: #target_prefix,
+            api_version: #api_version,
+            protocols: &[#(#protocols),*],
+            crate_id: #crate_id,
+        };
+
+        /// The service client: one method per operation. Cheap to clone; clones share
+        /// connections and credentials.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: ::awsrt::Client,
+        }
+
+        impl Client {
+            /// A client with these settings.
+            pub fn new(config: ::awsrt::Config) -> Self {
+                Client { inner: ::awsrt::Client::new(config) }
+            }
+
+            /// A client configured from the environment (region, credentials, endpoint).
+            pub fn from_env() -> Self {
+                Self::new(::awsrt::Config::from_env())
+            }
+
+            /// Sends any operation input of this crate.
+            pub async fn call<O: ::awsrt::Operation>(&self, input: &O) -> Result<O::Output, ::awsrt::SdkError<O::Error>> {
+                self.inner.call(input).await
+            }
+
+            #(#methods)*
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! One file per operation: input, output, error enum, call builder and paginator.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc_attrs;
+use super::shapes::{ident, param, rust_type, structure};
+use crate::ir::{OperationDef, PathStep, Service, Type};
+use crate::naming::bare;
+
+/// The file of one operation.
+pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
+    let file_doc = format!("`{}`: its input, output, errors and call builder.", op.name);
+    let input_name = ident(&op.input.name);
+    let output_name = ident(&op.output.name);
+    let error_name = ident(&op.error_name);
+    let call_name = format_ident!("{}Call", crate::naming::camel(&op.name));
+    let wire_name = &op.name;
+    let input = structure(&op.input, false);
+    let output = structure(&op.output, false);
+    let errors = error_enum(op);
+
+    let setters = op.input.members.iter().filter(|m| !m.required).map(|m| {
+        let f = ident(&m.field);
+        let (t, _) = param(&m.ty);
+        let docs = if m.docs.is_empty() { doc_attrs(&format!("Sets `{}`.", bare(&m.field))) } else { doc_attrs(&m.docs) };
+        let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+        let allow = m.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
+        quote! {
+            #docs
+            #deprecated
+            #allow
+            pub fn #f(mut self, value: #t) -> Self {
+                self.input = self.input.#f(value);
+                self
+            }
+        }
+    });
+
+    let paginator = op.paginator.as_ref().map(|p| {
+        let token = ident(&p.input_token);
+        let (item_ty, into_items) = match &p.items {
+            Some((field, ty)) => {
+                let f = ident(field);
+                let t = rust_type(ty);
+                let required = op.output.members.iter().any(|m| &m.field == field && m.required);
+                let take = if required { quote!(output.#f) } else { quote!(output.#f.unwrap_or_default()) };
+                (t, take)
+            }
+            None => (quote!(#output_name), quote!(vec![output])),
+        };
+        let page_size = match &p.limit {
+            Some((field, ty)) => {
+                let f = ident(field);
+                let v = if *ty == Type::I64 { quote!(i64::from(size)) } else { quote!(size) };
+                quote!(self.#f = Some(#v);)
+            }
+            None => quote!(let _ = size;),
+        };
+        let next = token_expr(&p.output_token);
+        let more = p.more_results.as_ref().map(|f| {
+            let f = ident(f);
+            quote! {
+                fn more_results(output: &#output_name) -> bool {
+                    output.#f.unwrap_or(false)
+                }
+            }
+        });
+        let items_doc = match &p.items {
+            Some(_) => "The result items of every page, fetched as the stream is read.",
+            None => "Every page, fetched as the stream is read.",
+        };
+        quote! {
+            impl ::awsrt::Paginated for #input_name {
+                type Item = #item_ty;
+                fn set_token(&mut self, token: Option<String>) {
+                    self.#token = token;
+                }
+                fn set_page_size(&mut self, size: i32) {
+                    #page_size
+                }
+                fn next_token(output: &#output_name) -> Option<&str> {
+                    #next
+                }
+                #more
+                fn into_items(output: #output_name) -> Vec<#item_ty> {
+                    #into_items
+                }
+            }
+
+            impl #call_name {
+                /// Pages through every result: a `Stream` of pages; `.items()` streams the
+                /// items, `.page_size(n)` sets the page size. Stops when the service sends no
+                /// (or an empty) token, and fails if it repeats one.
+                #[doc = #items_doc]
+                pub fn into_paginator(self) -> ::awsrt::Paginator<#input_name> {
+                    ::awsrt::Paginator::new(self.client, self.input)
+                }
+            }
+        }
+    });
+
+    let call_doc = format!("A `{}` call, ready to `send()`; set optional members first.", op.name);
+    let send_doc = format!("Sends the `{}` request and waits for its output.", op.name);
+    let _ = service;
+    quote! {
+        #![doc = #file_doc]
+        #input
+        #output
+        #errors
+
+        impl ::awsrt::Operation for #input_name {
+            type Output = #output_name;
+            type Error = #error_name;
+            const NAME: &'static str = #wire_name;
+            const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+        }
+
+        #[doc = #call_doc]
+        #[derive(Clone, Debug)]
+        pub struct #call_name {
+            client: ::awsrt::Client,
+            input: #input_name,
+        }
+
+        impl #call_name {
+            pub(crate) fn new(client: ::awsrt::Client, input: #input_name) -> Self {
+                Self { client, input }
+            }
+
+            /// The input as built so far.
+            pub fn input(&self) -> &#input_name {
+                &self.input
+            }
+
+            #(#setters)*
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<#output_name, ::awsrt::SdkError<#error_name>> {
+                self.client.call(&self.input).await
+            }
+        }
+
+        #paginator
+    }
+}
+
+/// Follows the output-token path to an `Option<&str>`.
+fn token_expr(steps: &[PathStep]) -> TokenStream {
+    let n = steps.len();
+    let mut expr: Option<TokenStream> = None;
+    for (i, step) in steps.iter().enumerate() {
+        let last = i + 1 == n;
+        expr = Some(match (step, expr) {
+            (PathStep::Field { name, required }, None) => {
+                let f = ident(name);
+                match (required, last) {
+                    (false, true) => quote!(output.#f.as_deref()),
+                    (false, false) => quote!(output.#f.as_ref()),
+                    (true, true) => quote!(Some(output.#f.as_str())),
+                    (true, false) => quote!(Some(&output.#f)),
+                }
+            }
+            (PathStep::Field { name, required }, Some(e)) => {
+                let f = ident(name);
+                match (required, last) {
+                    (false, true) => quote!(#e.and_then(|v| v.#f.as_deref())),
+                    (false, false) => quote!(#e.and_then(|v| v.#f.as_ref())),
+                    (true, true) => quote!(#e.map(|v| v.#f.as_str())),
+                    (true, false) => quote!(#e.map(|v| &v.#f)),
+                }
+            }
+            (PathStep::Last, Some(e)) => quote!(#e.and_then(|v| v.last())),
+            (PathStep::Last, None) => quote!(None),
+        });
+    }
+    expr.unwrap_or_else(|| quote!(None))
+}
+
+fn error_enum(op: &OperationDef) -> TokenStream {
+    let name = ident(&op.error_name);
+    let doc = format!(
+        "Errors `{}` can return. The service's code, message and request id are on the `SdkError` around it.",
+        op.name
+    );
+    let variants = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        let t = ident(&e.type_name);
+        let d = doc_attrs(if e.docs.is_empty() { &e.code } else { &e.docs });
+        quote!(#d #v(crate::types::#t),)
+    });
+    let arms = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        let t = ident(&e.type_name);
+        let code = &e.code;
+        quote!(#code => #name::#v(<crate::types::#t as ::awsrt::codec::Decode>::decode(body)?),)
+    });
+    let is_fns = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        let f = format_ident!("is_{}", bare(&crate::naming::snake(&e.variant)));
+        let d = format!("True for `{}`.", e.code);
+        quote! {
+            #[doc = #d]
+            pub fn #f(&self) -> bool {
+                matches!(self, #name::#v(_))
+            }
+        }
+    });
+    let display = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(#name::#v(e) => ::std::fmt::Display::fmt(e, f),)
+    });
+    let sources = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(#name::#v(e) => Some(e),)
+    });
+    let decode_body = if op.errors.is_empty() {
+        quote! {
+            let _ = (code, body);
+            Ok(#name::Unhandled)
+        }
+    } else {
+        quote! {
+            Ok(match code {
+                #(#arms)*
+                _ => #name::Unhandled,
+            })
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// An error this operation does not model; its code is in the error metadata.
+            Unhandled,
+        }
+
+        impl #name {
+            #(#is_fns)*
+
+            /// True for an error the model does not list for this operation.
+            pub fn is_unhandled(&self) -> bool {
+                matches!(self, #name::Unhandled)
+            }
+        }
+
+        impl ::awsrt::OperationError for #name {
+            fn decode<R: ::awsrt::codec::Reader>(code: &str, body: &mut R) -> Result<Self, ::awsrt::codec::DecodeError> {
+                #decode_body
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#display)*
+                    #name::Unhandled => f.write_str("unhandled error"),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #name {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(#sources)*
+                    #name::Unhandled => None,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,563 @@
+//! Structures and enums: the type, its constructor and setters, `Debug` (redacting
+//! sensitive members), and its wire `Encode`/`Decode`.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::doc_attrs;
+use crate::ir::{EnumDef, MemberDef, StructDef, Type};
+use crate::naming::bare;
+
+/// An identifier token for a name the IR has already made valid (maybe `r#type`).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// The Rust type of a value.
+pub fn rust_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(String),
+        Type::Bool => quote!(bool),
+        Type::I8 => quote!(i8),
+        Type::I16 => quote!(i16),
+        Type::I32 => quote!(i32),
+        Type::I64 => quote!(i64),
+        Type::F32 => quote!(f32),
+        Type::F64 => quote!(f64),
+        Type::Timestamp(_) => quote!(::awsrt::DateTime),
+        Type::Blob => quote!(Vec<u8>),
+        Type::Enum(n) => {
+            let n = ident(n);
+            quote!(crate::types::#n)
+        }
+        Type::Struct { name, boxed } => {
+            let n = ident(name);
+            if *boxed {
+                quote!(Box<crate::types::#n>)
+            } else {
+                quote!(crate::types::#n)
+            }
+        }
+        Type::List { item, sparse } => {
+            let t = rust_type(item);
+            if *sparse {
+                quote!(Vec<Option<#t>>)
+            } else {
+                quote!(Vec<#t>)
+            }
+        }
+        Type::Map { value, sparse } => {
+            let t = rust_type(value);
+            if *sparse {
+                quote!(::std::collections::HashMap<String, Option<#t>>)
+            } else {
+                quote!(::std::collections::HashMap<String, #t>)
+            }
+        }
+    }
+}
+
+/// The parameter type a setter or constructor takes, and how to turn it into the field's.
+pub fn param(ty: &Type) -> (TokenStream, fn(TokenStream) -> TokenStream) {
+    fn into(v: TokenStream) -> TokenStream {
+        quote!(#v.into())
+    }
+    fn plain(v: TokenStream) -> TokenStream {
+        v
+    }
+    fn boxed(v: TokenStream) -> TokenStream {
+        quote!(Box::new(#v))
+    }
+    match ty {
+        Type::String => (quote!(impl Into<String>), into),
+        Type::Blob => (quote!(impl Into<Vec<u8>>), into),
+        Type::Enum(_) => {
+            let t = rust_type(ty);
+            (quote!(impl Into<#t>), into)
+        }
+        Type::Struct { name, boxed: true } => (rust_type(&Type::Struct { name: name.clone(), boxed: false }), boxed),
+        _ => (rust_type(ty), plain),
+    }
+}
+
+/// The field's type: required members are plain, optional ones `Option`.
+fn field_type(m: &MemberDef) -> TokenStream {
+    let t = rust_type(&m.ty);
+    if m.required {
+        t
+    } else {
+        quote!(Option<#t>)
+    }
+}
+
+fn member_docs(m: &MemberDef) -> TokenStream {
+    let mut text = if m.docs.is_empty() { format!("The `{}` member.", m.wire) } else { m.docs.clone() };
+    if m.idempotency_token {
+        text.push_str("\n\nAn idempotency token: filled with a random UUID when not set.");
+    }
+    let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+    let docs = doc_attrs(&text);
+    quote!(#docs #deprecated)
+}
+
+/// A structure with its constructor, setters, `Debug` and codecs.
+pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
+    let name = ident(&s.name);
+    let doc_text = if s.docs.is_empty() { format!("The `{}` structure.", s.shape) } else { s.docs.clone() };
+    let docs = doc_attrs(&doc_text);
+    let file_doc = if with_header_doc {
+        let line = format!("The `{}` shape.", s.shape);
+        quote!(#![doc = #line])
+    } else {
+        quote!()
+    };
+    let deprecated = s.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+    let fields = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        let t = field_type(m);
+        let d = member_docs(m);
+        let wire = m.json_name.clone().unwrap_or_else(|| m.wire.clone());
+        let serde = if m.required {
+            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire))])
+        } else {
+            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire, default, skip_serializing_if = "Option::is_none"))])
+        };
+        quote! { #d #serde pub #f: #t, }
+    });
+    let default_derive = if s.has_required() { quote!() } else { quote!(Default,) };
+    let sensitive = s.members.iter().any(|m| m.sensitive);
+    let debug_derive = if sensitive { quote!() } else { quote!(Debug,) };
+
+    let ctor = constructor(s);
+    let setters = s.members.iter().map(setter);
+    let field_consts = s.members.iter().map(|m| match &m.json_name {
+        Some(j) => {
+            let w = &m.wire;
+            quote!(::awsrt::codec::Field::with_json(#w, #j))
+        }
+        None => {
+            let w = &m.wire;
+            quote!(::awsrt::codec::Field::new(#w))
+        }
+    });
+    let debug_impl = if sensitive { debug_impl(s) } else { quote!() };
+    let encode = encode_impl(s);
+    let decode = decode_impl(s);
+    let error_impl = error_impl(s);
+    let allow_deprecated = if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
+
+    quote! {
+        #file_doc
+        #docs
+        #deprecated
+        #[derive(Clone, PartialEq, #default_derive #debug_derive)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #allow_deprecated
+        impl #name {
+            const FIELDS: &'static [::awsrt::codec::Field] = &[#(#field_consts),*];
+
+            #ctor
+            #(#setters)*
+        }
+
+        #debug_impl
+        #encode
+        #decode
+        #error_impl
+    }
+}
+
+fn constructor(s: &StructDef) -> TokenStream {
+    let name = &s.name;
+    let required: Vec<&MemberDef> = s.members.iter().filter(|m| m.required).collect();
+    let params = required.iter().map(|m| {
+        let f = ident(&m.field);
+        let (t, _) = param(&m.ty);
+        quote!(#f: #t)
+    });
+    let inits = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        if m.required {
+            let (_, conv) = param(&m.ty);
+            let v = conv(quote!(#f));
+            if v.to_string() == f.to_string() {
+                quote!(#f)
+            } else {
+                quote!(#f: #v)
+            }
+        } else {
+            quote!(#f: None)
+        }
+    });
+    let doc = if required.is_empty() {
+        format!("A `{name}` with no members set.")
+    } else {
+        let names: Vec<String> = required.iter().map(|m| format!("`{}`", bare(&m.field))).collect();
+        format!("A `{name}` with its required members ({}); set the others with the builder methods.", names.join(", "))
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn new(#(#params),*) -> Self {
+            Self { #(#inits),* }
+        }
+    }
+}
+
+fn setter(m: &MemberDef) -> TokenStream {
+    let f = ident(&m.field);
+    let (t, conv) = param(&m.ty);
+    let v = conv(quote!(value));
+    let set = if m.required { v } else { quote!(Some(#v)) };
+    let doc = format!("Sets `{}`.", bare(&m.field));
+    let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #f(mut self, value: #t) -> Self {
+            self.#f = #set;
+            self
+        }
+    }
+}
+
+fn debug_impl(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let shape = &s.name;
+    let fields = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        let label = bare(&m.field);
+        if m.sensitive {
+            quote!(.field(#label, &"*** Sensitive Data Redacted ***"))
+        } else {
+            quote!(.field(#label, &self.#f))
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#shape) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+/// Writes a value of type `ty` held by reference in `v`.
+pub fn encode_value(ty: &Type, v: TokenStream) -> TokenStream {
+    match ty {
+        Type::String => quote!(w.string(#v)),
+        Type::Bool => quote!(w.boolean(*#v)),
+        Type::I8 | Type::I16 | Type::I32 => quote!(w.integer(i64::from(*#v))),
+        Type::I64 => quote!(w.integer(*#v)),
+        Type::F32 => quote!(w.float32(*#v)),
+        Type::F64 => quote!(w.float64(*#v)),
+        Type::Timestamp(fmt) => {
+            let fmt = format_ident!("{}", fmt);
+            quote!(w.timestamp(#v, ::awsrt::codec::TimestampFormat::#fmt))
+        }
+        Type::Blob => quote!(w.blob(#v)),
+        Type::Enum(_) => quote!(w.string(#v.as_str())),
+        Type::Struct { boxed: false, .. } => quote!(::awsrt::codec::Encode::encode(#v, w)),
+        Type::Struct { boxed: true, .. } => quote!(::awsrt::codec::Encode::encode(&**#v, w)),
+        Type::List { item, sparse } => {
+            let inner = sparse_encode(item, *sparse);
+            quote!(::awsrt::codec::encode_list(w, #v, |w, v| #inner))
+        }
+        Type::Map { value, sparse } => {
+            let inner = sparse_encode(value, *sparse);
+            quote!(::awsrt::codec::encode_map(w, #v, |w, v| #inner))
+        }
+    }
+}
+
+fn sparse_encode(ty: &Type, sparse: bool) -> TokenStream {
+    let e = encode_value(ty, quote!(v));
+    if sparse {
+        quote!(match v { Some(v) => #e, None => w.null() })
+    } else {
+        e
+    }
+}
+
+/// Reads a value of type `ty` from `r`, propagating errors with `?`.
+pub fn decode_value(ty: &Type) -> TokenStream {
+    let r = decode_result(ty);
+    quote!(#r?)
+}
+
+/// An expression of type `Result<T, DecodeError>` reading a value of type `ty` from `r`.
+fn decode_result(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(r.string()),
+        Type::Bool => quote!(r.boolean()),
+        Type::I8 | Type::I16 => quote!(r.integer().and_then(::awsrt::codec::narrow)),
+        Type::I32 => quote!(r.integer32()),
+        Type::I64 => quote!(r.integer()),
+        Type::F32 => quote!(r.float().map(|v| v as f32)),
+        Type::F64 => quote!(r.float()),
+        Type::Timestamp(fmt) => {
+            let fmt = format_ident!("{}", fmt);
+            quote!(r.timestamp(::awsrt::codec::TimestampFormat::#fmt))
+        }
+        Type::Blob => quote!(r.blob()),
+        Type::Enum(_) => {
+            let t = rust_type(ty);
+            quote!(r.string().map(#t::from))
+        }
+        Type::Struct { name, boxed } => {
+            let t = rust_type(&Type::Struct { name: name.clone(), boxed: false });
+            if *boxed {
+                quote!(<#t as ::awsrt::codec::Decode>::decode(r).map(Box::new))
+            } else {
+                quote!(<#t as ::awsrt::codec::Decode>::decode(r))
+            }
+        }
+        Type::List { item, sparse } => {
+            let inner = decode_result(item);
+            if *sparse {
+                quote!(::awsrt::codec::decode_sparse_list(r, |r| #inner))
+            } else {
+                quote!(::awsrt::codec::decode_list(r, |r| #inner))
+            }
+        }
+        Type::Map { value, sparse } => {
+            let inner = decode_result(value);
+            if *sparse {
+                quote!(::awsrt::codec::decode_sparse_map(r, |r| #inner))
+            } else {
+                quote!(::awsrt::codec::decode_map(r, |r| #inner))
+            }
+        }
+    }
+}
+
+fn encode_impl(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let writes = s.members.iter().enumerate().map(|(i, m)| {
+        let f = ident(&m.field);
+        let i = Literal::usize_unsuffixed(i);
+        let e = encode_value(&m.ty, quote!(v));
+        if m.required {
+            quote! {{ let v = &self.#f; w.field(&Self::FIELDS[#i]); #e; }}
+        } else if m.idempotency_token {
+            quote! {{
+                let token;
+                let v = match &self.#f { Some(v) => v, None => { token = ::awsrt::codec::idempotency_token(); &token } };
+                w.field(&Self::FIELDS[#i]);
+                #e;
+            }}
+        } else {
+            quote! { if let Some(v) = &self.#f { w.field(&Self::FIELDS[#i]); #e; } }
+        }
+    });
+    let allow = if s.members.iter().any(|m| m.deprecated.is_some()) { quote!(#[allow(deprecated)]) } else { quote!() };
+    quote! {
+        #allow
+        impl ::awsrt::codec::Encode for #name {
+            fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+                w.begin_struct();
+                #(#writes)*
+                w.end_struct();
+            }
+        }
+    }
+}
+
+fn decode_impl(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let local = |m: &MemberDef| format_ident!("m_{}", bare(&m.field));
+    let lets = s.members.iter().map(|m| {
+        let l = local(m);
+        quote!(let mut #l = None;)
+    });
+    let arms = s.members.iter().enumerate().map(|(i, m)| {
+        let l = local(m);
+        let i = Literal::usize_unsuffixed(i);
+        let d = decode_value(&m.ty);
+        quote!(#i => #l = Some(#d),)
+    });
+    let shape = &s.shape;
+    let inits = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        let l = local(m);
+        if m.required {
+            let wire = &m.wire;
+            quote!(#f: #l.ok_or_else(|| ::awsrt::codec::DecodeError::missing(#shape, #wire))?)
+        } else {
+            quote!(#f: #l)
+        }
+    });
+    let body = if s.members.is_empty() {
+        quote! {
+            r.begin_struct()?;
+            while r.next_field(Self::FIELDS)?.is_some() {
+                r.skip()?;
+            }
+        }
+    } else {
+        quote! {
+            r.begin_struct()?;
+            while let Some(i) = r.next_field(Self::FIELDS)? {
+                match i {
+                    #(#arms)*
+                    _ => r.skip()?,
+                }
+            }
+        }
+    };
+    let allow = if s.members.iter().any(|m| m.deprecated.is_some()) { quote!(#[allow(deprecated)]) } else { quote!() };
+    quote! {
+        #allow
+        impl ::awsrt::codec::Decode for #name {
+            fn decode<R: ::awsrt::codec::Reader>(r: &mut R) -> Result<Self, ::awsrt::codec::DecodeError> {
+                #(#lets)*
+                #body
+                Ok(Self { #(#inits),* })
+            }
+        }
+    }
+}
+
+/// `Display` and `Error` for exception shapes, printing the code and message.
+fn error_impl(s: &StructDef) -> TokenStream {
+    let Some(code) = &s.error_code else { return quote!() };
+    let name = ident(&s.name);
+    let message = s
+        .members
+        .iter()
+        .find(|m| m.wire.eq_ignore_ascii_case("message") && m.ty == Type::String)
+        .map(|m| {
+            let f = ident(&m.field);
+            if m.required {
+                quote!(write!(f, ": {}", self.#f)?;)
+            } else {
+                quote!(if let Some(m) = &self.#f { write!(f, ": {m}")?; })
+            }
+        });
+    quote! {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#code)?;
+                #message
+                Ok(())
+            }
+        }
+
+        impl ::std::error::Error for #name {}
+    }
+}
+
+/// A string enum that keeps unknown values.
+pub fn enumeration(e: &EnumDef) -> TokenStream {
+    let name = ident(&e.name);
+    let file_doc = format!("The `{}` enum.", e.shape);
+    let docs = doc_attrs(if e.docs.is_empty() { &file_doc } else { &e.docs });
+    let variants = e.values.iter().map(|(wire, v)| {
+        let v = ident(v);
+        let d = format!("`{wire}`");
+        quote!(#[doc = #d] #v,)
+    });
+    let as_str = e.values.iter().map(|(wire, v)| {
+        let v = ident(v);
+        quote!(#name::#v => #wire,)
+    });
+    let from = e.values.iter().map(|(wire, v)| {
+        let v = ident(v);
+        quote!(#wire => #name::#v,)
+    });
+    let wires = e.values.iter().map(|(w, _)| w);
+    quote! {
+        #![doc = #file_doc]
+        #docs
+        ///
+        /// Values this version does not know are kept in `Unknown`, so a newer service
+        /// never breaks decoding; match on [`Self::as_str`] to handle them.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know, as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The known values, in model order.
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    #name::Unknown(s) => s,
+                }
+            }
+
+            /// The known values, in model order.
+            pub fn values() -> &'static [&'static str] {
+                Self::VALUES
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(s: &str) -> Self {
+                match s {
+                    #(#from)*
+                    other => #name::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(s: String) -> Self {
+                match #name::from(s.as_str()) {
+                    #name::Unknown(_) => #name::Unknown(s),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(#name::from(s))
+            }
+        }
+
+        impl AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(d).map(#name::from)
+            }
+        }
+    }
+}

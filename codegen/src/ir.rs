@@ -1,0 +1,706 @@
+//! The resolved service: every shape has its Rust type and name, every operation its
+//! input, output, errors and paginator. Emitters read only this.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::docs::html_to_markdown;
+use crate::model::{self, ModelFiles, ShapeRef};
+use crate::naming::{camel, snake};
+use crate::Error;
+
+/// A service, ready to emit.
+#[derive(Debug)]
+pub struct Service {
+    /// The generated crate's package and library name.
+    pub crate_name: String,
+    /// Facts the runtime needs at run time.
+    pub meta: ServiceInfo,
+    /// The service documentation, as Markdown.
+    pub docs: String,
+    /// Shared structures and enums (`types/`), by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Operations by module name.
+    pub operations: BTreeMap<String, OperationDef>,
+}
+
+/// Service metadata.
+#[derive(Debug)]
+pub struct ServiceInfo {
+    pub service_id: String,
+    pub full_name: String,
+    pub endpoint_prefix: String,
+    pub signing_name: String,
+    pub target_prefix: String,
+    pub api_version: String,
+    /// Protocols in the model's order, as runtime `Protocol` variant names.
+    pub protocols: Vec<&'static str>,
+}
+
+/// A named type: a structure or an enum.
+#[derive(Debug)]
+pub enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+}
+
+/// A structure (also inputs, outputs and exceptions).
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// The model's shape name.
+    pub shape: String,
+    /// The Rust type name.
+    pub name: String,
+    pub docs: String,
+    pub members: Vec<MemberDef>,
+    /// The error code, when the shape is an exception.
+    pub error_code: Option<String>,
+    pub deprecated: Option<String>,
+}
+
+impl StructDef {
+    /// True when some member must be given to build a value.
+    pub fn has_required(&self) -> bool {
+        self.members.iter().any(|m| m.required)
+    }
+}
+
+/// A structure member.
+#[derive(Debug, Clone)]
+pub struct MemberDef {
+    /// The member name in the model (CBOR key, query/XML default).
+    pub wire: String,
+    /// The JSON key, when it differs from `wire`.
+    pub json_name: Option<String>,
+    /// The Rust field name (maybe `r#type`).
+    pub field: String,
+    pub ty: Type,
+    pub required: bool,
+    pub sensitive: bool,
+    pub docs: String,
+    pub deprecated: Option<String>,
+    pub idempotency_token: bool,
+}
+
+/// The Rust type of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    String,
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    /// A timestamp with the runtime `TimestampFormat` variant name.
+    Timestamp(&'static str),
+    Blob,
+    /// An enum from `types/`.
+    Enum(String),
+    /// A structure from `types/`; `boxed` breaks recursion.
+    Struct { name: String, boxed: bool },
+    List { item: Box<Type>, sparse: bool },
+    Map { value: Box<Type>, sparse: bool },
+}
+
+/// A string enum.
+#[derive(Debug)]
+pub struct EnumDef {
+    pub shape: String,
+    pub name: String,
+    pub docs: String,
+    /// `(wire value, variant name)` in model order.
+    pub values: Vec<(String, String)>,
+}
+
+/// One operation.
+#[derive(Debug)]
+pub struct OperationDef {
+    /// Wire name (`ListJobs`).
+    pub name: String,
+    /// Module and client method name (`list_jobs`).
+    pub module: String,
+    pub docs: String,
+    pub deprecated: Option<String>,
+    /// The input structure, named `<Op>Input`.
+    pub input: StructDef,
+    /// The output structure, named `<Op>Output`.
+    pub output: StructDef,
+    /// The operation's error enum name (`ListJobsError`).
+    pub error_name: String,
+    /// The modeled errors, in model order: (variant name, type name in `types/`, code).
+    pub errors: Vec<ErrorRef>,
+    pub paginator: Option<PaginatorDef>,
+    pub examples: Vec<ExampleDef>,
+}
+
+/// A modeled error of an operation.
+#[derive(Debug)]
+pub struct ErrorRef {
+    pub variant: String,
+    pub type_name: String,
+    pub code: String,
+    pub docs: String,
+}
+
+/// A paginator resolved against the input and output members.
+#[derive(Debug)]
+pub struct PaginatorDef {
+    /// Input token field.
+    pub input_token: String,
+    /// Path to the output token: fields, with `last` meaning "last element of a list".
+    pub output_token: Vec<PathStep>,
+    /// Page-size field and whether it is an i64.
+    pub limit: Option<(String, Type)>,
+    /// Result list field and its item type, when there is exactly one.
+    pub items: Option<(String, Type)>,
+    /// `more_results` boolean field.
+    pub more_results: Option<String>,
+}
+
+/// One step of a paginator's output-token path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathStep {
+    /// An optional (or required, when `required`) member.
+    Field { name: String, required: bool },
+    /// The last element of a list.
+    Last,
+}
+
+/// An example call from `examples-1.json`.
+#[derive(Debug)]
+pub struct ExampleDef {
+    pub title: String,
+    pub description: String,
+    pub input: serde_json::Value,
+}
+
+const SERVICE_FILE: &str = "service-2.json";
+
+/// Resolves a loaded model into the IR.
+pub fn lower(files: &ModelFiles, crate_name: &str) -> Result<Service, Error> {
+    Lowering::new(files).run(crate_name)
+}
+
+struct Lowering<'a> {
+    files: &'a ModelFiles,
+    model: &'a model::ServiceModel,
+    /// Shapes that need a named Rust type, with their Rust names.
+    named: BTreeMap<String, String>,
+}
+
+impl<'a> Lowering<'a> {
+    fn new(files: &'a ModelFiles) -> Self {
+        Lowering { files, model: &files.service, named: BTreeMap::new() }
+    }
+
+    fn err(&self, path: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::new(&self.files.file(SERVICE_FILE), &path.into(), message.into())
+    }
+
+    fn shape(&self, name: &str, path: &str) -> Result<&'a model::Shape, Error> {
+        self.model
+            .shapes
+            .get(name)
+            .ok_or_else(|| self.err(path, format!("refers to shape `{name}`, which the model does not define")))
+    }
+
+    fn run(mut self, crate_name: &str) -> Result<Service, Error> {
+        let meta = self.service_info()?;
+        self.check_shapes()?;
+
+        // Input and output shapes belong to their operation unless something else uses them.
+        let mut io_shapes: BTreeSet<&str> = BTreeSet::new();
+        for op in self.model.operations.values() {
+            for r in [&op.input, &op.output].into_iter().flatten() {
+                io_shapes.insert(&r.shape);
+            }
+        }
+        let mut member_targets: BTreeSet<&str> = BTreeSet::new();
+        for shape in self.model.shapes.values() {
+            for r in shape.members.values().chain(shape.member.iter()).chain(shape.key.iter()).chain(shape.value.iter()) {
+                member_targets.insert(&r.shape);
+            }
+        }
+        let mut errors: BTreeSet<&str> = BTreeSet::new();
+        for op in self.model.operations.values() {
+            for e in &op.errors {
+                errors.insert(&e.shape);
+            }
+        }
+        let inline_io = |s: &str| io_shapes.contains(s) && !member_targets.contains(s) && !errors.contains(s);
+
+        // Name every shape that becomes a type in `types/`.
+        let mut by_rust: BTreeMap<String, String> = BTreeMap::new();
+        for (name, shape) in &self.model.shapes {
+            let is_type = match shape.kind.as_str() {
+                "structure" => !inline_io(name),
+                "string" => shape.enum_values.is_some(),
+                _ => false,
+            };
+            if !is_type {
+                continue;
+            }
+            let rust = camel(name);
+            if let Some(other) = by_rust.insert(rust.clone(), name.clone()) {
+                return Err(self.err(
+                    format!("shapes.{name}"),
+                    format!("its Rust name `{rust}` collides with shape `{other}`"),
+                ));
+            }
+            self.named.insert(name.clone(), rust);
+        }
+
+        let mut types = BTreeMap::new();
+        for (shape_name, rust) in &self.named {
+            let shape = &self.model.shapes[shape_name];
+            let def = if shape.kind == "structure" {
+                TypeDef::Struct(self.structure(shape_name, rust.clone())?)
+            } else {
+                TypeDef::Enum(self.enumeration(shape_name, rust.clone(), shape)?)
+            };
+            types.insert(rust.clone(), def);
+        }
+
+        let mut operations = BTreeMap::new();
+        let mut methods: BTreeMap<String, String> = BTreeMap::new();
+        for (op_name, op) in &self.model.operations {
+            let def = self.operation(op_name, op)?;
+            for reserved in ["new", "from_env", "call", "config", "from_conf", "runtime"] {
+                if def.module == reserved {
+                    return Err(self.err(format!("operations.{op_name}"), format!("its method name `{reserved}` is reserved by the client")));
+                }
+            }
+            if let Some(other) = methods.insert(def.module.clone(), op_name.clone()) {
+                return Err(self.err(format!("operations.{op_name}"), format!("its Rust name `{}` collides with operation `{other}`", def.module)));
+            }
+            operations.insert(def.module.clone(), def);
+        }
+
+        Ok(Service {
+            crate_name: crate_name.to_string(),
+            meta,
+            docs: html_to_markdown(self.model.documentation.as_deref().unwrap_or("")),
+            types,
+            operations,
+        })
+    }
+
+    fn service_info(&self) -> Result<ServiceInfo, Error> {
+        let m = &self.model.metadata;
+        let listed = m.protocols.clone().unwrap_or_else(|| vec![m.protocol.clone()]);
+        let mut protocols = Vec::new();
+        for p in &listed {
+            let v = match p.as_str() {
+                "smithy-rpc-v2-cbor" => "RpcV2Cbor",
+                "json" if m.json_version.as_deref() == Some("1.0") => "AwsJson1_0",
+                "json" => "AwsJson1_1",
+                "query" => "AwsQuery",
+                _ => continue,
+            };
+            protocols.push(v);
+        }
+        if protocols.is_empty() {
+            return Err(self.err("metadata.protocols", format!("no supported protocol among {listed:?} (supported: smithy-rpc-v2-cbor, json, query)")));
+        }
+        Ok(ServiceInfo {
+            service_id: m.service_id.clone(),
+            full_name: m.service_full_name.clone(),
+            endpoint_prefix: m.endpoint_prefix.clone(),
+            signing_name: m.signing_name.clone().unwrap_or_else(|| m.endpoint_prefix.clone()),
+            target_prefix: m.target_prefix.clone().unwrap_or_default(),
+            api_version: m.api_version.clone(),
+            protocols,
+        })
+    }
+
+    /// Rejects shapes the generator cannot express, naming the shape.
+    fn check_shapes(&self) -> Result<(), Error> {
+        for (name, shape) in &self.model.shapes {
+            let path = format!("shapes.{name}");
+            match shape.kind.as_str() {
+                "structure" | "list" | "map" | "string" | "integer" | "long" | "float" | "double" | "boolean"
+                | "timestamp" | "blob" | "byte" | "short" => {}
+                other => {
+                    return Err(self.err(format!("{path}.type"), format!("unsupported shape type `{other}`")));
+                }
+            }
+            for (flag, on) in [
+                ("union", shape.union),
+                ("document", shape.document),
+                ("eventstream", shape.eventstream),
+                ("streaming", shape.streaming),
+            ] {
+                if on {
+                    return Err(self.err(format!("{path}.{flag}"), format!("`{flag}` shapes are not supported yet")));
+                }
+            }
+            match shape.kind.as_str() {
+                "list" if shape.member.is_none() => {
+                    return Err(self.err(format!("{path}.member"), "a list needs a `member`"));
+                }
+                "map" if shape.key.is_none() || shape.value.is_none() => {
+                    return Err(self.err(format!("{path}.key"), "a map needs a `key` and a `value`"));
+                }
+                _ => {}
+            }
+            for (m, r) in &shape.members {
+                let mpath = format!("{path}.members.{m}");
+                self.shape(&r.shape, &format!("{mpath}.shape"))?;
+                if let Some(loc) = &r.location {
+                    return Err(self.err(format!("{mpath}.location"), format!("HTTP binding `{loc}` is not supported by the RPC protocols")));
+                }
+                if r.streaming {
+                    return Err(self.err(format!("{mpath}.streaming"), "streaming members are not supported yet"));
+                }
+            }
+            for (key, r) in [("member", &shape.member), ("key", &shape.key), ("value", &shape.value)] {
+                if let Some(r) = r {
+                    self.shape(&r.shape, &format!("{path}.{key}.shape"))?;
+                }
+            }
+            for (i, req) in shape.required.iter().enumerate() {
+                if !shape.members.contains_key(req) {
+                    return Err(self.err(format!("{path}.required[{i}]"), format!("required member `{req}` is not a member")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn docs(&self, html: Option<&str>) -> String {
+        html_to_markdown(html.unwrap_or(""))
+    }
+
+    fn structure(&self, shape_name: &str, rust: String) -> Result<StructDef, Error> {
+        let shape = self.shape(shape_name, &format!("shapes.{shape_name}"))?;
+        if shape.kind != "structure" {
+            return Err(self.err(format!("shapes.{shape_name}.type"), format!("expected a structure, found `{}`", shape.kind)));
+        }
+        let mut members = Vec::new();
+        let mut fields: BTreeMap<String, String> = BTreeMap::new();
+        for (m, r) in &shape.members {
+            let path = format!("shapes.{shape_name}.members.{m}");
+            let field = snake(m);
+            if let Some(other) = fields.insert(field.clone(), m.clone()) {
+                return Err(self.err(path, format!("its Rust name `{field}` collides with member `{other}`")));
+            }
+            if field == "new" {
+                return Err(self.err(path, "a member named `new` collides with the constructor"));
+            }
+            let target = self.shape(&r.shape, &format!("{path}.shape"))?;
+            let mut ty = self.value_type(r, &path)?;
+            if let Type::Struct { name, .. } = &ty {
+                if r.boxed || self.reaches(&r.shape, shape_name, &mut BTreeSet::new()) {
+                    ty = Type::Struct { name: name.clone(), boxed: true };
+                }
+            }
+            members.push(MemberDef {
+                wire: m.clone(),
+                json_name: r.json_name.clone().filter(|j| j != m),
+                field,
+                ty,
+                required: shape.required.contains(m),
+                sensitive: target.sensitive,
+                docs: self.docs(r.documentation.as_deref().or(target.documentation.as_deref())),
+                deprecated: deprecation(r.deprecated || target.deprecated, r.deprecated_message.as_ref().or(target.deprecated_message.as_ref())),
+                idempotency_token: r.idempotency_token,
+            });
+            constraint_docs(target, members.last_mut().map(|m| &mut m.docs));
+        }
+        let error_code = if shape.exception || shape.error.is_some() {
+            Some(shape.error.as_ref().and_then(|e| e.code.clone()).unwrap_or_else(|| shape_name.to_string()))
+        } else {
+            None
+        };
+        Ok(StructDef {
+            shape: shape_name.to_string(),
+            name: rust,
+            docs: self.docs(shape.documentation.as_deref()),
+            members,
+            error_code,
+            deprecated: deprecation(shape.deprecated, shape.deprecated_message.as_ref()),
+        })
+    }
+
+    /// True when structure `from` can reach structure `to` through direct structure members
+    /// (lists and maps already allocate, so they break the size cycle).
+    fn reaches(&self, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool {
+        if from == to {
+            return true;
+        }
+        if !seen.insert(from.to_string()) {
+            return false;
+        }
+        let Some(shape) = self.model.shapes.get(from) else { return false };
+        shape.members.values().any(|r| {
+            self.model.shapes.get(&r.shape).is_some_and(|s| s.kind == "structure") && self.reaches(&r.shape, to, seen)
+        })
+    }
+
+    fn enumeration(&self, shape_name: &str, rust: String, shape: &model::Shape) -> Result<EnumDef, Error> {
+        let mut values = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (i, v) in shape.enum_values.iter().flatten().enumerate() {
+            let variant = camel(v);
+            if variant == "Unknown" {
+                return Err(self.err(format!("shapes.{shape_name}.enum[{i}]"), "the value `Unknown` collides with the variant that keeps unknown values"));
+            }
+            if let Some(other) = seen.insert(variant.clone(), v.clone()) {
+                return Err(self.err(format!("shapes.{shape_name}.enum[{i}]"), format!("its Rust name `{variant}` collides with value `{other}`")));
+            }
+            values.push((v.clone(), variant));
+        }
+        let mut docs = self.docs(shape.documentation.as_deref());
+        constraint_docs(shape, Some(&mut docs));
+        Ok(EnumDef { shape: shape_name.to_string(), name: rust, docs, values })
+    }
+
+    /// The Rust type of the value a reference points at.
+    fn value_type(&self, r: &ShapeRef, path: &str) -> Result<Type, Error> {
+        let shape = self.shape(&r.shape, &format!("{path}.shape"))?;
+        let tsfmt = r.timestamp_format.as_deref().or(shape.timestamp_format.as_deref());
+        Ok(match shape.kind.as_str() {
+            "string" if shape.enum_values.is_some() => Type::Enum(self.named[&r.shape].clone()),
+            "string" => Type::String,
+            "boolean" => Type::Bool,
+            "byte" => Type::I8,
+            "short" => Type::I16,
+            "integer" => Type::I32,
+            "long" => Type::I64,
+            "float" => Type::F32,
+            "double" => Type::F64,
+            "blob" => Type::Blob,
+            "timestamp" => Type::Timestamp(match tsfmt {
+                None => "Default",
+                Some("iso8601") => "Iso8601",
+                Some("unixTimestamp") => "EpochSeconds",
+                Some("rfc822") => "HttpDate",
+                Some(other) => {
+                    return Err(self.err(format!("{path}.timestampFormat"), format!("unknown timestamp format `{other}`")));
+                }
+            }),
+            "structure" => match self.named.get(&r.shape) {
+                Some(name) => Type::Struct { name: name.clone(), boxed: false },
+                None => return Err(self.err(format!("{path}.shape"), format!("shape `{}` is an operation input or output and cannot be a member", r.shape))),
+            },
+            "list" => {
+                let item = shape.member.as_ref().ok_or_else(|| self.err(format!("shapes.{}.member", r.shape), "a list needs a `member`"))?;
+                Type::List { item: Box::new(self.value_type(item, &format!("shapes.{}.member", r.shape))?), sparse: shape.sparse }
+            }
+            "map" => {
+                let (Some(key), Some(value)) = (&shape.key, &shape.value) else {
+                    return Err(self.err(format!("shapes.{}.key", r.shape), "a map needs a `key` and a `value`"));
+                };
+                let key_ty = self.value_type(key, &format!("shapes.{}.key", r.shape))?;
+                if !matches!(key_ty, Type::String | Type::Enum(_)) {
+                    return Err(self.err(format!("shapes.{}.key", r.shape), "map keys must be strings"));
+                }
+                Type::Map { value: Box::new(self.value_type(value, &format!("shapes.{}.value", r.shape))?), sparse: shape.sparse }
+            }
+            other => return Err(self.err(format!("shapes.{}.type", r.shape), format!("unsupported shape type `{other}`"))),
+        })
+    }
+
+    fn operation(&self, op_name: &str, op: &model::Operation) -> Result<OperationDef, Error> {
+        let path = format!("operations.{op_name}");
+        let module = snake(op_name);
+        let io = |r: &Option<ShapeRef>, suffix: &str, key: &str| -> Result<StructDef, Error> {
+            let name = format!("{}{suffix}", camel(op_name));
+            match r {
+                None => Ok(StructDef {
+                    shape: String::new(),
+                    name,
+                    docs: String::new(),
+                    members: Vec::new(),
+                    error_code: None,
+                    deprecated: None,
+                }),
+                // Each operation gets its own input and output type, even when the model
+                // shares a shape, so each can implement the operation traits.
+                Some(r) => {
+                    self.shape(&r.shape, &format!("{path}.{key}.shape"))?;
+                    self.structure(&r.shape, name)
+                }
+            }
+        };
+        let mut input = io(&op.input, "Input", "input")?;
+        let mut output = io(&op.output, "Output", "output")?;
+        if input.docs.is_empty() {
+            input.docs = format!("The input of `{op_name}`.");
+        }
+        if output.docs.is_empty() {
+            output.docs = format!("The output of `{op_name}`.");
+        }
+        let mut errors = Vec::new();
+        for (i, e) in op.errors.iter().enumerate() {
+            let epath = format!("{path}.errors[{i}].shape");
+            let shape = self.shape(&e.shape, &epath)?;
+            if shape.kind != "structure" {
+                return Err(self.err(epath, format!("error shape `{}` is not a structure", e.shape)));
+            }
+            let type_name = self.named[&e.shape].clone();
+            errors.push(ErrorRef {
+                variant: type_name.clone(),
+                type_name,
+                code: shape.error.as_ref().and_then(|x| x.code.clone()).unwrap_or_else(|| e.shape.clone()),
+                docs: self.docs(shape.documentation.as_deref().or(e.documentation.as_deref())),
+            });
+        }
+        let paginator = match self.files.paginators.pagination.get(op_name) {
+            Some(p) => Some(self.paginator(op_name, p, &input, &output)?),
+            None => None,
+        };
+        let examples = self
+            .files
+            .examples
+            .examples
+            .get(op_name)
+            .map(|list| {
+                list.iter()
+                    .map(|e| ExampleDef {
+                        title: e.title.clone().unwrap_or_default(),
+                        description: e.description.clone().unwrap_or_default(),
+                        input: e.input.clone().unwrap_or(serde_json::Value::Object(Default::default())),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(OperationDef {
+            name: op_name.to_string(),
+            module,
+            docs: self.docs(op.documentation.as_deref()),
+            deprecated: deprecation(op.deprecated, op.deprecated_message.as_ref()),
+            error_name: format!("{}Error", camel(op_name)),
+            input,
+            output,
+            errors,
+            paginator,
+            examples,
+        })
+    }
+
+    fn paginator(&self, op_name: &str, p: &model::Paginator, input: &StructDef, output: &StructDef) -> Result<PaginatorDef, Error> {
+        let file = self.files.file("paginators-1.json");
+        let perr = |key: &str, msg: String| Error::new(&file, &format!("pagination.{op_name}.{key}"), msg);
+        let member = |s: &StructDef, name: &str| s.members.iter().find(|m| m.wire == name).cloned();
+        let [input_token] = p.input_token.as_slice() else {
+            return Err(perr("input_token", "only one input token is supported".into()));
+        };
+        let Some(itok) = member(input, input_token) else {
+            return Err(perr("input_token", format!("`{input_token}` is not a member of the input")));
+        };
+        if itok.ty != Type::String {
+            return Err(perr("input_token", format!("`{input_token}` must be a string")));
+        }
+        let [output_token] = p.output_token.as_slice() else {
+            return Err(perr("output_token", "only one output token is supported".into()));
+        };
+        let output_path = self.token_path(output, output_token).map_err(|m| perr("output_token", m))?;
+        let limit = match &p.limit_key {
+            None => None,
+            Some(k) => {
+                let m = member(input, k).ok_or_else(|| perr("limit_key", format!("`{k}` is not a member of the input")))?;
+                if !matches!(m.ty, Type::I32 | Type::I64) {
+                    return Err(perr("limit_key", format!("`{k}` must be an integer")));
+                }
+                Some((m.field, m.ty))
+            }
+        };
+        let items = match p.result_key.as_ref().map(|r| r.as_slice()) {
+            Some([key]) => {
+                let m = member(output, key).ok_or_else(|| perr("result_key", format!("`{key}` is not a member of the output")))?;
+                match m.ty {
+                    Type::List { item, sparse: false } => Some((m.field, *item)),
+                    _ => return Err(perr("result_key", format!("`{key}` must be a list"))),
+                }
+            }
+            _ => None,
+        };
+        let more_results = match &p.more_results {
+            None => None,
+            Some(k) => {
+                let m = member(output, k).ok_or_else(|| perr("more_results", format!("`{k}` is not a member of the output")))?;
+                if m.ty != Type::Bool {
+                    return Err(perr("more_results", format!("`{k}` must be a boolean")));
+                }
+                Some(m.field)
+            }
+        };
+        Ok(PaginatorDef { input_token: itok.field, output_token: output_path, limit, items, more_results })
+    }
+
+    /// Resolves `A.B`, `A[-1].B` style token paths against the output structure.
+    fn token_path(&self, output: &StructDef, expr: &str) -> Result<Vec<PathStep>, String> {
+        let mut steps = Vec::new();
+        let mut current: Option<StructDef> = Some(output.clone());
+        let mut ty: Option<Type> = None;
+        for seg in expr.split('.') {
+            let (name, last) = match seg.strip_suffix("[-1]") {
+                Some(n) => (n, true),
+                None => (seg, false),
+            };
+            let s = current.take().ok_or_else(|| format!("`{expr}`: `{name}` is not inside a structure"))?;
+            let m = s.members.iter().find(|m| m.wire == name).ok_or_else(|| format!("`{name}` is not a member of `{}`", s.name))?;
+            steps.push(PathStep::Field { name: m.field.clone(), required: m.required });
+            let mut t = m.ty.clone();
+            if last {
+                match t {
+                    Type::List { item, .. } => {
+                        steps.push(PathStep::Last);
+                        t = *item;
+                    }
+                    _ => return Err(format!("`{name}` is not a list")),
+                }
+            }
+            if let Type::Struct { name, .. } = &t {
+                let shape = self.named.iter().find(|(_, r)| *r == name).map(|(s, _)| s.clone()).ok_or("unknown structure")?;
+                current = Some(self.structure(&shape, name.clone()).map_err(|e| e.to_string())?);
+            }
+            ty = Some(t);
+        }
+        if ty != Some(Type::String) {
+            return Err(format!("`{expr}` must lead to a string"));
+        }
+        Ok(steps)
+    }
+}
+
+fn deprecation(deprecated: bool, message: Option<&String>) -> Option<String> {
+    deprecated.then(|| message.cloned().unwrap_or_default())
+}
+
+/// Adds the model's constraints to a doc string, so users see them without the model.
+fn constraint_docs(shape: &model::Shape, docs: Option<&mut String>) {
+    let Some(docs) = docs else { return };
+    let mut parts = Vec::new();
+    let unit = if shape.kind == "string" || shape.kind == "list" || shape.kind == "map" || shape.kind == "blob" { "length " } else { "" };
+    match (shape.min, shape.max) {
+        (Some(a), Some(b)) => parts.push(format!("{unit}{a}..={b}")),
+        (Some(a), None) => parts.push(format!("{unit}at least {a}")),
+        (None, Some(b)) => parts.push(format!("{unit}at most {b}")),
+        (None, None) => {}
+    }
+    if let Some(p) = &shape.pattern {
+        if p != ".*" {
+            parts.push(format!("pattern `{}`", p.replace('`', "'")));
+        }
+    }
+    if shape.sensitive {
+        parts.push("sensitive: redacted in `Debug`".into());
+    }
+    if !parts.is_empty() {
+        if !docs.is_empty() {
+            docs.push_str("\n\n");
+        }
+        docs.push_str(&format!("Constraints: {}.", parts.join("; ")));
+    }
+}
+
+/// Resolved shape lookups used by emitters, e.g. for doc examples.
+pub fn struct_by_name<'a>(service: &'a Service, name: &str) -> Option<&'a StructDef> {
+    match service.types.get(name) {
+        Some(TypeDef::Struct(s)) => Some(s),
+        _ => None,
+    }
+}

@@ -1,0 +1,285 @@
+//! A serde mirror of the botocore JSON model files. Knows nothing about Rust; unknown
+//! keys are ignored here and unsupported features are rejected by the IR with a path.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::Error;
+
+/// `service-2.json`.
+#[derive(Debug, Deserialize)]
+pub struct ServiceModel {
+    /// Service-wide facts.
+    pub metadata: Metadata,
+    /// Operations by name, in model order.
+    pub operations: IndexMap<String, Operation>,
+    /// Shapes by name, in model order.
+    pub shapes: IndexMap<String, Shape>,
+    /// The service's documentation (HTML).
+    #[serde(default)]
+    pub documentation: Option<String>,
+}
+
+/// `metadata` of `service-2.json`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    pub api_version: String,
+    pub endpoint_prefix: String,
+    #[serde(default)]
+    pub json_version: Option<String>,
+    pub protocol: String,
+    #[serde(default)]
+    pub protocols: Option<Vec<String>>,
+    pub service_id: String,
+    pub service_full_name: String,
+    #[serde(default)]
+    pub signing_name: Option<String>,
+    #[serde(default)]
+    pub target_prefix: Option<String>,
+    #[serde(default)]
+    pub uid: Option<String>,
+}
+
+/// One operation.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operation {
+    pub name: String,
+    pub http: Http,
+    #[serde(default)]
+    pub input: Option<ShapeRef>,
+    #[serde(default)]
+    pub output: Option<ShapeRef>,
+    #[serde(default)]
+    pub errors: Vec<ShapeRef>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+}
+
+/// `http` of an operation.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Http {
+    pub method: String,
+    pub request_uri: String,
+}
+
+/// A reference to a shape: an operation's input/output/error, or a member.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShapeRef {
+    pub shape: String,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub json_name: Option<String>,
+    #[serde(default)]
+    pub result_wrapper: Option<String>,
+    #[serde(default)]
+    pub timestamp_format: Option<String>,
+    #[serde(default)]
+    pub idempotency_token: bool,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default, rename = "box")]
+    pub boxed: bool,
+    #[serde(default)]
+    pub flattened: bool,
+    /// HTTP bindings (`header`, `uri`, ...); RPC protocols do not support them.
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub streaming: bool,
+}
+
+/// A shape.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shape {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub members: IndexMap<String, ShapeRef>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    #[serde(default)]
+    pub member: Option<ShapeRef>,
+    #[serde(default)]
+    pub key: Option<ShapeRef>,
+    #[serde(default)]
+    pub value: Option<ShapeRef>,
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub exception: bool,
+    #[serde(default)]
+    pub error: Option<ErrorTrait>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub timestamp_format: Option<String>,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub deprecated_message: Option<String>,
+    #[serde(default)]
+    pub flattened: bool,
+    #[serde(default)]
+    pub sparse: bool,
+    #[serde(default)]
+    pub union: bool,
+    #[serde(default)]
+    pub document: bool,
+    #[serde(default)]
+    pub eventstream: bool,
+    #[serde(default)]
+    pub streaming: bool,
+}
+
+/// The `error` trait of an exception shape.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorTrait {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub http_status_code: Option<u16>,
+    #[serde(default)]
+    pub sender_fault: bool,
+}
+
+/// `paginators-1.json`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Paginators {
+    pub pagination: IndexMap<String, Paginator>,
+}
+
+/// One paginator. Tokens and result keys may be a string or a list of strings.
+#[derive(Debug, Deserialize)]
+pub struct Paginator {
+    pub input_token: OneOrMany,
+    pub output_token: OneOrMany,
+    #[serde(default)]
+    pub limit_key: Option<String>,
+    #[serde(default)]
+    pub result_key: Option<OneOrMany>,
+    #[serde(default)]
+    pub more_results: Option<String>,
+}
+
+/// A botocore value that is either one string or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The strings, in order.
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// `examples-1.json`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Examples {
+    #[serde(default)]
+    pub examples: IndexMap<String, Vec<Example>>,
+}
+
+/// One example call.
+#[derive(Debug, Deserialize)]
+pub struct Example {
+    #[serde(default)]
+    pub input: Option<serde_json::Value>,
+    #[serde(default)]
+    pub output: Option<serde_json::Value>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// The files of one service version, as loaded.
+#[derive(Debug)]
+pub struct ModelFiles {
+    /// The directory they came from.
+    pub dir: PathBuf,
+    /// `service-2.json`.
+    pub service: ServiceModel,
+    /// `paginators-1.json`, empty when absent.
+    pub paginators: Paginators,
+    /// `examples-1.json`, empty when absent.
+    pub examples: Examples,
+}
+
+impl ModelFiles {
+    /// Loads `service-2.json` and, when present, `paginators-1.json` and `examples-1.json`.
+    pub fn load(dir: &Path) -> Result<Self, Error> {
+        let service = load_json(&dir.join("service-2.json"))?;
+        let paginators = load_optional(&dir.join("paginators-1.json"))?;
+        let examples = load_optional(&dir.join("examples-1.json"))?;
+        Ok(ModelFiles { dir: dir.to_path_buf(), service, paginators, examples })
+    }
+
+    /// Path of one of the files, for error messages.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+fn load_optional<T: DeserializeOwned + Default>(path: &Path) -> Result<T, Error> {
+    if path.exists() {
+        load_json(path)
+    } else {
+        Ok(T::default())
+    }
+}
+
+/// Parses one JSON file; errors name the file and the JSON path of the bad value.
+pub fn load_json<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::new(path, "", format!("cannot read: {e}")))?;
+    parse_json(path, &text)
+}
+
+/// Parses JSON text that came from `path`.
+pub fn parse_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let json_path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = if inner.is_syntax() || inner.is_eof() {
+            format!("invalid JSON: {inner}")
+        } else {
+            inner.to_string()
+        };
+        Error::new(path, if json_path == "." { "" } else { &json_path }, message)
+    })
+}

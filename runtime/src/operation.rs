@@ -1,0 +1,85 @@
+//! What generated code tells the runtime about a service and each of its operations.
+
+use crate::codec::{Decode, DecodeError, Encode, Reader};
+
+/// A wire protocol the runtime speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Protocol {
+    /// Smithy RPC v2 CBOR.
+    RpcV2Cbor,
+    /// AWS JSON 1.0.
+    AwsJson1_0,
+    /// AWS JSON 1.1.
+    AwsJson1_1,
+    /// AWS query (form-encoded requests, XML responses).
+    AwsQuery,
+}
+
+impl Protocol {
+    /// The botocore name of the protocol (`smithy-rpc-v2-cbor`, `json`, `query`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::RpcV2Cbor => "smithy-rpc-v2-cbor",
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => "json",
+            Protocol::AwsQuery => "query",
+        }
+    }
+}
+
+/// Static facts about a service, from its model's metadata.
+#[derive(Debug)]
+pub struct ServiceMeta {
+    /// `serviceId`, e.g. used for `AWS_ENDPOINT_URL_<ID>`.
+    pub service_id: &'static str,
+    /// `endpointPrefix`: the host label of the default endpoint.
+    pub endpoint_prefix: &'static str,
+    /// SigV4 signing name (`signingName`, else `endpointPrefix`).
+    pub signing_name: &'static str,
+    /// `targetPrefix` (JSON `X-Amz-Target` prefix and the CBOR service name).
+    pub target_prefix: &'static str,
+    /// `apiVersion`, sent by the query protocol.
+    pub api_version: &'static str,
+    /// The protocols the model lists, in the model's order of preference.
+    pub protocols: &'static [Protocol],
+    /// The generated crate's name and version, for the `User-Agent`.
+    pub crate_id: &'static str,
+}
+
+/// One operation's input: knows its service, its name, and its output and error types.
+pub trait Operation: Encode + Send + Sync + 'static {
+    /// The decoded successful response.
+    type Output: Decode + Send + 'static;
+    /// The operation's modeled errors.
+    type Error: OperationError + Send + Sync + 'static;
+    /// The operation name as on the wire (`ListJobs`).
+    const NAME: &'static str;
+    /// The service the operation belongs to.
+    const SERVICE: &'static ServiceMeta;
+}
+
+/// An operation's error enum: the modeled errors plus an unhandled case.
+pub trait OperationError: Sized + std::fmt::Debug {
+    /// Decodes the error body of a response whose error code is `code` (already
+    /// sanitized to the bare shape name). Codes the operation does not model map to
+    /// its unhandled case without reading the body.
+    fn decode<R: Reader>(code: &str, body: &mut R) -> Result<Self, DecodeError>;
+}
+
+/// A paginated operation (botocore `paginators-1.json`).
+pub trait Paginated: Operation + Clone {
+    /// One element of the page's result list.
+    type Item: Send + 'static;
+    /// Sets the input token for the next page.
+    fn set_token(&mut self, token: Option<String>);
+    /// Sets the page size, when the operation has a limit key.
+    fn set_page_size(&mut self, size: i32);
+    /// The output token, if the page carries one.
+    fn next_token(output: &Self::Output) -> Option<&str>;
+    /// Whether the service says more pages follow (`more_results`); true when unmodeled.
+    fn more_results(_output: &Self::Output) -> bool {
+        true
+    }
+    /// Takes the page's result items.
+    fn into_items(output: Self::Output) -> Vec<Self::Item>;
+}

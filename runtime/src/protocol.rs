@@ -1,0 +1,235 @@
+//! The RPC wire protocols: request construction and response/error decoding for Smithy
+//! RPC v2 CBOR and awsJson 1.0/1.1 (aws-behaviors.md sections 1 and 2).
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+
+use crate::codec::{cbor, json, Decode, DecodeError, Field, Reader};
+use crate::error::{ErrorMetadata, SdkError, ServiceError};
+use crate::operation::{Operation, OperationError, Protocol};
+
+const SMITHY_PROTOCOL: HeaderName = HeaderName::from_static("smithy-protocol");
+const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+const INVOCATION_ID: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
+
+/// The request for one operation, unsigned.
+pub(crate) fn build_request<O: Operation>(
+    protocol: Protocol,
+    endpoint: &http::Uri,
+    input: &O,
+    invocation_id: &str,
+) -> Result<http::Request<Bytes>, String> {
+    let svc = O::SERVICE;
+    let base = endpoint.path().trim_end_matches('/');
+    let (path, body, content_type) = match protocol {
+        Protocol::RpcV2Cbor => (
+            format!("{base}/service/{}/operation/{}", svc.target_prefix, O::NAME),
+            cbor::to_vec(input),
+            "application/cbor",
+        ),
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+            let ct = if protocol == Protocol::AwsJson1_0 {
+                "application/x-amz-json-1.0"
+            } else {
+                "application/x-amz-json-1.1"
+            };
+            (if base.is_empty() { "/".to_string() } else { format!("{base}/") }, json::to_vec(input), ct)
+        }
+        other => return Err(format!("the {} protocol is not supported by this runtime yet", other.name())),
+    };
+    let mut uri = http::uri::Parts::default();
+    uri.scheme = endpoint.scheme().cloned();
+    uri.authority = endpoint.authority().cloned();
+    uri.path_and_query = Some(path.parse().map_err(|e| format!("invalid request path {path:?}: {e}"))?);
+    let uri = http::Uri::from_parts(uri).map_err(|e| format!("invalid endpoint: {e}"))?;
+
+    let mut req = http::Request::builder().method(http::Method::POST).uri(uri);
+    let headers = req.headers_mut().ok_or("invalid request")?;
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    match protocol {
+        Protocol::RpcV2Cbor => {
+            headers.insert(SMITHY_PROTOCOL, HeaderValue::from_static("rpc-v2-cbor"));
+            headers.insert(ACCEPT, HeaderValue::from_static("application/cbor"));
+        }
+        _ => {
+            let target = format!("{}.{}", svc.target_prefix, O::NAME);
+            headers.insert(X_AMZ_TARGET, HeaderValue::from_str(&target).map_err(|e| e.to_string())?);
+        }
+    }
+    let ua = format!("awsrt/{} {}", env!("CARGO_PKG_VERSION"), svc.crate_id);
+    headers.insert(USER_AGENT, HeaderValue::from_str(&ua).map_err(|e| e.to_string())?);
+    headers.insert(INVOCATION_ID, HeaderValue::from_str(invocation_id).map_err(|e| e.to_string())?);
+    req.body(Bytes::from(body)).map_err(|e| e.to_string())
+}
+
+/// The request id of a response, from `x-amzn-requestid` (or S3-style `x-amz-request-id`).
+pub(crate) fn request_id(resp: &http::Response<Bytes>) -> Option<String> {
+    ["x-amzn-requestid", "x-amz-request-id"]
+        .iter()
+        .find_map(|h| resp.headers().get(*h))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Decodes a response into the operation's output or its error.
+pub(crate) fn parse_response<O: Operation>(
+    protocol: Protocol,
+    resp: &http::Response<Bytes>,
+) -> Result<O::Output, SdkError<O::Error>> {
+    let status = resp.status().as_u16();
+    let request_id = request_id(resp);
+    let bad = |source: DecodeError| SdkError::Response {
+        operation: O::NAME,
+        status,
+        request_id: request_id.clone(),
+        source,
+    };
+    let body = resp.body();
+    if protocol == Protocol::RpcV2Cbor {
+        // The spec makes a response without the protocol header malformed; judge it by its
+        // status alone.
+        let marked = resp.headers().get(SMITHY_PROTOCOL).is_some_and(|v| v.as_bytes() == b"rpc-v2-cbor");
+        if !marked {
+            if status == 200 {
+                return Err(bad(DecodeError::new("response lacks the `smithy-protocol: rpc-v2-cbor` header")));
+            }
+            return Err(service_error::<O>(status_only(resp, request_id), None));
+        }
+    }
+    let success = match protocol {
+        Protocol::RpcV2Cbor => status == 200,
+        _ => (200..300).contains(&status),
+    };
+    if success {
+        return match protocol {
+            Protocol::RpcV2Cbor => cbor::from_slice(body).map_err(bad),
+            _ => json::from_slice(body).map_err(bad),
+        };
+    }
+    if status >= 500 && (body.is_empty() || body.starts_with(b"<")) {
+        return Err(service_error::<O>(status_only(resp, request_id), None));
+    }
+    let envelope: ErrorEnvelope = match protocol {
+        Protocol::RpcV2Cbor => cbor::from_slice(body),
+        _ => json::from_slice(body),
+    }
+    .map_err(bad)?;
+    let header_type = resp.headers().get("x-amzn-errortype").and_then(|v| v.to_str().ok());
+    let raw_code = match protocol {
+        Protocol::RpcV2Cbor => envelope.type_.as_deref(),
+        // botocore reads `__type`; smithy-rs also accepts `code` and the header.
+        _ => envelope.type_.as_deref().or(envelope.code.as_deref()).or(header_type),
+    };
+    let code = match raw_code {
+        Some(c) => sanitize_code(c).to_string(),
+        None => status.to_string(),
+    };
+    let meta = ErrorMetadata {
+        code,
+        message: envelope.message,
+        request_id: request_id.clone(),
+        status,
+    };
+    let kind = match protocol {
+        Protocol::RpcV2Cbor => decode_error::<O::Error, _>(&meta.code, cbor::CborReader::new(body)),
+        _ => decode_error::<O::Error, _>(&meta.code, json::JsonReader::new(body)),
+    }
+    .map_err(bad)?;
+    Err(SdkError::Service { operation: O::NAME, error: ServiceError { kind, meta } })
+}
+
+fn decode_error<E: OperationError, R: Reader>(code: &str, mut r: R) -> Result<E, DecodeError> {
+    E::decode(code, &mut r)
+}
+
+/// Metadata for an error known only by its status (5xx with an empty or HTML body).
+fn status_only(resp: &http::Response<Bytes>, request_id: Option<String>) -> ErrorMetadata {
+    let status = resp.status();
+    ErrorMetadata {
+        code: status.as_u16().to_string(),
+        message: status.canonical_reason().map(str::to_owned),
+        request_id,
+        status: status.as_u16(),
+    }
+}
+
+fn service_error<O: Operation>(meta: ErrorMetadata, kind: Option<O::Error>) -> SdkError<O::Error> {
+    let kind = match kind {
+        Some(k) => k,
+        None => {
+            // An unmodeled code: the error enum's unhandled case, without reading a body.
+            match O::Error::decode(&meta.code, &mut cbor::CborReader::new(&[])) {
+                Ok(k) => k,
+                Err(source) => {
+                    return SdkError::Response {
+                        operation: O::NAME,
+                        status: meta.status,
+                        request_id: meta.request_id,
+                        source,
+                    }
+                }
+            }
+        }
+    };
+    SdkError::Service { operation: O::NAME, error: ServiceError { kind, meta } }
+}
+
+/// `aws.protocoltests#FooError:http://...` -> `FooError` (cut at `:`, keep after `#`).
+pub(crate) fn sanitize_code(code: &str) -> &str {
+    let code = code.split(':').next().unwrap_or(code);
+    code.rsplit('#').next().unwrap_or(code).trim()
+}
+
+/// The members every error body may carry, whatever its modeled shape.
+struct ErrorEnvelope {
+    type_: Option<String>,
+    code: Option<String>,
+    message: Option<String>,
+}
+
+impl ErrorEnvelope {
+    const FIELDS: &'static [Field] = &[
+        Field::new("__type"),
+        Field::new("code"),
+        Field::new("message"),
+        Field::new("Message"),
+        Field::new("errorMessage"),
+    ];
+}
+
+impl Decode for ErrorEnvelope {
+    fn decode<R: Reader>(r: &mut R) -> Result<Self, DecodeError> {
+        let mut e = ErrorEnvelope { type_: None, code: None, message: None };
+        r.begin_struct()?;
+        while let Some(i) = r.next_field(Self::FIELDS)? {
+            let v = r.string()?;
+            match i {
+                0 => e.type_ = Some(v),
+                1 => e.code = Some(v),
+                _ => {
+                    if e.message.is_none() {
+                        e.message = Some(v);
+                    }
+                }
+            }
+        }
+        Ok(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize_code;
+
+    #[test]
+    fn error_codes_are_sanitized() {
+        for raw in [
+            "FooError",
+            "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+            "aws.protocoltests.restjson#FooError",
+            "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+        ] {
+            assert_eq!(sanitize_code(raw), "FooError", "{raw}");
+        }
+    }
+}
