@@ -317,7 +317,7 @@ pub fn sign_parts(
     let mut signed = Vec::new();
     canonical::write_signed_headers(&mut signed, &headers);
     let mut auth = Vec::with_capacity(256);
-    write_authorization(&mut auth, params, &date, &signed, &signature.hex);
+    write_authorization(&mut auth, params, &date, &headers, &signature.hex);
     let authorization = into_string(auth);
     if HeaderValue::from_str(&authorization).is_err() {
         return Err(SigningError::InvalidHeaderValue {
@@ -602,9 +602,7 @@ impl Signer {
         let mut signature = [0u8; 64];
         hex_into(&mut signature, hmac::sign(&key, &buf).as_ref());
         buf.clear();
-        let mut signed = Vec::with_capacity(128);
-        canonical::write_signed_headers(&mut signed, &entries);
-        write_authorization(&mut buf, params, &date, &signed, &signature);
+        write_authorization(&mut buf, params, &date, &entries, &signature);
         drop(entries);
         let authorization = HeaderValue::from_maybe_shared(Bytes::from(buf)).map_err(|_| {
             SigningError::InvalidHeaderValue {
@@ -734,7 +732,7 @@ fn write_authorization(
     buf: &mut Vec<u8>,
     params: &SigningParams<'_>,
     date: &AmzDate,
-    signed: &[u8],
+    headers: &[Header<'_>],
     signature: &[u8],
 ) {
     buf.extend_from_slice(ALGORITHM.as_bytes());
@@ -743,7 +741,7 @@ fn write_authorization(
     buf.push(b'/');
     write_scope(buf, date.date(), params.region, params.service);
     buf.extend_from_slice(b", SignedHeaders=");
-    buf.extend_from_slice(signed);
+    canonical::write_signed_headers(buf, headers);
     buf.extend_from_slice(b", Signature=");
     buf.extend_from_slice(signature);
 }
@@ -1036,6 +1034,13 @@ mod tests {
                 header: "authorization"
             })
         );
+    }
+
+    #[test]
+    fn signer_can_be_shared_between_tasks() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Signer>();
+        assert_send_sync::<SigningError>();
     }
 
     #[test]
