@@ -49,9 +49,16 @@ impl Converter {
         let raw = raw.trim().trim_end_matches('/').trim();
         let closing = raw.starts_with('/');
         let body = raw.trim_start_matches('/');
-        let name = body.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let name = body
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match (name.as_str(), closing) {
-            ("p" | "div" | "note" | "important" | "dl" | "dd" | "dt" | "h1" | "h2" | "h3" | "h4", false) => {
+            (
+                "p" | "div" | "note" | "important" | "dl" | "dd" | "dt" | "h1" | "h2" | "h3" | "h4",
+                false,
+            ) => {
                 self.block();
                 match name.as_str() {
                     "note" => self.prefix = Some("**Note:** "),
@@ -59,7 +66,10 @@ impl Converter {
                     _ => {}
                 }
             }
-            ("p" | "div" | "note" | "important" | "dl" | "dd" | "dt" | "h1" | "h2" | "h3" | "h4", true) => self.block(),
+            (
+                "p" | "div" | "note" | "important" | "dl" | "dd" | "dt" | "h1" | "h2" | "h3" | "h4",
+                true,
+            ) => self.block(),
             ("br", _) => self.block(),
             ("ul", false) => {
                 self.block();
@@ -236,7 +246,8 @@ impl Converter {
             self.out.push_str(&marker);
             self.out.push_str(&text);
             self.out.push('\n');
-        } else if !self.lists.is_empty() && self.out.ends_with('\n') && !self.out.ends_with("\n\n") {
+        } else if !self.lists.is_empty() && self.out.ends_with('\n') && !self.out.ends_with("\n\n")
+        {
             // A second paragraph inside a list item continues the item.
             self.out.pop();
             self.out.push(' ');
@@ -333,7 +344,9 @@ fn wrap_bare_urls(s: &str) -> String {
         };
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        let end = tail.find(|c: char| c.is_whitespace() || c == '\\' || c == ')' || c == '"').unwrap_or(tail.len());
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '\\' || c == ')' || c == '"')
+            .unwrap_or(tail.len());
         let url = tail[..end].trim_end_matches(['.', ',', ';', ':']);
         out.push('<');
         out.push_str(url);
@@ -350,12 +363,18 @@ mod tests {
 
     #[test]
     fn paragraphs_code_and_links() {
-        assert_eq!(md("<p>Returns a <code>JobId</code>.</p> <p>Second.</p>"), "Returns a `JobId`.\n\nSecond.");
+        assert_eq!(
+            md("<p>Returns a <code>JobId</code>.</p> <p>Second.</p>"),
+            "Returns a `JobId`.\n\nSecond."
+        );
         assert_eq!(
             md(r#"<p>See <a href="https://example.com/x">the guide</a>.</p>"#),
             "See [the guide](https://example.com/x)."
         );
-        assert_eq!(md("<p>Go to https://aws.amazon.com/x.</p>"), "Go to <https://aws.amazon.com/x>.");
+        assert_eq!(
+            md("<p>Go to https://aws.amazon.com/x.</p>"),
+            "Go to <https://aws.amazon.com/x>."
+        );
     }
 
     #[test]
@@ -366,7 +385,10 @@ mod tests {
 
     #[test]
     fn escapes_what_rustdoc_would_misread() {
-        assert_eq!(md("<p>Use [brackets] and a_b &lt;tag&gt; &amp; more</p>"), "Use \\[brackets\\] and a\\_b \\<tag\\> & more");
+        assert_eq!(
+            md("<p>Use [brackets] and a_b &lt;tag&gt; &amp; more</p>"),
+            "Use \\[brackets\\] and a\\_b \\<tag\\> & more"
+        );
         assert_eq!(md("plain text, no tags"), "plain text, no tags");
         assert_eq!(md(""), "");
         assert_eq!(md("<p>unclosed <b>bold"), "unclosed **bold");

@@ -98,9 +98,18 @@ pub enum Type {
     /// An enum from `types/`.
     Enum(String),
     /// A structure from `types/`; `boxed` breaks recursion.
-    Struct { name: String, boxed: bool },
-    List { item: Box<Type>, sparse: bool },
-    Map { value: Box<Type>, sparse: bool },
+    Struct {
+        name: String,
+        boxed: bool,
+    },
+    List {
+        item: Box<Type>,
+        sparse: bool,
+    },
+    Map {
+        value: Box<Type>,
+        sparse: bool,
+    },
 }
 
 /// A string enum.
@@ -191,7 +200,11 @@ struct Lowering<'a> {
 
 impl<'a> Lowering<'a> {
     fn new(files: &'a ModelFiles) -> Self {
-        Lowering { files, model: &files.service, named: BTreeMap::new() }
+        Lowering {
+            files,
+            model: &files.service,
+            named: BTreeMap::new(),
+        }
     }
 
     fn err(&self, path: impl Into<String>, message: impl Into<String>) -> Error {
@@ -199,10 +212,12 @@ impl<'a> Lowering<'a> {
     }
 
     fn shape(&self, name: &str, path: &str) -> Result<&'a model::Shape, Error> {
-        self.model
-            .shapes
-            .get(name)
-            .ok_or_else(|| self.err(path, format!("refers to shape `{name}`, which the model does not define")))
+        self.model.shapes.get(name).ok_or_else(|| {
+            self.err(
+                path,
+                format!("refers to shape `{name}`, which the model does not define"),
+            )
+        })
     }
 
     fn run(mut self, crate_name: &str) -> Result<Service, Error> {
@@ -218,7 +233,13 @@ impl<'a> Lowering<'a> {
         }
         let mut member_targets: BTreeSet<&str> = BTreeSet::new();
         for shape in self.model.shapes.values() {
-            for r in shape.members.values().chain(shape.member.iter()).chain(shape.key.iter()).chain(shape.value.iter()) {
+            for r in shape
+                .members
+                .values()
+                .chain(shape.member.iter())
+                .chain(shape.key.iter())
+                .chain(shape.value.iter())
+            {
                 member_targets.insert(&r.shape);
             }
         }
@@ -228,7 +249,8 @@ impl<'a> Lowering<'a> {
                 errors.insert(&e.shape);
             }
         }
-        let inline_io = |s: &str| io_shapes.contains(s) && !member_targets.contains(s) && !errors.contains(s);
+        let inline_io =
+            |s: &str| io_shapes.contains(s) && !member_targets.contains(s) && !errors.contains(s);
 
         // Name every shape that becomes a type in `types/`.
         let mut by_rust: BTreeMap<String, String> = BTreeMap::new();
@@ -268,11 +290,20 @@ impl<'a> Lowering<'a> {
             let def = self.operation(op_name, op)?;
             for reserved in ["new", "from_env", "call", "config", "from_conf", "runtime"] {
                 if def.module == reserved {
-                    return Err(self.err(format!("operations.{op_name}"), format!("its method name `{reserved}` is reserved by the client")));
+                    return Err(self.err(
+                        format!("operations.{op_name}"),
+                        format!("its method name `{reserved}` is reserved by the client"),
+                    ));
                 }
             }
             if let Some(other) = methods.insert(def.module.clone(), op_name.clone()) {
-                return Err(self.err(format!("operations.{op_name}"), format!("its Rust name `{}` collides with operation `{other}`", def.module)));
+                return Err(self.err(
+                    format!("operations.{op_name}"),
+                    format!(
+                        "its Rust name `{}` collides with operation `{other}`",
+                        def.module
+                    ),
+                ));
             }
             operations.insert(def.module.clone(), def);
         }
@@ -288,7 +319,10 @@ impl<'a> Lowering<'a> {
 
     fn service_info(&self) -> Result<ServiceInfo, Error> {
         let m = &self.model.metadata;
-        let listed = m.protocols.clone().unwrap_or_else(|| vec![m.protocol.clone()]);
+        let listed = m
+            .protocols
+            .clone()
+            .unwrap_or_else(|| vec![m.protocol.clone()]);
         let mut protocols = Vec::new();
         for p in &listed {
             let v = match p.as_str() {
@@ -307,7 +341,10 @@ impl<'a> Lowering<'a> {
             service_id: m.service_id.clone(),
             full_name: m.service_full_name.clone(),
             endpoint_prefix: m.endpoint_prefix.clone(),
-            signing_name: m.signing_name.clone().unwrap_or_else(|| m.endpoint_prefix.clone()),
+            signing_name: m
+                .signing_name
+                .clone()
+                .unwrap_or_else(|| m.endpoint_prefix.clone()),
             target_prefix: m.target_prefix.clone().unwrap_or_default(),
             api_version: m.api_version.clone(),
             protocols,
@@ -319,10 +356,13 @@ impl<'a> Lowering<'a> {
         for (name, shape) in &self.model.shapes {
             let path = format!("shapes.{name}");
             match shape.kind.as_str() {
-                "structure" | "list" | "map" | "string" | "integer" | "long" | "float" | "double" | "boolean"
-                | "timestamp" | "blob" | "byte" | "short" => {}
+                "structure" | "list" | "map" | "string" | "integer" | "long" | "float"
+                | "double" | "boolean" | "timestamp" | "blob" | "byte" | "short" => {}
                 other => {
-                    return Err(self.err(format!("{path}.type"), format!("unsupported shape type `{other}`")));
+                    return Err(self.err(
+                        format!("{path}.type"),
+                        format!("unsupported shape type `{other}`"),
+                    ));
                 }
             }
             for (flag, on) in [
@@ -332,7 +372,10 @@ impl<'a> Lowering<'a> {
                 ("streaming", shape.streaming),
             ] {
                 if on {
-                    return Err(self.err(format!("{path}.{flag}"), format!("`{flag}` shapes are not supported yet")));
+                    return Err(self.err(
+                        format!("{path}.{flag}"),
+                        format!("`{flag}` shapes are not supported yet"),
+                    ));
                 }
             }
             match shape.kind.as_str() {
@@ -340,7 +383,9 @@ impl<'a> Lowering<'a> {
                     return Err(self.err(format!("{path}.member"), "a list needs a `member`"));
                 }
                 "map" if shape.key.is_none() || shape.value.is_none() => {
-                    return Err(self.err(format!("{path}.key"), "a map needs a `key` and a `value`"));
+                    return Err(
+                        self.err(format!("{path}.key"), "a map needs a `key` and a `value`")
+                    );
                 }
                 _ => {}
             }
@@ -348,20 +393,33 @@ impl<'a> Lowering<'a> {
                 let mpath = format!("{path}.members.{m}");
                 self.shape(&r.shape, &format!("{mpath}.shape"))?;
                 if let Some(loc) = &r.location {
-                    return Err(self.err(format!("{mpath}.location"), format!("HTTP binding `{loc}` is not supported by the RPC protocols")));
+                    return Err(self.err(
+                        format!("{mpath}.location"),
+                        format!("HTTP binding `{loc}` is not supported by the RPC protocols"),
+                    ));
                 }
                 if r.streaming {
-                    return Err(self.err(format!("{mpath}.streaming"), "streaming members are not supported yet"));
+                    return Err(self.err(
+                        format!("{mpath}.streaming"),
+                        "streaming members are not supported yet",
+                    ));
                 }
             }
-            for (key, r) in [("member", &shape.member), ("key", &shape.key), ("value", &shape.value)] {
+            for (key, r) in [
+                ("member", &shape.member),
+                ("key", &shape.key),
+                ("value", &shape.value),
+            ] {
                 if let Some(r) = r {
                     self.shape(&r.shape, &format!("{path}.{key}.shape"))?;
                 }
             }
             for (i, req) in shape.required.iter().enumerate() {
                 if !shape.members.contains_key(req) {
-                    return Err(self.err(format!("{path}.required[{i}]"), format!("required member `{req}` is not a member")));
+                    return Err(self.err(
+                        format!("{path}.required[{i}]"),
+                        format!("required member `{req}` is not a member"),
+                    ));
                 }
             }
         }
@@ -375,7 +433,10 @@ impl<'a> Lowering<'a> {
     fn structure(&self, shape_name: &str, rust: String) -> Result<StructDef, Error> {
         let shape = self.shape(shape_name, &format!("shapes.{shape_name}"))?;
         if shape.kind != "structure" {
-            return Err(self.err(format!("shapes.{shape_name}.type"), format!("expected a structure, found `{}`", shape.kind)));
+            return Err(self.err(
+                format!("shapes.{shape_name}.type"),
+                format!("expected a structure, found `{}`", shape.kind),
+            ));
         }
         let mut members = Vec::new();
         let mut fields: BTreeMap<String, String> = BTreeMap::new();
@@ -383,7 +444,10 @@ impl<'a> Lowering<'a> {
             let path = format!("shapes.{shape_name}.members.{m}");
             let field = snake(m);
             if let Some(other) = fields.insert(field.clone(), m.clone()) {
-                return Err(self.err(path, format!("its Rust name `{field}` collides with member `{other}`")));
+                return Err(self.err(
+                    path,
+                    format!("its Rust name `{field}` collides with member `{other}`"),
+                ));
             }
             if field == "new" {
                 return Err(self.err(path, "a member named `new` collides with the constructor"));
@@ -392,7 +456,10 @@ impl<'a> Lowering<'a> {
             let mut ty = self.value_type(r, &path)?;
             if let Type::Struct { name, .. } = &ty {
                 if r.boxed || self.reaches(&r.shape, shape_name, &mut BTreeSet::new()) {
-                    ty = Type::Struct { name: name.clone(), boxed: true };
+                    ty = Type::Struct {
+                        name: name.clone(),
+                        boxed: true,
+                    };
                 }
             }
             members.push(MemberDef {
@@ -402,14 +469,29 @@ impl<'a> Lowering<'a> {
                 ty,
                 required: shape.required.contains(m),
                 sensitive: target.sensitive,
-                docs: self.docs(r.documentation.as_deref().or(target.documentation.as_deref())),
-                deprecated: deprecation(r.deprecated || target.deprecated, r.deprecated_message.as_ref().or(target.deprecated_message.as_ref())),
+                docs: self.docs(
+                    r.documentation
+                        .as_deref()
+                        .or(target.documentation.as_deref()),
+                ),
+                deprecated: deprecation(
+                    r.deprecated || target.deprecated,
+                    r.deprecated_message
+                        .as_ref()
+                        .or(target.deprecated_message.as_ref()),
+                ),
                 idempotency_token: r.idempotency_token,
             });
             constraint_docs(target, members.last_mut().map(|m| &mut m.docs));
         }
         let error_code = if shape.exception || shape.error.is_some() {
-            Some(shape.error.as_ref().and_then(|e| e.code.clone()).unwrap_or_else(|| shape_name.to_string()))
+            Some(
+                shape
+                    .error
+                    .as_ref()
+                    .and_then(|e| e.code.clone())
+                    .unwrap_or_else(|| shape_name.to_string()),
+            )
         } else {
             None
         };
@@ -432,34 +514,59 @@ impl<'a> Lowering<'a> {
         if !seen.insert(from.to_string()) {
             return false;
         }
-        let Some(shape) = self.model.shapes.get(from) else { return false };
+        let Some(shape) = self.model.shapes.get(from) else {
+            return false;
+        };
         shape.members.values().any(|r| {
-            self.model.shapes.get(&r.shape).is_some_and(|s| s.kind == "structure") && self.reaches(&r.shape, to, seen)
+            self.model
+                .shapes
+                .get(&r.shape)
+                .is_some_and(|s| s.kind == "structure")
+                && self.reaches(&r.shape, to, seen)
         })
     }
 
-    fn enumeration(&self, shape_name: &str, rust: String, shape: &model::Shape) -> Result<EnumDef, Error> {
+    fn enumeration(
+        &self,
+        shape_name: &str,
+        rust: String,
+        shape: &model::Shape,
+    ) -> Result<EnumDef, Error> {
         let mut values = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (i, v) in shape.enum_values.iter().flatten().enumerate() {
             let variant = camel(v);
             if variant == "Unknown" {
-                return Err(self.err(format!("shapes.{shape_name}.enum[{i}]"), "the value `Unknown` collides with the variant that keeps unknown values"));
+                return Err(self.err(
+                    format!("shapes.{shape_name}.enum[{i}]"),
+                    "the value `Unknown` collides with the variant that keeps unknown values",
+                ));
             }
             if let Some(other) = seen.insert(variant.clone(), v.clone()) {
-                return Err(self.err(format!("shapes.{shape_name}.enum[{i}]"), format!("its Rust name `{variant}` collides with value `{other}`")));
+                return Err(self.err(
+                    format!("shapes.{shape_name}.enum[{i}]"),
+                    format!("its Rust name `{variant}` collides with value `{other}`"),
+                ));
             }
             values.push((v.clone(), variant));
         }
         let mut docs = self.docs(shape.documentation.as_deref());
         constraint_docs(shape, Some(&mut docs));
-        Ok(EnumDef { shape: shape_name.to_string(), name: rust, docs, values })
+        Ok(EnumDef {
+            shape: shape_name.to_string(),
+            name: rust,
+            docs,
+            values,
+        })
     }
 
     /// The Rust type of the value a reference points at.
     fn value_type(&self, r: &ShapeRef, path: &str) -> Result<Type, Error> {
         let shape = self.shape(&r.shape, &format!("{path}.shape"))?;
-        let tsfmt = r.timestamp_format.as_deref().or(shape.timestamp_format.as_deref());
+        let tsfmt = r
+            .timestamp_format
+            .as_deref()
+            .or(shape.timestamp_format.as_deref());
         Ok(match shape.kind.as_str() {
             "string" if shape.enum_values.is_some() => Type::Enum(self.named[&r.shape].clone()),
             "string" => Type::String,
@@ -477,28 +584,64 @@ impl<'a> Lowering<'a> {
                 Some("unixTimestamp") => "EpochSeconds",
                 Some("rfc822") => "HttpDate",
                 Some(other) => {
-                    return Err(self.err(format!("{path}.timestampFormat"), format!("unknown timestamp format `{other}`")));
+                    return Err(self.err(
+                        format!("{path}.timestampFormat"),
+                        format!("unknown timestamp format `{other}`"),
+                    ));
                 }
             }),
             "structure" => match self.named.get(&r.shape) {
-                Some(name) => Type::Struct { name: name.clone(), boxed: false },
-                None => return Err(self.err(format!("{path}.shape"), format!("shape `{}` is an operation input or output and cannot be a member", r.shape))),
+                Some(name) => Type::Struct {
+                    name: name.clone(),
+                    boxed: false,
+                },
+                None => {
+                    return Err(self.err(
+                        format!("{path}.shape"),
+                        format!(
+                            "shape `{}` is an operation input or output and cannot be a member",
+                            r.shape
+                        ),
+                    ))
+                }
             },
             "list" => {
-                let item = shape.member.as_ref().ok_or_else(|| self.err(format!("shapes.{}.member", r.shape), "a list needs a `member`"))?;
-                Type::List { item: Box::new(self.value_type(item, &format!("shapes.{}.member", r.shape))?), sparse: shape.sparse }
+                let item = shape.member.as_ref().ok_or_else(|| {
+                    self.err(
+                        format!("shapes.{}.member", r.shape),
+                        "a list needs a `member`",
+                    )
+                })?;
+                Type::List {
+                    item: Box::new(self.value_type(item, &format!("shapes.{}.member", r.shape))?),
+                    sparse: shape.sparse,
+                }
             }
             "map" => {
                 let (Some(key), Some(value)) = (&shape.key, &shape.value) else {
-                    return Err(self.err(format!("shapes.{}.key", r.shape), "a map needs a `key` and a `value`"));
+                    return Err(self.err(
+                        format!("shapes.{}.key", r.shape),
+                        "a map needs a `key` and a `value`",
+                    ));
                 };
                 let key_ty = self.value_type(key, &format!("shapes.{}.key", r.shape))?;
                 if !matches!(key_ty, Type::String | Type::Enum(_)) {
-                    return Err(self.err(format!("shapes.{}.key", r.shape), "map keys must be strings"));
+                    return Err(self.err(
+                        format!("shapes.{}.key", r.shape),
+                        "map keys must be strings",
+                    ));
                 }
-                Type::Map { value: Box::new(self.value_type(value, &format!("shapes.{}.value", r.shape))?), sparse: shape.sparse }
+                Type::Map {
+                    value: Box::new(self.value_type(value, &format!("shapes.{}.value", r.shape))?),
+                    sparse: shape.sparse,
+                }
             }
-            other => return Err(self.err(format!("shapes.{}.type", r.shape), format!("unsupported shape type `{other}`"))),
+            other => {
+                return Err(self.err(
+                    format!("shapes.{}.type", r.shape),
+                    format!("unsupported shape type `{other}`"),
+                ))
+            }
         })
     }
 
@@ -537,14 +680,26 @@ impl<'a> Lowering<'a> {
             let epath = format!("{path}.errors[{i}].shape");
             let shape = self.shape(&e.shape, &epath)?;
             if shape.kind != "structure" {
-                return Err(self.err(epath, format!("error shape `{}` is not a structure", e.shape)));
+                return Err(self.err(
+                    epath,
+                    format!("error shape `{}` is not a structure", e.shape),
+                ));
             }
             let type_name = self.named[&e.shape].clone();
             errors.push(ErrorRef {
                 variant: type_name.clone(),
                 type_name,
-                code: shape.error.as_ref().and_then(|x| x.code.clone()).unwrap_or_else(|| e.shape.clone()),
-                docs: self.docs(shape.documentation.as_deref().or(e.documentation.as_deref())),
+                code: shape
+                    .error
+                    .as_ref()
+                    .and_then(|x| x.code.clone())
+                    .unwrap_or_else(|| e.shape.clone()),
+                docs: self.docs(
+                    shape
+                        .documentation
+                        .as_deref()
+                        .or(e.documentation.as_deref()),
+                ),
             });
         }
         let paginator = match self.files.paginators.pagination.get(op_name) {
@@ -561,7 +716,10 @@ impl<'a> Lowering<'a> {
                     .map(|e| ExampleDef {
                         title: e.title.clone().unwrap_or_default(),
                         description: e.description.clone().unwrap_or_default(),
-                        input: e.input.clone().unwrap_or(serde_json::Value::Object(Default::default())),
+                        input: e
+                            .input
+                            .clone()
+                            .unwrap_or(serde_json::Value::Object(Default::default())),
                     })
                     .collect()
             })
@@ -580,27 +738,50 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    fn paginator(&self, op_name: &str, p: &model::Paginator, input: &StructDef, output: &StructDef) -> Result<PaginatorDef, Error> {
+    fn paginator(
+        &self,
+        op_name: &str,
+        p: &model::Paginator,
+        input: &StructDef,
+        output: &StructDef,
+    ) -> Result<PaginatorDef, Error> {
         let file = self.files.file("paginators-1.json");
-        let perr = |key: &str, msg: String| Error::new(&file, &format!("pagination.{op_name}.{key}"), msg);
+        let perr =
+            |key: &str, msg: String| Error::new(&file, &format!("pagination.{op_name}.{key}"), msg);
         let member = |s: &StructDef, name: &str| s.members.iter().find(|m| m.wire == name).cloned();
         let [input_token] = p.input_token.as_slice() else {
-            return Err(perr("input_token", "only one input token is supported".into()));
+            return Err(perr(
+                "input_token",
+                "only one input token is supported".into(),
+            ));
         };
         let Some(itok) = member(input, input_token) else {
-            return Err(perr("input_token", format!("`{input_token}` is not a member of the input")));
+            return Err(perr(
+                "input_token",
+                format!("`{input_token}` is not a member of the input"),
+            ));
         };
         if itok.ty != Type::String {
-            return Err(perr("input_token", format!("`{input_token}` must be a string")));
+            return Err(perr(
+                "input_token",
+                format!("`{input_token}` must be a string"),
+            ));
         }
         let [output_token] = p.output_token.as_slice() else {
-            return Err(perr("output_token", "only one output token is supported".into()));
+            return Err(perr(
+                "output_token",
+                "only one output token is supported".into(),
+            ));
         };
-        let output_path = self.token_path(output, output_token).map_err(|m| perr("output_token", m))?;
+        let output_path = self
+            .token_path(output, output_token)
+            .map_err(|m| perr("output_token", m))?;
         let limit = match &p.limit_key {
             None => None,
             Some(k) => {
-                let m = member(input, k).ok_or_else(|| perr("limit_key", format!("`{k}` is not a member of the input")))?;
+                let m = member(input, k).ok_or_else(|| {
+                    perr("limit_key", format!("`{k}` is not a member of the input"))
+                })?;
                 if !matches!(m.ty, Type::I32 | Type::I64) {
                     return Err(perr("limit_key", format!("`{k}` must be an integer")));
                 }
@@ -609,9 +790,17 @@ impl<'a> Lowering<'a> {
         };
         let items = match p.result_key.as_ref().map(|r| r.as_slice()) {
             Some([key]) => {
-                let m = member(output, key).ok_or_else(|| perr("result_key", format!("`{key}` is not a member of the output")))?;
+                let m = member(output, key).ok_or_else(|| {
+                    perr(
+                        "result_key",
+                        format!("`{key}` is not a member of the output"),
+                    )
+                })?;
                 match m.ty {
-                    Type::List { item, sparse: false } => Some((m.field, *item)),
+                    Type::List {
+                        item,
+                        sparse: false,
+                    } => Some((m.field, *item)),
                     _ => return Err(perr("result_key", format!("`{key}` must be a list"))),
                 }
             }
@@ -620,14 +809,25 @@ impl<'a> Lowering<'a> {
         let more_results = match &p.more_results {
             None => None,
             Some(k) => {
-                let m = member(output, k).ok_or_else(|| perr("more_results", format!("`{k}` is not a member of the output")))?;
+                let m = member(output, k).ok_or_else(|| {
+                    perr(
+                        "more_results",
+                        format!("`{k}` is not a member of the output"),
+                    )
+                })?;
                 if m.ty != Type::Bool {
                     return Err(perr("more_results", format!("`{k}` must be a boolean")));
                 }
                 Some(m.field)
             }
         };
-        Ok(PaginatorDef { input_token: itok.field, output_token: output_path, limit, items, more_results })
+        Ok(PaginatorDef {
+            input_token: itok.field,
+            output_token: output_path,
+            limit,
+            items,
+            more_results,
+        })
     }
 
     /// Resolves `A.B`, `A[-1].B` style token paths against the output structure.
@@ -640,9 +840,18 @@ impl<'a> Lowering<'a> {
                 Some(n) => (n, true),
                 None => (seg, false),
             };
-            let s = current.take().ok_or_else(|| format!("`{expr}`: `{name}` is not inside a structure"))?;
-            let m = s.members.iter().find(|m| m.wire == name).ok_or_else(|| format!("`{name}` is not a member of `{}`", s.name))?;
-            steps.push(PathStep::Field { name: m.field.clone(), required: m.required });
+            let s = current
+                .take()
+                .ok_or_else(|| format!("`{expr}`: `{name}` is not inside a structure"))?;
+            let m = s
+                .members
+                .iter()
+                .find(|m| m.wire == name)
+                .ok_or_else(|| format!("`{name}` is not a member of `{}`", s.name))?;
+            steps.push(PathStep::Field {
+                name: m.field.clone(),
+                required: m.required,
+            });
             let mut t = m.ty.clone();
             if last {
                 match t {
@@ -654,8 +863,16 @@ impl<'a> Lowering<'a> {
                 }
             }
             if let Type::Struct { name, .. } = &t {
-                let shape = self.named.iter().find(|(_, r)| *r == name).map(|(s, _)| s.clone()).ok_or("unknown structure")?;
-                current = Some(self.structure(&shape, name.clone()).map_err(|e| e.to_string())?);
+                let shape = self
+                    .named
+                    .iter()
+                    .find(|(_, r)| *r == name)
+                    .map(|(s, _)| s.clone())
+                    .ok_or("unknown structure")?;
+                current = Some(
+                    self.structure(&shape, name.clone())
+                        .map_err(|e| e.to_string())?,
+                );
             }
             ty = Some(t);
         }
@@ -674,7 +891,15 @@ fn deprecation(deprecated: bool, message: Option<&String>) -> Option<String> {
 fn constraint_docs(shape: &model::Shape, docs: Option<&mut String>) {
     let Some(docs) = docs else { return };
     let mut parts = Vec::new();
-    let unit = if shape.kind == "string" || shape.kind == "list" || shape.kind == "map" || shape.kind == "blob" { "length " } else { "" };
+    let unit = if shape.kind == "string"
+        || shape.kind == "list"
+        || shape.kind == "map"
+        || shape.kind == "blob"
+    {
+        "length "
+    } else {
+        ""
+    };
     match (shape.min, shape.max) {
         (Some(a), Some(b)) => parts.push(format!("{unit}{a}..={b}")),
         (Some(a), None) => parts.push(format!("{unit}at least {a}")),

@@ -246,7 +246,12 @@ impl ModelFiles {
         let service = load_json(&dir.join("service-2.json"))?;
         let paginators = load_optional(&dir.join("paginators-1.json"))?;
         let examples = load_optional(&dir.join("examples-1.json"))?;
-        Ok(ModelFiles { dir: dir.to_path_buf(), service, paginators, examples })
+        Ok(ModelFiles {
+            dir: dir.to_path_buf(),
+            service,
+            paginators,
+            examples,
+        })
     }
 
     /// Path of one of the files, for error messages.
@@ -265,7 +270,8 @@ fn load_optional<T: DeserializeOwned + Default>(path: &Path) -> Result<T, Error>
 
 /// Parses one JSON file; errors name the file and the JSON path of the bad value.
 pub fn load_json<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::new(path, "", format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(path, "", format!("cannot read: {e}")))?;
     parse_json(path, &text)
 }
 
@@ -280,6 +286,10 @@ pub fn parse_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Err
         } else {
             inner.to_string()
         };
-        Error::new(path, if json_path == "." { "" } else { &json_path }, message)
+        Error::new(
+            path,
+            if json_path == "." { "" } else { &json_path },
+            message,
+        )
     })
 }

@@ -26,7 +26,9 @@ pub fn words(name: &str) -> Vec<String> {
                             && c.is_ascii_uppercase()
                             && next.is_some_and(|n| n.is_ascii_lowercase())
                             && !is_plural_tail(&chars, i + 1))
-                        || (p.is_ascii_digit() && c.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                        || (p.is_ascii_digit()
+                            && c.is_ascii_uppercase()
+                            && next.is_some_and(|n| n.is_ascii_lowercase()))
                 }
             };
             if boundary && !cur.is_empty() {
@@ -49,7 +51,11 @@ fn is_plural_tail(chars: &[char], i: usize) -> bool {
 
 /// `snake_case` for fields, functions and modules, made a valid identifier.
 pub fn snake(name: &str) -> String {
-    let s = words(name).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
+    let s = words(name)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
     valid_ident(s, "m_")
 }
 
@@ -58,7 +64,8 @@ pub fn snake(name: &str) -> String {
 pub fn camel(name: &str) -> String {
     let mut s = String::new();
     for w in words(name) {
-        if s.ends_with(|c: char| c.is_ascii_digit()) && w.starts_with(|c: char| c.is_ascii_digit()) {
+        if s.ends_with(|c: char| c.is_ascii_digit()) && w.starts_with(|c: char| c.is_ascii_digit())
+        {
             s.push('_');
         }
         let mut cs = w.chars();
@@ -94,11 +101,53 @@ fn valid_ident(s: String, digit_prefix: &str) -> String {
 fn is_keyword(s: &str) -> bool {
     matches!(
         s,
-        "as" | "break" | "const" | "continue" | "else" | "enum" | "extern" | "false" | "fn" | "for" | "if" | "impl"
-            | "in" | "let" | "loop" | "match" | "mod" | "move" | "mut" | "pub" | "ref" | "return" | "static"
-            | "struct" | "trait" | "true" | "type" | "unsafe" | "use" | "where" | "while" | "async" | "await"
-            | "dyn" | "abstract" | "become" | "box" | "do" | "final" | "macro" | "override" | "priv" | "typeof"
-            | "unsized" | "virtual" | "yield" | "try" | "gen"
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
     )
 }
 
@@ -115,7 +164,11 @@ mod tests {
     fn names_from_real_models() {
         let cases = [
             ("JobId", "job_id", "JobId"),
-            ("KMSRequestFailedException", "kms_request_failed_exception", "KmsRequestFailedException"),
+            (
+                "KMSRequestFailedException",
+                "kms_request_failed_exception",
+                "KmsRequestFailedException",
+            ),
             ("ReadIOs", "read_ios", "ReadIos"),
             ("V3_5C", "v3_5c", "V3_5c"),
             ("RACK_5U_C", "rack_5u_c", "Rack5uC"),
@@ -124,7 +177,11 @@ mod tests {
             ("GSTIN", "gstin", "Gstin"),
             ("IL99", "il99", "Il99"),
             ("InTransitToAWS", "in_transit_to_aws", "InTransitToAws"),
-            ("WithAWSSortingFacility", "with_aws_sorting_facility", "WithAwsSortingFacility"),
+            (
+                "WithAWSSortingFacility",
+                "with_aws_sorting_facility",
+                "WithAwsSortingFacility",
+            ),
             ("S3StorageLimit", "s3_storage_limit", "S3StorageLimit"),
             ("Ec2AmiResources", "ec2_ami_resources", "Ec2AmiResources"),
             ("KmsKeyARN", "kms_key_arn", "KmsKeyArn"),
@@ -137,7 +194,11 @@ mod tests {
             ("NoPreference", "no_preference", "NoPreference"),
             ("jobIds", "job_ids", "JobIds"),
             ("IsTruncated", "is_truncated", "IsTruncated"),
-            ("APICallRateForCustomerExceededFault", "api_call_rate_for_customer_exceeded_fault", "ApiCallRateForCustomerExceededFault"),
+            (
+                "APICallRateForCustomerExceededFault",
+                "api_call_rate_for_customer_exceeded_fault",
+                "ApiCallRateForCustomerExceededFault",
+            ),
         ];
         for (model, snake_want, camel_want) in cases {
             assert_eq!(snake(model), snake_want, "snake({model})");

@@ -96,15 +96,26 @@ struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").field("config", &self.inner.config).finish()
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .finish()
     }
 }
 
 impl Client {
     /// A client with these settings; connections are opened on first use.
     pub fn new(config: Config) -> Self {
-        let transport = config.transport.clone().unwrap_or_else(|| Arc::new(HttpTransport::new()));
-        Client { inner: Arc::new(Inner { config, transport, signer: Signer::default() }) }
+        let transport = config
+            .transport
+            .clone()
+            .unwrap_or_else(|| Arc::new(HttpTransport::new()));
+        Client {
+            inner: Arc::new(Inner {
+                config,
+                transport,
+                signer: Signer::default(),
+            }),
+        }
     }
 
     /// The settings this client was built with.
@@ -115,7 +126,12 @@ impl Client {
     /// The protocol for `svc`: the configured one if the service offers it, else the
     /// first one the model lists that the runtime speaks.
     fn protocol(&self, svc: &ServiceMeta) -> Result<Protocol, String> {
-        let speaks = |p: &Protocol| matches!(p, Protocol::RpcV2Cbor | Protocol::AwsJson1_0 | Protocol::AwsJson1_1);
+        let speaks = |p: &Protocol| {
+            matches!(
+                p,
+                Protocol::RpcV2Cbor | Protocol::AwsJson1_0 | Protocol::AwsJson1_1
+            )
+        };
         match self.inner.config.protocol {
             Some(p) if svc.protocols.contains(&p) && speaks(&p) => Ok(p),
             // Both JSON versions name the same choice; use the version the model declares.
@@ -125,7 +141,11 @@ impl Client {
                 .copied()
                 .find(|p| matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1))
                 .ok_or_else(|| format!("{} does not offer the JSON protocol", svc.service_id)),
-            Some(p) => Err(format!("{} does not offer the {} protocol here", svc.service_id, p.name())),
+            Some(p) => Err(format!(
+                "{} does not offer the {} protocol here",
+                svc.service_id,
+                p.name()
+            )),
             None => svc
                 .protocols
                 .iter()
@@ -142,39 +162,54 @@ impl Client {
         let url = match (&cfg.endpoint_url, &region) {
             (Some(url), _) => url.clone(),
             (None, Some(r)) => {
-                let suffix = if r.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
+                let suffix = if r.starts_with("cn-") {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
                 format!("https://{}.{r}.{suffix}", svc.endpoint_prefix)
             }
             (None, None) => return Err("no region: set Config::region or AWS_REGION".into()),
         };
-        let uri: http::Uri = url.parse().map_err(|e| format!("invalid endpoint URL {url:?}: {e}"))?;
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|e| format!("invalid endpoint URL {url:?}: {e}"))?;
         if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.authority().is_none() {
-            return Err(format!("invalid endpoint URL {url:?}: expected http:// or https:// with a host"));
+            return Err(format!(
+                "invalid endpoint URL {url:?}: expected http:// or https:// with a host"
+            ));
         }
-        let region = region.ok_or("no region: set Config::region or AWS_REGION (needed to sign)")?;
+        let region =
+            region.ok_or("no region: set Config::region or AWS_REGION (needed to sign)")?;
         Ok((uri, region))
     }
 
     /// Sends one operation and decodes its response.
     pub async fn call<O: Operation>(&self, input: &O) -> Result<O::Output, SdkError<O::Error>> {
         use tracing::Instrument;
-        let span = tracing::debug_span!("call", service = O::SERVICE.service_id, operation = O::NAME);
+        let span =
+            tracing::debug_span!("call", service = O::SERVICE.service_id, operation = O::NAME);
         self.call_once(input).instrument(span).await
     }
 
     async fn call_once<O: Operation>(&self, input: &O) -> Result<O::Output, SdkError<O::Error>> {
         let svc = O::SERVICE;
-        let invalid = |message: String| SdkError::InvalidInput { operation: O::NAME, message };
+        let invalid = |message: String| SdkError::InvalidInput {
+            operation: O::NAME,
+            message,
+        };
         let protocol = self.protocol(svc).map_err(invalid)?;
         let (endpoint, region) = self.endpoint(svc).map_err(invalid)?;
         let Some(creds) = &self.inner.config.credentials else {
             return Err(SdkError::Credentials {
                 operation: O::NAME,
-                message: "set Config::credentials or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+                message: "set Config::credentials or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                    .into(),
             });
         };
         let invocation_id = crate::uuid_v4();
-        let mut request = protocol::build_request(protocol, &endpoint, input, &invocation_id).map_err(invalid)?;
+        let mut request =
+            protocol::build_request(protocol, &endpoint, input, &invocation_id).map_err(invalid)?;
         let params = SigningParams {
             access_key_id: creds.access_key_id(),
             secret_access_key: creds.secret_access_key(),
@@ -183,14 +218,20 @@ impl Client {
             service: svc.signing_name,
             time: std::time::SystemTime::now(),
         };
-        self.inner.signer.sign(&mut request, &params).map_err(|e| invalid(e.to_string()))?;
+        self.inner
+            .signer
+            .sign(&mut request, &params)
+            .map_err(|e| invalid(e.to_string()))?;
         tracing::debug!(attempt = 1, uri = %request.uri(), "sending");
-        let response = self
-            .inner
-            .transport
-            .send(request)
-            .await
-            .map_err(|source| SdkError::Transport { operation: O::NAME, source })?;
+        let response =
+            self.inner
+                .transport
+                .send(request)
+                .await
+                .map_err(|source| SdkError::Transport {
+                    operation: O::NAME,
+                    source,
+                })?;
         tracing::debug!(
             status = response.status().as_u16(),
             request_id = protocol::request_id(&response).as_deref().unwrap_or("-"),

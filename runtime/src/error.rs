@@ -157,9 +157,19 @@ impl<E> fmt::Display for SdkError<E> {
                 Ok(())
             }
             SdkError::Transport { operation, source } => write!(f, "{operation} failed: {source}"),
-            SdkError::Timeout { operation, which } => write!(f, "{operation} failed: {which} timed out"),
-            SdkError::Response { operation, status, request_id, source } => {
-                write!(f, "{operation} failed: undecodable response (HTTP {status}): {source}")?;
+            SdkError::Timeout { operation, which } => {
+                write!(f, "{operation} failed: {which} timed out")
+            }
+            SdkError::Response {
+                operation,
+                status,
+                request_id,
+                source,
+            } => {
+                write!(
+                    f,
+                    "{operation} failed: undecodable response (HTTP {status}): {source}"
+                )?;
                 if let Some(id) = request_id {
                     write!(f, " [request id: {id}]")?;
                 }
@@ -168,7 +178,9 @@ impl<E> fmt::Display for SdkError<E> {
             SdkError::Credentials { operation, message } => {
                 write!(f, "{operation} failed: no credentials: {message}")
             }
-            SdkError::InvalidInput { operation, message } => write!(f, "{operation} failed: {message}"),
+            SdkError::InvalidInput { operation, message } => {
+                write!(f, "{operation} failed: {message}")
+            }
         }
     }
 }

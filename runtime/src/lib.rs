@@ -33,7 +33,9 @@ pub(crate) fn uuid_v4() -> String {
     // The system RNG only fails when the OS cannot provide randomness at all; a
     // time-derived fallback still gives a unique-enough id for requests.
     if ring::rand::SystemRandom::new().fill(&mut b).is_err() {
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
         b.copy_from_slice(&t.as_nanos().to_le_bytes());
     }
     b[6] = (b[6] & 0x0f) | 0x40;

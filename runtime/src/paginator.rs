@@ -13,7 +13,14 @@ use crate::operation::Paginated;
 use crate::Client;
 
 type PageFuture<O> = Pin<
-    Box<dyn Future<Output = Result<<O as crate::Operation>::Output, SdkError<<O as crate::Operation>::Error>>> + Send>,
+    Box<
+        dyn Future<
+                Output = Result<
+                    <O as crate::Operation>::Output,
+                    SdkError<<O as crate::Operation>::Error>,
+                >,
+            > + Send,
+    >,
 >;
 
 /// A stream of pages of a paginated operation.
@@ -33,7 +40,12 @@ enum State<O: Paginated> {
 impl<O: Paginated> Paginator<O> {
     /// A paginator starting from `input` (its token, if set, is the starting token).
     pub fn new(client: Client, input: O) -> Self {
-        Paginator { client, input, state: State::Ready, last_token: None }
+        Paginator {
+            client,
+            input,
+            state: State::Ready,
+            last_token: None,
+        }
     }
 
     /// Sets the number of results per page (the operation's limit key).
@@ -44,7 +56,10 @@ impl<O: Paginated> Paginator<O> {
 
     /// A stream of the result items of every page.
     pub fn items(self) -> Items<O> {
-        Items { pages: self, buffer: VecDeque::new() }
+        Items {
+            pages: self,
+            buffer: VecDeque::new(),
+        }
     }
 }
 
@@ -61,7 +76,8 @@ impl<O: Paginated> Stream for Paginator<O> {
                 State::Ready => {
                     let client = this.client.clone();
                     let input = this.input.clone();
-                    this.state = State::Fetching(Box::pin(async move { client.call(&input).await }));
+                    this.state =
+                        State::Fetching(Box::pin(async move { client.call(&input).await }));
                 }
                 State::Fetching(fut) => {
                     let result = match fut.as_mut().poll(cx) {
@@ -75,7 +91,9 @@ impl<O: Paginated> Stream for Paginator<O> {
                             return Poll::Ready(Some(Err(e)));
                         }
                     };
-                    let token = O::next_token(&output).filter(|t| !t.is_empty()).map(str::to_owned);
+                    let token = O::next_token(&output)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned);
                     match token {
                         Some(t) if O::more_results(&output) => {
                             if this.last_token.as_deref() == Some(t.as_str()) {

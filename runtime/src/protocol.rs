@@ -33,14 +33,30 @@ pub(crate) fn build_request<O: Operation>(
             } else {
                 "application/x-amz-json-1.1"
             };
-            (if base.is_empty() { "/".to_string() } else { format!("{base}/") }, json::to_vec(input), ct)
+            (
+                if base.is_empty() {
+                    "/".to_string()
+                } else {
+                    format!("{base}/")
+                },
+                json::to_vec(input),
+                ct,
+            )
         }
-        other => return Err(format!("the {} protocol is not supported by this runtime yet", other.name())),
+        other => {
+            return Err(format!(
+                "the {} protocol is not supported by this runtime yet",
+                other.name()
+            ))
+        }
     };
     let mut uri = http::uri::Parts::default();
     uri.scheme = endpoint.scheme().cloned();
     uri.authority = endpoint.authority().cloned();
-    uri.path_and_query = Some(path.parse().map_err(|e| format!("invalid request path {path:?}: {e}"))?);
+    uri.path_and_query = Some(
+        path.parse()
+            .map_err(|e| format!("invalid request path {path:?}: {e}"))?,
+    );
     let uri = http::Uri::from_parts(uri).map_err(|e| format!("invalid endpoint: {e}"))?;
 
     let mut req = http::Request::builder().method(http::Method::POST).uri(uri);
@@ -53,12 +69,21 @@ pub(crate) fn build_request<O: Operation>(
         }
         _ => {
             let target = format!("{}.{}", svc.target_prefix, O::NAME);
-            headers.insert(X_AMZ_TARGET, HeaderValue::from_str(&target).map_err(|e| e.to_string())?);
+            headers.insert(
+                X_AMZ_TARGET,
+                HeaderValue::from_str(&target).map_err(|e| e.to_string())?,
+            );
         }
     }
     let ua = format!("awsrt/{} {}", env!("CARGO_PKG_VERSION"), svc.crate_id);
-    headers.insert(USER_AGENT, HeaderValue::from_str(&ua).map_err(|e| e.to_string())?);
-    headers.insert(INVOCATION_ID, HeaderValue::from_str(invocation_id).map_err(|e| e.to_string())?);
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_str(&ua).map_err(|e| e.to_string())?,
+    );
+    headers.insert(
+        INVOCATION_ID,
+        HeaderValue::from_str(invocation_id).map_err(|e| e.to_string())?,
+    );
     req.body(Bytes::from(body)).map_err(|e| e.to_string())
 }
 
@@ -88,10 +113,15 @@ pub(crate) fn parse_response<O: Operation>(
     if protocol == Protocol::RpcV2Cbor {
         // The spec makes a response without the protocol header malformed; judge it by its
         // status alone.
-        let marked = resp.headers().get(SMITHY_PROTOCOL).is_some_and(|v| v.as_bytes() == b"rpc-v2-cbor");
+        let marked = resp
+            .headers()
+            .get(SMITHY_PROTOCOL)
+            .is_some_and(|v| v.as_bytes() == b"rpc-v2-cbor");
         if !marked {
             if status == 200 {
-                return Err(bad(DecodeError::new("response lacks the `smithy-protocol: rpc-v2-cbor` header")));
+                return Err(bad(DecodeError::new(
+                    "response lacks the `smithy-protocol: rpc-v2-cbor` header",
+                )));
             }
             return Err(service_error::<O>(status_only(resp, request_id), None));
         }
@@ -114,11 +144,18 @@ pub(crate) fn parse_response<O: Operation>(
         _ => json::from_slice(body),
     }
     .map_err(bad)?;
-    let header_type = resp.headers().get("x-amzn-errortype").and_then(|v| v.to_str().ok());
+    let header_type = resp
+        .headers()
+        .get("x-amzn-errortype")
+        .and_then(|v| v.to_str().ok());
     let raw_code = match protocol {
         Protocol::RpcV2Cbor => envelope.type_.as_deref(),
         // botocore reads `__type`; smithy-rs also accepts `code` and the header.
-        _ => envelope.type_.as_deref().or(envelope.code.as_deref()).or(header_type),
+        _ => envelope
+            .type_
+            .as_deref()
+            .or(envelope.code.as_deref())
+            .or(header_type),
     };
     let code = match raw_code {
         Some(c) => sanitize_code(c).to_string(),
@@ -135,7 +172,10 @@ pub(crate) fn parse_response<O: Operation>(
         _ => decode_error::<O::Error, _>(&meta.code, json::JsonReader::new(body)),
     }
     .map_err(bad)?;
-    Err(SdkError::Service { operation: O::NAME, error: ServiceError { kind, meta } })
+    Err(SdkError::Service {
+        operation: O::NAME,
+        error: ServiceError { kind, meta },
+    })
 }
 
 fn decode_error<E: OperationError, R: Reader>(code: &str, mut r: R) -> Result<E, DecodeError> {
@@ -171,7 +211,10 @@ fn service_error<O: Operation>(meta: ErrorMetadata, kind: Option<O::Error>) -> S
             }
         }
     };
-    SdkError::Service { operation: O::NAME, error: ServiceError { kind, meta } }
+    SdkError::Service {
+        operation: O::NAME,
+        error: ServiceError { kind, meta },
+    }
 }
 
 /// `aws.protocoltests#FooError:http://...` -> `FooError` (cut at `:`, keep after `#`).
@@ -199,7 +242,11 @@ impl ErrorEnvelope {
 
 impl Decode for ErrorEnvelope {
     fn decode<R: Reader>(r: &mut R) -> Result<Self, DecodeError> {
-        let mut e = ErrorEnvelope { type_: None, code: None, message: None };
+        let mut e = ErrorEnvelope {
+            type_: None,
+            code: None,
+            message: None,
+        };
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             let v = r.string()?;

@@ -45,8 +45,14 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
             let rel = s.path.strip_prefix(root).unwrap_or(&s.path);
             eprintln!("stale: {} ({})", rel.display(), s.reason);
         }
-        return Err(format!("{} generated file(s) are stale; run `cargo xtask codegen`", stale_all.len()));
+        return Err(format!(
+            "{} generated file(s) are stale; run `cargo xtask codegen`",
+            stale_all.len()
+        ));
     }
-    println!("codegen: {written} file(s) changed in {:.0?}", start.elapsed());
+    println!(
+        "codegen: {written} file(s) changed in {:.0?}",
+        start.elapsed()
+    );
     Ok(())
 }

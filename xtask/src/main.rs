@@ -39,8 +39,17 @@ fn run_conformance(_args: &[String]) -> Result<(), String> {
         for f in &r.failed {
             println!("FAIL [{}] {f}", r.suite);
         }
-        let skipped = if r.skipped > 0 { format!(", {} skipped", r.skipped) } else { String::new() };
-        println!("{}: {} passed, {} failed{skipped}", r.suite, r.passed, r.failed.len());
+        let skipped = if r.skipped > 0 {
+            format!(", {} skipped", r.skipped)
+        } else {
+            String::new()
+        };
+        println!(
+            "{}: {} passed, {} failed{skipped}",
+            r.suite,
+            r.passed,
+            r.failed.len()
+        );
         passed += r.passed;
         failed += r.failed.len();
     }

@@ -3,9 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, inner_doc_attrs};
 use super::examples::examples_doc;
 use super::shapes::{ident, param};
+use super::{doc_attrs, inner_doc_attrs};
 use crate::ir::Service;
 
 /// The crate root.
@@ -25,21 +25,30 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         ),
         None => String::new(),
     };
-    let crate_doc = format!("Client for {} (`{}`, API version {}).\n\n{}{}", m.full_name, m.service_id, m.api_version, service.docs, usage);
+    let crate_doc = format!(
+        "Client for {} (`{}`, API version {}).\n\n{}{}",
+        m.full_name, m.service_id, m.api_version, service.docs, usage
+    );
     let crate_doc = inner_doc_attrs(&crate_doc);
 
-    let service_id = &m.service_id;
-    let endpoint_prefix = &m.endpoint_prefix;
-    let signing_name = &m.signing_name;
-    let target_prefix = &m.target_prefix;
-    let api_version = &m.api_version;
-    let protocols = m.protocols.iter().map(|p| {
-        let p = format_ident!("{}", p);
-        quote!(::awsrt::Protocol::#p)
-    });
-    let crate_id = format!("{krate}/{}", "0.1.0");
+    quote! {
+        #crate_doc
 
-    let methods = service.operations.values().map(|op| {
+        #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
+        pub mod operation;
+        #[rustfmt::skip]
+        pub mod types;
+
+        pub use ::awsrt::{Config, Credentials, DateTime, Protocol, SdkError};
+        pub use client::Client;
+        pub(crate) use client::SERVICE;
+    }
+}
+
+fn methods(service: &Service) -> Vec<TokenStream> {
+    service.operations.values().map(|op| {
         let method = ident(&op.module);
         let module = ident(&op.module);
         let input = ident(&op.input.name);
@@ -66,15 +75,27 @@ pub fn lib_rs(service: &Service) -> TokenStream {
                 operation::#module::#call::new(self.inner.clone(), operation::#module::#input::new(#(#args),*))
             }
         }
+    }).collect()
+}
+
+/// `client.rs`: the service metadata and the `Client` with one method per operation.
+pub fn client_rs(service: &Service) -> TokenStream {
+    let m = &service.meta;
+    let krate = &service.crate_name;
+    let service_id = &m.service_id;
+    let endpoint_prefix = &m.endpoint_prefix;
+    let signing_name = &m.signing_name;
+    let target_prefix = &m.target_prefix;
+    let api_version = &m.api_version;
+    let protocols = m.protocols.iter().map(|p| {
+        let p = format_ident!("{}", p);
+        quote!(::awsrt::Protocol::#p)
     });
-
+    let crate_id = format!("{krate}/{}", "0.1.0");
+    let methods = methods(service);
     quote! {
-        #crate_doc
-
-        pub mod operation;
-        pub mod types;
-
-        pub use ::awsrt::{Config, Credentials, DateTime, Protocol, SdkError};
+        //! The service client.
+        use crate::operation;
 
         /// What the runtime needs to know about this service.
         pub(crate) const SERVICE: ::awsrt::ServiceMeta = ::awsrt::ServiceMeta {

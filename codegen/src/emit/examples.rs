@@ -14,7 +14,9 @@ pub fn examples_doc(service: &Service, op: &OperationDef) -> String {
     let mut out = String::new();
     for ex in &op.examples {
         // An example the model itself gets wrong (unknown or missing members) is left out.
-        let Some(call) = call_expr(service, &op.input.members, &ex.input) else { continue };
+        let Some(call) = call_expr(service, &op.input.members, &ex.input) else {
+            continue;
+        };
         let (args, setters) = call;
         let body = quote! {
             async fn example(client: &#krate::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -23,13 +25,19 @@ pub fn examples_doc(service: &Service, op: &OperationDef) -> String {
                 Ok(())
             }
         };
-        let Ok(file) = syn::parse2::<syn::File>(body) else { continue };
+        let Ok(file) = syn::parse2::<syn::File>(body) else {
+            continue;
+        };
         let code = prettyplease::unparse(&file);
         let lines: Vec<&str> = code.lines().collect();
         if lines.len() < 3 {
             continue;
         }
-        let title = if ex.title.is_empty() { "Example".to_string() } else { ex.title.clone() };
+        let title = if ex.title.is_empty() {
+            "Example".to_string()
+        } else {
+            ex.title.clone()
+        };
         out.push_str(&format!("# {}\n\n", escape(&title)));
         if !ex.description.is_empty() {
             out.push_str(&escape(&ex.description));
@@ -41,7 +49,11 @@ pub fn examples_doc(service: &Service, op: &OperationDef) -> String {
             out.push_str(l.strip_prefix("    ").unwrap_or(l));
             out.push('\n');
         }
-        out.push_str(&format!("# {}\n# {}\n", lines[lines.len() - 2].trim(), lines[lines.len() - 1]));
+        out.push_str(&format!(
+            "# {}\n# {}\n",
+            lines[lines.len() - 2].trim(),
+            lines[lines.len() - 1]
+        ));
         out.push_str("```\n\n");
     }
     out.trim_end().to_string()
@@ -59,7 +71,11 @@ fn escape(s: &str) -> String {
 }
 
 /// The required arguments and optional setter calls for an input given as JSON.
-fn call_expr(service: &Service, members: &[MemberDef], input: &Value) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
+fn call_expr(
+    service: &Service,
+    members: &[MemberDef],
+    input: &Value,
+) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
     let obj = input.as_object()?;
     for key in obj.keys() {
         members.iter().find(|m| &m.wire == key)?;
@@ -112,7 +128,9 @@ fn value_expr(service: &Service, ty: &Type, v: &Value) -> Option<TokenStream> {
             let s = v.as_str()?;
             let t = ident(name);
             let variant = match service.types.get(name) {
-                Some(ir::TypeDef::Enum(e)) => e.values.iter().find(|(w, _)| w == s).map(|(_, v)| ident(v)),
+                Some(ir::TypeDef::Enum(e)) => {
+                    e.values.iter().find(|(w, _)| w == s).map(|(_, v)| ident(v))
+                }
                 _ => None,
             };
             match variant {
@@ -126,11 +144,21 @@ fn value_expr(service: &Service, ty: &Type, v: &Value) -> Option<TokenStream> {
             let t = ident(name);
             quote!(#krate::types::#t::new(#(#args),*) #(#setters)*)
         }
-        Type::List { item, sparse: false } => {
-            let items = v.as_array()?.iter().map(|x| value_expr(service, item, x)).collect::<Option<Vec<_>>>()?;
+        Type::List {
+            item,
+            sparse: false,
+        } => {
+            let items = v
+                .as_array()?
+                .iter()
+                .map(|x| value_expr(service, item, x))
+                .collect::<Option<Vec<_>>>()?;
             quote!(vec![#(#items),*])
         }
-        Type::Map { value, sparse: false } => {
+        Type::Map {
+            value,
+            sparse: false,
+        } => {
             let entries = v
                 .as_object()?
                 .iter()

@@ -23,8 +23,15 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
     let setters = op.input.members.iter().filter(|m| !m.required).map(|m| {
         let f = ident(&m.field);
         let (t, _) = param(&m.ty);
-        let docs = if m.docs.is_empty() { doc_attrs(&format!("Sets `{}`.", bare(&m.field))) } else { doc_attrs(&m.docs) };
-        let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+        let docs = if m.docs.is_empty() {
+            doc_attrs(&format!("Sets `{}`.", bare(&m.field)))
+        } else {
+            doc_attrs(&m.docs)
+        };
+        let deprecated = m
+            .deprecated
+            .as_ref()
+            .map(|msg| quote!(#[deprecated(note = #msg)]));
         let allow = m.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
         quote! {
             #docs
@@ -43,8 +50,16 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
             Some((field, ty)) => {
                 let f = ident(field);
                 let t = rust_type(ty);
-                let required = op.output.members.iter().any(|m| &m.field == field && m.required);
-                let take = if required { quote!(output.#f) } else { quote!(output.#f.unwrap_or_default()) };
+                let required = op
+                    .output
+                    .members
+                    .iter()
+                    .any(|m| &m.field == field && m.required);
+                let take = if required {
+                    quote!(output.#f)
+                } else {
+                    quote!(output.#f.unwrap_or_default())
+                };
                 (t, take)
             }
             None => (quote!(#output_name), quote!(vec![output])),
@@ -52,7 +67,11 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
         let page_size = match &p.limit {
             Some((field, ty)) => {
                 let f = ident(field);
-                let v = if *ty == Type::I64 { quote!(i64::from(size)) } else { quote!(size) };
+                let v = if *ty == Type::I64 {
+                    quote!(i64::from(size))
+                } else {
+                    quote!(size)
+                };
                 quote!(self.#f = Some(#v);)
             }
             None => quote!(let _ = size;),
@@ -100,7 +119,10 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
         }
     });
 
-    let call_doc = format!("A `{}` call, ready to `send()`; set optional members first.", op.name);
+    let call_doc = format!(
+        "A `{}` call, ready to `send()`; set optional members first.",
+        op.name
+    );
     let send_doc = format!("Sends the `{}` request and waits for its output.", op.name);
     let _ = service;
     quote! {

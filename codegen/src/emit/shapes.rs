@@ -78,7 +78,13 @@ pub fn param(ty: &Type) -> (TokenStream, fn(TokenStream) -> TokenStream) {
             let t = rust_type(ty);
             (quote!(impl Into<#t>), into)
         }
-        Type::Struct { name, boxed: true } => (rust_type(&Type::Struct { name: name.clone(), boxed: false }), boxed),
+        Type::Struct { name, boxed: true } => (
+            rust_type(&Type::Struct {
+                name: name.clone(),
+                boxed: false,
+            }),
+            boxed,
+        ),
         _ => (rust_type(ty), plain),
     }
 }
@@ -94,11 +100,18 @@ fn field_type(m: &MemberDef) -> TokenStream {
 }
 
 fn member_docs(m: &MemberDef) -> TokenStream {
-    let mut text = if m.docs.is_empty() { format!("The `{}` member.", m.wire) } else { m.docs.clone() };
+    let mut text = if m.docs.is_empty() {
+        format!("The `{}` member.", m.wire)
+    } else {
+        m.docs.clone()
+    };
     if m.idempotency_token {
         text.push_str("\n\nAn idempotency token: filled with a random UUID when not set.");
     }
-    let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+    let deprecated = m
+        .deprecated
+        .as_ref()
+        .map(|msg| quote!(#[deprecated(note = #msg)]));
     let docs = doc_attrs(&text);
     quote!(#docs #deprecated)
 }
@@ -106,7 +119,11 @@ fn member_docs(m: &MemberDef) -> TokenStream {
 /// A structure with its constructor, setters, `Debug` and codecs.
 pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
     let name = ident(&s.name);
-    let doc_text = if s.docs.is_empty() { format!("The `{}` structure.", s.shape) } else { s.docs.clone() };
+    let doc_text = if s.docs.is_empty() {
+        format!("The `{}` structure.", s.shape)
+    } else {
+        s.docs.clone()
+    };
     let docs = doc_attrs(&doc_text);
     let file_doc = if with_header_doc {
         let line = format!("The `{}` shape.", s.shape);
@@ -114,7 +131,10 @@ pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
     } else {
         quote!()
     };
-    let deprecated = s.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+    let deprecated = s
+        .deprecated
+        .as_ref()
+        .map(|msg| quote!(#[deprecated(note = #msg)]));
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let t = field_type(m);
@@ -127,7 +147,11 @@ pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
         };
         quote! { #d #serde pub #f: #t, }
     });
-    let default_derive = if s.has_required() { quote!() } else { quote!(Default,) };
+    let default_derive = if s.has_required() {
+        quote!()
+    } else {
+        quote!(Default,)
+    };
     let sensitive = s.members.iter().any(|m| m.sensitive);
     let debug_derive = if sensitive { quote!() } else { quote!(Debug,) };
 
@@ -147,11 +171,12 @@ pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
     let encode = encode_impl(s);
     let decode = decode_impl(s);
     let error_impl = error_impl(s);
-    let allow_deprecated = if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
-        quote!(#[allow(deprecated)])
-    } else {
-        quote!()
-    };
+    let allow_deprecated =
+        if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
+            quote!(#[allow(deprecated)])
+        } else {
+            quote!()
+        };
 
     quote! {
         #file_doc
@@ -204,8 +229,14 @@ fn constructor(s: &StructDef) -> TokenStream {
     let doc = if required.is_empty() {
         format!("A `{name}` with no members set.")
     } else {
-        let names: Vec<String> = required.iter().map(|m| format!("`{}`", bare(&m.field))).collect();
-        format!("A `{name}` with its required members ({}); set the others with the builder methods.", names.join(", "))
+        let names: Vec<String> = required
+            .iter()
+            .map(|m| format!("`{}`", bare(&m.field)))
+            .collect();
+        format!(
+            "A `{name}` with its required members ({}); set the others with the builder methods.",
+            names.join(", ")
+        )
     };
     quote! {
         #[doc = #doc]
@@ -221,7 +252,10 @@ fn setter(m: &MemberDef) -> TokenStream {
     let v = conv(quote!(value));
     let set = if m.required { v } else { quote!(Some(#v)) };
     let doc = format!("Sets `{}`.", bare(&m.field));
-    let deprecated = m.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+    let deprecated = m
+        .deprecated
+        .as_ref()
+        .map(|msg| quote!(#[deprecated(note = #msg)]));
     quote! {
         #[doc = #doc]
         #deprecated
@@ -316,7 +350,10 @@ fn decode_result(ty: &Type) -> TokenStream {
             quote!(r.string().map(#t::from))
         }
         Type::Struct { name, boxed } => {
-            let t = rust_type(&Type::Struct { name: name.clone(), boxed: false });
+            let t = rust_type(&Type::Struct {
+                name: name.clone(),
+                boxed: false,
+            });
             if *boxed {
                 quote!(<#t as ::awsrt::codec::Decode>::decode(r).map(Box::new))
             } else {
@@ -361,7 +398,11 @@ fn encode_impl(s: &StructDef) -> TokenStream {
             quote! { if let Some(v) = &self.#f { w.field(&Self::FIELDS[#i]); #e; } }
         }
     });
-    let allow = if s.members.iter().any(|m| m.deprecated.is_some()) { quote!(#[allow(deprecated)]) } else { quote!() };
+    let allow = if s.members.iter().any(|m| m.deprecated.is_some()) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
     quote! {
         #allow
         impl ::awsrt::codec::Encode for #name {
@@ -416,7 +457,11 @@ fn decode_impl(s: &StructDef) -> TokenStream {
             }
         }
     };
-    let allow = if s.members.iter().any(|m| m.deprecated.is_some()) { quote!(#[allow(deprecated)]) } else { quote!() };
+    let allow = if s.members.iter().any(|m| m.deprecated.is_some()) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
     quote! {
         #allow
         impl ::awsrt::codec::Decode for #name {
@@ -431,7 +476,9 @@ fn decode_impl(s: &StructDef) -> TokenStream {
 
 /// `Display` and `Error` for exception shapes, printing the code and message.
 fn error_impl(s: &StructDef) -> TokenStream {
-    let Some(code) = &s.error_code else { return quote!() };
+    let Some(code) = &s.error_code else {
+        return quote!();
+    };
     let name = ident(&s.name);
     let message = s
         .members
@@ -462,7 +509,11 @@ fn error_impl(s: &StructDef) -> TokenStream {
 pub fn enumeration(e: &EnumDef) -> TokenStream {
     let name = ident(&e.name);
     let file_doc = format!("The `{}` enum.", e.shape);
-    let docs = doc_attrs(if e.docs.is_empty() { &file_doc } else { &e.docs });
+    let docs = doc_attrs(if e.docs.is_empty() {
+        &file_doc
+    } else {
+        &e.docs
+    });
     let variants = e.values.iter().map(|(wire, v)| {
         let v = ident(v);
         let d = format!("`{wire}`");

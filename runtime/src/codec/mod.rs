@@ -53,12 +53,18 @@ pub struct DecodeError {
 impl DecodeError {
     /// A decode error with a message.
     pub fn new(message: impl Into<String>) -> Self {
-        DecodeError { message: message.into(), offset: None }
+        DecodeError {
+            message: message.into(),
+            offset: None,
+        }
     }
 
     /// A decode error at a byte offset of the input.
     pub fn at(offset: usize, message: impl Into<String>) -> Self {
-        DecodeError { message: message.into(), offset: Some(offset) }
+        DecodeError {
+            message: message.into(),
+            offset: Some(offset),
+        }
     }
 
     /// An error for a required member the response did not carry.
@@ -214,7 +220,11 @@ pub fn encode_list<W: Writer, T>(w: &mut W, items: &[T], mut item: impl FnMut(&m
 }
 
 /// Writes a map with its keys sorted, so request bodies are reproducible.
-pub fn encode_map<W: Writer, T>(w: &mut W, map: &HashMap<String, T>, mut value: impl FnMut(&mut W, &T)) {
+pub fn encode_map<W: Writer, T>(
+    w: &mut W,
+    map: &HashMap<String, T>,
+    mut value: impl FnMut(&mut W, &T),
+) {
     let mut keys: Vec<&String> = map.keys().collect();
     keys.sort_unstable();
     w.begin_map(keys.len());

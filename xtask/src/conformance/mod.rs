@@ -26,7 +26,10 @@ pub struct Report {
 impl Report {
     /// An empty report for a suite.
     pub fn new(suite: impl Into<String>) -> Self {
-        Report { suite: suite.into(), ..Report::default() }
+        Report {
+            suite: suite.into(),
+            ..Report::default()
+        }
     }
 
     /// Records one case.
@@ -40,7 +43,10 @@ impl Report {
 
 /// The project root (the workspace directory).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// `../shared/vectors` beside the checkout.
@@ -58,7 +64,17 @@ pub fn botocore_sdist() -> Result<PathBuf, String> {
     std::fs::create_dir_all(&cache).map_err(|e| format!("creating {}: {e}", cache.display()))?;
     let spec = format!("botocore=={BOTOCORE_VERSION}");
     let status = Command::new("python3")
-        .args(["-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", &spec, "-d"])
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            &spec,
+            "-d",
+        ])
         .arg(&cache)
         .status()
         .map_err(|e| format!("running pip: {e}"))?;
