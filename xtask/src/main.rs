@@ -1,7 +1,9 @@
 //! Project commands, run as `cargo xtask <command>`.
 
+mod ci;
 mod codegen;
 mod conformance;
+mod update_model;
 
 use std::process::ExitCode;
 
@@ -9,6 +11,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("conformance") => run_conformance(&args[1..]),
+        Some("ci") => ci::run(&conformance::root()),
+        Some("update-model") => match &args[1..] {
+            [flag, version] if flag == "--botocore" => {
+                update_model::run(&conformance::root(), version)
+            }
+            _ => Err("usage: cargo xtask update-model --botocore VERSION".into()),
+        },
         Some("codegen") => match &args[1..] {
             [] => codegen::run(&conformance::root(), false),
             [flag] if flag == "--check" => codegen::run(&conformance::root(), true),
@@ -28,7 +37,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_conformance(_args: &[String]) -> Result<(), String> {
+pub(crate) fn run_conformance(_args: &[String]) -> Result<(), String> {
     let botocore = conformance::botocore_sdist()?;
     let shared = conformance::shared_vectors();
     let mut reports = Vec::new();

@@ -1,0 +1,112 @@
+//! `cargo xtask ci`: everything CI checks, in order, on a fresh machine. Installs what it
+//! needs (the botocore sdist for the vectors, a Python venv with pinned botocore).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use crate::conformance::{self, BOTOCORE_VERSION};
+
+/// Runs one step, printing its name and time; fails naming the step.
+fn step(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    println!("==> {name}");
+    let start = Instant::now();
+    let r = f();
+    println!(
+        "<== {name}: {} in {:.1?}",
+        if r.is_ok() { "ok" } else { "FAILED" },
+        start.elapsed()
+    );
+    r.map_err(|e| format!("{name}: {e}"))
+}
+
+fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let status = cmd.status().map_err(|e| format!("running cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// A venv under `target/` with the pinned botocore, for the oracle tests; returns its python.
+pub fn python_venv(root: &Path) -> Result<std::path::PathBuf, String> {
+    let venv = root.join("target").join("venv");
+    let python = venv.join("bin").join("python");
+    let stamp = venv.join(format!("botocore-{BOTOCORE_VERSION}.ok"));
+    if stamp.exists() {
+        return Ok(python);
+    }
+    let run = |cmd: &mut Command| -> Result<(), String> {
+        let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{cmd:?} failed ({status})"))
+        }
+    };
+    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    run(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        &format!("botocore=={BOTOCORE_VERSION}"),
+    ]))?;
+    std::fs::write(&stamp, "").map_err(|e| e.to_string())?;
+    Ok(python)
+}
+
+/// Every check, in the order a reviewer would want failures reported.
+pub fn run(root: &Path) -> Result<(), String> {
+    let start = Instant::now();
+    step("cargo fmt --check", || {
+        cargo(root, &["fmt", "--all", "--", "--check"], &[])
+    })?;
+    step("codegen --check", || crate::codegen::run(root, true))?;
+    step("clippy -D warnings", || {
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )
+    })?;
+    step("rustdoc -D warnings", || {
+        cargo(
+            root,
+            &["doc", "--workspace", "--no-deps"],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )
+    })?;
+    let python = step("python venv (botocore oracle)", || {
+        python_venv(root).map(|_| ())
+    })
+    .and_then(|_| python_venv(root))?;
+    let sdist = conformance::botocore_sdist()?;
+    step("cargo test", || {
+        cargo(
+            root,
+            &["test", "--workspace"],
+            &[
+                ("BOTOCORE_PYTHON", &python.to_string_lossy()),
+                ("BOTOCORE_SDIST", &sdist.to_string_lossy()),
+            ],
+        )
+    })?;
+    step("conformance", || crate::run_conformance(&[]))?;
+    println!("ci: all steps passed in {:.0?}", start.elapsed());
+    Ok(())
+}
