@@ -1,0 +1,1 @@
+//! Shared helpers for the end-to-end tests (loopback servers, request capture).
