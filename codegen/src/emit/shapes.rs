@@ -217,7 +217,7 @@ fn constructor(s: &StructDef) -> TokenStream {
         if m.required {
             let (_, conv) = param(&m.ty);
             let v = conv(quote!(#f));
-            if v.to_string() == f.to_string() {
+            if f == v.to_string() {
                 quote!(#f)
             } else {
                 quote!(#f: #v)

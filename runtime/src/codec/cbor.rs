@@ -1263,7 +1263,7 @@ mod tests {
         }
         // An unknown member holding deep nesting is refused, not recursed into.
         let mut b = hex("a1 6178");
-        b.extend(std::iter::repeat(0x81).take(10_000));
+        b.extend(std::iter::repeat_n(0x81, 10_000));
         b.push(0x00);
         assert!(from_slice::<Sample>(&b).is_err());
         // Within the limit is fine.
