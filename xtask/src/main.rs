@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             _ => Err("usage: cargo xtask codegen [--check]".into()),
         },
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | conformance | ci | update-model --botocore VERSION>");
+            eprintln!("usage: cargo xtask <codegen [--check] | conformance [protocol FILE...] | ci | update-model --botocore VERSION>");
             return ExitCode::from(2);
         }
     };
@@ -37,12 +37,22 @@ fn main() -> ExitCode {
     }
 }
 
-pub(crate) fn run_conformance(_args: &[String]) -> Result<(), String> {
-    let botocore = conformance::botocore_sdist()?;
-    let shared = conformance::shared_vectors();
+pub(crate) fn run_conformance(args: &[String]) -> Result<(), String> {
     let mut reports = Vec::new();
-    reports.extend(conformance::cbor::run(&botocore, &shared));
-    reports.extend(conformance::sigv4::run(&botocore, &shared));
+    match args {
+        [] => {
+            let botocore = conformance::botocore_sdist()?;
+            let shared = conformance::shared_vectors();
+            reports.extend(conformance::cbor::run(&botocore, &shared));
+            reports.extend(conformance::sigv4::run(&botocore, &shared));
+            reports.extend(conformance::protocol::run(&botocore));
+        }
+        [cmd, files @ ..] if cmd == "protocol" && !files.is_empty() => {
+            let files: Vec<std::path::PathBuf> = files.iter().map(Into::into).collect();
+            reports.extend(conformance::protocol::run_files(&files));
+        }
+        _ => return Err("usage: cargo xtask conformance [protocol FILE...]".into()),
+    }
     let (mut passed, mut failed) = (0, 0);
     for r in &reports {
         for f in &r.failed {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod cbor;
+pub mod protocol;
 pub mod sigv4;
 
 /// The botocore release whose sdist carries the vectors we run.
