@@ -56,6 +56,9 @@ pub trait Operation: Encode + Send + Sync + 'static {
     const NAME: &'static str;
     /// The service the operation belongs to.
     const SERVICE: &'static ServiceMeta;
+    /// False when the model gives the operation no input shape: Smithy RPC v2 CBOR then
+    /// sends an empty body without `Content-Type`.
+    const HAS_INPUT: bool = true;
 }
 
 /// An operation's error enum: the modeled errors plus an unhandled case.

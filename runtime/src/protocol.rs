@@ -24,7 +24,12 @@ pub(crate) fn build_request<O: Operation>(
     let (path, body, content_type) = match protocol {
         Protocol::RpcV2Cbor => (
             format!("{base}/service/{}/operation/{}", svc.target_prefix, O::NAME),
-            cbor::to_vec(input),
+            // The spec: an operation without input sends no body and no `Content-Type`.
+            if O::HAS_INPUT {
+                cbor::to_vec(input)
+            } else {
+                Vec::new()
+            },
             "application/cbor",
         ),
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
@@ -61,7 +66,9 @@ pub(crate) fn build_request<O: Operation>(
 
     let mut req = http::Request::builder().method(http::Method::POST).uri(uri);
     let headers = req.headers_mut().ok_or("invalid request")?;
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if protocol != Protocol::RpcV2Cbor || O::HAS_INPUT {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
     match protocol {
         Protocol::RpcV2Cbor => {
             headers.insert(SMITHY_PROTOCOL, HeaderValue::from_static("rpc-v2-cbor"));

@@ -125,6 +125,15 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
     );
     let send_doc = format!("Sends the `{}` request and waits for its output.", op.name);
     let _ = service;
+    // An operation the model gives no input shape tells the runtime so (RPC v2 CBOR then
+    // sends no body).
+    let no_input = if op.input.shape.is_empty() {
+        quote!(
+            const HAS_INPUT: bool = false;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #![doc = #file_doc]
         #input
@@ -136,6 +145,7 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
             type Error = #error_name;
             const NAME: &'static str = #wire_name;
             const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+            #no_input
         }
 
         #[doc = #call_doc]
