@@ -1,1 +1,1018 @@
-//! Shared helpers for the end-to-end tests (loopback servers, request capture).
+//! Shared helpers for the end-to-end tests: an in-process loopback HTTP/1.1 server that
+//! records every request and answers with canned responses, a client builder pointed at
+//! it, a SigV4 verifier for captured requests, and wire-body conversions that turn CBOR
+//! and JSON bodies into one comparable form (`serde_json::Value`).
+//!
+//! Timestamps are the one value the two protocols spell differently (CBOR tag 1 around
+//! epoch seconds, a bare number in JSON). In the comparable form a CBOR timestamp is the
+//! object `{"$ts": <seconds>}`; [`ts`] builds that marker and [`for_protocol`] turns markers
+//! into bare numbers when the protocol is JSON.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use awsrt::codec::{cbor, json};
+use serde_json::Value as J;
+use snowball::{Config, Credentials, Protocol};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+/// The access key id every test client signs with.
+pub const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
+/// The secret key every test client signs with.
+pub const SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+/// The session token every test client sends.
+pub const SESSION_TOKEN: &str = "TOKEN";
+/// The region every test client is configured for.
+pub const REGION: &str = "us-east-1";
+/// The Snowball service name in the target header and the CBOR path.
+pub const TARGET_PREFIX: &str = "AWSIESnowballJobManagementService";
+
+/// The largest request head (request line and headers) the server reads.
+const MAX_HEAD: usize = 64 * 1024;
+/// The largest request body the server reads.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+/// The most requests one server records; later ones get a 500.
+const MAX_RECORDED: usize = 10_000;
+/// A connection idle (or stuck mid-request) this long is closed.
+const IDLE: Duration = Duration::from_secs(30);
+
+/// Both protocols the generated client speaks.
+pub const PROTOCOLS: [Protocol; 2] = [Protocol::RpcV2Cbor, Protocol::AwsJson1_1];
+
+// ---------------------------------------------------------------------------------------
+// The loopback server
+// ---------------------------------------------------------------------------------------
+
+/// One request as it arrived on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// The method, e.g. `POST`.
+    pub method: String,
+    /// The request target as sent: path and query.
+    pub target: String,
+    /// Header names (as sent) and values, in wire order.
+    pub headers: Vec<(String, String)>,
+    /// The body, de-chunked if it was chunked.
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// How many times header `name` (any case) was sent.
+    pub fn header_count(&self, name: &str) -> usize {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .count()
+    }
+
+    /// The path, without the query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or(&self.target)
+    }
+
+    /// The query, without `?` (empty for none).
+    pub fn query(&self) -> &str {
+        self.target.split_once('?').map_or("", |(_, q)| q)
+    }
+}
+
+/// A canned response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// The status code.
+    pub status: u16,
+    /// Headers besides `Content-Length` (which the server sets).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// Close the connection after this response.
+    pub close: bool,
+}
+
+impl Reply {
+    /// A response with this status, no headers and no body.
+    pub fn new(status: u16) -> Self {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            close: false,
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Closes the connection after this response.
+    pub fn then_close(mut self) -> Self {
+        self.close = true;
+        self
+    }
+
+    /// A response in `protocol`'s shape: the protocol's content type (and, for CBOR, the
+    /// `smithy-protocol` header), a request id, and `body` encoded with [`encode_body`].
+    pub fn wire(protocol: Protocol, status: u16, body: &J) -> Self {
+        Reply::new(status)
+            .protocol_headers(protocol)
+            .header("x-amzn-requestid", "req-0001")
+            .body(encode_body(protocol, body))
+    }
+
+    /// A 200 in `protocol`'s shape with `body` (see [`Reply::wire`]).
+    pub fn ok(protocol: Protocol, body: &J) -> Self {
+        Reply::wire(protocol, 200, body)
+    }
+
+    /// Adds the content type of `protocol`, and for CBOR the `smithy-protocol` header.
+    pub fn protocol_headers(self, protocol: Protocol) -> Self {
+        match protocol {
+            Protocol::RpcV2Cbor => self
+                .header("smithy-protocol", "rpc-v2-cbor")
+                .header("Content-Type", "application/cbor"),
+            _ => self.header("Content-Type", "application/x-amz-json-1.1"),
+        }
+    }
+}
+
+type Responder = dyn Fn(&Recorded) -> Reply + Send + Sync;
+
+/// An in-process HTTP/1.1 server on `127.0.0.1`. It records every request and answers
+/// with a responder; its tasks stop when it is dropped.
+pub struct Server {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Recorded>>>,
+    accepted: Arc<AtomicUsize>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // The accept task owns the connection tasks (a JoinSet), so they stop with it.
+        self.task.abort();
+    }
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server").field("addr", &self.addr).finish()
+    }
+}
+
+impl Server {
+    /// A server answering each request with `responder(request)`.
+    pub async fn start(responder: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let addr = listener.local_addr().expect("loopback address");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let responder: Arc<Responder> = Arc::new(responder);
+        let task = tokio::spawn(accept_loop(
+            listener,
+            Arc::clone(&seen),
+            Arc::clone(&accepted),
+            responder,
+        ));
+        Server {
+            addr,
+            seen,
+            accepted,
+            task,
+        }
+    }
+
+    /// A server answering with `replies` in order, then with 500s saying none is left.
+    pub async fn queue(replies: impl IntoIterator<Item = Reply>) -> Self {
+        let queue = Mutex::new(replies.into_iter().collect::<VecDeque<_>>());
+        Server::start(move |_| {
+            queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop_front()
+                .unwrap_or_else(|| Reply::new(500).body("no canned response left"))
+        })
+        .await
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// How many connections it has accepted.
+    pub fn connections(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The only request received; panics unless exactly one arrived.
+    pub fn single_request(&self) -> Recorded {
+        let mut all = self.requests();
+        assert_eq!(all.len(), 1, "expected exactly one request, got {all:#?}");
+        all.remove(0)
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    seen: Arc<Mutex<Vec<Recorded>>>,
+    accepted: Arc<AtomicUsize>,
+    responder: Arc<Responder>,
+) {
+    let mut conns = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted_conn = listener.accept() => {
+                let Ok((stream, _)) = accepted_conn else { continue };
+                accepted.fetch_add(1, Ordering::SeqCst);
+                conns.spawn(serve_connection(stream, Arc::clone(&seen), Arc::clone(&responder)));
+            }
+            // Reap finished connections so the set stays small.
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+}
+
+async fn serve_connection(
+    mut stream: TcpStream,
+    seen: Arc<Mutex<Vec<Recorded>>>,
+    responder: Arc<Responder>,
+) {
+    let mut buf = Vec::new();
+    loop {
+        let request = match tokio::time::timeout(IDLE, read_request(&mut stream, &mut buf)).await {
+            Ok(Ok(Some(r))) => r,
+            _ => return,
+        };
+        let client_close = request
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let reply = {
+            let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
+            if seen.len() >= MAX_RECORDED {
+                Reply::new(500).body("too many requests for one test server")
+            } else {
+                seen.push(request.clone());
+                drop(seen);
+                responder(&request)
+            }
+        };
+        let close = reply.close || client_close;
+        if stream.write_all(&serialize_reply(&reply)).await.is_err() || close {
+            let _ = stream.shutdown().await;
+            return;
+        }
+    }
+}
+
+fn serialize_reply(reply: &Reply) -> Vec<u8> {
+    let reason = http::StatusCode::from_u16(reply.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Unknown");
+    let mut out = format!("HTTP/1.1 {} {reason}\r\n", reply.status).into_bytes();
+    for (name, value) in &reply.headers {
+        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    out.extend_from_slice(format!("Content-Length: {}\r\n", reply.body.len()).as_bytes());
+    if reply.close {
+        out.extend_from_slice(b"Connection: close\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(&reply.body);
+    out
+}
+
+/// Reads one request; `Ok(None)` when the peer closed cleanly between requests. `buf`
+/// carries bytes read past the end of one request over to the next.
+async fn read_request<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<Recorded>> {
+    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_owned());
+    let head_end = loop {
+        if let Some(i) = find(buf, b"\r\n\r\n") {
+            break i;
+        }
+        if buf.len() > MAX_HEAD {
+            return Err(bad("request head too large"));
+        }
+        if fill(stream, buf).await? == 0 {
+            return if buf.is_empty() {
+                Ok(None)
+            } else {
+                Err(bad("connection closed mid-request"))
+            };
+        }
+    };
+    let head = String::from_utf8(buf[..head_end].to_vec()).map_err(|_| bad("non-UTF-8 head"))?;
+    buf.drain(..head_end + 4);
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default();
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(target), Some(_version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad("malformed request line"));
+    };
+    let mut headers = Vec::new();
+    for line in lines {
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| bad("malformed header"))?;
+        headers.push((name.to_owned(), value.trim().to_owned()));
+    }
+    let mut request = Recorded {
+        method: method.to_owned(),
+        target: target.to_owned(),
+        headers,
+        body: Vec::new(),
+    };
+    let chunked = request
+        .header("transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    if chunked {
+        loop {
+            let line_end = loop {
+                if let Some(i) = find(buf, b"\r\n") {
+                    break i;
+                }
+                if buf.len() > MAX_HEAD || fill(stream, buf).await? == 0 {
+                    return Err(bad("bad chunk header"));
+                }
+            };
+            let size_text = String::from_utf8_lossy(&buf[..line_end]).into_owned();
+            let size_hex = size_text.split(';').next().unwrap_or_default().trim();
+            let size = usize::from_str_radix(size_hex, 16).map_err(|_| bad("bad chunk size"))?;
+            if request.body.len() + size > MAX_BODY {
+                return Err(bad("request body too large"));
+            }
+            buf.drain(..line_end + 2);
+            while buf.len() < size + 2 {
+                if fill(stream, buf).await? == 0 {
+                    return Err(bad("connection closed mid-chunk"));
+                }
+            }
+            request.body.extend_from_slice(&buf[..size]);
+            buf.drain(..size + 2);
+            if size == 0 {
+                // No trailers are expected; the final CRLF was consumed above.
+                break;
+            }
+        }
+    } else {
+        let len = match request.header("content-length") {
+            Some(v) => v.parse::<usize>().map_err(|_| bad("bad Content-Length"))?,
+            None => 0,
+        };
+        if len > MAX_BODY {
+            return Err(bad("request body too large"));
+        }
+        while buf.len() < len {
+            if fill(stream, buf).await? == 0 {
+                return Err(bad("connection closed mid-body"));
+            }
+        }
+        request.body = buf.drain(..len).collect();
+    }
+    Ok(Some(request))
+}
+
+async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut chunk = [0u8; 8192];
+    let n = stream.read(&mut chunk).await?;
+    buf.extend_from_slice(&chunk[..n]);
+    Ok(n)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+// ---------------------------------------------------------------------------------------
+// Clients
+// ---------------------------------------------------------------------------------------
+
+/// The test credentials (with a session token).
+pub fn credentials() -> Credentials {
+    Credentials::new(
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+        Some(SESSION_TOKEN.to_owned()),
+    )
+}
+
+/// Settings for a client of the server at `addr` speaking `protocol`.
+pub fn config(addr: SocketAddr, protocol: Protocol) -> Config {
+    Config::new()
+        .region(REGION)
+        .endpoint_url(format!("http://{addr}"))
+        .credentials(credentials())
+        .protocol(protocol)
+}
+
+/// A Snowball client of `server` speaking `protocol`.
+pub fn client(server: &Server, protocol: Protocol) -> snowball::Client {
+    snowball::Client::new(config(server.addr(), protocol))
+}
+
+// ---------------------------------------------------------------------------------------
+// Request checks
+// ---------------------------------------------------------------------------------------
+
+/// What a verified signature covered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureInfo {
+    /// The access key id of the credential scope.
+    pub access_key_id: String,
+    /// The date of the credential scope (`YYYYMMDD`).
+    pub date: String,
+    /// The region of the credential scope.
+    pub region: String,
+    /// The service of the credential scope.
+    pub service: String,
+    /// The signed header names, in order.
+    pub signed_headers: Vec<String>,
+}
+
+/// Recomputes the SigV4 signature of a captured request with the test secret and checks
+/// it against its `Authorization` header; returns what the signature covered.
+pub fn verify_sigv4(req: &Recorded) -> Result<SignatureInfo, String> {
+    verify_sigv4_with(req, SECRET_ACCESS_KEY)
+}
+
+/// [`verify_sigv4`] with an explicit secret key.
+pub fn verify_sigv4_with(req: &Recorded, secret: &str) -> Result<SignatureInfo, String> {
+    use awsrt::sigv4::{payload_hash, sign_parts, RequestParts, SigningParams, SigningSettings};
+
+    if req.header_count("authorization") != 1 {
+        return Err("expected exactly one Authorization header".into());
+    }
+    let auth = req.header("authorization").unwrap_or_default();
+    let rest = auth
+        .strip_prefix("AWS4-HMAC-SHA256 ")
+        .ok_or_else(|| format!("unexpected algorithm in {auth:?}"))?;
+    let mut credential = None;
+    let mut signed = None;
+    let mut signature = None;
+    for part in rest.split(',') {
+        let (k, v) = part
+            .trim()
+            .split_once('=')
+            .ok_or_else(|| format!("malformed Authorization part {part:?}"))?;
+        match k {
+            "Credential" => credential = Some(v),
+            "SignedHeaders" => signed = Some(v),
+            "Signature" => signature = Some(v),
+            other => return Err(format!("unexpected Authorization part {other:?}")),
+        }
+    }
+    let (Some(credential), Some(signed), Some(signature)) = (credential, signed, signature) else {
+        return Err(format!("incomplete Authorization header {auth:?}"));
+    };
+    let scope: Vec<&str> = credential.split('/').collect();
+    let [akid, date, region, service, "aws4_request"] = scope[..] else {
+        return Err(format!("malformed credential scope {credential:?}"));
+    };
+    let amz_date = req.header("x-amz-date").ok_or("no X-Amz-Date header")?;
+    if amz_date.get(..8) != Some(date) {
+        return Err(format!(
+            "X-Amz-Date {amz_date} does not match the scope date {date}"
+        ));
+    }
+    let time = parse_amz_date(amz_date)?;
+    let signed_names: Vec<String> = signed.split(';').map(str::to_owned).collect();
+    if !signed_names.iter().any(|n| n == "host") || !signed_names.iter().any(|n| n == "x-amz-date")
+    {
+        return Err(format!(
+            "host and x-amz-date must be signed, got {signed:?}"
+        ));
+    }
+    // sign_parts adds X-Amz-Date and the token itself, from the params.
+    let mut headers: Vec<(&str, &str)> = Vec::new();
+    for name in &signed_names {
+        if name == "x-amz-date" || name == "x-amz-security-token" {
+            continue;
+        }
+        let mut found = false;
+        for (n, v) in &req.headers {
+            if n.eq_ignore_ascii_case(name) {
+                headers.push((n.as_str(), v.as_str()));
+                found = true;
+            }
+        }
+        if !found {
+            return Err(format!("signed header {name} was not sent"));
+        }
+    }
+    let token = req.header("x-amz-security-token");
+    if token.is_some() != signed_names.iter().any(|n| n == "x-amz-security-token") {
+        return Err("X-Amz-Security-Token sent but not signed (or signed but not sent)".into());
+    }
+    let hash = payload_hash(&req.body);
+    let parts = RequestParts {
+        method: &req.method,
+        path: req.path(),
+        query: req.query(),
+        headers: &headers,
+        payload_hash: &hash,
+    };
+    let params = SigningParams {
+        access_key_id: akid,
+        secret_access_key: secret,
+        session_token: token,
+        region,
+        service,
+        time,
+    };
+    let expected = sign_parts(&params, &SigningSettings::default(), &parts)
+        .map_err(|e| format!("cannot recompute: {e}"))?;
+    if expected.signed_headers != signed {
+        return Err(format!(
+            "signed headers differ: sent {signed:?}, recomputed {:?}",
+            expected.signed_headers
+        ));
+    }
+    if expected.signature != signature {
+        return Err(format!(
+            "signature mismatch: sent {signature}, recomputed {} over\n{}",
+            expected.signature, expected.canonical_request
+        ));
+    }
+    Ok(SignatureInfo {
+        access_key_id: akid.to_owned(),
+        date: date.to_owned(),
+        region: region.to_owned(),
+        service: service.to_owned(),
+        signed_headers: signed_names,
+    })
+}
+
+/// `YYYYMMDDTHHMMSSZ` as a `SystemTime`.
+fn parse_amz_date(s: &str) -> Result<std::time::SystemTime, String> {
+    let bad = || format!("malformed X-Amz-Date {s:?}");
+    if s.len() != 16 || !s.is_ascii() || &s[8..9] != "T" || !s.ends_with('Z') {
+        return Err(bad());
+    }
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &s[0..4],
+        &s[4..6],
+        &s[6..8],
+        &s[9..11],
+        &s[11..13],
+        &s[13..15]
+    );
+    awsrt::DateTime::parse_iso8601(&iso)
+        .ok()
+        .and_then(|d| d.to_system_time())
+        .ok_or_else(bad)
+}
+
+/// Asserts what every Snowball request in `protocol` for `operation` carries (method,
+/// path, protocol headers, session token, a valid signature over scope
+/// `us-east-1/snowball`) and returns its decoded body.
+pub fn check_request(req: &Recorded, protocol: Protocol, operation: &str) -> J {
+    let ctx = format!("{operation} over {protocol:?}");
+    assert_eq!(req.method, "POST", "{ctx}: method");
+    let ct = req.header("content-type");
+    match protocol {
+        Protocol::RpcV2Cbor => {
+            assert_eq!(
+                req.target,
+                format!("/service/{TARGET_PREFIX}/operation/{operation}"),
+                "{ctx}: path"
+            );
+            assert_eq!(req.header("smithy-protocol"), Some("rpc-v2-cbor"), "{ctx}");
+            assert_eq!(req.header("accept"), Some("application/cbor"), "{ctx}");
+            assert_eq!(ct, Some("application/cbor"), "{ctx}: content type");
+            assert_eq!(req.header("x-amz-target"), None, "{ctx}: no X-Amz-Target");
+            assert_eq!(req.header("x-amzn-target"), None, "{ctx}: no X-Amzn-Target");
+        }
+        _ => {
+            assert_eq!(req.target, "/", "{ctx}: path");
+            assert_eq!(
+                req.header("x-amz-target"),
+                Some(format!("{TARGET_PREFIX}.{operation}").as_str()),
+                "{ctx}: X-Amz-Target"
+            );
+            assert_eq!(
+                ct,
+                Some("application/x-amz-json-1.1"),
+                "{ctx}: content type"
+            );
+            assert_eq!(req.header("smithy-protocol"), None, "{ctx}");
+        }
+    }
+    assert_eq!(
+        req.header_count("content-type"),
+        1,
+        "{ctx}: one Content-Type"
+    );
+    assert_eq!(
+        req.header("content-length"),
+        Some(req.body.len().to_string().as_str()),
+        "{ctx}: Content-Length"
+    );
+    assert_eq!(
+        req.header("x-amz-security-token"),
+        Some(SESSION_TOKEN),
+        "{ctx}: session token"
+    );
+    let sig = verify_sigv4(req).unwrap_or_else(|e| panic!("{ctx}: bad signature: {e}"));
+    assert_eq!(sig.access_key_id, ACCESS_KEY_ID, "{ctx}");
+    assert_eq!(sig.region, REGION, "{ctx}");
+    assert_eq!(sig.service, "snowball", "{ctx}");
+    for must in ["content-type", "x-amz-security-token"] {
+        assert!(
+            sig.signed_headers.iter().any(|h| h == must),
+            "{ctx}: {must} is not signed: {:?}",
+            sig.signed_headers
+        );
+    }
+    decode_body(protocol, &req.body).unwrap_or_else(|e| panic!("{ctx}: undecodable body: {e}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Wire bodies in one comparable form
+// ---------------------------------------------------------------------------------------
+
+/// The comparable form of a timestamp of `secs` epoch seconds: `{"$ts": secs}`.
+pub fn ts(secs: impl Into<J>) -> J {
+    serde_json::json!({ "$ts": secs.into() })
+}
+
+fn ts_marker(v: &J) -> Option<&J> {
+    match v {
+        J::Object(m) if m.len() == 1 => m.get("$ts"),
+        _ => None,
+    }
+}
+
+/// `expected` as `protocol` carries it: timestamp markers stay for CBOR and become bare
+/// numbers for JSON.
+pub fn for_protocol(protocol: Protocol, expected: &J) -> J {
+    if protocol == Protocol::RpcV2Cbor {
+        return expected.clone();
+    }
+    if let Some(n) = ts_marker(expected) {
+        return n.clone();
+    }
+    match expected {
+        J::Array(items) => J::Array(items.iter().map(|v| for_protocol(protocol, v)).collect()),
+        J::Object(m) => J::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), for_protocol(protocol, v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Decodes a request or response body of `protocol` into the comparable form. Duplicate
+/// keys, non-text CBOR keys, tags other than 1 and undefined are errors.
+pub fn decode_body(protocol: Protocol, body: &[u8]) -> Result<J, String> {
+    match protocol {
+        Protocol::RpcV2Cbor => {
+            let v = cbor::decode_value(body).map_err(|e| e.to_string())?;
+            cbor_to_comparable(&v)
+        }
+        _ => {
+            let v = json::decode_value(body).map_err(|e| e.to_string())?;
+            json_to_comparable(&v)
+        }
+    }
+}
+
+fn number(f: f64) -> Result<J, String> {
+    serde_json::Number::from_f64(f)
+        .map(J::Number)
+        .ok_or_else(|| format!("non-finite number {f}"))
+}
+
+/// A CBOR value in the comparable form.
+pub fn cbor_to_comparable(v: &cbor::Value) -> Result<J, String> {
+    Ok(match v {
+        cbor::Value::Unsigned(n) => J::from(*n),
+        cbor::Value::Negative(n) => {
+            J::from(-1 - i64::try_from(*n).map_err(|_| "negative integer out of range")?)
+        }
+        cbor::Value::Float(f) => number(*f)?,
+        cbor::Value::Text(s) => J::String(s.clone()),
+        cbor::Value::Bool(b) => J::Bool(*b),
+        cbor::Value::Null => J::Null,
+        cbor::Value::Array(items) => J::Array(
+            items
+                .iter()
+                .map(cbor_to_comparable)
+                .collect::<Result<_, _>>()?,
+        ),
+        cbor::Value::Map(entries) => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in entries {
+                let cbor::Value::Text(k) = k else {
+                    return Err(format!("non-text map key {k}"));
+                };
+                if m.insert(k.clone(), cbor_to_comparable(v)?).is_some() {
+                    return Err(format!("duplicate key {k:?}"));
+                }
+            }
+            J::Object(m)
+        }
+        cbor::Value::Tag(1, inner) => match **inner {
+            cbor::Value::Unsigned(_) | cbor::Value::Negative(_) | cbor::Value::Float(_) => {
+                ts(cbor_to_comparable(inner)?)
+            }
+            ref other => return Err(format!("tag 1 around {other}")),
+        },
+        other => return Err(format!("unexpected CBOR item {other}")),
+    })
+}
+
+/// A JSON value in the comparable form.
+pub fn json_to_comparable(v: &json::Value) -> Result<J, String> {
+    Ok(match v {
+        json::Value::Null => J::Null,
+        json::Value::Bool(b) => J::Bool(*b),
+        json::Value::Number { exact: Some(i), .. } => J::from(*i),
+        json::Value::Number { value, .. } => number(*value)?,
+        json::Value::String(s) => J::String(s.clone()),
+        json::Value::Array(items) => J::Array(
+            items
+                .iter()
+                .map(json_to_comparable)
+                .collect::<Result<_, _>>()?,
+        ),
+        json::Value::Object(members) => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in members {
+                if m.insert(k.clone(), json_to_comparable(v)?).is_some() {
+                    return Err(format!("duplicate key {k:?}"));
+                }
+            }
+            J::Object(m)
+        }
+    })
+}
+
+/// Encodes a comparable value as a `protocol` body: JSON text (timestamps as numbers), or
+/// definite-length CBOR (timestamps under tag 1, floats as float64). Written here, not
+/// with the runtime's writers, so a codec bug cannot cancel itself out.
+pub fn encode_body(protocol: Protocol, v: &J) -> Vec<u8> {
+    match protocol {
+        Protocol::RpcV2Cbor => encode_cbor(v, false),
+        _ => serde_json::to_vec(&for_protocol(protocol, v)).expect("JSON values serialize"),
+    }
+}
+
+/// Encodes a comparable value as CBOR; `indefinite` uses indefinite-length maps, arrays
+/// and (chunked) strings throughout.
+pub fn encode_cbor(v: &J, indefinite: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_cbor(&mut out, v, indefinite);
+    out
+}
+
+fn cbor_head(out: &mut Vec<u8>, major: u8, arg: u64) {
+    let m = major << 5;
+    match arg {
+        0..=23 => out.push(m | arg as u8),
+        24..=0xff => out.extend_from_slice(&[m | 24, arg as u8]),
+        0x100..=0xffff => {
+            out.push(m | 25);
+            out.extend_from_slice(&(arg as u16).to_be_bytes());
+        }
+        0x1_0000..=0xffff_ffff => {
+            out.push(m | 26);
+            out.extend_from_slice(&(arg as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(m | 27);
+            out.extend_from_slice(&arg.to_be_bytes());
+        }
+    }
+}
+
+fn write_cbor_text(out: &mut Vec<u8>, s: &str, indefinite: bool) {
+    if indefinite && s.len() > 1 {
+        // Two chunks, split on a char boundary.
+        let mut mid = s.len() / 2;
+        while !s.is_char_boundary(mid) {
+            mid += 1;
+        }
+        out.push(0x7f);
+        for part in [&s[..mid], &s[mid..]] {
+            cbor_head(out, 3, part.len() as u64);
+            out.extend_from_slice(part.as_bytes());
+        }
+        out.push(0xff);
+    } else {
+        cbor_head(out, 3, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+fn write_cbor(out: &mut Vec<u8>, v: &J, indefinite: bool) {
+    if let Some(secs) = ts_marker(v) {
+        out.push(0xc1);
+        write_cbor(out, secs, indefinite);
+        return;
+    }
+    match v {
+        J::Null => out.push(0xf6),
+        J::Bool(false) => out.push(0xf4),
+        J::Bool(true) => out.push(0xf5),
+        J::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                cbor_head(out, 0, u);
+            } else if let Some(i) = n.as_i64() {
+                cbor_head(out, 1, !(i as u64));
+            } else {
+                out.push(0xfb);
+                out.extend_from_slice(&n.as_f64().unwrap_or(f64::NAN).to_be_bytes());
+            }
+        }
+        J::String(s) => write_cbor_text(out, s, indefinite),
+        J::Array(items) => {
+            if indefinite {
+                out.push(0x9f);
+            } else {
+                cbor_head(out, 4, items.len() as u64);
+            }
+            for item in items {
+                write_cbor(out, item, indefinite);
+            }
+            if indefinite {
+                out.push(0xff);
+            }
+        }
+        J::Object(m) => {
+            if indefinite {
+                out.push(0xbf);
+            } else {
+                cbor_head(out, 5, m.len() as u64);
+            }
+            for (k, v) in m {
+                write_cbor_text(out, k, indefinite);
+                write_cbor(out, v, indefinite);
+            }
+            if indefinite {
+                out.push(0xff);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cbor_encoder_matches_known_vectors() {
+        // aws-behaviors.md 1: {"MaxResults":10} and a tag-1 timestamp.
+        assert_eq!(
+            encode_cbor(&json!({"MaxResults": 10}), false),
+            b"\xa1\x6aMaxResults\x0a"
+        );
+        assert_eq!(
+            encode_cbor(&ts(1_704_164_645), false),
+            b"\xc1\x1a\x65\x93\x7d\x25"
+        );
+        assert_eq!(encode_cbor(&json!(-1), false), [0x20]);
+        assert_eq!(
+            encode_cbor(&json!(2.5), false),
+            [0xfb, 0x40, 0x04, 0, 0, 0, 0, 0, 0]
+        );
+    }
+
+    #[test]
+    fn comparable_form_round_trips_through_both_codecs() {
+        let v = json!({
+            "S": "héllo wörld", "I": -42, "U": 70000, "F": 2.5, "B": true,
+            "L": [1, "two", {"Three": [ts(1_704_164_645)]}], "T": ts(1.5),
+        });
+        for indefinite in [false, true] {
+            let bytes = encode_cbor(&v, indefinite);
+            assert_eq!(decode_body(Protocol::RpcV2Cbor, &bytes).unwrap(), v);
+        }
+        let bytes = encode_body(Protocol::AwsJson1_1, &v);
+        assert_eq!(
+            decode_body(Protocol::AwsJson1_1, &bytes).unwrap(),
+            for_protocol(Protocol::AwsJson1_1, &v)
+        );
+        assert!(decode_body(Protocol::AwsJson1_1, br#"{"a":1,"a":2}"#).is_err());
+    }
+
+    #[tokio::test]
+    async fn server_records_requests_and_answers_from_the_queue() {
+        let server = Server::queue([
+            Reply::new(200).body("one"),
+            Reply::new(404).body("two").then_close(),
+        ])
+        .await;
+        let mut s = TcpStream::connect(server.addr()).await.unwrap();
+        let req = b"POST /a?b=c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc\
+                    PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nde\r\n0\r\n\r\n";
+        s.write_all(req).await.unwrap();
+        let mut resp = Vec::new();
+        s.read_to_end(&mut resp).await.unwrap();
+        let resp = String::from_utf8(resp).unwrap();
+        assert!(resp.starts_with("HTTP/1.1 200 OK\r\n"), "{resp}");
+        assert!(resp.contains("Content-Length: 3\r\n\r\none"), "{resp}");
+        assert!(resp.contains("HTTP/1.1 404 Not Found\r\n"), "{resp}");
+        assert!(resp.ends_with("\r\n\r\ntwo"), "{resp}");
+        let seen = server.requests();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(server.connections(), 1);
+        assert_eq!((seen[0].method.as_str(), seen[0].path()), ("POST", "/a"));
+        assert_eq!(seen[0].query(), "b=c");
+        assert_eq!(seen[0].body, b"abc");
+        assert_eq!(seen[1].method, "PUT");
+        assert_eq!(seen[1].body, b"de");
+    }
+
+    #[test]
+    fn verifier_rejects_tampering() {
+        let params = awsrt::sigv4::SigningParams {
+            access_key_id: ACCESS_KEY_ID,
+            secret_access_key: SECRET_ACCESS_KEY,
+            session_token: Some(SESSION_TOKEN),
+            region: REGION,
+            service: "snowball",
+            time: std::time::UNIX_EPOCH + Duration::from_secs(1_704_164_645),
+        };
+        let mut req = http::Request::builder()
+            .method("POST")
+            .uri("http://127.0.0.1:8080/")
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(bytes::Bytes::from_static(b"{}"))
+            .unwrap();
+        awsrt::sigv4::sign(&mut req, &params).unwrap();
+        let recorded = Recorded {
+            method: "POST".into(),
+            target: "/".into(),
+            headers: req
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+                .collect(),
+            body: b"{}".to_vec(),
+        };
+        let info = verify_sigv4(&recorded).unwrap();
+        assert_eq!(info.date, "20240102");
+        assert_eq!(info.service, "snowball");
+
+        let mut body = recorded.clone();
+        body.body = b"{ }".to_vec();
+        assert!(verify_sigv4(&body)
+            .unwrap_err()
+            .contains("signature mismatch"));
+        let mut header = recorded.clone();
+        for (n, v) in &mut header.headers {
+            if n == "content-type" {
+                *v = "application/json".into();
+            }
+        }
+        assert!(verify_sigv4(&header).is_err());
+        assert!(verify_sigv4_with(&recorded, "another secret").is_err());
+        let mut path = recorded;
+        path.target = "/x".into();
+        assert!(verify_sigv4(&path).is_err());
+    }
+}
