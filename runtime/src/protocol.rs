@@ -254,19 +254,23 @@ impl Decode for ErrorEnvelope {
             code: None,
             message: None,
         };
+        // `message`, then `Message`, then `errorMessage`, whatever their order in the
+        // body (botocore reads `message` before `Message`).
+        let mut messages: [Option<String>; 3] = [None, None, None];
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             let v = r.string()?;
             match i {
                 0 => e.type_ = Some(v),
                 1 => e.code = Some(v),
-                _ => {
-                    if e.message.is_none() {
-                        e.message = Some(v);
+                i => {
+                    if let Some(slot) = messages.get_mut(i - 2) {
+                        *slot = Some(v);
                     }
                 }
             }
         }
+        e.message = messages.into_iter().flatten().next();
         Ok(e)
     }
 }
