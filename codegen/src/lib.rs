@@ -4,6 +4,7 @@
 //! carry the file and JSON path) -> [`ir`] (resolved shapes, names and operations) ->
 //! `emit` (tokens per item kind) -> prettyplease -> write or check.
 
+pub mod diff;
 pub mod docs;
 mod emit;
 pub mod ir;
@@ -65,13 +66,15 @@ pub struct CrateSpec {
     pub crate_name: String,
     /// The path of the runtime crate, relative to the generated crate's directory.
     pub runtime_path: String,
+    /// The generated crate's version (`0.1.0`), for its `Cargo.toml` and user agent.
+    pub version: String,
 }
 
 /// Every file of the generated crate, keyed by path relative to the crate directory.
 pub fn generate(spec: &CrateSpec) -> Result<BTreeMap<String, String>, Error> {
     let files = model::ModelFiles::load(&spec.model_dir)?;
     let service = ir::lower(&files, &spec.crate_name)?;
-    emit::crate_files(&service, &spec.runtime_path)
+    emit::crate_files(&service, &spec.runtime_path, &spec.version)
 }
 
 /// A file whose content on disk differs from what the generator would write.

@@ -104,6 +104,7 @@ fn code_written_against_the_old_crate_survives_a_model_update() {
         model_dir: model,
         crate_name: "snowball".into(),
         runtime_path: runtime.display().to_string(),
+        version: "0.1.0".into(),
     };
     let files = codegen::generate(&spec).expect("the evolved model generates");
     assert!(files.contains_key("src/operation/describe_widget.rs"));
@@ -116,6 +117,7 @@ fn code_written_against_the_old_crate_survives_a_model_update() {
         model_dir: root().join("models/snowball/2016-06-30"),
         crate_name: "snowball".into(),
         runtime_path: runtime.display().to_string(),
+        version: "0.1.0".into(),
     })
     .unwrap();
     codegen::write(&original, &orig_files).unwrap();

@@ -14,6 +14,7 @@ fn snowball() -> CrateSpec {
         model_dir: root().join("models/snowball/2016-06-30"),
         crate_name: "snowball".into(),
         runtime_path: "../../runtime".into(),
+        version: "0.1.0".into(),
     }
 }
 

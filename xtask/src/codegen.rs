@@ -1,6 +1,6 @@
 //! `cargo xtask codegen [--check]`: writes `generated/` from `models/`, or checks it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use codegen::CrateSpec;
@@ -8,8 +8,25 @@ use codegen::CrateSpec;
 /// The crates generated from the committed models: (model directory, crate name).
 pub const CRATES: &[(&str, &str)] = &[("models/snowball/2016-06-30", "snowball")];
 
+/// The file holding a generated crate's version: `CRATE_VERSION` beside the model's
+/// API-version directory (`models/snowball/CRATE_VERSION`). `update-model` bumps it.
+pub fn version_file(root: &Path, model: &str) -> PathBuf {
+    let dir = root.join(model);
+    dir.parent().unwrap_or(&dir).join("CRATE_VERSION")
+}
+
+/// The committed version of the crate generated from `model`.
+pub fn crate_version(root: &Path, model: &str) -> Result<String, String> {
+    let path = version_file(root, model);
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let version = text.trim();
+    codegen::diff::bump(version, None).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(version.to_string())
+}
+
 /// Every crate spec, with paths under `root`.
-pub fn specs(root: &Path) -> Vec<(CrateSpec, std::path::PathBuf)> {
+pub fn specs(root: &Path) -> Result<Vec<(CrateSpec, PathBuf)>, String> {
     CRATES
         .iter()
         .map(|(model, name)| {
@@ -17,8 +34,9 @@ pub fn specs(root: &Path) -> Vec<(CrateSpec, std::path::PathBuf)> {
                 model_dir: root.join(model),
                 crate_name: name.to_string(),
                 runtime_path: "../../runtime".to_string(),
+                version: crate_version(root, model)?,
             };
-            (spec, root.join("generated").join(name))
+            Ok((spec, root.join("generated").join(name)))
         })
         .collect()
 }
@@ -28,7 +46,7 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let start = Instant::now();
     let mut stale_all = Vec::new();
     let mut written = 0;
-    for (spec, out) in specs(root) {
+    for (spec, out) in specs(root)? {
         let files = codegen::generate(&spec).map_err(|e| e.to_string())?;
         if check {
             stale_all.extend(codegen::check(&out, &files));

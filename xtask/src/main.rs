@@ -3,6 +3,7 @@
 mod ci;
 mod codegen;
 mod conformance;
+mod model_diff;
 mod update_model;
 
 use std::process::ExitCode;
@@ -18,13 +19,17 @@ fn main() -> ExitCode {
             }
             _ => Err("usage: cargo xtask update-model --botocore VERSION".into()),
         },
+        Some("model-diff") => match &args[1..] {
+            [old, new] => model_diff::run(&conformance::root(), old.as_ref(), new.as_ref()),
+            _ => Err("usage: cargo xtask model-diff OLD_DIR NEW_DIR".into()),
+        },
         Some("codegen") => match &args[1..] {
             [] => codegen::run(&conformance::root(), false),
             [flag] if flag == "--check" => codegen::run(&conformance::root(), true),
             _ => Err("usage: cargo xtask codegen [--check]".into()),
         },
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | conformance [protocol FILE...] | ci | update-model --botocore VERSION>");
+            eprintln!("usage: cargo xtask <codegen [--check] | conformance [protocol FILE...] | ci | update-model --botocore VERSION | model-diff OLD_DIR NEW_DIR>");
             return ExitCode::from(2);
         }
     };

@@ -1,9 +1,17 @@
-//! `cargo xtask update-model --botocore VERSION`: the first step of a model update.
+//! `cargo xtask update-model --botocore VERSION`: a model update as a reviewable change.
 //! Downloads that botocore wheel with pip and rewrites `models/` from it, decompressing
-//! `.json.gz` files, then records the version in `models/BOTOCORE_VERSION`.
+//! `.json.gz` files, and records the version in `models/BOTOCORE_VERSION`. Then, for
+//! every generated crate, compares the old and new model at the IR level
+//! (`codegen::diff`), applies the suggested semver bump to the crate's `CRATE_VERSION`,
+//! adds an entry to `CHANGELOG.md` and regenerates `generated/`. A run that changes
+//! nothing (same release, same models) writes nothing.
 
 use std::path::Path;
 use std::process::Command;
+
+use codegen::diff::{Bump, ModelDiff};
+
+use crate::codegen::{crate_version, version_file, CRATES};
 
 /// The model files we keep, per service directory in the wheel.
 const SERVICES: &[&str] = &["snowball/2016-06-30", "importexport/2010-06-01"];
@@ -14,8 +22,87 @@ const FILES: &[&str] = &[
     "endpoint-rule-set-1.json",
 ];
 
-/// Downloads botocore `version` and rewrites `models/`.
+/// The changelog's title, above the newest entry.
+const CHANGELOG_TITLE: &str = "# API changelog";
+
+/// Updates `models/` to botocore `version`, with changelog, version bump and codegen.
 pub fn run(root: &Path, version: &str) -> Result<(), String> {
+    check_version(version)?;
+    let models = root.join("models");
+    let old_release = std::fs::read_to_string(models.join("BOTOCORE_VERSION"))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    // The IR of every crate's current model, before the files change.
+    let mut before = Vec::new();
+    for (model, name) in CRATES {
+        before.push(lower(&root.join(model), name)?);
+    }
+    fetch(root, version)?;
+    std::fs::write(models.join("BOTOCORE_VERSION"), format!("{version}\n"))
+        .map_err(|e| e.to_string())?;
+
+    let mut sections = String::new();
+    let mut changed = false;
+    for ((model, name), old) in CRATES.iter().zip(&before) {
+        let new = lower(&root.join(model), name)?;
+        let diff = ModelDiff::compare(old, &new);
+        let current = crate_version(root, model)?;
+        let (kind, next) = codegen::diff::bump(&current, diff.impact())?;
+        let report = diff.render(Some(&current));
+        println!("{report}");
+        sections.push_str(&report);
+        sections.push('\n');
+        if kind != Bump::None {
+            changed = true;
+            let file = version_file(root, model);
+            std::fs::write(&file, format!("{next}\n"))
+                .map_err(|e| format!("writing {}: {e}", file.display()))?;
+            println!("{name}: version {current} -> {next} ({kind} bump)");
+        }
+    }
+    if !changed && old_release == version {
+        println!("botocore {version}: models unchanged; nothing to do");
+        return Ok(());
+    }
+    let from = if old_release.is_empty() {
+        String::new()
+    } else {
+        format!(" Previous models: botocore {old_release}.")
+    };
+    let entry = format!(
+        "## botocore {version}\n\nWritten by `cargo xtask update-model --botocore {version}`.{from}\n\n{sections}"
+    );
+    add_changelog_entry(&root.join("CHANGELOG.md"), &entry)?;
+    println!("CHANGELOG.md: entry for botocore {version} added");
+    if changed {
+        crate::codegen::run(root, false)?;
+    }
+    Ok(())
+}
+
+/// Loads and lowers one model directory.
+fn lower(dir: &Path, crate_name: &str) -> Result<codegen::ir::Service, String> {
+    let files = codegen::model::ModelFiles::load(dir).map_err(|e| e.to_string())?;
+    codegen::ir::lower(&files, crate_name).map_err(|e| e.to_string())
+}
+
+/// Puts `entry` at the top of the changelog, below its title: newest first.
+fn add_changelog_entry(path: &Path, entry: &str) -> Result<(), String> {
+    let existing = std::fs::read_to_string(path).unwrap_or_default();
+    let rest = existing
+        .strip_prefix(CHANGELOG_TITLE)
+        .map(|r| r.trim_start_matches('\n'))
+        .unwrap_or(&existing);
+    let mut text = format!("{CHANGELOG_TITLE}\n\n{}", entry.trim_end());
+    if !rest.trim().is_empty() {
+        text.push_str("\n\n");
+        text.push_str(rest.trim_end());
+    }
+    text.push('\n');
+    std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+fn check_version(version: &str) -> Result<(), String> {
     if version.is_empty()
         || !version
             .chars()
@@ -23,6 +110,11 @@ pub fn run(root: &Path, version: &str) -> Result<(), String> {
     {
         return Err(format!("invalid botocore version {version:?}"));
     }
+    Ok(())
+}
+
+/// Downloads botocore `version` and rewrites the model files under `models/`.
+fn fetch(root: &Path, version: &str) -> Result<(), String> {
     let dl = root.join("target").join("botocore-wheel").join(version);
     std::fs::create_dir_all(&dl).map_err(|e| format!("creating {}: {e}", dl.display()))?;
     let spec = format!("botocore=={version}");
@@ -86,8 +178,5 @@ open(os.path.join(out, 'partitions.json'), 'wb').write(z.read('botocore/data/par
     if !status.success() {
         return Err(format!("unpacking {} failed", wheel.display()));
     }
-    std::fs::write(models.join("BOTOCORE_VERSION"), format!("{version}\n"))
-        .map_err(|e| e.to_string())?;
-    println!("models/ now from botocore {version}; next: cargo xtask codegen");
     Ok(())
 }

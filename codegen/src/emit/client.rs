@@ -79,7 +79,7 @@ fn methods(service: &Service) -> Vec<TokenStream> {
 }
 
 /// `client.rs`: the service metadata and the `Client` with one method per operation.
-pub fn client_rs(service: &Service) -> TokenStream {
+pub fn client_rs(service: &Service, version: &str) -> TokenStream {
     let m = &service.meta;
     let krate = &service.crate_name;
     let service_id = &m.service_id;
@@ -91,7 +91,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
         let p = format_ident!("{}", p);
         quote!(::awsrt::Protocol::#p)
     });
-    let crate_id = format!("{krate}/{}", "0.1.0");
+    let crate_id = format!("{krate}/{version}");
     let methods = methods(service);
     quote! {
         //! The service client.

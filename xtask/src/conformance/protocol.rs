@@ -152,6 +152,7 @@ fn run_inner(files: &[PathBuf]) -> Result<Vec<Report>, String> {
                         model_dir: check_dir.clone(),
                         crate_name: "check".into(),
                         runtime_path: String::new(),
+                        version: "0.1.0".into(),
                     })
                     .map(|_| ())
                     .map_err(|e| format!("codegen: {}: {}", e.path, e.message))
@@ -229,6 +230,7 @@ fn run_inner(files: &[PathBuf]) -> Result<Vec<Report>, String> {
             model_dir: dir,
             crate_name: name.clone(),
             runtime_path: RUNTIME_FROM_CRATE.into(),
+            version: "0.1.0".into(),
         });
         match files {
             Ok(files) => {
