@@ -163,7 +163,10 @@ for svc in services:
         else:
             continue
         open(os.path.join(d, f), 'wb').write(data)
-open(os.path.join(out, 'partitions.json'), 'wb').write(z.read('botocore/data/partitions.json'))
+# Releases before 2022 have no partitions.json (endpoints.json instead): keep ours.
+if 'botocore/data/partitions.json' in names:
+    data = z.read('botocore/data/partitions.json')
+    open(os.path.join(out, 'partitions.json'), 'wb').write(data)
 "#;
     let models = root.join("models");
     let status = Command::new("python3")
