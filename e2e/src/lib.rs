@@ -665,7 +665,15 @@ pub fn check_request(req: &Recorded, protocol: Protocol, operation: &str) -> J {
             sig.signed_headers
         );
     }
-    decode_body(protocol, &req.body).unwrap_or_else(|e| panic!("{ctx}: undecodable body: {e}"))
+    let body =
+        decode_body(protocol, &req.body).unwrap_or_else(|e| panic!("{ctx}: undecodable body: {e}"));
+    if protocol != Protocol::RpcV2Cbor {
+        // A second, independent JSON parser must read the same document.
+        let independent: J = serde_json::from_slice(&req.body)
+            .unwrap_or_else(|e| panic!("{ctx}: serde_json rejects the body: {e}"));
+        assert_eq!(independent, body, "{ctx}: the two JSON parsers disagree");
+    }
+    body
 }
 
 // ---------------------------------------------------------------------------------------

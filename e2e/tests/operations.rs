@@ -1350,3 +1350,80 @@ async fn an_endpoint_path_prefix_is_kept() {
         e2e::verify_sigv4(&req).unwrap();
     }
 }
+
+/// Wire forms a decoder must accept although `e2e`'s encoders never produce them:
+/// half and single floats, `null`/`undefined` members (absent), exponent notation, and
+/// an empty 200 body for an empty output.
+#[tokio::test]
+async fn decoders_accept_every_legal_spelling() {
+    fn text(s: &str) -> Vec<u8> {
+        encode_cbor(&json!(s), false)
+    }
+    let mut cbor = vec![0xa1];
+    cbor.extend(text("ClusterMetadata"));
+    cbor.push(0xa4);
+    cbor.extend(text("ClusterId"));
+    cbor.push(0xf7); // undefined
+    cbor.extend(text("Description"));
+    cbor.push(0xf6); // null
+    cbor.extend(text("CreationDate"));
+    cbor.extend([0xc1, 0xfa, 0x4e, 0xb2, 0xd0, 0x5e]); // tag 1, float32 1.5e9
+    cbor.extend(text("OnDeviceServiceConfiguration"));
+    cbor.push(0xa1);
+    cbor.extend(text("S3OnDeviceService"));
+    cbor.push(0xa2);
+    cbor.extend(text("StorageLimit"));
+    cbor.extend([0xf9, 0x41, 0x00]); // half-precision 2.5
+    cbor.extend(text("ServiceSize"));
+    cbor.push(0x03);
+    let json_body = br#"{"ClusterMetadata": {"ClusterId": null, "Description": null,
+        "CreationDate": 1.5e9, "OnDeviceServiceConfiguration": {"S3OnDeviceService":
+        {"StorageLimit": 25e-1, "ServiceSize": 3}}}}"#;
+    let want = ClusterMetadata::new()
+        .creation_date(DateTime::from_secs(1_500_000_000))
+        .on_device_service_configuration(
+            OnDeviceServiceConfiguration::new().s3_on_device_service(
+                S3OnDeviceServiceConfiguration::new()
+                    .storage_limit(2.5)
+                    .service_size(3),
+            ),
+        );
+    for (p, body) in [
+        (Protocol::RpcV2Cbor, cbor),
+        (Protocol::AwsJson1_1, json_body.to_vec()),
+    ] {
+        let reply = Reply::new(200).protocol_headers(p).body(body);
+        let (out, _) = exchange_with(p, "DescribeCluster", reply, |c| async move {
+            c.describe_cluster(CLUSTER).send().await
+        })
+        .await;
+        assert_eq!(out.cluster_metadata.as_ref(), Some(&want), "{p:?}");
+    }
+
+    // An empty 200 body is an empty output, in both protocols (botocore parses an empty
+    // JSON body as `{}`).
+    for p in PROTOCOLS {
+        let reply = Reply::new(200).protocol_headers(p);
+        let (out, _) = exchange_with(p, "UpdateJob", reply, |c| async move {
+            c.update_job(JOB).send().await
+        })
+        .await;
+        assert_eq!(out, update_job::UpdateJobOutput::new(), "{p:?}");
+    }
+}
+
+/// Strings that need escaping in JSON and multi-byte UTF-8 in CBOR arrive intact.
+#[tokio::test]
+async fn strings_survive_escaping_in_both_protocols() {
+    let nasty = "quote \" backslash \\ slash / newline \n tab \t nul \u{0} bell \u{7} \
+                 é ♦ 🚀 \u{2028} end";
+    for p in PROTOCOLS {
+        let response = json!({"JobId": nasty});
+        let (out, body) = exchange(p, "CreateJob", response, |c| async move {
+            c.create_job().description(nasty).send().await
+        })
+        .await;
+        assert_body(p, "CreateJob", &body, json!({"Description": nasty}));
+        assert_eq!(out.job_id.as_deref(), Some(nasty), "{p:?}");
+    }
+}
