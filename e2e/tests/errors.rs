@@ -48,9 +48,14 @@ where
     T: Debug,
     Fut: Future<Output = Result<T, SdkError<E>>>,
 {
-    let server = Server::queue([reply]).await;
+    // Every attempt gets the same answer, so a retrying client sees it each time.
+    let server = Server::start(move |_| reply.clone()).await;
     let result = call(client(&server, p)).await;
-    check_request(&server.single_request(), p, op);
+    let requests = server.requests();
+    assert!(!requests.is_empty(), "{op} over {p:?}: nothing was sent");
+    for r in &requests {
+        check_request(r, p, op);
+    }
     match result {
         Ok(out) => panic!("{op} over {p:?}: expected an error, got {out:?}"),
         Err(e) => {
