@@ -1,7 +1,8 @@
 //! Differential test against botocore 1.44.5, the oracle, over awsJson1_1.
 //!
-//! For every example in `models/snowball/2016-06-30/examples-1.json`, and for a handful of
-//! error responses, the generated client sends the example's input to a loopback HTTP
+//! For every example in `models/snowball/2016-06-30/examples-1.json`, for extra cases that
+//! cover every scalar kind of the model, and for a set of error responses, the generated
+//! client sends the example's input to a loopback HTTP
 //! server, which records the request and answers with a canned response (the example's
 //! output, or the error). botocore (`e2e/oracle/botocore_snowball.py`, one process for all
 //! cases) makes the same call with the same canned response through its own client, with
@@ -13,7 +14,9 @@
 //!   with the runtime's JSON writer (numbers compared by value: botocore gives timestamps
 //!   as floats);
 //! - error responses: code, message, request id and status are equal, and the error is
-//!   the modeled variant exactly when the model lists the code for the operation.
+//!   the modeled variant exactly when the model lists the code for the operation. Where
+//!   we deliberately go past botocore (smithy-rs fallbacks for the error code and message)
+//!   the case names the divergence and asserts both answers.
 //!
 //! The oracle's python is `BOTOCORE_PYTHON` (set by `cargo xtask ci`); without it the
 //! test uses, or creates, the same venv under `target/venv`.
