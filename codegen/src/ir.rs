@@ -79,6 +79,9 @@ pub struct MemberDef {
     pub docs: String,
     pub deprecated: Option<String>,
     pub idempotency_token: bool,
+    /// The target shape's `min`: a length for strings, lists, maps and blobs, a value
+    /// for numbers (what botocore's parameter validation checks).
+    pub min: Option<f64>,
 }
 
 /// The Rust type of a value.
@@ -481,6 +484,7 @@ impl<'a> Lowering<'a> {
                         .or(target.deprecated_message.as_ref()),
                 ),
                 idempotency_token: r.idempotency_token,
+                min: target.min,
             });
             constraint_docs(target, members.last_mut().map(|m| &mut m.docs));
         }

@@ -40,6 +40,9 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         pub mod operation;
         #[rustfmt::skip]
         pub mod types;
+        #[cfg(feature = "cli")]
+        #[rustfmt::skip]
+        pub mod cli;
 
         pub use ::awsrt::{Config, Credentials, DateTime, Protocol, SdkError};
         pub use client::Client;

@@ -1,6 +1,7 @@
 //! Emitters: IR -> token streams -> formatted files. One emitter per kind of item; the
 //! output is a sorted map of paths, so the written tree never depends on discovery order.
 
+mod cli;
 mod client;
 mod examples;
 mod operation;
@@ -34,6 +35,7 @@ pub fn crate_files(
         "src/client.rs".to_string(),
         format(&client::client_rs(service, version))?,
     );
+    files.insert("src/cli.rs".to_string(), format(&cli::cli_rs(service))?);
 
     let mut type_mods = Vec::new();
     for (name, def) in &service.types {
@@ -167,6 +169,8 @@ publish = false
 default = []
 # Serialize/Deserialize on every shape, with the wire names.
 serde = ["dep:serde", "awsrt/serde"]
+# The command table of a command-line client (`cli` module).
+cli = []
 
 [dependencies]
 awsrt = {{ path = "{runtime_path}" }}

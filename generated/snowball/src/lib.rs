@@ -21,6 +21,9 @@ mod client;
 pub mod operation;
 #[rustfmt::skip]
 pub mod types;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli;
 pub use ::awsrt::{Config, Credentials, DateTime, Protocol, SdkError};
 pub use client::Client;
 pub(crate) use client::SERVICE;

@@ -1,0 +1,455 @@
+//! `snowball`: a command-line client for AWS Snowball that behaves like `aws snowball`
+//! (AWS CLI v1). Its command table is generated from the model
+//! (`snowball::cli::SERVICE`); this file parses flags into an input document, sends it
+//! through the generated client, pages, and prints what the AWS CLI would print.
+
+mod help;
+mod output;
+mod params;
+mod pyjson;
+mod transport;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+use snowball::cli::{Failure, Kind, Operation, SERVICE};
+
+/// Exit code for a service error, a validation error or an unknown option (AWS CLI v1).
+const EXIT_ERROR: u8 = 255;
+/// Exit code for a usage error caught by argument parsing (argparse).
+const EXIT_USAGE: u8 = 2;
+
+const USAGE: &str = "usage: snowball [options] <command> [parameters]\nTo see help text, you can run:\n\n  snowball help\n  snowball <command> help\n";
+
+/// The global options.
+#[derive(Default, Debug)]
+struct Globals {
+    endpoint_url: Option<String>,
+    region: Option<String>,
+    profile: Option<String>,
+    output: Option<String>,
+    query: Option<String>,
+    no_paginate: bool,
+    debug: bool,
+    read_timeout: Option<f64>,
+    connect_timeout: Option<f64>,
+    protocol: Option<String>,
+}
+
+/// An error with its exit code and the text for stderr.
+struct Exit {
+    code: u8,
+    text: String,
+}
+
+impl Exit {
+    fn usage(msg: impl std::fmt::Display) -> Self {
+        Exit {
+            code: EXIT_USAGE,
+            text: format!("{USAGE}snowball: error: {msg}\n"),
+        }
+    }
+    fn error(msg: impl std::fmt::Display) -> Self {
+        Exit {
+            code: EXIT_ERROR,
+            text: format!("\n{msg}\n"),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("{}", e.text);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+/// The flags of one command, by name (without `--`), each with its raw arguments.
+type Flags = Vec<(String, Vec<String>)>;
+
+fn run(args: Vec<String>) -> Result<(), Exit> {
+    let mut g = Globals::default();
+    let mut command: Option<String> = None;
+    let mut help = false;
+    let mut flags: Flags = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    let mut i = 0;
+    let takes_value = |name: &str| {
+        matches!(
+            name,
+            "endpoint-url"
+                | "region"
+                | "profile"
+                | "output"
+                | "query"
+                | "cli-read-timeout"
+                | "cli-connect-timeout"
+                | "protocol"
+                | "color"
+                | "ca-bundle"
+        )
+    };
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a == "--help" || a == "-h" || (a == "help" && flags.is_empty()) {
+            help = true;
+            continue;
+        }
+        let Some(flag) = a.strip_prefix("--") else {
+            if command.is_none() {
+                command = Some(a.clone());
+            } else {
+                unknown.push(a.clone());
+            }
+            continue;
+        };
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (flag.to_string(), None),
+        };
+        if takes_value(&name) {
+            let v = match inline {
+                Some(v) => v,
+                None if i < args.len() => {
+                    i += 1;
+                    args[i - 1].clone()
+                }
+                None => {
+                    return Err(Exit::usage(format!(
+                        "argument --{name}: expected one argument"
+                    )))
+                }
+            };
+            let num = |v: &str| {
+                v.parse::<f64>().map_err(|_| {
+                    Exit::usage(format!("argument --{name}: invalid int value: '{v}'"))
+                })
+            };
+            match name.as_str() {
+                "endpoint-url" => g.endpoint_url = Some(v),
+                "region" => g.region = Some(v),
+                "profile" => g.profile = Some(v),
+                "output" => g.output = Some(v),
+                "query" => g.query = Some(v),
+                "cli-read-timeout" => g.read_timeout = Some(num(&v)?),
+                "cli-connect-timeout" => g.connect_timeout = Some(num(&v)?),
+                "protocol" => g.protocol = Some(v),
+                _ => {}
+            }
+            continue;
+        }
+        match name.as_str() {
+            "no-paginate" => g.no_paginate = true,
+            "debug" => g.debug = true,
+            "no-verify-ssl" | "no-sign-request" | "paginate" => {}
+            _ => {
+                // A command flag: lists take every argument up to the next `--flag`,
+                // booleans none, everything else one.
+                let mut values: Vec<String> = inline.into_iter().collect();
+                let arity = flag_arity(&command, &name);
+                while values.len() < arity {
+                    match args.get(i) {
+                        Some(v) if !v.starts_with("--") => {
+                            values.push(v.clone());
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                flags.push((name, values));
+            }
+        }
+    }
+    let Some(command) = command else {
+        if help {
+            print!("{}", help::service_help());
+            return Ok(());
+        }
+        return Err(Exit::usage("the following arguments are required: command"));
+    };
+    let Some(op) = SERVICE.operations.iter().find(|o| o.command == command) else {
+        let list = SERVICE
+            .operations
+            .iter()
+            .map(|o| o.command)
+            .collect::<Vec<_>>()
+            .join("\n  ");
+        return Err(Exit::usage(format!(
+            "argument operation: Invalid choice, valid choices are:\n\n  {list}\n  help"
+        )));
+    };
+    if help {
+        print!("{}", help::command_help(op));
+        return Ok(());
+    }
+    if !unknown.is_empty() {
+        return Err(Exit::error(format!(
+            "Unknown options: {}",
+            unknown.join(", ")
+        )));
+    }
+    execute(op, g, flags)
+}
+
+/// How many arguments `--name` of the command takes: lists any number, booleans none,
+/// everything else one.
+fn flag_arity(command: &Option<String>, name: &str) -> usize {
+    let op = command
+        .as_deref()
+        .and_then(|c| SERVICE.operations.iter().find(|o| o.command == c));
+    let member = op.and_then(|op| {
+        op.input.members.iter().find(|m| {
+            m.flag == name
+                || (matches!(m.kind, Kind::Boolean) && name.strip_prefix("no-") == Some(m.flag))
+        })
+    });
+    match member.map(|m| &m.kind) {
+        Some(Kind::List(_)) => usize::MAX,
+        Some(Kind::Boolean) => 0,
+        _ => 1,
+    }
+}
+
+/// Paging settings from `--starting-token`, `--page-size`, `--max-items`.
+#[derive(Default)]
+struct Paging {
+    starting_token: Option<String>,
+    page_size: Option<i64>,
+    max_items: Option<i64>,
+}
+
+fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit> {
+    let mut params = Map::new();
+    let mut paging = Paging::default();
+    let mut unknown = Vec::new();
+    let mut input_json: Option<String> = None;
+    let mut manual_paging = false;
+    for (name, values) in &flags {
+        let first = values.first().cloned();
+        let need = |v: Option<String>| {
+            v.ok_or_else(|| Exit::usage(format!("argument --{name}: expected one argument")))
+        };
+        let int = |v: String| {
+            v.parse::<i64>()
+                .map_err(|_| Exit::error(format!("invalid literal for int() with base 10: '{v}'")))
+        };
+        match name.as_str() {
+            "cli-input-json" => {
+                input_json = Some(need(first)?);
+                continue;
+            }
+            "starting-token" if op.paginator.is_some() => {
+                paging.starting_token = Some(need(first)?);
+                continue;
+            }
+            "page-size" if op.paginator.is_some() => {
+                paging.page_size = Some(int(need(first)?)?);
+                continue;
+            }
+            "max-items" if op.paginator.is_some() => {
+                paging.max_items = Some(int(need(first)?)?);
+                continue;
+            }
+            _ => {}
+        }
+        let (member, value) = match op.input.members.iter().find(|m| m.flag == name.as_str()) {
+            Some(m) if matches!(m.kind, Kind::Boolean) && values.is_empty() => {
+                (m, Value::Bool(true))
+            }
+            Some(m) => {
+                if values.is_empty() {
+                    return Err(Exit::usage(format!(
+                        "argument --{name}: expected {} argument",
+                        if matches!(m.kind, Kind::List(_)) {
+                            "at least one"
+                        } else {
+                            "one"
+                        }
+                    )));
+                }
+                let v = params::flag_value(&m.kind, values).map_err(Exit::error)?;
+                (m, v)
+            }
+            None => match name.strip_prefix("no-").and_then(|n| {
+                op.input
+                    .members
+                    .iter()
+                    .find(|m| m.flag == n && matches!(m.kind, Kind::Boolean))
+            }) {
+                Some(m) => (m, Value::Bool(false)),
+                None => {
+                    unknown.push(format!("--{name}"));
+                    for v in values {
+                        unknown.push(v.clone());
+                    }
+                    continue;
+                }
+            },
+        };
+        if let Some(p) = &op.paginator {
+            if member.name == p.input_token || Some(member.name) == p.limit_key {
+                manual_paging = true;
+            }
+        }
+        params.insert(member.name.to_string(), value);
+    }
+    if !unknown.is_empty() {
+        return Err(Exit::error(format!(
+            "Unknown options: {}",
+            unknown.join(", ")
+        )));
+    }
+    if input_json.is_none() {
+        let missing: Vec<String> = op
+            .input
+            .members
+            .iter()
+            .filter(|m| m.required && !params.contains_key(m.name))
+            .map(|m| format!("--{}", m.flag))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Exit::usage(format!(
+                "the following arguments are required: {}",
+                missing.join(", ")
+            )));
+        }
+    }
+    if let Some(text) = input_json {
+        let doc: Value = serde_json::from_str(&text)
+            .map_err(|e| Exit::error(format!("Error parsing parameter 'cli-input-json': Invalid JSON: {e}\nJSON received: {text}")))?;
+        let Value::Object(doc) = doc else {
+            return Err(Exit::error("Invalid JSON received for --cli-input-json"));
+        };
+        for (k, v) in doc {
+            params.entry(k).or_insert(v);
+        }
+    }
+    let params = Value::Object(params);
+    let errors = params::validate(op.input, &params);
+    if !errors.is_empty() {
+        return Err(Exit::error(format!(
+            "Parameter validation failed:\n{}",
+            errors.join("\n")
+        )));
+    }
+    let paginate = op.paginator.is_some() && !g.no_paginate && !manual_paging;
+    if !paginate
+        && (paging.starting_token.is_some()
+            || paging.page_size.is_some()
+            || paging.max_items.is_some())
+        && g.no_paginate
+    {
+        let mut used = Vec::new();
+        if paging.starting_token.is_some() {
+            used.push("--starting-token");
+        }
+        if paging.page_size.is_some() {
+            used.push("--page-size");
+        }
+        if paging.max_items.is_some() {
+            used.push("--max-items");
+        }
+        return Err(Exit::error(format!(
+            "Cannot specify --no-paginate along with pagination arguments: {}",
+            used.join(", ")
+        )));
+    }
+    if let Some(f) = g.output.as_deref() {
+        if f != "json" {
+            return Err(Exit::usage(format!(
+                "argument --output: Invalid choice: '{f}' (this client prints json only)"
+            )));
+        }
+    }
+    let query = match &g.query {
+        Some(q) => Some(jmespath::compile(q).map_err(|e| {
+            Exit::usage(format!("argument --query: Bad value for --query: {q}\n{e}"))
+        })?),
+        None => None,
+    };
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Exit::error(e))?;
+    let (client, recorder) = client(&g)?;
+    let result = runtime.block_on(async {
+        if paginate {
+            output::paginate(&client, &recorder, op, params, &paging).await
+        } else {
+            let wire =
+                params::to_wire(&Kind::Structure(op.input), &params).map_err(Failure::Input)?;
+            let body = serde_json::to_vec(&wire).map_err(|e| Failure::Input(e.to_string()))?;
+            let out = snowball::cli::call(&client, op.name, &body).await?;
+            let raw = recorder.take_body(&out);
+            Ok(output::parse_shape(&Kind::Structure(op.output), &raw))
+        }
+    });
+    let doc = match result {
+        Ok(doc) => doc,
+        Err(Failure::Service { code, message, .. }) => {
+            return Err(Exit::error(format!(
+                "An error occurred ({code}) when calling the {} operation: {}",
+                op.name,
+                message.unwrap_or_default()
+            )))
+        }
+        Err(Failure::Input(m)) => return Err(Exit::error(m)),
+        Err(Failure::Other(m)) => return Err(Exit::error(m)),
+        Err(other) => return Err(Exit::error(format!("{other:?}"))),
+    };
+    let doc = match &query {
+        Some(q) => output::query(q, doc),
+        None => doc,
+    };
+    if doc != Value::Object(Map::new()) {
+        println!("{}", pyjson::dumps(&doc));
+    }
+    Ok(())
+}
+
+/// The client: configuration from the environment (like the library), overridden by the
+/// global options, with a transport that keeps the raw response and traces `--debug`.
+fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>), Exit> {
+    if let Some(p) = &g.profile {
+        // The configuration below reads the profile from the environment, like the AWS CLI.
+        std::env::set_var("AWS_PROFILE", p);
+    }
+    let mut config = awsrt::Config::from_env();
+    if let Some(r) = &g.region {
+        config = config.region(r.clone());
+    }
+    if let Some(u) = &g.endpoint_url {
+        config = config.endpoint_url(u.clone());
+    }
+    let protocol = g.protocol.clone().or_else(|| {
+        std::env::var("SNOWBALL_PROTOCOL")
+            .ok()
+            .filter(|p| !p.is_empty())
+    });
+    match protocol.as_deref() {
+        None | Some("cbor") => config = config.protocol(awsrt::Protocol::RpcV2Cbor),
+        Some("json") => config = config.protocol(awsrt::Protocol::AwsJson1_1),
+        Some(other) => {
+            return Err(Exit::usage(format!(
+                "argument --protocol: Invalid choice: '{other}' (choose from 'cbor', 'json')"
+            )))
+        }
+    }
+    let secs = |v: Option<f64>| v.filter(|s| *s > 0.0).map(Duration::from_secs_f64);
+    let recorder = Arc::new(transport::Recorder::new(
+        g.debug,
+        secs(g.connect_timeout),
+        secs(g.read_timeout),
+        protocol.as_deref() == Some("json"),
+    ));
+    config = config.transport(recorder.clone());
+    Ok((awsrt::Client::new(config), recorder))
+}

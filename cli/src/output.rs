@@ -1,0 +1,317 @@
+//! Responses as the AWS CLI prints them: botocore's JSON parser (members in model order,
+//! unknown keys and nulls dropped, values as sent), paginators merged like botocore's
+//! `build_full_result`, and `--query`.
+
+use serde_json::{Map, Value};
+use snowball::cli::{Failure, Kind, Operation};
+
+use crate::params;
+use crate::transport::Recorder;
+use crate::Paging;
+
+/// Parses a JSON body against `kind` the way botocore's JSON parser does.
+pub fn parse_shape(kind: &Kind, body: &[u8]) -> Value {
+    let v: Value = if body.iter().all(|b| b.is_ascii_whitespace()) {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_slice(body).unwrap_or(Value::Object(Map::new()))
+    };
+    shape(kind, v)
+}
+
+fn shape(kind: &Kind, v: Value) -> Value {
+    match (kind, v) {
+        (Kind::Structure(s), Value::Object(mut map)) => {
+            let mut out = Map::new();
+            for m in s.members {
+                match map.remove(m.json) {
+                    None | Some(Value::Null) => {}
+                    Some(v) => {
+                        out.insert(m.name.to_string(), shape(&m.kind, v));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        (Kind::List(item), Value::Array(items)) => {
+            Value::Array(items.into_iter().map(|v| shape(item, v)).collect())
+        }
+        (Kind::Map(value), Value::Object(map)) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, shape(value, v))).collect())
+        }
+        (_, v) => v,
+    }
+}
+
+fn encode_token(token: &Map<String, Value>) -> String {
+    // Python's `json.dumps` default separators, then base64 (botocore `TokenEncoder`).
+    let mut s = String::from("{");
+    for (i, (k, v)) in token.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&serde_json::to_string(k).unwrap_or_default());
+        s.push_str(": ");
+        s.push_str(&match v {
+            Value::Number(n) => crate::pyjson::number(n),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        });
+    }
+    s.push('}');
+    base64_encode(s.as_bytes())
+}
+
+fn base64_encode(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                A[((n >> (18 - 6 * i)) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        buf = (buf << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+            buf &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// A starting token: botocore's base64 JSON (`{"NextToken": ..., "boto_truncate_amount": n}`),
+/// or a bare service token.
+fn parse_starting_token(token: &str, input_token: &str) -> (Option<String>, usize) {
+    let decoded = base64_decode(token)
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| match v {
+            Value::Object(m) => Some(m),
+            _ => None,
+        });
+    match decoded {
+        Some(m) => (
+            m.get(input_token)
+                .and_then(|v| v.as_str())
+                .map(String::from),
+            m.get("boto_truncate_amount")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0) as usize,
+        ),
+        None => (Some(token.to_string()), 0),
+    }
+}
+
+/// A dotted output-token path (`NextToken`, `A.B`) looked up in a parsed page.
+fn lookup<'a>(page: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut cur = page;
+    for part in path.split('.') {
+        cur = match part.strip_suffix("[-1]") {
+            Some(name) => cur.get(name)?.as_array()?.last()?,
+            None => cur.get(part)?,
+        };
+    }
+    Some(cur)
+}
+
+/// Calls every page (or up to `--max-items`) and merges them like the AWS CLI.
+pub async fn paginate(
+    client: &awsrt::Client,
+    recorder: &Recorder,
+    op: &Operation,
+    params: Value,
+    paging: &Paging,
+) -> Result<Value, Failure> {
+    let Some(p) = &op.paginator else {
+        return Err(Failure::Input("not paginated".into()));
+    };
+    let Value::Object(mut kwargs) = params else {
+        return Err(Failure::Input("input must be an object".into()));
+    };
+    let mut next_token: Option<String> = None;
+    let mut starting_truncation = 0;
+    if let Some(t) = &paging.starting_token {
+        let (tok, trunc) = parse_starting_token(t, p.input_token);
+        next_token = tok;
+        starting_truncation = trunc;
+        if let Some(tok) = &next_token {
+            kwargs.insert(p.input_token.to_string(), Value::String(tok.clone()));
+        }
+    }
+    if let (Some(limit), Some(size)) = (p.limit_key, paging.page_size) {
+        kwargs.insert(limit.to_string(), Value::from(size));
+    }
+    let result_key = p.result_key.unwrap_or("");
+    let mut total: i64 = 0;
+    let mut first = true;
+    let mut merged: Option<Vec<Value>> = None;
+    let mut resume: Option<Map<String, Value>> = None;
+    let mut previous: Option<String> = None;
+    loop {
+        let wire = params::to_wire(&Kind::Structure(op.input), &Value::Object(kwargs.clone()))
+            .map_err(Failure::Input)?;
+        let body = serde_json::to_vec(&wire).map_err(|e| Failure::Input(e.to_string()))?;
+        let out = snowball::cli::call(client, op.name, &body).await?;
+        let raw = recorder.take_body(&out);
+        let page = parse_shape(&Kind::Structure(op.output), &raw);
+        let mut items: Option<Vec<Value>> =
+            page.get(result_key).and_then(|v| v.as_array()).cloned();
+        if first {
+            if paging.starting_token.is_some() {
+                items = items.map(|v| v.into_iter().skip(starting_truncation).collect());
+            }
+            first = false;
+        } else {
+            starting_truncation = 0;
+        }
+        let n = items.as_ref().map_or(0, |v| v.len()) as i64;
+        let truncate = paging.max_items.map(|max| total + n - max).unwrap_or(0);
+        if truncate > 0 {
+            let keep = (n - truncate) as usize;
+            let kept: Vec<Value> = items.unwrap_or_default().into_iter().take(keep).collect();
+            merged.get_or_insert_with(Vec::new).extend(kept);
+            let mut token = Map::new();
+            token.insert(
+                p.input_token.to_string(),
+                next_token.clone().map(Value::String).unwrap_or(Value::Null),
+            );
+            token.insert(
+                "boto_truncate_amount".into(),
+                Value::from((keep + starting_truncation) as u64),
+            );
+            resume = Some(token);
+            break;
+        }
+        if let Some(items) = items {
+            merged.get_or_insert_with(Vec::new).extend(items);
+        }
+        total += n;
+        let more = p
+            .more_results
+            .is_none_or(|k| page.get(k).and_then(|v| v.as_bool()).unwrap_or(false));
+        let token = if more {
+            lookup(&page, p.output_token)
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        } else {
+            None
+        };
+        let Some(token) = token else { break };
+        if paging.max_items == Some(total) {
+            let mut t = Map::new();
+            t.insert(p.input_token.to_string(), Value::String(token));
+            resume = Some(t);
+            break;
+        }
+        if previous.as_deref() == Some(token.as_str()) {
+            return Err(Failure::Other(format!(
+                "The same next token was received twice: {{'{}': '{token}'}}",
+                p.input_token
+            )));
+        }
+        kwargs.insert(p.input_token.to_string(), Value::String(token.clone()));
+        next_token = Some(token.clone());
+        previous = Some(token);
+    }
+    let mut full = Map::new();
+    if let Some(items) = merged {
+        full.insert(result_key.to_string(), Value::Array(items));
+    }
+    if let Some(token) = resume {
+        full.insert("NextToken".into(), Value::String(encode_token(&token)));
+    }
+    Ok(Value::Object(full))
+}
+
+/// Applies a `--query` expression. Objects in the result keep the key order they had
+/// in the response when the same set of keys appears there.
+pub fn query(expr: &jmespath::Expression<'_>, doc: Value) -> Value {
+    let mut orders: Vec<Vec<String>> = Vec::new();
+    collect_orders(&doc, &mut orders);
+    let data = jmespath::Variable::from_json(&doc.to_string()).unwrap_or(jmespath::Variable::Null);
+    let result = match expr.search(data) {
+        Ok(r) => serde_json::to_value(&*r).unwrap_or(Value::Null),
+        Err(_) => Value::Null,
+    };
+    reorder(result, &orders)
+}
+
+fn collect_orders(v: &Value, orders: &mut Vec<Vec<String>>) {
+    match v {
+        Value::Object(m) => {
+            orders.push(m.keys().cloned().collect());
+            m.values().for_each(|v| collect_orders(v, orders));
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_orders(v, orders)),
+        _ => {}
+    }
+}
+
+fn reorder(v: Value, orders: &[Vec<String>]) -> Value {
+    match v {
+        Value::Object(mut m) => {
+            let order = orders
+                .iter()
+                .find(|o| o.len() == m.len() && o.iter().all(|k| m.contains_key(k)));
+            let mut out = Map::new();
+            if let Some(order) = order {
+                for k in order {
+                    if let Some(v) = m.remove(k) {
+                        out.insert(k.clone(), reorder(v, orders));
+                    }
+                }
+            }
+            for (k, v) in m {
+                out.insert(k, reorder(v, orders));
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(|v| reorder(v, orders)).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_like_botocore() {
+        let mut t = Map::new();
+        t.insert("NextToken".into(), Value::String("t1".into()));
+        // base64 of `{"NextToken": "t1"}`, as botocore prints it.
+        assert_eq!(encode_token(&t), "eyJOZXh0VG9rZW4iOiAidDEifQ==");
+        assert_eq!(
+            parse_starting_token("eyJOZXh0VG9rZW4iOiAidDEifQ==", "NextToken"),
+            (Some("t1".into()), 0)
+        );
+    }
+}

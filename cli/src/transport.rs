@@ -1,0 +1,126 @@
+//! The transport under the client: HTTP with the `--cli-connect-timeout` and
+//! `--cli-read-timeout` limits, the raw body of the last response (so JSON responses are
+//! printed from what the server sent), and the `--debug` trace of each attempt, which
+//! never shows the secret key (it is never sent) nor the session token.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use awsrt::http::{BoxFuture, HttpTransport, Transport, TransportError, TransportErrorKind};
+use bytes::Bytes;
+
+/// Sends through [`HttpTransport`], keeping the last response body.
+pub struct Recorder {
+    inner: HttpTransport,
+    debug: bool,
+    read_timeout: Option<Duration>,
+    keep_raw: bool,
+    last: Mutex<Option<Bytes>>,
+}
+
+impl Recorder {
+    /// A recorder; `keep_raw` keeps response bodies (JSON protocol) for printing.
+    pub fn new(
+        debug: bool,
+        connect_timeout: Option<Duration>,
+        read_timeout: Option<Duration>,
+        keep_raw: bool,
+    ) -> Self {
+        let mut inner = HttpTransport::new();
+        if let Some(t) = connect_timeout {
+            inner = inner.with_connect_timeout(t);
+        }
+        Recorder {
+            inner,
+            debug,
+            read_timeout,
+            keep_raw,
+            last: Mutex::new(None),
+        }
+    }
+
+    /// The body to print: the raw JSON response when the protocol is JSON, else the
+    /// decoded output re-encoded as JSON (`decoded`).
+    pub fn take_body(&self, decoded: &[u8]) -> Vec<u8> {
+        let raw = self.last.lock().ok().and_then(|mut l| l.take());
+        match raw {
+            Some(b) if self.keep_raw && !b.is_empty() => b.to_vec(),
+            _ => decoded.to_vec(),
+        }
+    }
+}
+
+/// Header values that must not appear in a trace.
+fn redact(name: &str, value: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "x-amz-security-token" => "<redacted>".into(),
+        "authorization" => match value.split_once("Signature=") {
+            Some((head, _)) => format!("{head}Signature=<redacted>"),
+            None => "<redacted>".into(),
+        },
+        _ => value.to_string(),
+    }
+}
+
+impl Transport for Recorder {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
+        Box::pin(async move {
+            if self.debug {
+                let mut t = format!(
+                    "DEBUG - Sending request: {} {}\n",
+                    request.method(),
+                    request.uri()
+                );
+                for (k, v) in request.headers() {
+                    let v = String::from_utf8_lossy(v.as_bytes());
+                    t.push_str(&format!("DEBUG -   {k}: {}\n", redact(k.as_str(), &v)));
+                }
+                t.push_str(&format!("DEBUG -   body: {} bytes\n", request.body().len()));
+                eprint!("{t}");
+            }
+            let start = std::time::Instant::now();
+            let fut = self.inner.send(request);
+            let response = match self.read_timeout {
+                Some(limit) => match tokio::time::timeout(limit, fut).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        return Err(TransportError::new(
+                            TransportErrorKind::Timeout,
+                            format!("Read timeout on endpoint URL after {limit:?}"),
+                        ))
+                    }
+                },
+                None => fut.await,
+            };
+            if self.debug {
+                match &response {
+                    Ok(r) => {
+                        let mut t = format!(
+                            "DEBUG - Response: {} in {:.1?}\n",
+                            r.status().as_u16(),
+                            start.elapsed()
+                        );
+                        for (k, v) in r.headers() {
+                            let v = String::from_utf8_lossy(v.as_bytes());
+                            t.push_str(&format!("DEBUG -   {k}: {}\n", redact(k.as_str(), &v)));
+                        }
+                        t.push_str(&format!("DEBUG -   body: {} bytes\n", r.body().len()));
+                        eprint!("{t}");
+                    }
+                    Err(e) => {
+                        eprintln!("DEBUG - Transport error after {:.1?}: {e}", start.elapsed())
+                    }
+                }
+            }
+            if let Ok(r) = &response {
+                if let Ok(mut last) = self.last.lock() {
+                    *last = Some(r.body().clone());
+                }
+            }
+            response
+        })
+    }
+}

@@ -1,0 +1,464 @@
+//! `cli.rs` (behind the generated crate's `cli` feature): the command table of a
+//! command-line client, as static data, plus a dispatcher that decodes an awsJson input
+//! document into the operation's input type and sends it.
+//!
+//! Command and flag names follow the AWS CLI (botocore `xform_name` with `-`).
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::shapes::ident;
+use crate::ir::{PathStep, Service, StructDef, Type, TypeDef};
+use crate::naming::screaming;
+
+/// botocore's `xform_name(name, sep)`: `SnowballCapacityPreference` ->
+/// `snowball-capacity-preference`, `KmsKeyARN` -> `kms-key-arn`, `RoleARNs` -> `role-arns`.
+pub fn xform_name(name: &str, sep: char) -> String {
+    if name.contains(sep) {
+        return name.to_string();
+    }
+    let chars: Vec<char> = name.chars().collect();
+    // `[A-Z]{2,}s$`: a pluralized acronym becomes its own lower-case word.
+    let mut name: Vec<char> = chars.clone();
+    if chars.len() >= 3 && chars[chars.len() - 1] == 's' {
+        let caps = chars[..chars.len() - 1]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        if caps >= 2 {
+            let start = chars.len() - 1 - caps;
+            name = chars[..start].to_vec();
+            name.push(sep);
+            name.extend(chars[start..].iter().map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    // `(.)([A-Z][a-z]+)` -> `\1-\2`, left to right without overlap.
+    let mut s1: Vec<char> = Vec::with_capacity(name.len() + 8);
+    let mut i = 0;
+    while i < name.len() {
+        if i + 2 < name.len()
+            && name[i + 1].is_ascii_uppercase()
+            && name[i + 2].is_ascii_lowercase()
+        {
+            s1.push(name[i]);
+            s1.push(sep);
+            let mut j = i + 1;
+            s1.push(name[j]);
+            j += 1;
+            while j < name.len() && name[j].is_ascii_lowercase() {
+                s1.push(name[j]);
+                j += 1;
+            }
+            i = j;
+        } else {
+            s1.push(name[i]);
+            i += 1;
+        }
+    }
+    // `([a-z0-9])([A-Z])` -> `\1-\2`, then lower-case.
+    let mut out = String::with_capacity(s1.len() + 8);
+    let mut i = 0;
+    while i < s1.len() {
+        out.push(s1[i]);
+        if i + 1 < s1.len()
+            && (s1[i].is_ascii_lowercase() || s1[i].is_ascii_digit())
+            && s1[i + 1].is_ascii_uppercase()
+        {
+            out.push(sep);
+            out.push(s1[i + 1]);
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    out.to_lowercase()
+}
+
+fn static_name(rust: &str) -> proc_macro2::Ident {
+    format_ident!("S_{}", screaming(rust))
+}
+
+/// The `Kind` expression of a member type.
+fn kind(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(Kind::String),
+        Type::Bool => quote!(Kind::Boolean),
+        Type::I8 | Type::I16 | Type::I32 => quote!(Kind::Integer),
+        Type::I64 => quote!(Kind::Long),
+        Type::F32 => quote!(Kind::Float),
+        Type::F64 => quote!(Kind::Double),
+        Type::Timestamp(_) => quote!(Kind::Timestamp),
+        Type::Blob => quote!(Kind::Blob),
+        Type::Enum(n) => {
+            let s = static_name(n);
+            quote!(Kind::Enum(#s))
+        }
+        Type::Struct { name, .. } => {
+            let s = static_name(name);
+            quote!(Kind::Structure(&#s))
+        }
+        Type::List { item, .. } => {
+            let k = kind(item);
+            quote!(Kind::List(&#k))
+        }
+        Type::Map { value, .. } => {
+            let k = kind(value);
+            quote!(Kind::Map(&#k))
+        }
+    }
+}
+
+fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
+    let name = &s.shape;
+    let members = s.members.iter().map(|m| {
+        let wire = &m.wire;
+        let json = m.json_name.as_deref().unwrap_or(&m.wire);
+        let flag = xform_name(&m.wire, '-');
+        let k = kind(&m.ty);
+        let required = m.required;
+        let min = match m.min {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        };
+        let docs = &m.docs;
+        quote! {
+            Member {
+                name: #wire,
+                json: #json,
+                flag: #flag,
+                kind: #k,
+                required: #required,
+                min: #min,
+                docs: #docs,
+            }
+        }
+    });
+    quote! {
+        static #static_ident: Struct = Struct {
+            name: #name,
+            members: &[#(#members),*],
+        };
+    }
+}
+
+/// The wire path of a paginator's output token (`NextToken`, `Items[-1].Id`).
+fn token_path(service: &Service, output: &StructDef, steps: &[PathStep]) -> String {
+    let mut path = String::new();
+    let mut current: Option<&StructDef> = Some(output);
+    let mut ty: Option<&Type> = None;
+    for step in steps {
+        match step {
+            PathStep::Field { name, .. } => {
+                if let Some(Type::Struct { name, .. }) = ty {
+                    current = crate::ir::struct_by_name(service, name);
+                }
+                let member = current.and_then(|s| s.members.iter().find(|m| &m.field == name));
+                if let Some(m) = member {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&m.wire);
+                    ty = Some(&m.ty);
+                }
+            }
+            PathStep::Last => {
+                path.push_str("[-1]");
+                if let Some(Type::List { item, .. }) = ty {
+                    ty = Some(item);
+                }
+            }
+        }
+    }
+    path
+}
+
+fn wire_of(s: &StructDef, field: &str) -> String {
+    s.members
+        .iter()
+        .find(|m| m.field == field)
+        .map(|m| m.wire.clone())
+        .unwrap_or_default()
+}
+
+/// The generated `cli.rs`.
+pub fn cli_rs(service: &Service) -> TokenStream {
+    let mut statics = Vec::new();
+    for (rust, def) in &service.types {
+        match def {
+            // Error shapes are only named by code in the table.
+            TypeDef::Struct(s) if s.error_code.is_some() => {}
+            TypeDef::Struct(s) => statics.push(structure(s, &static_name(rust))),
+            TypeDef::Enum(e) => {
+                let s = static_name(rust);
+                let values = e.values.iter().map(|(v, _)| v);
+                statics.push(quote! { static #s: &[&str] = &[#(#values),*]; });
+            }
+        }
+    }
+    // Commands sorted by CLI name, as `aws <service> help` lists them.
+    let mut by_command: BTreeMap<String, _> = BTreeMap::new();
+    for op in service.operations.values() {
+        by_command.insert(xform_name(&op.name, '-'), op);
+    }
+    let mut ops = Vec::new();
+    let mut arms = Vec::new();
+    for (command, op) in &by_command {
+        let input_static = format_ident!("{}_INPUT", static_name(&op.name));
+        let output_static = format_ident!("{}_OUTPUT", static_name(&op.name));
+        statics.push(structure(&op.input, &input_static));
+        statics.push(structure(&op.output, &output_static));
+        let name = &op.name;
+        let docs = &op.docs;
+        let errors = op.errors.iter().map(|e| &e.code);
+        let paginator = match &op.paginator {
+            None => quote!(None),
+            Some(p) => {
+                let input_token = wire_of(&op.input, &p.input_token);
+                let output_token = token_path(service, &op.output, &p.output_token);
+                let opt = |v: Option<String>| match v {
+                    Some(v) => quote!(Some(#v)),
+                    None => quote!(None),
+                };
+                let limit = opt(p.limit.as_ref().map(|(f, _)| wire_of(&op.input, f)));
+                let result = opt(p.items.as_ref().map(|(f, _)| wire_of(&op.output, f)));
+                let more = opt(p.more_results.as_ref().map(|f| wire_of(&op.output, f)));
+                quote!(Some(Paginator {
+                    input_token: #input_token,
+                    output_token: #output_token,
+                    limit_key: #limit,
+                    result_key: #result,
+                    more_results: #more,
+                }))
+            }
+        };
+        ops.push(quote! {
+            Operation {
+                name: #name,
+                command: #command,
+                docs: #docs,
+                input: &#input_static,
+                output: &#output_static,
+                errors: &[#(#errors),*],
+                paginator: #paginator,
+            }
+        });
+        let module = ident(&op.module);
+        let input_ty = ident(&op.input.name);
+        arms.push(quote! {
+            #name => run::<crate::operation::#module::#input_ty>(client, input).await,
+        });
+    }
+    let service_id = &service.meta.service_id;
+    let full_name = &service.meta.full_name;
+    let command = xform_name(&service.meta.endpoint_prefix, '-');
+    let docs = &service.docs;
+
+    quote! {
+        //! The command table of a command-line client for this service (operation and flag
+        //! names as the AWS CLI spells them, shapes, docs, paginators), and [`call`], which
+        //! sends an operation whose input is given as an awsJson document.
+
+        /// The shape of a value, enough to parse command-line values and print responses.
+        #[derive(Debug, Clone, Copy)]
+        #[non_exhaustive]
+        pub enum Kind {
+            /// A string.
+            String,
+            /// A string enum with its known values (others are accepted too).
+            Enum(&'static [&'static str]),
+            /// A boolean.
+            Boolean,
+            /// `byte`, `short` or `integer`.
+            Integer,
+            /// `long`.
+            Long,
+            /// `float`.
+            Float,
+            /// `double`.
+            Double,
+            /// A timestamp.
+            Timestamp,
+            /// A blob (base64 on the JSON wire).
+            Blob,
+            /// A structure.
+            Structure(&'static Struct),
+            /// A list of items of this kind.
+            List(&'static Kind),
+            /// A map from strings to values of this kind.
+            Map(&'static Kind),
+        }
+
+        /// A structure: its model name and members in model order.
+        #[derive(Debug)]
+        pub struct Struct {
+            /// The shape name in the model.
+            pub name: &'static str,
+            /// The members, in model order.
+            pub members: &'static [Member],
+        }
+
+        /// A structure member.
+        #[derive(Debug)]
+        pub struct Member {
+            /// The member name (CBOR key).
+            pub name: &'static str,
+            /// The JSON key.
+            pub json: &'static str,
+            /// The command-line flag without `--` (`job-id`).
+            pub flag: &'static str,
+            /// The value's shape.
+            pub kind: Kind,
+            /// Whether the member is required.
+            pub required: bool,
+            /// The model's `min` (length, or value for numbers).
+            pub min: Option<f64>,
+            /// The documentation, as Markdown.
+            pub docs: &'static str,
+        }
+
+        /// A paginator, with wire member names.
+        #[derive(Debug)]
+        pub struct Paginator {
+            /// The input token member.
+            pub input_token: &'static str,
+            /// The output token path (`NextToken`, `Items[-1].Id`).
+            pub output_token: &'static str,
+            /// The page-size member.
+            pub limit_key: Option<&'static str>,
+            /// The result list member.
+            pub result_key: Option<&'static str>,
+            /// The "more results" boolean member.
+            pub more_results: Option<&'static str>,
+        }
+
+        /// One command.
+        #[derive(Debug)]
+        pub struct Operation {
+            /// The wire name (`ListJobs`).
+            pub name: &'static str,
+            /// The command name (`list-jobs`).
+            pub command: &'static str,
+            /// The documentation, as Markdown.
+            pub docs: &'static str,
+            /// The input structure.
+            pub input: &'static Struct,
+            /// The output structure.
+            pub output: &'static Struct,
+            /// The modeled error codes.
+            pub errors: &'static [&'static str],
+            /// The paginator, when the operation has one.
+            pub paginator: Option<Paginator>,
+        }
+
+        /// The service.
+        #[derive(Debug)]
+        pub struct ServiceTable {
+            /// The `serviceId`.
+            pub service_id: &'static str,
+            /// The full name.
+            pub full_name: &'static str,
+            /// The AWS CLI command name (`snowball`).
+            pub command: &'static str,
+            /// The service documentation, as Markdown.
+            pub docs: &'static str,
+            /// Every operation, sorted by command name.
+            pub operations: &'static [Operation],
+        }
+
+        /// This service's command table.
+        pub static SERVICE: ServiceTable = ServiceTable {
+            service_id: #service_id,
+            full_name: #full_name,
+            command: #command,
+            docs: #docs,
+            operations: &[#(#ops),*],
+        };
+
+        #(#statics)*
+
+        /// Why [`call`] failed.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum Failure {
+            /// The operation name is unknown, or the input document does not decode.
+            Input(String),
+            /// The service answered with an error.
+            Service {
+                /// The error code.
+                code: String,
+                /// The error message.
+                message: Option<String>,
+                /// The HTTP status.
+                status: u16,
+                /// The request id.
+                request_id: Option<String>,
+            },
+            /// Anything else (transport, timeout, undecodable response, credentials).
+            Other(String),
+        }
+
+        /// Decodes `input` (an awsJson document with wire names) into the input of the
+        /// operation named `operation` (wire name), sends it, and returns the output
+        /// re-encoded as an awsJson document.
+        pub async fn call(
+            client: &::awsrt::Client,
+            operation: &str,
+            input: &[u8],
+        ) -> Result<Vec<u8>, Failure> {
+            match operation {
+                #(#arms)*
+                other => Err(Failure::Input(format!("unknown operation `{other}`"))),
+            }
+        }
+
+        async fn run<O>(client: &::awsrt::Client, input: &[u8]) -> Result<Vec<u8>, Failure>
+        where
+            O: ::awsrt::Operation + ::awsrt::codec::Decode,
+            O::Output: ::awsrt::codec::Encode,
+            O::Error: ::std::fmt::Display,
+        {
+            let input: O = ::awsrt::codec::json::from_slice(input)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            match client.call(&input).await {
+                Ok(output) => Ok(::awsrt::codec::json::to_vec(&output)),
+                Err(e) => Err(match e.meta() {
+                    Some(meta) => Failure::Service {
+                        code: meta.code.clone(),
+                        message: meta.message.clone(),
+                        status: meta.status,
+                        request_id: meta.request_id.clone(),
+                    },
+                    None => Failure::Other(e.to_string()),
+                }),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xform_name;
+
+    #[test]
+    fn xform_name_matches_botocore() {
+        for (name, want) in [
+            ("SnowballCapacityPreference", "snowball-capacity-preference"),
+            ("KmsKeyARN", "kms-key-arn"),
+            ("RoleARN", "role-arn"),
+            ("JobId", "job-id"),
+            ("ListJobs", "list-jobs"),
+            ("SomeCNAMEs", "some-cnames"),
+            ("ListWebACLs", "list-web-acls"),
+            ("S3Resources", "s3-resources"),
+            ("EKSAnywhere", "eks-anywhere"),
+            ("IPAddress", "ip-address"),
+            ("already-done", "already-done"),
+            ("Ec2AmiResources", "ec2-ami-resources"),
+        ] {
+            assert_eq!(xform_name(name, '-'), want, "{name}");
+        }
+    }
+}
