@@ -74,7 +74,20 @@ pub struct CrateSpec {
 pub fn generate(spec: &CrateSpec) -> Result<BTreeMap<String, String>, Error> {
     let files = model::ModelFiles::load(&spec.model_dir)?;
     let service = ir::lower(&files, &spec.crate_name)?;
-    emit::crate_files(&service, &spec.runtime_path, &spec.version)
+    // The endpoint rule set is copied verbatim into the crate (`src/endpoint-rule-set.json`)
+    // and embedded with `include_str!`; the runtime interprets it.
+    let rules_path = spec.model_dir.join("endpoint-rule-set-1.json");
+    let rules = match std::fs::read_to_string(&rules_path) {
+        Ok(text) => Some(model::parse_json::<serde_json::Value>(&rules_path, &text).map(|_| text)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::new(&rules_path, "", format!("cannot read: {e}"))),
+    };
+    emit::crate_files(
+        &service,
+        &spec.runtime_path,
+        &spec.version,
+        rules.as_deref(),
+    )
 }
 
 /// A file whose content on disk differs from what the generator would write.

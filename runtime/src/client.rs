@@ -2,9 +2,11 @@
 //! and the per-call pipeline (serialize, sign, send, decode).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use crate::credentials::Credentials;
+use crate::config::{Env, SharedConfig};
+use crate::credentials::{Credentials, CredentialsCache, DefaultChain, ProvideCredentials};
+use crate::endpoint::{Partitions, RuleSet};
 use crate::error::SdkError;
 use crate::http::{HttpTransport, Transport};
 use crate::operation::{Operation, Protocol, ServiceMeta};
@@ -19,23 +21,73 @@ pub struct Config {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) protocol: Option<Protocol>,
     pub(crate) transport: Option<Arc<dyn Transport>>,
+    /// Where the environment and shared files are read from; `None`: nothing is read.
+    pub(crate) env: Option<Env>,
+    pub(crate) profile: Option<String>,
+    pub(crate) credentials_provider: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) use_fips: Option<bool>,
+    pub(crate) use_dualstack: Option<bool>,
+    pub(crate) ignore_configured_endpoint_urls: Option<bool>,
 }
 
 impl Config {
-    /// Empty settings: region, credentials and endpoint must be given explicitly.
+    /// Empty settings: region, credentials and endpoint must be given explicitly;
+    /// neither the environment nor the shared files are read.
     pub fn new() -> Self {
         Config::default()
     }
 
-    /// Settings from the environment: `AWS_REGION`, `AWS_DEFAULT_REGION`,
-    /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`.
+    /// Settings like every AWS SDK: region, endpoint, FIPS/dual-stack and credentials
+    /// from the environment and the shared config and credentials files (see the
+    /// README's configuration section). Nothing is read here: the files are loaded on
+    /// the first call, and problems surface as that call's error. Explicit settings
+    /// made on the returned value win.
     pub fn from_env() -> Self {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Config::with_env(Env::process())
+    }
+
+    /// Like [`Config::from_env`], but reading exactly the variables of `env` (and the
+    /// files they point at) instead of the process environment.
+    pub fn with_env(env: Env) -> Self {
         Config {
-            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
-            credentials: Credentials::from_env(),
+            env: Some(env),
             ..Config::default()
         }
+    }
+
+    /// The profile to use instead of `AWS_PROFILE` / `default` (with
+    /// [`Config::from_env`] or [`Config::with_env`]).
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
+    }
+
+    /// A credentials provider (cached and refreshed before expiry); explicit
+    /// [`Config::credentials`] win over it, and it wins over the default chain.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials) -> Self {
+        self.credentials_provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// Use FIPS endpoints (overrides `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`).
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = Some(on);
+        self
+    }
+
+    /// Use dual-stack endpoints (overrides `AWS_USE_DUALSTACK_ENDPOINT` /
+    /// `use_dualstack_endpoint`).
+    pub fn use_dualstack(mut self, on: bool) -> Self {
+        self.use_dualstack = Some(on);
+        self
+    }
+
+    /// Ignore endpoint URLs from the environment and the shared config file
+    /// (`AWS_ENDPOINT_URL*`, `endpoint_url`, `[services]`); [`Config::endpoint_url`]
+    /// still applies.
+    pub fn ignore_configured_endpoint_urls(mut self, on: bool) -> Self {
+        self.ignore_configured_endpoint_urls = Some(on);
+        self
     }
 
     /// The AWS region, e.g. `us-east-1`.
@@ -78,6 +130,11 @@ impl fmt::Debug for Config {
             .field("credentials", &self.credentials)
             .field("protocol", &self.protocol)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
+            .field("reads_environment", &self.env.is_some())
+            .field("profile", &self.profile)
+            .field("credentials_provider", &self.credentials_provider)
+            .field("use_fips", &self.use_fips)
+            .field("use_dualstack", &self.use_dualstack)
             .finish()
     }
 }
@@ -92,6 +149,20 @@ struct Inner {
     config: Config,
     transport: Arc<dyn Transport>,
     signer: Signer,
+    /// The shared config, loaded on first use when the config reads the environment.
+    shared: OnceLock<Result<Option<SharedConfig>, String>>,
+    /// The credentials cache over the configured provider or the default chain.
+    credentials: OnceLock<Option<Arc<CredentialsCache>>>,
+    /// The service's endpoint rule set, parsed on first use.
+    rules: OnceLock<(&'static str, Result<RuleSet, String>)>,
+}
+
+/// What a call is sent to and signed for.
+struct Resolved {
+    uri: http::Uri,
+    headers: Vec<(String, String)>,
+    signing_region: String,
+    signing_name: String,
 }
 
 impl fmt::Debug for Client {
@@ -114,6 +185,9 @@ impl Client {
                 config,
                 transport,
                 signer: Signer::default(),
+                shared: OnceLock::new(),
+                credentials: OnceLock::new(),
+                rules: OnceLock::new(),
             }),
         }
     }
@@ -155,21 +229,128 @@ impl Client {
         }
     }
 
-    /// The endpoint: the configured URL, else `https://{endpointPrefix}.{region}.{dnsSuffix}`.
-    fn endpoint(&self, svc: &ServiceMeta) -> Result<(http::Uri, String), String> {
+    /// The shared config (environment and files), when the config reads them.
+    pub fn shared_config(&self) -> Result<Option<&SharedConfig>, String> {
         let cfg = &self.inner.config;
-        let region = cfg.region.clone();
-        let url = match (&cfg.endpoint_url, &region) {
-            (Some(url), _) => url.clone(),
-            (None, Some(r)) => {
-                let suffix = if r.starts_with("cn-") {
-                    "amazonaws.com.cn"
-                } else {
-                    "amazonaws.com"
-                };
-                format!("https://{}.{r}.{suffix}", svc.endpoint_prefix)
+        self.inner
+            .shared
+            .get_or_init(|| match &cfg.env {
+                None => Ok(None),
+                Some(env) => SharedConfig::load(env, cfg.profile.as_deref())
+                    .map(Some)
+                    .map_err(|e| format!("shared config: {e}")),
+            })
+            .as_ref()
+            .map(Option::as_ref)
+            .map_err(Clone::clone)
+    }
+
+    /// The region: [`Config::region`], else `AWS_REGION`, `AWS_DEFAULT_REGION`, the
+    /// profile's `region`.
+    fn region(&self, shared: Option<&SharedConfig>) -> Option<String> {
+        self.inner
+            .config
+            .region
+            .clone()
+            .or_else(|| shared.and_then(SharedConfig::region))
+    }
+
+    fn rule_set(&self, svc: &ServiceMeta) -> Result<Option<RuleSet>, String> {
+        if svc.endpoint_rule_set.is_empty() {
+            return Ok(None);
+        }
+        let parse = || RuleSet::parse(svc.endpoint_rule_set);
+        let (id, rules) = self.inner.rules.get_or_init(|| (svc.service_id, parse()));
+        if *id == svc.service_id {
+            rules.clone().map(Some)
+        } else {
+            parse().map(Some)
+        }
+    }
+
+    /// The endpoint and signing scope: the configured endpoint URL (explicit, then the
+    /// environment and profile) feeds the service's endpoint rules with the region and
+    /// the FIPS and dual-stack flags; `authSchemes` may override the signing name and
+    /// region.
+    fn endpoint(
+        &self,
+        svc: &ServiceMeta,
+        shared: Option<&SharedConfig>,
+    ) -> Result<Resolved, String> {
+        let cfg = &self.inner.config;
+        let region = self.region(shared);
+        let ignore = match (cfg.ignore_configured_endpoint_urls, shared) {
+            (Some(v), _) => v,
+            (None, Some(s)) => s.ignore_configured_endpoint_urls()?,
+            (None, None) => false,
+        };
+        let configured = match (&cfg.endpoint_url, shared) {
+            (Some(url), _) => Some(url.clone()),
+            (None, Some(s)) if !ignore => s.configured_endpoint_url(svc.service_id)?,
+            _ => None,
+        };
+        let flag = |explicit: Option<bool>,
+                    from: fn(&SharedConfig) -> Result<Option<bool>, String>| {
+            match (explicit, shared) {
+                (Some(v), _) => Ok(v),
+                (None, Some(s)) => from(s).map(|v| v.unwrap_or(false)),
+                (None, None) => Ok(false),
             }
-            (None, None) => return Err("no region: set Config::region or AWS_REGION".into()),
+        };
+        let fips = flag(cfg.use_fips, SharedConfig::use_fips)?;
+        let dualstack = flag(cfg.use_dualstack, SharedConfig::use_dualstack)?;
+        let no_region = || {
+            if cfg.env.is_some() {
+                "no region: set Config::region, AWS_REGION, AWS_DEFAULT_REGION or `region` in the profile".to_string()
+            } else {
+                "no region: set Config::region (or use Config::from_env to read AWS_REGION and the profile)".to_string()
+            }
+        };
+        if region.is_none() && configured.is_none() {
+            return Err(no_region());
+        }
+        let (url, headers, auth) = match self.rule_set(svc)? {
+            Some(rules) => {
+                let mut params = std::collections::BTreeMap::new();
+                for p in rules.parameters() {
+                    let v = match p.built_in.as_deref() {
+                        Some("AWS::Region") => region.clone().map(serde_json::Value::String),
+                        Some("AWS::UseFIPS") => Some(serde_json::Value::Bool(fips)),
+                        Some("AWS::UseDualStack") => Some(serde_json::Value::Bool(dualstack)),
+                        Some("SDK::Endpoint") => configured.clone().map(serde_json::Value::String),
+                        _ => None,
+                    };
+                    if let Some(v) = v {
+                        params.insert(p.name.clone(), v);
+                    }
+                }
+                let ep = rules
+                    .resolve(&params, Partitions::embedded())
+                    .map_err(|e| format!("endpoint resolution failed: {e}"))?;
+                let auth = (
+                    ep.signing_region().map(str::to_string),
+                    ep.signing_name().map(str::to_string),
+                );
+                let headers = ep
+                    .headers
+                    .iter()
+                    .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
+                    .collect();
+                (ep.url, headers, auth)
+            }
+            // Services without a rule set: `https://{endpointPrefix}.{region}.{dnsSuffix}`.
+            None => {
+                let url = match (&configured, &region) {
+                    (Some(url), _) => url.clone(),
+                    (None, Some(r)) => format!(
+                        "https://{}.{r}.{}",
+                        svc.endpoint_prefix,
+                        Partitions::embedded().dns_suffix(r)
+                    ),
+                    (None, None) => return Err(no_region()),
+                };
+                (url, Vec::new(), (None, None))
+            }
         };
         let uri: http::Uri = url
             .parse()
@@ -179,9 +360,40 @@ impl Client {
                 "invalid endpoint URL {url:?}: expected http:// or https:// with a host"
             ));
         }
-        let region =
-            region.ok_or("no region: set Config::region or AWS_REGION (needed to sign)")?;
-        Ok((uri, region))
+        let signing_region = match (auth.0, region) {
+            (Some(r), _) | (None, Some(r)) => r,
+            (None, None) => return Err(format!("{} (needed to sign)", no_region())),
+        };
+        Ok(Resolved {
+            uri,
+            headers,
+            signing_region,
+            signing_name: auth.1.unwrap_or_else(|| svc.signing_name.to_string()),
+        })
+    }
+
+    /// Credentials: [`Config::credentials`], else the configured provider, else (with
+    /// [`Config::from_env`]) the default chain; providers are cached.
+    async fn credentials(&self, shared: Option<&SharedConfig>) -> Result<Credentials, String> {
+        let cfg = &self.inner.config;
+        if let Some(c) = &cfg.credentials {
+            return Ok(c.clone());
+        }
+        let cache = self.inner.credentials.get_or_init(|| {
+            if let Some(p) = &cfg.credentials_provider {
+                return Some(Arc::new(CredentialsCache::from_arc(p.clone())));
+            }
+            shared.map(|s| {
+                Arc::new(CredentialsCache::new(DefaultChain::new(
+                    s,
+                    self.inner.transport.clone(),
+                )))
+            })
+        });
+        match cache {
+            Some(c) => c.get().await.map_err(|e| e.to_string()),
+            None => Err("no credentials: set Config::credentials or Config::credentials_provider, or use Config::from_env for the default provider chain".into()),
+        }
     }
 
     /// Sends one operation and decodes its response.
@@ -199,23 +411,31 @@ impl Client {
             message,
         };
         let protocol = self.protocol(svc).map_err(invalid)?;
-        let (endpoint, region) = self.endpoint(svc).map_err(invalid)?;
-        let Some(creds) = &self.inner.config.credentials else {
-            return Err(SdkError::Credentials {
+        let shared = self.shared_config().map_err(invalid)?;
+        let resolved = self.endpoint(svc, shared).map_err(invalid)?;
+        let creds = self
+            .credentials(shared)
+            .await
+            .map_err(|message| SdkError::Credentials {
                 operation: O::NAME,
-                message: "set Config::credentials or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-                    .into(),
-            });
-        };
+                message,
+            })?;
         let invocation_id = crate::uuid_v4();
-        let mut request =
-            protocol::build_request(protocol, &endpoint, input, &invocation_id).map_err(invalid)?;
+        let mut request = protocol::build_request(protocol, &resolved.uri, input, &invocation_id)
+            .map_err(invalid)?;
+        for (name, value) in &resolved.headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| invalid(format!("endpoint header {name:?}: {e}")))?;
+            let value = http::HeaderValue::from_str(value)
+                .map_err(|e| invalid(format!("endpoint header {name}: {e}")))?;
+            request.headers_mut().append(name, value);
+        }
         let params = SigningParams {
             access_key_id: creds.access_key_id(),
             secret_access_key: creds.secret_access_key(),
             session_token: creds.session_token(),
-            region: &region,
-            service: svc.signing_name,
+            region: &resolved.signing_region,
+            service: &resolved.signing_name,
             time: std::time::SystemTime::now(),
         };
         self.inner

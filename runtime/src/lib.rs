@@ -14,7 +14,9 @@ pub mod sigv4;
 
 pub use datetime::DateTime;
 mod client;
-mod credentials;
+pub mod config;
+pub mod credentials;
+pub mod endpoint;
 mod error;
 mod operation;
 mod paginator;

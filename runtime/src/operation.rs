@@ -44,6 +44,8 @@ pub struct ServiceMeta {
     pub protocols: &'static [Protocol],
     /// The generated crate's name and version, for the `User-Agent`.
     pub crate_id: &'static str,
+    /// The model's `endpoint-rule-set-1.json` (empty when the model has none).
+    pub endpoint_rule_set: &'static str,
 }
 
 /// One operation's input: knows its service, its name, and its output and error types.

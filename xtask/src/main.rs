@@ -51,12 +51,25 @@ pub(crate) fn run_conformance(args: &[String]) -> Result<(), String> {
             reports.extend(conformance::cbor::run(&botocore, &shared));
             reports.extend(conformance::sigv4::run(&botocore, &shared));
             reports.extend(conformance::protocol::run(&botocore));
+            reports.extend(conformance::endpoints::run(&botocore, &conformance::root()));
+        }
+        [cmd, ruleset, tests] if cmd == "endpoints" => {
+            reports.push(conformance::endpoints::run_rules(
+                "endpoints",
+                std::path::Path::new(ruleset),
+                std::path::Path::new(tests),
+            ));
         }
         [cmd, files @ ..] if cmd == "protocol" && !files.is_empty() => {
             let files: Vec<std::path::PathBuf> = files.iter().map(Into::into).collect();
             reports.extend(conformance::protocol::run_files(&files));
         }
-        _ => return Err("usage: cargo xtask conformance [protocol FILE...]".into()),
+        _ => {
+            return Err(
+                "usage: cargo xtask conformance [protocol FILE... | endpoints RULESET TESTS]"
+                    .into(),
+            )
+        }
     }
     let (mut passed, mut failed) = (0, 0);
     for r in &reports {

@@ -82,7 +82,7 @@ fn methods(service: &Service) -> Vec<TokenStream> {
 }
 
 /// `client.rs`: the service metadata and the `Client` with one method per operation.
-pub fn client_rs(service: &Service, version: &str) -> TokenStream {
+pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenStream {
     let m = &service.meta;
     let krate = &service.crate_name;
     let service_id = &m.service_id;
@@ -96,6 +96,11 @@ pub fn client_rs(service: &Service, version: &str) -> TokenStream {
     });
     let crate_id = format!("{krate}/{version}");
     let methods = methods(service);
+    let rule_set = if has_rule_set {
+        quote!(include_str!("endpoint-rule-set.json"))
+    } else {
+        quote!("")
+    };
     quote! {
         //! The service client.
         use crate::operation;
@@ -109,6 +114,7 @@ pub fn client_rs(service: &Service, version: &str) -> TokenStream {
             api_version: #api_version,
             protocols: &[#(#protocols),*],
             crate_id: #crate_id,
+            endpoint_rule_set: #rule_set,
         };
 
         /// The service client: one method per operation. Cheap to clone; clones share

@@ -24,6 +24,7 @@ pub fn crate_files(
     service: &Service,
     runtime_path: &str,
     version: &str,
+    endpoint_rule_set: Option<&str>,
 ) -> Result<BTreeMap<String, String>, Error> {
     let mut files = BTreeMap::new();
     files.insert(
@@ -33,8 +34,15 @@ pub fn crate_files(
     files.insert("src/lib.rs".to_string(), format(&client::lib_rs(service))?);
     files.insert(
         "src/client.rs".to_string(),
-        format(&client::client_rs(service, version))?,
+        format(&client::client_rs(
+            service,
+            version,
+            endpoint_rule_set.is_some(),
+        ))?,
     );
+    if let Some(rules) = endpoint_rule_set {
+        files.insert("src/endpoint-rule-set.json".to_string(), rules.to_string());
+    }
     files.insert("src/cli.rs".to_string(), format(&cli::cli_rs(service))?);
 
     let mut type_mods = Vec::new();

@@ -10,6 +10,7 @@ pub(crate) const SERVICE: ::awsrt::ServiceMeta = ::awsrt::ServiceMeta {
     api_version: "2016-06-30",
     protocols: &[::awsrt::Protocol::RpcV2Cbor, ::awsrt::Protocol::AwsJson1_1],
     crate_id: "snowball/0.1.0",
+    endpoint_rule_set: include_str!("endpoint-rule-set.json"),
 };
 /// The service client: one method per operation. Cheap to clone; clones share
 /// connections and credentials.

@@ -3,6 +3,8 @@
 
 pub mod cbor;
 pub mod json;
+pub mod query;
+pub mod xml;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod cbor;
+pub mod endpoints;
 pub mod protocol;
 pub mod sigv4;
 

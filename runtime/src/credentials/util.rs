@@ -1,0 +1,70 @@
+//! Helpers shared by the HTTP credential providers.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use super::Credentials;
+use crate::http::Transport;
+use crate::DateTime;
+
+/// Sends `request`, giving up after `timeout`. The message names what failed.
+pub(crate) async fn send(
+    transport: &Arc<dyn Transport>,
+    request: http::Request<Bytes>,
+    timeout: Duration,
+) -> Result<http::Response<Bytes>, String> {
+    let uri = request.uri().clone();
+    match tokio::time::timeout(timeout, transport.send(request)).await {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(e)) => Err(format!("{uri}: {e}")),
+        Err(_) => Err(format!("{uri}: no answer within {timeout:?}")),
+    }
+}
+
+/// An ISO 8601 timestamp as a `SystemTime`.
+pub(crate) fn parse_time(s: &str) -> Result<SystemTime, String> {
+    DateTime::parse_iso8601(s.trim())
+        .ok()
+        .and_then(|d| d.to_system_time())
+        .ok_or_else(|| format!("invalid timestamp {s:?}"))
+}
+
+/// Credentials from a JSON object with the given member names; `expiration` is an ISO
+/// 8601 string (or epoch milliseconds when `millis`).
+pub(crate) fn json_credentials(
+    v: &Value,
+    [id, secret, token, expiration]: [&str; 4],
+    millis: bool,
+) -> Result<Credentials, String> {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let id = s(id).ok_or_else(|| format!("response has no {id}"))?;
+    let secret = s(secret).ok_or_else(|| format!("response has no {secret}"))?;
+    let expiry = match v.get(expiration) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) => Some(parse_time(t)?),
+        Some(Value::Number(n)) if millis => n
+            .as_u64()
+            .map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms)),
+        Some(other) => return Err(format!("invalid {expiration}: {other}")),
+    };
+    Ok(Credentials::new(id, secret, s(token).map(str::to_string)).with_expiry(expiry))
+}
+
+/// Parses a JSON body, naming the source on failure.
+pub(crate) fn parse_json(body: &[u8], what: &str) -> Result<Value, String> {
+    serde_json::from_slice(body).map_err(|e| format!("{what} is not valid JSON: {e}"))
+}
+
+/// A short printable excerpt of a response body, for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let s = String::from_utf8_lossy(body);
+    let s = s.trim();
+    if s.chars().count() > 200 {
+        format!("{}...", s.chars().take(200).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}

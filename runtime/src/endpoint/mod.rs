@@ -1,0 +1,384 @@
+//! Endpoint resolution from a service's `endpoint-rule-set-1.json`: a general Smithy
+//! rules-engine interpreter (conditions, `assign`, trees, templates, the standard
+//! library and the `aws.*` functions) plus botocore's partition data.
+//!
+//! The rule set is interpreted rather than compiled to Rust: one interpreter serves
+//! every service, the generated crates only embed their JSON, and botocore's endpoint
+//! test files run against exactly the code clients use.
+
+mod functions;
+mod partitions;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+pub(crate) use functions::uri_encode;
+pub use partitions::{Partitions, PARTITIONS_JSON};
+
+/// A resolved endpoint: URL, properties (e.g. `authSchemes`) and headers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoint {
+    /// The endpoint URL.
+    pub url: String,
+    /// Rule-set properties, e.g. `authSchemes`.
+    pub properties: Map<String, Value>,
+    /// Headers the rule set adds to requests.
+    pub headers: BTreeMap<String, Vec<String>>,
+}
+
+impl Endpoint {
+    /// The first `sigv4` auth scheme's `signingName`, when the rule set gives one.
+    pub fn signing_name(&self) -> Option<&str> {
+        self.sigv4_scheme()?.get("signingName")?.as_str()
+    }
+
+    /// The first `sigv4` auth scheme's `signingRegion`, when the rule set gives one.
+    pub fn signing_region(&self) -> Option<&str> {
+        self.sigv4_scheme()?.get("signingRegion")?.as_str()
+    }
+
+    fn sigv4_scheme(&self) -> Option<&Map<String, Value>> {
+        self.properties
+            .get("authSchemes")?
+            .as_array()?
+            .iter()
+            .filter_map(Value::as_object)
+            .find(|s| s.get("name").and_then(Value::as_str) == Some("sigv4"))
+    }
+}
+
+/// Why no endpoint was resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndpointError {
+    /// The rule set ended in an `error` rule; the message is the rule set's.
+    Rule(String),
+    /// The parameters or the rule set are unusable (missing required parameter, wrong
+    /// type, malformed rule).
+    Invalid(String),
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndpointError::Rule(m) => f.write_str(m),
+            EndpointError::Invalid(m) => write!(f, "endpoint rules: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for EndpointError {}
+
+/// A declared rule-set parameter.
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    /// The parameter name (`Region`).
+    pub name: String,
+    /// `String`, `Boolean` or `StringArray`.
+    pub ty: String,
+    /// The built-in that fills it (`AWS::Region`, `SDK::Endpoint`, ...).
+    pub built_in: Option<String>,
+    /// Whether a value (or default) is required.
+    pub required: bool,
+    /// The default value.
+    pub default: Option<Value>,
+}
+
+/// A parsed endpoint rule set.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    parameters: Vec<Parameter>,
+    rules: Vec<Value>,
+}
+
+type Scope = BTreeMap<String, Value>;
+
+impl RuleSet {
+    /// Parses an `endpoint-rule-set-1.json` document.
+    pub fn parse(text: &str) -> Result<RuleSet, String> {
+        let doc: Value =
+            serde_json::from_str(text).map_err(|e| format!("endpoint rule set: {e}"))?;
+        let params = doc
+            .get("parameters")
+            .and_then(Value::as_object)
+            .ok_or("endpoint rule set: no `parameters` object")?;
+        let parameters = params
+            .iter()
+            .map(|(name, p)| Parameter {
+                name: name.clone(),
+                ty: p
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("String")
+                    .to_string(),
+                built_in: p.get("builtIn").and_then(Value::as_str).map(str::to_string),
+                required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                default: p.get("default").cloned(),
+            })
+            .collect();
+        let rules = doc
+            .get("rules")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or("endpoint rule set: no `rules` array")?;
+        Ok(RuleSet { parameters, rules })
+    }
+
+    /// The declared parameters.
+    pub fn parameters(&self) -> &[Parameter] {
+        &self.parameters
+    }
+
+    /// The parameter filled by `built_in` (`AWS::Region`), if the rule set declares one.
+    pub fn parameter_for_built_in(&self, built_in: &str) -> Option<&str> {
+        self.parameters
+            .iter()
+            .find(|p| p.built_in.as_deref() == Some(built_in))
+            .map(|p| p.name.as_str())
+    }
+
+    /// Resolves an endpoint for `params` (parameter name to value; `null` = unset).
+    pub fn resolve(
+        &self,
+        params: &BTreeMap<String, Value>,
+        partitions: &Partitions,
+    ) -> Result<Endpoint, EndpointError> {
+        let mut scope = Scope::new();
+        for p in &self.parameters {
+            let value = match params.get(&p.name) {
+                Some(Value::Null) | None => p.default.clone(),
+                Some(v) => Some(v.clone()),
+            };
+            match value {
+                Some(v) => {
+                    let ok = match p.ty.as_str() {
+                        "Boolean" | "boolean" => v.is_boolean(),
+                        "String" | "string" => v.is_string(),
+                        "StringArray" | "stringArray" => v.is_array(),
+                        _ => true,
+                    };
+                    if !ok {
+                        return Err(EndpointError::Invalid(format!(
+                            "parameter {} must be a {}",
+                            p.name, p.ty
+                        )));
+                    }
+                    scope.insert(p.name.clone(), v);
+                }
+                None if p.required => {
+                    return Err(EndpointError::Invalid(format!(
+                        "missing required parameter {}",
+                        p.name
+                    )))
+                }
+                None => {}
+            }
+        }
+        let ctx = Ctx { partitions };
+        match ctx.rules(&self.rules, &scope)? {
+            Some(e) => Ok(e),
+            None => Err(EndpointError::Invalid(
+                "no rule matched the parameters".into(),
+            )),
+        }
+    }
+}
+
+struct Ctx<'a> {
+    partitions: &'a Partitions,
+}
+
+fn invalid(m: impl Into<String>) -> EndpointError {
+    EndpointError::Invalid(m.into())
+}
+
+impl Ctx<'_> {
+    /// Tries `rules` in order; `None` when none of their conditions held.
+    fn rules(&self, rules: &[Value], scope: &Scope) -> Result<Option<Endpoint>, EndpointError> {
+        for rule in rules {
+            if let Some(e) = self.rule(rule, scope)? {
+                return Ok(Some(e));
+            }
+        }
+        Ok(None)
+    }
+
+    fn rule(&self, rule: &Value, scope: &Scope) -> Result<Option<Endpoint>, EndpointError> {
+        let mut scope = scope.clone();
+        let conditions = rule
+            .get("conditions")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for cond in conditions {
+            let v = self.expr(cond, &scope)?;
+            if v.is_null() || v == Value::Bool(false) {
+                return Ok(None);
+            }
+            if let Some(name) = cond.get("assign").and_then(Value::as_str) {
+                scope.insert(name.to_string(), v);
+            }
+        }
+        match rule.get("type").and_then(Value::as_str) {
+            Some("endpoint") => {
+                let ep = rule
+                    .get("endpoint")
+                    .ok_or_else(|| invalid("endpoint rule without `endpoint`"))?;
+                self.endpoint(ep, &scope).map(Some)
+            }
+            Some("error") => {
+                let e = rule
+                    .get("error")
+                    .ok_or_else(|| invalid("error rule without `error`"))?;
+                match self.expr(e, &scope)? {
+                    Value::String(s) => Err(EndpointError::Rule(s)),
+                    other => Err(EndpointError::Rule(other.to_string())),
+                }
+            }
+            Some("tree") => {
+                let rules = rule
+                    .get("rules")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| invalid("tree rule without `rules`"))?;
+                // A tree whose conditions matched must resolve: falling out of it is an
+                // error, as the Smithy rules-engine specification says.
+                match self.rules(rules, &scope)? {
+                    Some(e) => Ok(Some(e)),
+                    None => Err(invalid("a rule tree matched but none of its rules did")),
+                }
+            }
+            other => Err(invalid(format!("unknown rule type {other:?}"))),
+        }
+    }
+
+    fn endpoint(&self, ep: &Value, scope: &Scope) -> Result<Endpoint, EndpointError> {
+        let url = match self.expr(ep.get("url").unwrap_or(&Value::Null), scope)? {
+            Value::String(s) => s,
+            other => return Err(invalid(format!("endpoint url is not a string: {other}"))),
+        };
+        let mut properties = Map::new();
+        if let Some(Value::Object(props)) = ep.get("properties") {
+            for (k, v) in props {
+                properties.insert(k.clone(), self.literal(v, scope)?);
+            }
+        }
+        let mut headers = BTreeMap::new();
+        if let Some(Value::Object(h)) = ep.get("headers") {
+            for (k, vals) in h {
+                let mut out = Vec::new();
+                for v in vals.as_array().map(Vec::as_slice).unwrap_or_default() {
+                    match self.expr(v, scope)? {
+                        Value::String(s) => out.push(s),
+                        other => out.push(other.to_string()),
+                    }
+                }
+                headers.insert(k.clone(), out);
+            }
+        }
+        Ok(Endpoint {
+            url,
+            properties,
+            headers,
+        })
+    }
+
+    /// A property value: objects and arrays are walked, strings are templates.
+    fn literal(&self, v: &Value, scope: &Scope) -> Result<Value, EndpointError> {
+        match v {
+            Value::Object(o) if o.contains_key("fn") || o.contains_key("ref") => {
+                self.expr(v, scope)
+            }
+            Value::Object(o) => {
+                let mut out = Map::new();
+                for (k, v) in o {
+                    out.insert(k.clone(), self.literal(v, scope)?);
+                }
+                Ok(Value::Object(out))
+            }
+            Value::Array(a) => a
+                .iter()
+                .map(|v| self.literal(v, scope))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            Value::String(s) => self.template(s, scope).map(Value::String),
+            other => Ok(other.clone()),
+        }
+    }
+
+    fn expr(&self, e: &Value, scope: &Scope) -> Result<Value, EndpointError> {
+        match e {
+            Value::Object(o) => {
+                if let Some(r) = o.get("ref").and_then(Value::as_str) {
+                    return Ok(scope.get(r).cloned().unwrap_or(Value::Null));
+                }
+                if let Some(name) = o.get("fn").and_then(Value::as_str) {
+                    let argv = o
+                        .get("argv")
+                        .and_then(Value::as_array)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    let args = argv
+                        .iter()
+                        .map(|a| self.expr(a, scope))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    return functions::call(name, &args, self.partitions);
+                }
+                self.literal(e, scope)
+            }
+            Value::String(s) => self.template(s, scope).map(Value::String),
+            Value::Array(a) => a
+                .iter()
+                .map(|v| self.expr(v, scope))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            other => Ok(other.clone()),
+        }
+    }
+
+    /// Expands `{Name}` and `{Name#path}`; `{{` and `}}` are literal braces.
+    fn template(&self, s: &str, scope: &Scope) -> Result<String, EndpointError> {
+        if !s.contains(['{', '}']) {
+            return Ok(s.to_string());
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find(['{', '}']) {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                out.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            if let Some(after) = tail.strip_prefix('}') {
+                out.push('}');
+                rest = after;
+                continue;
+            }
+            let Some(end) = tail.find('}') else {
+                return Err(invalid(format!("unclosed template in {s:?}")));
+            };
+            let inner = &tail[1..end];
+            let value = match inner.split_once('#') {
+                Some((name, path)) => {
+                    functions::get_attr(scope.get(name).unwrap_or(&Value::Null), path)?
+                }
+                None => scope.get(inner).cloned().unwrap_or(Value::Null),
+            };
+            match value {
+                Value::String(v) => out.push_str(&v),
+                Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                Value::Number(n) => out.push_str(&n.to_string()),
+                other => {
+                    return Err(invalid(format!(
+                        "template {{{inner}}} is not a string: {other}"
+                    )))
+                }
+            }
+            rest = &tail[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}

@@ -1,0 +1,251 @@
+//! Endpoint rules (botocore's `tests/functional/endpoint-rules/<service>/endpoint-tests-1.json`
+//! run against the committed rule sets) and configured endpoint URLs (botocore's
+//! `tests/functional/configured_endpoint_urls/profile-tests.json`), through the
+//! runtime's rules engine and shared-config resolution.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use awsrt::config::{Env, FileKind, ProfileSet, SharedConfig};
+use awsrt::endpoint::{Partitions, RuleSet};
+use serde_json::Value;
+
+use super::Report;
+
+/// The services whose rule sets are committed, with their botocore test directory.
+const SERVICES: &[(&str, &str)] = &[
+    (
+        "snowball",
+        "models/snowball/2016-06-30/endpoint-rule-set-1.json",
+    ),
+    (
+        "importexport",
+        "models/importexport/2010-06-01/endpoint-rule-set-1.json",
+    ),
+];
+
+/// Every suite: each committed service's endpoint tests and the configured-URL tests.
+pub fn run(botocore: &Path, root: &Path) -> Vec<Report> {
+    let mut reports = Vec::new();
+    for (service, ruleset) in SERVICES {
+        let tests = botocore
+            .join("tests/functional/endpoint-rules")
+            .join(service)
+            .join("endpoint-tests-1.json");
+        reports.push(run_rules(
+            &format!("endpoints/{service}"),
+            &root.join(ruleset),
+            &tests,
+        ));
+    }
+    reports.push(configured_urls(&botocore.join(
+        "tests/functional/configured_endpoint_urls/profile-tests.json",
+    )));
+    reports
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Runs one rule set against one endpoint-tests file.
+pub fn run_rules(suite: &str, ruleset: &Path, tests: &Path) -> Report {
+    let mut report = Report::new(suite);
+    let rules = std::fs::read_to_string(ruleset)
+        .map_err(|e| format!("reading {}: {e}", ruleset.display()))
+        .and_then(|t| RuleSet::parse(&t));
+    let (rules, doc) = match (rules, read_json(tests)) {
+        (Ok(r), Ok(d)) => (r, d),
+        (Err(e), _) | (_, Err(e)) => {
+            report.check("load", Err(e));
+            return report;
+        }
+    };
+    let cases = doc
+        .get("testCases")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if cases.is_empty() {
+        report.check("load", Err(format!("{}: no testCases", tests.display())));
+    }
+    let partitions = Partitions::embedded();
+    for (i, case) in cases.iter().enumerate() {
+        let id = format!(
+            "#{i} {}",
+            case.get("documentation")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+        );
+        let params: BTreeMap<String, Value> = case
+            .get("params")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        let got = rules.resolve(&params, partitions);
+        let expect = case.get("expect").cloned().unwrap_or(Value::Null);
+        report.check(id, compare(&got, &expect));
+    }
+    report
+}
+
+fn compare(
+    got: &Result<awsrt::endpoint::Endpoint, awsrt::endpoint::EndpointError>,
+    expect: &Value,
+) -> Result<(), String> {
+    if let Some(err) = expect.get("error").and_then(Value::as_str) {
+        return match got {
+            Err(awsrt::endpoint::EndpointError::Rule(m)) if m == err => Ok(()),
+            other => Err(format!("expected error {err:?}, got {other:?}")),
+        };
+    }
+    let ep = expect
+        .get("endpoint")
+        .ok_or("test case has neither endpoint nor error")?;
+    let got = got
+        .as_ref()
+        .map_err(|e| format!("expected an endpoint, got error {e}"))?;
+    let url = ep.get("url").and_then(Value::as_str).unwrap_or_default();
+    if got.url != url {
+        return Err(format!("url {:?} != expected {url:?}", got.url));
+    }
+    let want_props = ep
+        .get("properties")
+        .cloned()
+        .unwrap_or(Value::Object(Default::default()));
+    if Value::Object(got.properties.clone()) != want_props {
+        return Err(format!(
+            "properties {:?} != expected {want_props}",
+            got.properties
+        ));
+    }
+    let want_headers: BTreeMap<String, Vec<String>> = ep
+        .get("headers")
+        .and_then(|h| serde_json::from_value(h.clone()).ok())
+        .unwrap_or_default();
+    if got.headers != want_headers {
+        return Err(format!(
+            "headers {:?} != expected {want_headers:?}",
+            got.headers
+        ));
+    }
+    Ok(())
+}
+
+/// A minimal regional rule set for services whose rule sets are not committed (the
+/// configured-URL tests use `s3` and `dynamodb`): it checks what the configured URL
+/// resolution hands to the rules engine, and the default when nothing is configured.
+const GENERIC_RULES: &str = r#"{"version":"1.0","parameters":{
+ "Region":{"builtIn":"AWS::Region","required":false,"type":"String"},
+ "Endpoint":{"builtIn":"SDK::Endpoint","required":false,"type":"String"},
+ "Service":{"required":true,"type":"String"}},
+ "rules":[
+  {"conditions":[{"fn":"isSet","argv":[{"ref":"Endpoint"}]}],"type":"endpoint","endpoint":{"url":{"ref":"Endpoint"}}},
+  {"conditions":[{"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"P"}],"type":"endpoint",
+   "endpoint":{"url":"https://{Service}.{Region}.{P#dnsSuffix}"}},
+  {"conditions":[],"type":"error","error":"Invalid Configuration: Missing Region"}]}"#;
+
+fn ini_section(header: &str, props: &serde_json::Map<String, Value>) -> String {
+    let mut s = format!("[{header}]\n");
+    for (k, v) in props {
+        match v {
+            Value::Object(sub) => {
+                s.push_str(&format!("{k} =\n"));
+                for (sk, sv) in sub {
+                    s.push_str(&format!("  {sk}={}\n", sv.as_str().unwrap_or_default()));
+                }
+            }
+            other => s.push_str(&format!("{k}={}\n", other.as_str().unwrap_or_default())),
+        }
+    }
+    s + "\n"
+}
+
+/// botocore's configured endpoint URL tests: the config file is written as botocore's
+/// test writes it, then parsed and resolved like a client does.
+pub fn configured_urls(path: &Path) -> Report {
+    let mut report = Report::new("configured-endpoint-urls");
+    let doc = match read_json(path) {
+        Ok(d) => d,
+        Err(e) => {
+            report.check("load", Err(e));
+            return report;
+        }
+    };
+    let suite = &doc["testSuites"][0];
+    let rules = match RuleSet::parse(GENERIC_RULES) {
+        Ok(r) => r,
+        Err(e) => {
+            report.check("generic rules", Err(e));
+            return report;
+        }
+    };
+    let empty = serde_json::Map::new();
+    for case in suite["endpointUrlTests"].as_array().into_iter().flatten() {
+        let name = case["name"].as_str().unwrap_or("?").to_string();
+        let result = (|| -> Result<(), String> {
+            let profile_name = case["profile"].as_str().ok_or("no profile")?;
+            let profile = suite["profiles"][profile_name]
+                .as_object()
+                .ok_or("unknown profile")?;
+            let mut text = ini_section(&format!("profile {profile_name}"), profile);
+            if let Some(services) = profile.get("services").and_then(Value::as_str) {
+                let sec = suite["services"][services].as_object().unwrap_or(&empty);
+                text += &ini_section(&format!("services {services}"), sec);
+            }
+            let mut files = ProfileSet::default();
+            files
+                .add_file(Path::new("config"), &text, FileKind::Config)
+                .map_err(|e| e.to_string())?;
+            let env_name = case["environment"].as_str().unwrap_or("default");
+            let vars = suite["environments"][env_name]
+                .as_object()
+                .unwrap_or(&empty)
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()));
+            let cfg = SharedConfig::from_parts(Env::from_vars(vars), files, profile_name);
+            let client_name = case["client_config"].as_str().unwrap_or("default");
+            let client = suite["client_configs"][client_name]
+                .as_object()
+                .unwrap_or(&empty);
+            let service = case["service"].as_str().ok_or("no service")?;
+            // Service ids as botocore has them for the two services the file uses.
+            let service_id = match service {
+                "s3" => "S3",
+                "dynamodb" => "DynamoDB",
+                other => other,
+            };
+            // The same precedence as `Client::endpoint`.
+            let ignore = match client.get("ignore_configured_endpoint_urls") {
+                Some(Value::Bool(b)) => *b,
+                _ => cfg.ignore_configured_endpoint_urls()?,
+            };
+            let configured = match client.get("endpoint_url").and_then(Value::as_str) {
+                Some(u) => Some(u.to_string()),
+                None if ignore => None,
+                None => cfg.configured_endpoint_url(service_id)?,
+            };
+            let mut params = BTreeMap::new();
+            params.insert("Service".to_string(), Value::String(service.into()));
+            if let Some(r) = cfg.region() {
+                params.insert("Region".into(), Value::String(r));
+            }
+            if let Some(u) = configured {
+                params.insert("Endpoint".into(), Value::String(u));
+            }
+            let ep = rules
+                .resolve(&params, Partitions::embedded())
+                .map_err(|e| e.to_string())?;
+            let want = case["output"]["endpointUrl"].as_str().unwrap_or_default();
+            if ep.url == want {
+                Ok(())
+            } else {
+                Err(format!("got {:?}, expected {want:?}", ep.url))
+            }
+        })();
+        report.check(name, result);
+    }
+    report
+}
