@@ -444,6 +444,8 @@ pub fn config(addr: SocketAddr, protocol: Protocol) -> Config {
         .endpoint_url(format!("http://{addr}"))
         .credentials(credentials())
         .protocol(protocol)
+        // Retries back off for at most a few milliseconds, so error tests stay fast.
+        .initial_backoff(Duration::from_millis(1))
 }
 
 /// A Snowball client of `server` speaking `protocol`.

@@ -28,6 +28,8 @@ pub struct Config {
     pub(crate) use_fips: Option<bool>,
     pub(crate) use_dualstack: Option<bool>,
     pub(crate) ignore_configured_endpoint_urls: Option<bool>,
+    /// Retry and timeout settings (setters in `retry.rs`).
+    pub(crate) retry: crate::retry::RetrySettings,
 }
 
 impl Config {
@@ -135,6 +137,7 @@ impl fmt::Debug for Config {
             .field("credentials_provider", &self.credentials_provider)
             .field("use_fips", &self.use_fips)
             .field("use_dualstack", &self.use_dualstack)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -155,6 +158,8 @@ struct Inner {
     credentials: OnceLock<Option<Arc<CredentialsCache>>>,
     /// The service's endpoint rule set, parsed on first use.
     rules: OnceLock<(&'static str, Result<RuleSet, String>)>,
+    /// Retry quota, adaptive rate limiter and clock offset, shared by all calls.
+    retry: crate::retry::RetryState,
 }
 
 /// What a call is sent to and signed for.
@@ -176,10 +181,9 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client with these settings; connections are opened on first use.
     pub fn new(config: Config) -> Self {
-        let transport = config
-            .transport
-            .clone()
-            .unwrap_or_else(|| Arc::new(HttpTransport::new()));
+        let transport = config.transport.clone().unwrap_or_else(|| {
+            Arc::new(HttpTransport::new().with_connect_timeout(config.retry.connect_timeout()))
+        });
         Client {
             inner: Arc::new(Inner {
                 config,
@@ -188,6 +192,7 @@ impl Client {
                 shared: OnceLock::new(),
                 credentials: OnceLock::new(),
                 rules: OnceLock::new(),
+                retry: crate::retry::RetryState::default(),
             }),
         }
     }
@@ -438,25 +443,34 @@ impl Client {
             service: &resolved.signing_name,
             time: std::time::SystemTime::now(),
         };
-        self.inner
-            .signer
-            .sign(&mut request, &params)
-            .map_err(|e| invalid(e.to_string()))?;
-        tracing::debug!(attempt = 1, uri = %request.uri(), "sending");
-        let response =
-            self.inner
-                .transport
-                .send(request)
-                .await
-                .map_err(|source| SdkError::Transport {
-                    operation: O::NAME,
-                    source,
-                })?;
-        tracing::debug!(
-            status = response.status().as_u16(),
-            request_id = protocol::request_id(&response).as_deref().unwrap_or("-"),
-            "received"
-        );
-        protocol::parse_response::<O>(protocol, &response)
+        let policy = self.retry_policy(shared).map_err(invalid)?;
+        crate::retry::send::<O>(
+            &*self.inner.transport,
+            &self.inner.signer,
+            &self.inner.retry,
+            policy,
+            protocol,
+            request,
+            params,
+        )
+        .await
+    }
+
+    /// Retry settings: explicit ones, else `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` and the
+    /// profile's `retry_mode` / `max_attempts`, else the defaults.
+    fn retry_policy(&self, shared: Option<&SharedConfig>) -> Result<crate::retry::Policy, String> {
+        use crate::retry::RetryMode;
+        let (mode, max) = match shared {
+            Some(s) => (
+                s.retry_mode()?.map(|m| match m {
+                    crate::config::RetryMode::Legacy => RetryMode::Legacy,
+                    crate::config::RetryMode::Standard => RetryMode::Standard,
+                    crate::config::RetryMode::Adaptive => RetryMode::Adaptive,
+                }),
+                s.max_attempts()?,
+            ),
+            None => (None, None),
+        };
+        Ok(self.inner.config.retry.policy(mode, max))
     }
 }

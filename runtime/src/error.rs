@@ -37,6 +37,8 @@ pub enum SdkError<E> {
         operation: &'static str,
         /// The decoded error.
         error: ServiceError<E>,
+        /// How many attempts the call made (1 without retries).
+        attempts: u32,
     },
     /// The request could not be sent or the response not received.
     Transport {
@@ -44,13 +46,18 @@ pub enum SdkError<E> {
         operation: &'static str,
         /// The transport's error.
         source: TransportError,
+        /// How many attempts the call made (1 without retries).
+        attempts: u32,
     },
     /// The call did not finish within its timeout.
     Timeout {
         /// The operation that failed.
         operation: &'static str,
-        /// Which timeout expired.
+        /// Which timeout expired: `attempt` (one attempt; retried like a connection
+        /// error) or `operation` (the whole call).
         which: &'static str,
+        /// How many attempts the call made (started, for an operation timeout).
+        attempts: u32,
     },
     /// The response could not be decoded.
     Response {
@@ -62,6 +69,8 @@ pub enum SdkError<E> {
         request_id: Option<String>,
         /// What was wrong with it.
         source: DecodeError,
+        /// How many attempts the call made (1 without retries).
+        attempts: u32,
     },
     /// No credentials could be had to sign the request.
     Credentials {
@@ -129,6 +138,30 @@ impl<E> SdkError<E> {
         }
     }
 
+    /// How many attempts the call made before failing: 0 when it failed before sending
+    /// (credentials, invalid input), 1 without retries.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            SdkError::Service { attempts, .. }
+            | SdkError::Transport { attempts, .. }
+            | SdkError::Timeout { attempts, .. }
+            | SdkError::Response { attempts, .. } => *attempts,
+            SdkError::Credentials { .. } | SdkError::InvalidInput { .. } => 0,
+        }
+    }
+
+    /// The same error, recording `n` attempts.
+    pub(crate) fn with_attempts(mut self, n: u32) -> Self {
+        match &mut self {
+            SdkError::Service { attempts, .. }
+            | SdkError::Transport { attempts, .. }
+            | SdkError::Timeout { attempts, .. }
+            | SdkError::Response { attempts, .. } => *attempts = n,
+            SdkError::Credentials { .. } | SdkError::InvalidInput { .. } => {}
+        }
+        self
+    }
+
     /// The operation that failed.
     pub fn operation(&self) -> &'static str {
         match self {
@@ -144,8 +177,20 @@ impl<E> SdkError<E> {
 
 impl<E> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_error(f)?;
+        match self.attempts() {
+            n if n > 1 => write!(f, " (after {n} attempts)"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<E> SdkError<E> {
+    fn fmt_error(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SdkError::Service { operation, error } => {
+            SdkError::Service {
+                operation, error, ..
+            } => {
                 let m = &error.meta;
                 write!(f, "{operation} failed: {} (HTTP {})", m.code, m.status)?;
                 if let Some(msg) = &m.message {
@@ -156,8 +201,12 @@ impl<E> fmt::Display for SdkError<E> {
                 }
                 Ok(())
             }
-            SdkError::Transport { operation, source } => write!(f, "{operation} failed: {source}"),
-            SdkError::Timeout { operation, which } => {
+            SdkError::Transport {
+                operation, source, ..
+            } => write!(f, "{operation} failed: {source}"),
+            SdkError::Timeout {
+                operation, which, ..
+            } => {
                 write!(f, "{operation} failed: {which} timed out")
             }
             SdkError::Response {
@@ -165,6 +214,7 @@ impl<E> fmt::Display for SdkError<E> {
                 status,
                 request_id,
                 source,
+                ..
             } => {
                 write!(
                     f,

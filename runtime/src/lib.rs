@@ -21,12 +21,14 @@ mod error;
 mod operation;
 mod paginator;
 mod protocol;
+mod retry;
 
 pub use client::{Client, Config};
 pub use credentials::Credentials;
 pub use error::{ErrorMetadata, SdkError, ServiceError};
 pub use operation::{Operation, OperationError, Paginated, Protocol, ServiceMeta};
 pub use paginator::{Items, Paginator};
+pub use retry::RetryMode;
 
 /// A random UUID v4 string, from the OS random source that `ring` uses.
 pub(crate) fn uuid_v4() -> String {

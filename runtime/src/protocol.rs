@@ -115,6 +115,7 @@ pub(crate) fn parse_response<O: Operation>(
         status,
         request_id: request_id.clone(),
         source,
+        attempts: 1,
     };
     let body = resp.body();
     if protocol == Protocol::RpcV2Cbor {
@@ -182,6 +183,7 @@ pub(crate) fn parse_response<O: Operation>(
     Err(SdkError::Service {
         operation: O::NAME,
         error: ServiceError { kind, meta },
+        attempts: 1,
     })
 }
 
@@ -213,6 +215,7 @@ fn service_error<O: Operation>(meta: ErrorMetadata, kind: Option<O::Error>) -> S
                         status: meta.status,
                         request_id: meta.request_id,
                         source,
+                        attempts: 1,
                     }
                 }
             }
@@ -221,6 +224,7 @@ fn service_error<O: Operation>(meta: ErrorMetadata, kind: Option<O::Error>) -> S
     SdkError::Service {
         operation: O::NAME,
         error: ServiceError { kind, meta },
+        attempts: 1,
     }
 }
 
