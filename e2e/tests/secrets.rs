@@ -1,0 +1,380 @@
+//! Secrets stay secret: `Debug`/`Display` of credentials, signing parameters, signers,
+//! configs, clients, errors and sensitive members never show them; a whole call (with a
+//! session token, credentials from the environment provider and a retry) traced at TRACE
+//! level never logs the secret key or the token; TLS certificates are verified by default,
+//! and plain HTTP is used only for an explicit `http://` endpoint.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use awsrt::config::Env;
+use awsrt::http::{TestTransport, TransportErrorKind};
+use awsrt::sigv4::{Signer, SigningParams};
+use e2e::{encode_body, Reply, Server, PROTOCOLS, REGION};
+use serde_json::json;
+use snowball::{Config, Credentials, Protocol, SdkError};
+use tokio::io::AsyncReadExt;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+const ACCESS_KEY: &str = "AKIDSECRETSTEST0001";
+const SECRET: &str = "sEcReT/kEy+wJalrXUtnFEMIK7MDENGbPxRfiCY0001";
+const TOKEN: &str = "SeSsIoNtOkEn//IQoJb3JpZ2luX2VjEHIaCXVzLWVhc3QtMSJHMEUCIQ0001";
+const EMAIL: &str = "pickup.person@example.org";
+const PHONE: &str = "+1 206 555 0100";
+
+/// Every needle that must never be shown.
+const SECRETS: [&str; 4] = [SECRET, TOKEN, EMAIL, PHONE];
+
+fn assert_clean(what: &str, text: &str) {
+    for s in SECRETS {
+        assert!(!text.contains(s), "{what} shows {s:?}: {text}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A tiny subscriber that writes every span and event, with all fields, to a buffer.
+// ---------------------------------------------------------------------------------------
+
+#[derive(Clone, Default)]
+struct Capture {
+    out: Arc<Mutex<String>>,
+    next_id: Arc<AtomicU64>,
+    events: Arc<AtomicU64>,
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        let _ = write!(self.0, " {}={}", field.name(), value);
+    }
+    fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
+        let _ = write!(self.0, " {}={} ({:?})", field.name(), value, value);
+    }
+}
+
+impl Capture {
+    fn line(&self, meta: &Metadata<'_>, f: impl FnOnce(&mut Fields<'_>)) {
+        let mut line = format!("{} {} {}:", meta.level(), meta.target(), meta.name());
+        f(&mut Fields(&mut line));
+        line.push('\n');
+        self.out
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_str(&line);
+    }
+
+    fn text(&self) -> String {
+        self.out
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::always()
+    }
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        self.line(span.metadata(), |v| span.record(v));
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        let mut line = String::from("record:");
+        values.record(&mut Fields(&mut line));
+        line.push('\n');
+        self.out
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_str(&line);
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        self.events.fetch_add(1, Ordering::Relaxed);
+        self.line(event.metadata(), |v| event.record(v));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+// ---------------------------------------------------------------------------------------
+// Debug and Display
+// ---------------------------------------------------------------------------------------
+
+fn creds() -> Credentials {
+    Credentials::new(ACCESS_KEY, SECRET, Some(TOKEN.to_owned()))
+}
+
+#[test]
+fn debug_of_credentials_params_signers_configs_and_clients_hides_secrets() {
+    let c = creds();
+    let shown = format!("{c:?} {c:#?}");
+    assert_clean("Credentials", &shown);
+    assert!(
+        shown.contains(ACCESS_KEY),
+        "the key id is not secret: {shown}"
+    );
+    assert!(shown.contains("redacted"), "{shown}");
+
+    let params = SigningParams {
+        access_key_id: ACCESS_KEY,
+        secret_access_key: SECRET,
+        session_token: Some(TOKEN),
+        region: REGION,
+        service: "snowball",
+        time: SystemTime::now(),
+    };
+    assert_clean("SigningParams", &format!("{params:?} {params:#?}"));
+
+    // A signer caches the derived signing key after its first use.
+    let signer = Signer::default();
+    let mut req = http::Request::builder()
+        .method("POST")
+        .uri("https://snowball.us-east-1.amazonaws.com/")
+        .body(bytes::Bytes::from_static(b"{}"))
+        .unwrap();
+    signer.sign(&mut req, &params).unwrap();
+    let shown = format!("{signer:?}");
+    assert_clean("Signer", &shown);
+    assert!(shown.contains("redacted"), "{shown}");
+
+    let config = Config::new().region(REGION).credentials(creds());
+    assert_clean("Config", &format!("{config:?} {config:#?}"));
+    let client = snowball::Client::new(config);
+    assert_clean("Client", &format!("{client:?}"));
+}
+
+#[test]
+fn sensitive_members_are_redacted_in_debug() {
+    let pickup = snowball::types::PickupDetails::new()
+        .name("Pat")
+        .email(EMAIL)
+        .phone_number(PHONE);
+    let shown = format!("{pickup:?} {pickup:#?}");
+    assert_clean("PickupDetails", &shown);
+    assert!(
+        shown.contains("Pat"),
+        "non-sensitive members stay visible: {shown}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// A whole call traced at TRACE level
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_traced_call_never_logs_the_secret_key_or_the_token() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    for p in PROTOCOLS {
+        // A 503 first, so the retry path logs too; then a job with sensitive members.
+        let job = json!({"JobMetadata": {"JobId": "JID1", "PickupDetails": {
+            "Name": "Pat", "Email": EMAIL, "PhoneNumber": PHONE}}});
+        let body = encode_body(p, &job);
+        let server = Server::start(move |r| {
+            if r.header("amz-sdk-request") == Some("attempt=1; max=3") {
+                Reply::new(503).body("try again")
+            } else {
+                Reply::new(200).protocol_headers(p).body(body.clone())
+            }
+        })
+        .await;
+        // Credentials through the environment provider of the default chain.
+        let env = Env::from_vars([
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ("AWS_SESSION_TOKEN", TOKEN),
+            ("AWS_REGION", REGION),
+        ]);
+        let client = snowball::Client::new(
+            Config::with_env(env)
+                .endpoint_url(server.url())
+                .protocol(p)
+                .initial_backoff(Duration::from_millis(1)),
+        );
+        let out = client.describe_job("JID1").send().await.unwrap();
+        let pickup = out
+            .job_metadata
+            .as_ref()
+            .and_then(|m| m.pickup_details.as_ref())
+            .expect("pickup details");
+        assert_eq!(pickup.email.as_deref(), Some(EMAIL));
+        assert_clean("DescribeJobOutput", &format!("{out:?}"));
+
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2, "{p:?}");
+        // The token did go on the wire (so the test can see it leak, if it did).
+        for r in &requests {
+            assert_eq!(r.header("x-amz-security-token"), Some(TOKEN));
+            e2e::verify_sigv4_with(r, SECRET).unwrap();
+        }
+        // An error's Debug and Display, with the same client.
+        let err = snowball::Client::new(
+            Config::with_env(Env::from_vars([
+                ("AWS_SECRET_ACCESS_KEY", SECRET),
+                ("AWS_SESSION_TOKEN", TOKEN),
+            ]))
+            .region(REGION)
+            .endpoint_url(server.url())
+            .protocol(p),
+        )
+        .describe_job("JID1")
+        .send()
+        .await
+        .unwrap_err();
+        assert!(matches!(err, SdkError::Credentials { .. }), "{err:?}");
+        assert_clean("SdkError", &format!("{err} {err:?}"));
+    }
+    let log = capture.text();
+    assert!(
+        capture.events.load(Ordering::Relaxed) >= 8,
+        "the call logged too little to be a test: {log}"
+    );
+    // The TRACE lines with the signed request were captured, with the key id visible.
+    assert!(log.contains("TRACE") && log.contains("signed"), "{log}");
+    assert!(log.contains(ACCESS_KEY), "{log}");
+    assert!(log.contains("retrying"), "{log}");
+    assert_clean("TRACE output", &log);
+}
+
+// ---------------------------------------------------------------------------------------
+// TLS on by default; plain HTTP only when asked for
+// ---------------------------------------------------------------------------------------
+
+/// A test-only server certificate for `localhost` and `127.0.0.1`.
+const TEST_LEAF_DER: &str = concat!(
+    "308201b130820156a003020102020102300a06082a8648ce3d04030230183116301406035504030c0d617773",
+    "727420746573742043413020170d3030303130313030303030305a180f32313030303130313030303030305a",
+    "30143112301006035504030c096c6f63616c686f73743059301306072a8648ce3d020106082a8648ce3d0301",
+    "0703420004ea9c5bac927f56085049eeeaa06c471183468afd47265a224683ed366a41c2622d7246db8936eb",
+    "a8a8bd02539d78209ccf7155309e9b08dcb9a789884ef5d1d2a3819230818f300c0603551d130101ff040230",
+    "00300e0603551d0f0101ff04040302078030130603551d25040c300a06082b06010505070301301a0603551d",
+    "110413301182096c6f63616c686f737487047f000001301f0603551d230418301680148b9cce0404c72264e6",
+    "9277ad7488546e6fdcee31301d0603551d0e0416041430bd0c2a0122c2e3427cca10d2837725861ffdcb300a",
+    "06082a8648ce3d0403020349003046022100b003aa8e891305b1e6b9014ac8a94d86fb829c7e8d2eaa1b3bf6",
+    "b5661b1fb046022100f606d6d4adbb5a5f6edf9818019ad94d1995cf52bdc1a03962a4b904928ac323",
+);
+
+/// The test-only private key of `TEST_LEAF_DER` (PKCS#8); it protects nothing.
+const TEST_LEAF_KEY_PKCS8: &str = concat!(
+    "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420d559e7cdb84111c3",
+    "a38e9120e3bbc6cb394e0b3d10635037684ea1b9ad57a381a14403420004ea9c5bac927f56085049eeeaa06c",
+    "471183468afd47265a224683ed366a41c2622d7246db8936eba8a8bd02539d78209ccf7155309e9b08dcb9a7",
+    "89884ef5d1d2",
+);
+
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+#[tokio::test]
+async fn certificates_are_verified_by_default() {
+    let cert = rustls::pki_types::CertificateDer::from(unhex(TEST_LEAF_DER));
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(unhex(TEST_LEAF_KEY_PKCS8).into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let got_request = Arc::new(Mutex::new(false));
+    let flag = Arc::clone(&got_request);
+    let server = tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            // A client that accepted the certificate would send its request next.
+            if let Ok(mut tls) = acceptor.accept(tcp).await {
+                let mut buf = [0u8; 16];
+                if matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {
+                    *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
+                }
+            }
+        }
+    });
+    for p in PROTOCOLS {
+        let client = snowball::Client::new(
+            Config::new()
+                .region(REGION)
+                .credentials(creds())
+                .endpoint_url(format!("https://localhost:{}", addr.port()))
+                .protocol(p)
+                .max_attempts(1),
+        );
+        let err = client.describe_job("JID1").send().await.unwrap_err();
+        match &err {
+            SdkError::Transport { source, .. } => {
+                assert_eq!(source.kind(), TransportErrorKind::Tls, "{err}")
+            }
+            other => panic!("expected a TLS error, got {other:?}"),
+        }
+        assert_clean("TLS error", &format!("{err} {err:?}"));
+    }
+    assert!(
+        !*got_request.lock().unwrap_or_else(PoisonError::into_inner),
+        "a request was sent over an unverified connection"
+    );
+    server.abort();
+}
+
+#[tokio::test]
+async fn only_an_explicit_http_endpoint_is_plain_http() {
+    // Resolved endpoints are https.
+    for p in PROTOCOLS {
+        let transport = TestTransport::new();
+        transport.push_response(500, &[], "");
+        let client = snowball::Client::new(
+            Config::new()
+                .region(REGION)
+                .credentials(creds())
+                .protocol(p)
+                .max_attempts(1)
+                .transport(transport.clone()),
+        );
+        let _ = client.list_jobs().send().await;
+        let sent = transport.requests();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(
+            sent[0].uri().scheme_str(),
+            Some("https"),
+            "{}",
+            sent[0].uri()
+        );
+        assert_eq!(
+            sent[0].uri().host(),
+            Some("snowball.us-east-1.amazonaws.com")
+        );
+    }
+    // An explicit http:// endpoint is honoured as written.
+    let server = Server::start(|_| {
+        Reply::new(200)
+            .protocol_headers(Protocol::AwsJson1_1)
+            .body("{}")
+    })
+    .await;
+    let client = snowball::Client::new(e2e::config(server.addr(), Protocol::AwsJson1_1));
+    client.list_jobs().send().await.unwrap();
+    assert_eq!(server.requests().len(), 1);
+}
