@@ -378,7 +378,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Exit::error(e))?;
+        .map_err(Exit::error)?;
     let (client, recorder) = client(&g)?;
     let result = runtime.block_on(async {
         if paginate {

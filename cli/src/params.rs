@@ -465,11 +465,7 @@ fn value(kind: &Kind, min: Option<f64>, v: &Value, name: &str, errors: &mut Vec<
             Value::String(s) => len_check(errors, s.chars().count()),
             _ => bad(errors, "<class 'str'>"),
         },
-        Kind::Boolean => {
-            if !v.is_boolean() {
-                bad(errors, "<class 'bool'>")
-            }
-        }
+        Kind::Boolean if !v.is_boolean() => bad(errors, "<class 'bool'>"),
         Kind::Integer | Kind::Long => match v.as_i64() {
             Some(n) if !v.as_number().is_some_and(|n| n.is_f64()) => {
                 if let Some(min) = min {
@@ -484,27 +480,17 @@ fn value(kind: &Kind, min: Option<f64>, v: &Value, name: &str, errors: &mut Vec<
             }
             _ => bad(errors, "<class 'int'>"),
         },
-        Kind::Float | Kind::Double => {
-            if !v.is_number() {
-                bad(
-                    errors,
-                    "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
-                )
-            }
+        Kind::Float | Kind::Double if !v.is_number() => bad(
+            errors,
+            "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
+        ),
+        Kind::Timestamp if !(v.is_number() || v.is_string()) => {
+            bad(errors, "<class 'datetime.datetime'>, <class 'str'>")
         }
-        Kind::Timestamp => {
-            if !(v.is_number() || v.is_string()) {
-                bad(errors, "<class 'datetime.datetime'>, <class 'str'>")
-            }
-        }
-        Kind::Blob => {
-            if !v.is_string() {
-                bad(
-                    errors,
-                    "<class 'bytes'>, <class 'bytearray'>, file-like object",
-                )
-            }
-        }
+        Kind::Blob if !v.is_string() => bad(
+            errors,
+            "<class 'bytes'>, <class 'bytearray'>, file-like object",
+        ),
         _ => {}
     }
 }

@@ -35,11 +35,20 @@ fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String>
     }
 }
 
+/// The AWS CLI v1 release for the `snowball` CLI differential test (`cli/tests`). From
+/// 1.46 on, awscli bundles its own botocore (1.43.62 in 1.46.3, with the same Snowball
+/// model as botocore 1.44.5) instead of pinning one; 1.45.64, the last with a pin, pins
+/// botocore 1.43.64.
+const AWSCLI_VERSION: &str = "1.46.3";
+
 /// A venv under `target/` with the pinned botocore, for the oracle tests; returns its python.
 pub fn python_venv(root: &Path) -> Result<std::path::PathBuf, String> {
     let venv = root.join("target").join("venv");
     let python = venv.join("bin").join("python");
-    let stamp = venv.join(format!("botocore-{BOTOCORE_VERSION}.ok"));
+    // The stamp names every pinned package, so a venv made for fewer is upgraded.
+    let stamp = venv.join(format!(
+        "botocore-{BOTOCORE_VERSION}-awscli-{AWSCLI_VERSION}.ok"
+    ));
     if stamp.exists() {
         return Ok(python);
     }
@@ -58,6 +67,7 @@ pub fn python_venv(root: &Path) -> Result<std::path::PathBuf, String> {
         "install",
         "--quiet",
         &format!("botocore=={BOTOCORE_VERSION}"),
+        &format!("awscli=={AWSCLI_VERSION}"),
     ]))?;
     std::fs::write(&stamp, "").map_err(|e| e.to_string())?;
     Ok(python)

@@ -1,0 +1,585 @@
+//! Differential test of `snowball` against `aws snowball` (AWS CLI v1, pinned).
+//!
+//! For each of the model's operations, a command line is built from the generated command
+//! table (every top-level member as a flag: scalars as values, booleans as `--flag`,
+//! structures and lists as JSON). Each case gets its own loopback server with one canned
+//! response; both CLIs run the same command against it with dummy credentials, and:
+//!
+//! - the decoded request bodies (JSON) and `X-Amz-Target` are equal, and our request
+//!   sent over RPC v2 CBOR decodes to the same document;
+//! - for a success response (a sample document built from the output shape, with an
+//!   unknown key and a float timestamp) and for each modeled error (once, on the first
+//!   operation that lists it), stdout, stderr and the exit code are equal.
+//!
+//! The AWS CLI comes from `AWS_CLI` (an `aws` executable), else from `aws` beside
+//! `BOTOCORE_PYTHON`, else from the venv under `target/venv` (created, as `cargo xtask
+//! ci` does, when missing).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Map, Value};
+use snowball::cli::{Kind, Operation, SERVICE};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const BOTOCORE_VERSION: &str = "1.44.5";
+const AWSCLI_VERSION: &str = "1.46.3";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli lives inside the workspace")
+        .to_path_buf()
+}
+
+/// The `aws` executable of the oracle.
+fn aws_cli() -> PathBuf {
+    if let Some(p) = std::env::var_os("AWS_CLI").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    if let Some(py) = std::env::var_os("BOTOCORE_PYTHON").filter(|p| !p.is_empty()) {
+        let aws = Path::new(&py).with_file_name("aws");
+        if aws.exists() {
+            return aws;
+        }
+    }
+    let venv = root().join("target").join("venv");
+    let aws = venv.join("bin").join("aws");
+    let stamp = venv.join(format!(
+        "botocore-{BOTOCORE_VERSION}-awscli-{AWSCLI_VERSION}.ok"
+    ));
+    if stamp.exists() && aws.exists() {
+        return aws;
+    }
+    let run = |cmd: &mut Command| {
+        let status = cmd.status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "{cmd:?} failed ({status:?}): run `cargo xtask ci`, or set AWS_CLI to an `aws` \
+             from awscli=={AWSCLI_VERSION}"
+        );
+    };
+    if !venv.join("bin").join("python").exists() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
+    }
+    run(Command::new(venv.join("bin").join("python")).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        &format!("botocore=={BOTOCORE_VERSION}"),
+        &format!("awscli=={AWSCLI_VERSION}"),
+    ]));
+    std::fs::write(&stamp, "").expect("writing the venv stamp");
+    aws
+}
+
+/// A request as the server saw it: lower-case headers and the body.
+type Seen = (Vec<(String, String)>, Vec<u8>);
+
+/// A canned response and the requests the server saw.
+struct Server {
+    port: u16,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+async fn serve(
+    status: u16,
+    content_type: &'static str,
+    extra: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen2 = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let seen = seen2.clone();
+            let body = body.clone();
+            let extra = extra.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                loop {
+                    // One request per iteration (keep-alive).
+                    let head_end = loop {
+                        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break p + 4;
+                        }
+                        let mut chunk = [0u8; 8192];
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                    let headers: Vec<(String, String)> = head
+                        .lines()
+                        .skip(1)
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                        .collect();
+                    let len: usize = headers
+                        .iter()
+                        .find(|(k, _)| k == "content-length")
+                        .and_then(|(_, v)| v.parse().ok())
+                        .unwrap_or(0);
+                    while buf.len() < head_end + len {
+                        let mut chunk = [0u8; 8192];
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let req_body = buf[head_end..head_end + len].to_vec();
+                    buf.drain(..head_end + len);
+                    seen.lock().expect("lock").push((headers, req_body));
+                    let mut resp = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: req-1\r\n",
+                        body.len()
+                    );
+                    for (k, v) in &extra {
+                        resp.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    resp.push_str("\r\n");
+                    let mut out = resp.into_bytes();
+                    out.extend_from_slice(&body);
+                    if sock.write_all(&out).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Server { port, seen }
+}
+
+/// A sample value of a kind, valid for botocore's validation (`min` respected).
+fn sample(kind: &Kind, min: Option<f64>, depth: usize, seed: &str) -> Value {
+    let len = min.unwrap_or(1.0).max(1.0) as usize;
+    match kind {
+        // Long enough for the `min` of list items too, which the table does not carry.
+        Kind::String => {
+            let len = len.max(64);
+            let mut s = format!("{seed}-é\"x");
+            while s.chars().count() < len {
+                s.push('x');
+            }
+            Value::String(s)
+        }
+        Kind::Enum(values) => Value::String(values.first().copied().unwrap_or("x").into()),
+        Kind::Boolean => Value::Bool(true),
+        Kind::Integer | Kind::Long => json!(min.unwrap_or(3.0).max(3.0) as i64),
+        Kind::Float | Kind::Double => json!(2.5),
+        Kind::Timestamp => json!(1_500_000_000),
+        Kind::Blob => Value::String("aGVsbG8=".into()),
+        Kind::Structure(s) => {
+            let mut m = Map::new();
+            if depth < 12 {
+                for member in s.members {
+                    m.insert(
+                        member.json.to_string(),
+                        sample(&member.kind, member.min, depth + 1, member.name),
+                    );
+                }
+            }
+            Value::Object(m)
+        }
+        Kind::List(item) => Value::Array(
+            (0..len.max(2))
+                .map(|i| sample(item, None, depth + 1, &format!("{seed}{i}")))
+                .collect(),
+        ),
+        Kind::Map(v) => {
+            let mut m = Map::new();
+            m.insert("k1".into(), sample(v, None, depth + 1, seed));
+            Value::Object(m)
+        }
+        _ => Value::Null,
+    }
+}
+
+/// The command-line arguments for every top-level input member.
+fn args_for(op: &Operation) -> Vec<String> {
+    let mut args = vec![op.command.to_string()];
+    for m in op.input.members {
+        if op
+            .paginator
+            .as_ref()
+            .is_some_and(|p| p.input_token == m.name || p.limit_key == Some(m.name))
+        {
+            continue;
+        }
+        let v = sample(&m.kind, m.min, 1, m.name);
+        match (&m.kind, v) {
+            (Kind::Boolean, _) => args.push(format!("--{}", m.flag)),
+            (_, Value::String(s)) => {
+                args.push(format!("--{}", m.flag));
+                args.push(s);
+            }
+            (Kind::Timestamp, v) | (Kind::Integer | Kind::Long | Kind::Float | Kind::Double, v) => {
+                args.push(format!("--{}", m.flag));
+                args.push(v.to_string());
+            }
+            (_, v) => {
+                args.push(format!("--{}", m.flag));
+                args.push(v.to_string());
+            }
+        }
+    }
+    args
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn run(
+    program: PathBuf,
+    args: Vec<String>,
+    port: u16,
+    extra_env: Vec<(&'static str, &'static str)>,
+) -> Run {
+    let tmp = std::env::temp_dir().join(format!("snowball-cli-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("tmp dir");
+    let empty = tmp.join("empty");
+    std::fs::write(&empty, "").expect("empty file");
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(&args)
+        .args([
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--region",
+            "us-east-1",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", &tmp)
+        .env("LANG", "C.UTF-8")
+        .env("PYTHONIOENCODING", "utf-8")
+        .env("TZ", "UTC")
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        )
+        .env("AWS_CONFIG_FILE", &empty)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().await.expect("running a CLI");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Numbers compared by value (botocore sends integral timestamps as integers).
+fn normalize(v: Value) -> Value {
+    match v {
+        Value::Number(n) => json!(n.as_f64().unwrap_or(0.0)),
+        Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
+        v => v,
+    }
+}
+
+fn cbor_to_json(v: awsrt::codec::cbor::Value) -> Value {
+    use awsrt::codec::cbor::Value as C;
+    match v {
+        C::Unsigned(n) => json!(n as f64),
+        C::Negative(n) => json!(-1.0 - n as f64),
+        C::Float(f) => json!(f),
+        C::Text(s) => Value::String(s),
+        C::Bytes(b) => Value::String(format!("{b:?}")),
+        C::Bool(b) => Value::Bool(b),
+        C::Array(a) => Value::Array(a.into_iter().map(cbor_to_json).collect()),
+        C::Map(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| match k {
+                    C::Text(k) => (k, cbor_to_json(v)),
+                    other => (format!("{other:?}"), cbor_to_json(v)),
+                })
+                .collect(),
+        ),
+        C::Tag(_, v) => cbor_to_json(*v),
+        _ => Value::Null,
+    }
+}
+
+fn header<'a>(h: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    h.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn check(&mut self, ok: bool, what: String) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failures.push(what);
+        }
+    }
+}
+
+async fn success_case(aws: PathBuf, ours: PathBuf, op: &'static Operation) -> Tally {
+    let mut t = Tally::default();
+    let mut body = sample(&Kind::Structure(op.output), None, 0, op.name);
+    if let Value::Object(m) = &mut body {
+        m.insert("UnknownMember".into(), json!(1));
+        if let Some(p) = &op.paginator {
+            // One page: no token.
+            m.remove(p.output_token);
+        }
+    }
+    let text = serde_json::to_string(&body).expect("json");
+    // Timestamps as botocore sees real services send them: floats in E notation.
+    let text = text.replace("1500000000", "1.5E9");
+    let server = serve(200, "application/x-amz-json-1.1", vec![], text.into_bytes()).await;
+    let args = args_for(op);
+    let (a, o) = tokio::join!(
+        run(
+            aws,
+            [vec!["snowball".to_string()], args.clone()].concat(),
+            server.port,
+            vec![]
+        ),
+        run(
+            ours,
+            args.clone(),
+            server.port,
+            vec![("SNOWBALL_PROTOCOL", "json")]
+        ),
+    );
+    let seen = server.seen.lock().expect("lock").clone();
+    t.check(
+        seen.len() == 2,
+        format!(
+            "{}: {} requests seen, want 2 (aws stderr: {}; ours: {})",
+            op.name,
+            seen.len(),
+            a.stderr,
+            o.stderr
+        ),
+    );
+    if seen.len() == 2 {
+        let target = |i: usize| header(&seen[i].0, "x-amz-target").map(String::from);
+        t.check(
+            target(0) == target(1),
+            format!(
+                "{}: X-Amz-Target {:?} vs {:?}",
+                op.name,
+                target(0),
+                target(1)
+            ),
+        );
+        let doc = |i: usize| normalize(serde_json::from_slice(&seen[i].1).unwrap_or(Value::Null));
+        t.check(
+            doc(0) == doc(1),
+            format!(
+                "{}: request bodies differ:\n aws:  {}\n ours: {}",
+                op.name,
+                doc(0),
+                doc(1)
+            ),
+        );
+    }
+    t.check(
+        a.stdout == o.stdout && a.code == o.code && a.stderr == o.stderr,
+        format!(
+            "{}: success output differs:\n--- aws ({}):\n{}{}\n--- ours ({}):\n{}{}",
+            op.name, a.code, a.stdout, a.stderr, o.code, o.stdout, o.stderr
+        ),
+    );
+    // Our request over CBOR decodes to the same document as over JSON.
+    let cbor = serve(
+        200,
+        "application/cbor",
+        vec![("smithy-protocol".into(), "rpc-v2-cbor".into())],
+        vec![0xa0],
+    )
+    .await;
+    let c = run(
+        PathBuf::from(env!("CARGO_BIN_EXE_snowball")),
+        args,
+        cbor.port,
+        vec![("SNOWBALL_PROTOCOL", "cbor")],
+    )
+    .await;
+    let seen_cbor = cbor.seen.lock().expect("lock").clone();
+    let json_doc = seen
+        .first()
+        .map(|s| normalize(serde_json::from_slice(&s.1).unwrap_or(Value::Null)));
+    let cbor_doc = seen_cbor.first().map(|s| {
+        awsrt::codec::cbor::decode_value(&s.1)
+            .map(cbor_to_json)
+            .unwrap_or(Value::Null)
+    });
+    t.check(
+        json_doc.is_some() && cbor_doc == json_doc,
+        format!(
+            "{}: CBOR request differs: {cbor_doc:?} vs {json_doc:?} ({})",
+            op.name, c.stderr
+        ),
+    );
+    t
+}
+
+async fn error_case(
+    aws: PathBuf,
+    ours: PathBuf,
+    op: &'static Operation,
+    code: &'static str,
+) -> Tally {
+    let mut t = Tally::default();
+    let body = json!({"__type": format!("com.amazonaws.snowball#{code}"), "message": format!("{code} happened: ünïcode")});
+    let server = serve(
+        400,
+        "application/x-amz-json-1.1",
+        vec![],
+        body.to_string().into_bytes(),
+    )
+    .await;
+    let args = args_for(op);
+    let (a, o) = tokio::join!(
+        run(
+            aws,
+            [vec!["snowball".to_string()], args.clone()].concat(),
+            server.port,
+            vec![]
+        ),
+        run(ours, args, server.port, vec![("SNOWBALL_PROTOCOL", "json")]),
+    );
+    t.check(
+        a.stdout == o.stdout && a.code == o.code && a.stderr == o.stderr,
+        format!(
+            "{} {code}: error output differs:\n--- aws ({}):\n{}{}\n--- ours ({}):\n{}{}",
+            op.name, a.code, a.stdout, a.stderr, o.code, o.stdout, o.stderr
+        ),
+    );
+    t
+}
+
+/// Flag names: ours are the AWS CLI's for every input member of every operation.
+fn flags_match(aws: &Path) -> Tally {
+    let mut t = Tally::default();
+    let python = aws.with_file_name("python");
+    let script = r#"
+import json, awscli.clidriver as c
+d = c.create_clidriver()
+svc = d._get_command_table()['snowball']
+out = {}
+for name, op in svc._get_command_table().items():
+    out[name] = sorted(op.arg_table.keys())
+print(json.dumps(out))
+"#;
+    let out = Command::new(&python)
+        .args(["-c", script])
+        .output()
+        .expect("python");
+    let theirs: Map<String, Value> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "awscli arg tables: {e}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut ours_ops: Vec<&str> = SERVICE.operations.iter().map(|o| o.command).collect();
+    let mut their_ops: Vec<&str> = theirs.keys().map(String::as_str).collect();
+    ours_ops.sort();
+    their_ops.sort();
+    t.check(
+        ours_ops == their_ops,
+        format!("commands differ: {ours_ops:?} vs {their_ops:?}"),
+    );
+    for op in SERVICE.operations {
+        let mut ours: Vec<String> = Vec::new();
+        for m in op.input.members {
+            ours.push(m.flag.to_string());
+            if matches!(m.kind, Kind::Boolean) {
+                ours.push(format!("no-{}", m.flag));
+            }
+        }
+        ours.push("cli-input-json".into());
+        ours.push("generate-cli-skeleton".into());
+        if op.paginator.is_some() {
+            ours.extend(["starting-token", "page-size", "max-items"].map(String::from));
+        }
+        ours.sort();
+        ours.dedup();
+        let theirs: Vec<String> = theirs
+            .get(op.command)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        t.check(
+            ours == theirs,
+            format!("{}: flags {ours:?} vs {theirs:?}", op.command),
+        );
+    }
+    t
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snowball_matches_aws_snowball() {
+    let aws = aws_cli();
+    let ours = PathBuf::from(env!("CARGO_BIN_EXE_snowball"));
+    let mut total = flags_match(&aws);
+    let limit = Arc::new(tokio::sync::Semaphore::new(4));
+    let mut tasks = Vec::new();
+    let mut seen_codes = std::collections::BTreeSet::new();
+    for op in SERVICE.operations {
+        let (a, o, l) = (aws.clone(), ours.clone(), limit.clone());
+        tasks.push(tokio::spawn(async move {
+            let _p = l.acquire_owned().await;
+            success_case(a, o, op).await
+        }));
+        // Each modeled error once, on the first operation (by command) that lists it.
+        for code in op.errors {
+            if !seen_codes.insert(*code) {
+                continue;
+            }
+            let (a, o, l) = (aws.clone(), ours.clone(), limit.clone());
+            tasks.push(tokio::spawn(async move {
+                let _p = l.acquire_owned().await;
+                error_case(a, o, op, code).await
+            }));
+        }
+    }
+    for task in tasks {
+        let t = task.await.expect("case task");
+        total.passed += t.passed;
+        total.failures.extend(t.failures);
+    }
+    println!(
+        "cli differential: {} operations, {} error codes, {} passed, {} failed",
+        SERVICE.operations.len(),
+        seen_codes.len(),
+        total.passed,
+        total.failures.len()
+    );
+    assert!(
+        total.failures.is_empty(),
+        "{} differences:\n{}",
+        total.failures.len(),
+        total.failures.join("\n\n")
+    );
+}
