@@ -158,6 +158,9 @@ struct Inner {
     credentials: OnceLock<Option<Arc<CredentialsCache>>>,
     /// The service's endpoint rule set, parsed on first use.
     rules: OnceLock<(&'static str, Result<RuleSet, String>)>,
+    /// The resolved endpoint, on first use: its inputs (settings and shared config) are
+    /// fixed for the client's life, so calls skip the rule engine.
+    endpoint: OnceLock<(&'static str, Result<Arc<Resolved>, String>)>,
     /// Retry quota, adaptive rate limiter and clock offset, shared by all calls.
     retry: crate::retry::RetryState,
 }
@@ -192,6 +195,7 @@ impl Client {
                 shared: OnceLock::new(),
                 credentials: OnceLock::new(),
                 rules: OnceLock::new(),
+                endpoint: OnceLock::new(),
                 retry: crate::retry::RetryState::default(),
             }),
         }
@@ -260,16 +264,37 @@ impl Client {
             .or_else(|| shared.and_then(SharedConfig::region))
     }
 
-    fn rule_set(&self, svc: &ServiceMeta) -> Result<Option<RuleSet>, String> {
+    fn rule_set(&self, svc: &ServiceMeta) -> Result<Option<std::borrow::Cow<'_, RuleSet>>, String> {
         if svc.endpoint_rule_set.is_empty() {
             return Ok(None);
         }
         let parse = || RuleSet::parse(svc.endpoint_rule_set);
         let (id, rules) = self.inner.rules.get_or_init(|| (svc.service_id, parse()));
         if *id == svc.service_id {
-            rules.clone().map(Some)
+            match rules {
+                Ok(r) => Ok(Some(std::borrow::Cow::Borrowed(r))),
+                Err(e) => Err(e.clone()),
+            }
         } else {
-            parse().map(Some)
+            parse().map(|r| Some(std::borrow::Cow::Owned(r)))
+        }
+    }
+
+    /// [`Client::endpoint`], computed once per client (again only for another service).
+    fn resolved(
+        &self,
+        svc: &ServiceMeta,
+        shared: Option<&SharedConfig>,
+    ) -> Result<Arc<Resolved>, String> {
+        let resolve = || self.endpoint(svc, shared).map(Arc::new);
+        let (id, cached) = self
+            .inner
+            .endpoint
+            .get_or_init(|| (svc.service_id, resolve()));
+        if *id == svc.service_id {
+            cached.clone()
+        } else {
+            resolve()
         }
     }
 
@@ -417,7 +442,7 @@ impl Client {
         };
         let protocol = self.protocol(svc).map_err(invalid)?;
         let shared = self.shared_config().map_err(invalid)?;
-        let resolved = self.endpoint(svc, shared).map_err(invalid)?;
+        let resolved = self.resolved(svc, shared).map_err(invalid)?;
         let creds = self
             .credentials(shared)
             .await

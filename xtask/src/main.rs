@@ -1,5 +1,6 @@
 //! Project commands, run as `cargo xtask <command>`.
 
+mod bench;
 mod ci;
 mod codegen;
 mod conformance;
@@ -13,6 +14,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("conformance") => run_conformance(&args[1..]),
         Some("ci") => ci::run(&conformance::root()),
+        Some("bench") => match &args[1..] {
+            [] => bench::run(&conformance::root(), false),
+            [flag] if flag == "--quick" => bench::run(&conformance::root(), true),
+            _ => Err("usage: cargo xtask bench [--quick]".into()),
+        },
         Some("update-model") => match &args[1..] {
             [flag, version] if flag == "--botocore" => {
                 update_model::run(&conformance::root(), version)
@@ -29,7 +35,7 @@ fn main() -> ExitCode {
             _ => Err("usage: cargo xtask codegen [--check]".into()),
         },
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | conformance [protocol FILE...] | ci | update-model --botocore VERSION | model-diff OLD_DIR NEW_DIR>");
+            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | conformance [protocol FILE...] | ci | update-model --botocore VERSION | model-diff OLD_DIR NEW_DIR>");
             return ExitCode::from(2);
         }
     };
