@@ -393,6 +393,7 @@ fn type_name(t: &Type) -> String {
         Type::F64 => "f64".into(),
         Type::Timestamp(_) => "DateTime".into(),
         Type::Blob => "Vec<u8>".into(),
+        Type::Document => "Document".into(),
         Type::Enum(n) => n.clone(),
         Type::Struct { name, boxed: false } => name.clone(),
         Type::Struct { name, boxed: true } => format!("Box<{name}>"),

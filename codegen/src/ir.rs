@@ -43,7 +43,7 @@ pub enum TypeDef {
     Enum(EnumDef),
 }
 
-/// A structure (also inputs, outputs and exceptions).
+/// A structure (also inputs, outputs and exceptions), or a union.
 #[derive(Debug, Clone)]
 pub struct StructDef {
     /// The model's shape name.
@@ -55,6 +55,10 @@ pub struct StructDef {
     /// The error code, when the shape is an exception.
     pub error_code: Option<String>,
     pub deprecated: Option<String>,
+    /// A union (`union: true`): exactly one member is set. Emitted as an enum with one
+    /// variant per member plus `Unknown`; [`Type::Struct`] refers to it like to a
+    /// structure, and none of its members is required.
+    pub union: bool,
 }
 
 impl StructDef {
@@ -78,6 +82,8 @@ pub struct MemberDef {
     pub sensitive: bool,
     pub docs: String,
     pub deprecated: Option<String>,
+    /// The member fills a `{label}` of the operation's host prefix (inputs only).
+    pub host_label: bool,
     pub idempotency_token: bool,
     /// The target shape's `min`: a length for strings, lists, maps and blobs, a value
     /// for numbers (what botocore's parameter validation checks).
@@ -100,7 +106,7 @@ pub enum Type {
     Blob,
     /// An enum from `types/`.
     Enum(String),
-    /// A structure from `types/`; `boxed` breaks recursion.
+    /// A structure or union from `types/`; `boxed` breaks recursion.
     Struct {
         name: String,
         boxed: bool,
@@ -113,6 +119,8 @@ pub enum Type {
         value: Box<Type>,
         sparse: bool,
     },
+    /// A `document` shape: untyped JSON-like data (`awsrt::Document`).
+    Document,
 }
 
 /// A string enum.
@@ -144,6 +152,18 @@ pub struct OperationDef {
     pub errors: Vec<ErrorRef>,
     pub paginator: Option<PaginatorDef>,
     pub examples: Vec<ExampleDef>,
+    /// The `endpoint.hostPrefix` trait, split at its `{label}`s.
+    pub host_prefix: Option<Vec<HostPrefixPart>>,
+}
+
+/// A piece of an operation's host prefix.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostPrefixPart {
+    /// Literal text, e.g. `foo.`.
+    Literal(String),
+    /// `{Label}`: the value of the input member with this wire name and Rust field (a
+    /// required string with `hostLabel`).
+    Label { wire: String, field: String },
 }
 
 /// A modeled error of an operation.
@@ -259,7 +279,8 @@ impl<'a> Lowering<'a> {
         let mut by_rust: BTreeMap<String, String> = BTreeMap::new();
         for (name, shape) in &self.model.shapes {
             let is_type = match shape.kind.as_str() {
-                "structure" => !inline_io(name),
+                "structure" if shape.document => false,
+                "structure" => shape.union || !inline_io(name),
                 "string" => shape.enum_values.is_some(),
                 _ => false,
             };
@@ -369,8 +390,6 @@ impl<'a> Lowering<'a> {
                 }
             }
             for (flag, on) in [
-                ("union", shape.union),
-                ("document", shape.document),
                 ("eventstream", shape.eventstream),
                 ("streaming", shape.streaming),
             ] {
@@ -407,6 +426,35 @@ impl<'a> Lowering<'a> {
                         "streaming members are not supported yet",
                     ));
                 }
+                if shape.union && camel(m) == "Unknown" {
+                    return Err(self.err(
+                        mpath,
+                        "a union member named `Unknown` collides with the variant that keeps unknown members",
+                    ));
+                }
+            }
+            if (shape.union || shape.document) && shape.kind != "structure" {
+                return Err(self.err(
+                    format!("{path}.type"),
+                    "`union` and `document` shapes must have type `structure`",
+                ));
+            }
+            if shape.union {
+                let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+                for m in shape.members.keys() {
+                    if let Some(other) = variants.insert(camel(m), m) {
+                        return Err(self.err(
+                            format!("{path}.members.{m}"),
+                            format!(
+                                "its variant name `{}` collides with member `{other}`",
+                                camel(m)
+                            ),
+                        ));
+                    }
+                }
+            }
+            if shape.union && shape.members.is_empty() {
+                return Err(self.err(format!("{path}.members"), "a union needs members"));
             }
             for (key, r) in [
                 ("member", &shape.member),
@@ -470,7 +518,7 @@ impl<'a> Lowering<'a> {
                 json_name: r.json_name.clone().filter(|j| j != m),
                 field,
                 ty,
-                required: shape.required.contains(m),
+                required: !shape.union && shape.required.contains(m),
                 sensitive: target.sensitive,
                 docs: self.docs(
                     r.documentation
@@ -483,6 +531,7 @@ impl<'a> Lowering<'a> {
                         .as_ref()
                         .or(target.deprecated_message.as_ref()),
                 ),
+                host_label: r.host_label,
                 idempotency_token: r.idempotency_token,
                 min: target.min,
             });
@@ -506,6 +555,7 @@ impl<'a> Lowering<'a> {
             members,
             error_code,
             deprecated: deprecation(shape.deprecated, shape.deprecated_message.as_ref()),
+            union: shape.union,
         })
     }
 
@@ -594,6 +644,7 @@ impl<'a> Lowering<'a> {
                     ));
                 }
             }),
+            "structure" if shape.document => Type::Document,
             "structure" => match self.named.get(&r.shape) {
                 Some(name) => Type::Struct {
                     name: name.clone(),
@@ -662,11 +713,21 @@ impl<'a> Lowering<'a> {
                     members: Vec::new(),
                     error_code: None,
                     deprecated: None,
+                    union: false,
                 }),
                 // Each operation gets its own input and output type, even when the model
                 // shares a shape, so each can implement the operation traits.
                 Some(r) => {
-                    self.shape(&r.shape, &format!("{path}.{key}.shape"))?;
+                    let shape = self.shape(&r.shape, &format!("{path}.{key}.shape"))?;
+                    if shape.union || shape.document {
+                        return Err(self.err(
+                            format!("{path}.{key}.shape"),
+                            format!(
+                                "shape `{}` is a union or document and cannot be an operation {key}",
+                                r.shape
+                            ),
+                        ));
+                    }
                     self.structure(&r.shape, name)
                 }
             }
@@ -683,7 +744,7 @@ impl<'a> Lowering<'a> {
         for (i, e) in op.errors.iter().enumerate() {
             let epath = format!("{path}.errors[{i}].shape");
             let shape = self.shape(&e.shape, &epath)?;
-            if shape.kind != "structure" {
+            if shape.kind != "structure" || shape.union || shape.document {
                 return Err(self.err(
                     epath,
                     format!("error shape `{}` is not a structure", e.shape),
@@ -706,6 +767,10 @@ impl<'a> Lowering<'a> {
                 ),
             });
         }
+        let host_prefix = match &op.endpoint {
+            None => None,
+            Some(e) => Some(self.host_prefix(&path, &e.host_prefix, &input)?),
+        };
         let paginator = match self.files.paginators.pagination.get(op_name) {
             Some(p) => Some(self.paginator(op_name, p, &input, &output)?),
             None => None,
@@ -739,7 +804,61 @@ impl<'a> Lowering<'a> {
             errors,
             paginator,
             examples,
+            host_prefix,
         })
+    }
+
+    /// Splits `endpoint.hostPrefix` at its `{Label}`s, each of which must name a
+    /// required string member of the input with `hostLabel`.
+    fn host_prefix(
+        &self,
+        op_path: &str,
+        text: &str,
+        input: &StructDef,
+    ) -> Result<Vec<HostPrefixPart>, Error> {
+        let path = format!("{op_path}.endpoint.hostPrefix");
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(HostPrefixPart::Literal(rest[..open].to_string()));
+            }
+            let after = &rest[open + 1..];
+            let close = after
+                .find('}')
+                .ok_or_else(|| self.err(&path, format!("unclosed `{{` in `{text}`")))?;
+            let label = &after[..close];
+            let member = input
+                .members
+                .iter()
+                .find(|m| m.wire == label)
+                .ok_or_else(|| {
+                    self.err(
+                        &path,
+                        format!("label `{{{label}}}` is not a member of the input"),
+                    )
+                })?;
+            if !member.host_label || !member.required || member.ty != Type::String {
+                return Err(self.err(
+                    &path,
+                    format!(
+                        "label `{{{label}}}` must be a required string member with `hostLabel`"
+                    ),
+                ));
+            }
+            parts.push(HostPrefixPart::Label {
+                wire: member.wire.clone(),
+                field: member.field.clone(),
+            });
+            rest = &after[close + 1..];
+        }
+        if rest.contains('}') {
+            return Err(self.err(&path, format!("unmatched `}}` in `{text}`")));
+        }
+        if !rest.is_empty() {
+            parts.push(HostPrefixPart::Literal(rest.to_string()));
+        }
+        Ok(parts)
     }
 
     fn paginator(

@@ -62,6 +62,18 @@ pub struct Operation {
     pub deprecated: bool,
     #[serde(default)]
     pub deprecated_message: Option<String>,
+    /// The `endpoint` trait: a host prefix such as `foo.{Label}.`.
+    #[serde(default)]
+    pub endpoint: Option<EndpointTrait>,
+}
+
+/// The `endpoint` trait of an operation.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointTrait {
+    /// Prepended to the endpoint's host; `{Name}` is replaced by the input member
+    /// `Name`, which has `hostLabel`.
+    pub host_prefix: String,
 }
 
 /// `http` of an operation.
@@ -102,6 +114,9 @@ pub struct ShapeRef {
     pub location: Option<String>,
     #[serde(default)]
     pub streaming: bool,
+    /// The member fills a `{label}` of its operation's `endpoint.hostPrefix`.
+    #[serde(default)]
+    pub host_label: bool,
 }
 
 /// A shape.

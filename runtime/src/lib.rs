@@ -13,6 +13,8 @@ pub mod http;
 pub mod sigv4;
 
 pub use datetime::DateTime;
+mod document;
+pub use document::Document;
 mod client;
 pub mod config;
 pub mod credentials;
@@ -26,7 +28,9 @@ mod retry;
 pub use client::{Client, Config};
 pub use credentials::Credentials;
 pub use error::{ErrorMetadata, SdkError, ServiceError};
-pub use operation::{Operation, OperationError, Paginated, Protocol, ServiceMeta};
+pub use operation::{
+    check_host_labels, Operation, OperationError, Paginated, Protocol, ServiceMeta,
+};
 pub use paginator::{Items, Paginator};
 pub use retry::RetryMode;
 

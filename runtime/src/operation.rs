@@ -61,6 +61,37 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// False when the model gives the operation no input shape: Smithy RPC v2 CBOR then
     /// sends an empty body without `Content-Type`.
     const HAS_INPUT: bool = true;
+
+    /// The operation's `endpoint.hostPrefix` with this input's host labels filled in
+    /// (botocore `_expand_host_prefix`), prepended to the endpoint's host; `None` when the
+    /// operation has none. Fails, naming the members, when a label is not host text
+    /// (see [`check_host_labels`]).
+    fn host_prefix(&self) -> Result<Option<String>, String> {
+        Ok(None)
+    }
+}
+
+/// Checks `(member, value)` host labels as botocore does before filling a host prefix:
+/// each value must be non-empty ASCII letters, digits, `-` and `.` only.
+pub fn check_host_labels(labels: &[(&str, &str)]) -> Result<(), String> {
+    let bad: Vec<&str> = labels
+        .iter()
+        .filter(|(_, v)| {
+            v.is_empty()
+                || !v
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        })
+        .map(|(name, _)| *name)
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "Invalid value for parameter(s): {}. Must contain only alphanumeric characters, hyphen, or period.",
+            bad.join(", ")
+        ))
+    }
 }
 
 /// An operation's error enum: the modeled errors plus an unhandled case.
@@ -87,4 +118,20 @@ pub trait Paginated: Operation + Clone {
     }
     /// Takes the page's result items.
     fn into_items(output: Self::Output) -> Vec<Self::Item>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_host_labels;
+
+    #[test]
+    fn host_labels_are_checked_like_botocore() {
+        assert_eq!(check_host_labels(&[("a", "bar"), ("b", "x-1.y")]), Ok(()));
+        let err = check_host_labels(&[("a", "ok"), ("b", "no/slash"), ("c", "")]).unwrap_err();
+        assert_eq!(
+            err,
+            "Invalid value for parameter(s): b, c. Must contain only alphanumeric characters, hyphen, or period."
+        );
+        assert!(check_host_labels(&[("a", "caf\u{e9}")]).is_err());
+    }
 }

@@ -57,7 +57,15 @@ pub(crate) fn build_request<O: Operation>(
     };
     let mut uri = http::uri::Parts::default();
     uri.scheme = endpoint.scheme().cloned();
-    uri.authority = endpoint.authority().cloned();
+    uri.authority = match (input.host_prefix()?, endpoint.authority()) {
+        // botocore `_urljoin`: the prefix goes in front of the endpoint's host.
+        (Some(prefix), Some(authority)) => Some(
+            format!("{prefix}{authority}")
+                .parse()
+                .map_err(|e| format!("invalid host prefix {prefix:?}: {e}"))?,
+        ),
+        (_, authority) => authority.cloned(),
+    };
     uri.path_and_query = Some(
         path.parse()
             .map_err(|e| format!("invalid request path {path:?}: {e}"))?,

@@ -108,7 +108,35 @@ fn kind(ty: &Type) -> TokenStream {
             let k = kind(value);
             quote!(Kind::Map(&#k))
         }
+        Type::Document => quote!(Kind::Document),
     }
+}
+
+/// True when some member of the service is a `document` (the `Kind::Document` variant
+/// is emitted only then).
+fn uses_documents(service: &Service) -> bool {
+    fn has(t: &Type) -> bool {
+        match t {
+            Type::Document => true,
+            Type::List { item, .. } => has(item),
+            Type::Map { value, .. } => has(value),
+            _ => false,
+        }
+    }
+    let structs = service
+        .types
+        .values()
+        .filter_map(|d| match d {
+            TypeDef::Struct(s) => Some(s),
+            TypeDef::Enum(_) => None,
+        })
+        .chain(
+            service
+                .operations
+                .values()
+                .flat_map(|o| [&o.input, &o.output]),
+        );
+    structs.flat_map(|s| &s.members).any(|m| has(&m.ty))
 }
 
 fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
@@ -255,6 +283,14 @@ pub fn cli_rs(service: &Service) -> TokenStream {
     let full_name = &service.meta.full_name;
     let command = xform_name(&service.meta.endpoint_prefix, '-');
     let docs = &service.docs;
+    let document_kind = if uses_documents(service) {
+        quote! {
+            /// A `document`: any JSON value, sent as is.
+            Document,
+        }
+    } else {
+        quote!()
+    };
 
     quote! {
         //! The command table of a command-line client for this service (operation and flag
@@ -289,6 +325,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             List(&'static Kind),
             /// A map from strings to values of this kind.
             Map(&'static Kind),
+            #document_kind
         }
 
         /// A structure: its model name and members in model order.

@@ -139,7 +139,7 @@ fn value_expr(service: &Service, ty: &Type, v: &Value) -> Option<TokenStream> {
             }
         }
         Type::Struct { name, .. } => {
-            let s = ir::struct_by_name(service, name)?;
+            let s = ir::struct_by_name(service, name).filter(|s| !s.union)?;
             let (args, setters) = call_expr(service, &s.members, v)?;
             let t = ident(name);
             quote!(#krate::types::#t::new(#(#args),*) #(#setters)*)

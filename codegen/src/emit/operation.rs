@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::doc_attrs;
 use super::shapes::{ident, param, rust_type, structure};
-use crate::ir::{OperationDef, PathStep, Service, Type};
+use crate::ir::{HostPrefixPart, OperationDef, PathStep, Service, Type};
 use crate::naming::bare;
 
 /// The file of one operation.
@@ -134,6 +134,36 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
     } else {
         quote!()
     };
+    let host_prefix = op.host_prefix.as_ref().map(|parts| {
+        let labels: Vec<TokenStream> = parts
+            .iter()
+            .filter_map(|p| match p {
+                HostPrefixPart::Label { wire, field } => {
+                    let f = ident(field);
+                    Some(quote!((#wire, self.#f.as_str())))
+                }
+                HostPrefixPart::Literal(_) => None,
+            })
+            .collect();
+        let check = if labels.is_empty() {
+            quote!()
+        } else {
+            quote!(::awsrt::check_host_labels(&[#(#labels),*])?;)
+        };
+        let pieces = parts.iter().map(|p| match p {
+            HostPrefixPart::Literal(text) => quote!(#text),
+            HostPrefixPart::Label { field, .. } => {
+                let f = ident(field);
+                quote!(self.#f.as_str())
+            }
+        });
+        quote! {
+            fn host_prefix(&self) -> Result<Option<String>, String> {
+                #check
+                Ok(Some([#(#pieces),*].concat()))
+            }
+        }
+    });
     quote! {
         #![doc = #file_doc]
         #input
@@ -146,6 +176,7 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
             const NAME: &'static str = #wire_name;
             const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
             #no_input
+            #host_prefix
         }
 
         #[doc = #call_doc]

@@ -1,12 +1,13 @@
-//! Structures and enums: the type, its constructor and setters, `Debug` (redacting
-//! sensitive members), and its wire `Encode`/`Decode`.
+//! Structures, unions and enums: the type, its constructor and setters (structures) or
+//! accessors (unions), `Debug` (redacting sensitive members), and its wire
+//! `Encode`/`Decode`.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
 use crate::ir::{EnumDef, MemberDef, StructDef, Type};
-use crate::naming::bare;
+use crate::naming::{bare, camel};
 
 /// An identifier token for a name the IR has already made valid (maybe `r#type`).
 pub fn ident(name: &str) -> Ident {
@@ -57,6 +58,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
                 quote!(::std::collections::HashMap<String, #t>)
             }
         }
+        Type::Document => quote!(::awsrt::Document),
     }
 }
 
@@ -74,6 +76,7 @@ pub fn param(ty: &Type) -> (TokenStream, fn(TokenStream) -> TokenStream) {
     match ty {
         Type::String => (quote!(impl Into<String>), into),
         Type::Blob => (quote!(impl Into<Vec<u8>>), into),
+        Type::Document => (quote!(impl Into<::awsrt::Document>), into),
         Type::Enum(_) => {
             let t = rust_type(ty);
             (quote!(impl Into<#t>), into)
@@ -116,8 +119,11 @@ fn member_docs(m: &MemberDef) -> TokenStream {
     quote!(#docs #deprecated)
 }
 
-/// A structure with its constructor, setters, `Debug` and codecs.
+/// A structure with its constructor, setters, `Debug` and codecs (a union: [`union`]).
 pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
+    if s.union {
+        return union(s, with_header_doc);
+    }
     let name = ident(&s.name);
     let doc_text = if s.docs.is_empty() {
         format!("The `{}` structure.", s.shape)
@@ -312,6 +318,7 @@ pub fn encode_value(ty: &Type, v: TokenStream) -> TokenStream {
             let inner = sparse_encode(value, *sparse);
             quote!(::awsrt::codec::encode_map(w, #v, |w, v| #inner))
         }
+        Type::Document => quote!(w.document(#v)),
     }
 }
 
@@ -376,6 +383,7 @@ fn decode_result(ty: &Type) -> TokenStream {
                 quote!(::awsrt::codec::decode_map(r, |r| #inner))
             }
         }
+        Type::Document => quote!(r.document()),
     }
 }
 
@@ -469,6 +477,181 @@ fn decode_impl(s: &StructDef) -> TokenStream {
                 #(#lets)*
                 #body
                 Ok(Self { #(#inits),* })
+            }
+        }
+    }
+}
+
+/// The enum variant of a union member.
+fn variant(m: &MemberDef) -> Ident {
+    ident(&camel(&m.wire))
+}
+
+/// A union: an enum with one variant per member plus `Unknown`, accessors, `Debug`
+/// (redacting sensitive members) and codecs that insist on exactly one member.
+pub fn union(s: &StructDef, with_header_doc: bool) -> TokenStream {
+    let name = ident(&s.name);
+    let mut doc_text = if s.docs.is_empty() {
+        format!("The `{}` union.", s.shape)
+    } else {
+        s.docs.clone()
+    };
+    doc_text.push_str(
+        "\n\nA union: exactly one member is set. Members this version does not know \
+         decode as `Unknown`.",
+    );
+    let docs = doc_attrs(&doc_text);
+    let file_doc = if with_header_doc {
+        let line = format!("The `{}` shape.", s.shape);
+        quote!(#![doc = #line])
+    } else {
+        quote!()
+    };
+    let deprecated = s
+        .deprecated
+        .as_ref()
+        .map(|msg| quote!(#[deprecated(note = #msg)]));
+    let allow_deprecated =
+        if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
+            quote!(#[allow(deprecated)])
+        } else {
+            quote!()
+        };
+    let variants = s.members.iter().map(|m| {
+        let v = variant(m);
+        let t = rust_type(&m.ty);
+        let d = member_docs(m);
+        let wire = m.json_name.clone().unwrap_or_else(|| m.wire.clone());
+        quote! {
+            #d
+            #[cfg_attr(feature = "serde", serde(rename = #wire))]
+            #v(#t),
+        }
+    });
+    let field_consts = s.members.iter().map(|m| {
+        let w = &m.wire;
+        match &m.json_name {
+            Some(j) => quote!(::awsrt::codec::Field::with_json(#w, #j)),
+            None => quote!(::awsrt::codec::Field::new(#w)),
+        }
+    });
+    let accessors = s.members.iter().map(|m| {
+        let v = variant(m);
+        let f = format_ident!("as_{}", bare(&m.field));
+        let t = rust_type(&m.ty);
+        let doc = format!("The `{}` member, if it is the one set.", m.wire);
+        quote! {
+            #[doc = #doc]
+            pub fn #f(&self) -> Option<&#t> {
+                match self {
+                    Self::#v(v) => Some(v),
+                    _ => None,
+                }
+            }
+        }
+    });
+    let sensitive = s.members.iter().any(|m| m.sensitive);
+    let debug_derive = if sensitive { quote!() } else { quote!(Debug,) };
+    let debug_impl = if sensitive {
+        let arms = s.members.iter().map(|m| {
+            let v = variant(m);
+            let label = v.to_string();
+            if m.sensitive {
+                quote!(Self::#v(_) => f.debug_tuple(#label).field(&"*** Sensitive Data Redacted ***").finish(),)
+            } else {
+                quote!(Self::#v(v) => f.debug_tuple(#label).field(v).finish(),)
+            }
+        });
+        quote! {
+            #allow_deprecated
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                        Self::Unknown(n) => f.debug_tuple("Unknown").field(n).finish(),
+                    }
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let writes = s.members.iter().enumerate().map(|(i, m)| {
+        let v = variant(m);
+        let i = Literal::usize_unsuffixed(i);
+        let e = encode_value(&m.ty, quote!(v));
+        quote!(Self::#v(v) => { w.field(&Self::FIELDS[#i]); #e; })
+    });
+    let reads = s.members.iter().enumerate().map(|(i, m)| {
+        let v = variant(m);
+        let i = Literal::usize_unsuffixed(i);
+        let d = decode_value(&m.ty);
+        quote!(::awsrt::codec::UnionMember::Known(#i) => Self::#v(#d),)
+    });
+    let shape = &s.shape;
+    let many = format!("union {shape} has more than one member set");
+    let none = format!("union {shape} has no member set");
+    quote! {
+        #file_doc
+        #docs
+        #deprecated
+        #[derive(Clone, PartialEq, #debug_derive)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the crate does not know, by its wire name, as a
+            /// newer service sent it (its value is dropped). It cannot be sent: encoding it
+            /// writes an empty union.
+            #[cfg_attr(feature = "serde", serde(skip))]
+            Unknown(String),
+        }
+
+        #allow_deprecated
+        impl #name {
+            const FIELDS: &'static [::awsrt::codec::Field] = &[#(#field_consts),*];
+
+            #(#accessors)*
+
+            /// True when the member set is one this version does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        #debug_impl
+
+        #allow_deprecated
+        impl ::awsrt::codec::Encode for #name {
+            fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+                w.begin_struct();
+                match self {
+                    #(#writes)*
+                    Self::Unknown(_) => {}
+                }
+                w.end_struct();
+            }
+        }
+
+        #allow_deprecated
+        impl ::awsrt::codec::Decode for #name {
+            fn decode<R: ::awsrt::codec::Reader>(r: &mut R) -> Result<Self, ::awsrt::codec::DecodeError> {
+                let mut value = None;
+                r.begin_struct()?;
+                while let Some(m) = r.next_union_member(Self::FIELDS)? {
+                    let v = match m {
+                        #(#reads)*
+                        ::awsrt::codec::UnionMember::Known(_) => {
+                            r.skip()?;
+                            continue;
+                        }
+                        ::awsrt::codec::UnionMember::Unknown(n) => Self::Unknown(n),
+                    };
+                    if value.replace(v).is_some() {
+                        return Err(::awsrt::codec::DecodeError::new(#many));
+                    }
+                }
+                value.ok_or_else(|| ::awsrt::codec::DecodeError::new(#none))
             }
         }
     }

@@ -8,7 +8,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::{Decode, DecodeError, Encode, Field, Reader, TimestampFormat, Writer};
+use super::{
+    Decode, DecodeError, Encode, Field, Reader, TimestampFormat, UnionMember, ValueKind, Writer,
+};
 use crate::DateTime;
 
 /// Deepest nesting of arrays, maps and tags the reader accepts, so hostile input cannot
@@ -657,6 +659,52 @@ impl Reader for CborReader<'_> {
     fn skip(&mut self) -> Result<(), DecodeError> {
         let h = self.head()?;
         self.skip_body(h, self.stack.len())
+    }
+
+    fn next_union_member(
+        &mut self,
+        fields: &'static [Field],
+    ) -> Result<Option<UnionMember>, DecodeError> {
+        loop {
+            if !self.advance()? {
+                return Ok(None);
+            }
+            let key = self.value_head()?;
+            if key.major != MAJOR_TEXT {
+                return Err(Self::type_error(&key, "a text member name"));
+            }
+            let name = self.text_body(key)?.into_owned();
+            if self.null()? {
+                continue;
+            }
+            return Ok(Some(match fields.iter().position(|f| f.name == name) {
+                Some(i) => UnionMember::Known(i),
+                None => {
+                    self.skip()?;
+                    UnionMember::Unknown(name)
+                }
+            }));
+        }
+    }
+
+    fn peek_kind(&mut self) -> Result<ValueKind, DecodeError> {
+        self.skip_tags()?;
+        let start = self.pos;
+        let h = self.head()?;
+        self.pos = start;
+        Ok(match (h.major, h.info) {
+            (MAJOR_UNSIGNED | MAJOR_NEGATIVE, _) if i64::try_from(h.arg).is_ok() => {
+                ValueKind::Integer
+            }
+            (MAJOR_UNSIGNED | MAJOR_NEGATIVE, _) => ValueKind::Float,
+            (MAJOR_TEXT, _) => ValueKind::String,
+            (MAJOR_ARRAY, _) => ValueKind::List,
+            (MAJOR_MAP, _) => ValueKind::Map,
+            (MAJOR_SIMPLE, 20 | 21) => ValueKind::Bool,
+            (MAJOR_SIMPLE, 22 | 23) => ValueKind::Null,
+            (MAJOR_SIMPLE, 25..=27) => ValueKind::Float,
+            _ => return Err(Self::type_error(&h, "a document value")),
+        })
     }
 }
 

@@ -4,7 +4,9 @@
 
 use std::io::Write as _;
 
-use super::{Decode, DecodeError, Encode, Field, Reader, TimestampFormat, Writer};
+use super::{
+    Decode, DecodeError, Encode, Field, Reader, TimestampFormat, UnionMember, ValueKind, Writer,
+};
 use crate::{base64, DateTime};
 
 /// Nesting deeper than this is rejected, so hostile input cannot exhaust the stack.
@@ -801,6 +803,55 @@ impl Reader for JsonReader<'_> {
 
     fn skip(&mut self) -> Result<(), DecodeError> {
         self.skip_value()
+    }
+
+    fn next_union_member(
+        &mut self,
+        fields: &'static [Field],
+    ) -> Result<Option<UnionMember>, DecodeError> {
+        if self.empty_body {
+            self.empty_body = false;
+            return Ok(None);
+        }
+        while self.advance(b'}')? {
+            let key = self.key()?;
+            let k = key.as_str();
+            if k == "__type" || self.peek_ws()? == b'n' {
+                self.skip_value()?;
+                continue;
+            }
+            return Ok(Some(match fields.iter().position(|f| f.json == k) {
+                Some(i) => UnionMember::Known(i),
+                None => {
+                    let name = k.to_owned();
+                    self.skip_value()?;
+                    UnionMember::Unknown(name)
+                }
+            }));
+        }
+        Ok(None)
+    }
+
+    fn peek_kind(&mut self) -> Result<ValueKind, DecodeError> {
+        Ok(match self.peek_ws()? {
+            b'{' => ValueKind::Map,
+            b'[' => ValueKind::List,
+            b'"' => ValueKind::String,
+            b't' | b'f' => ValueKind::Bool,
+            b'n' => ValueKind::Null,
+            _ => {
+                self.number_start("a JSON value")?;
+                let start = self.pos;
+                let (text, integral) = self.scan_number()?;
+                let integer = integral && text.parse::<i64>().is_ok();
+                self.pos = start;
+                if integer {
+                    ValueKind::Integer
+                } else {
+                    ValueKind::Float
+                }
+            }
+        })
     }
 }
 

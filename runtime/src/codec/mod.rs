@@ -9,7 +9,7 @@ pub mod xml;
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::DateTime;
+use crate::{DateTime, Document};
 
 /// How a timestamp member is written on the wire; `Default` means the protocol's default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,8 +124,63 @@ pub trait Writer {
     fn timestamp(&mut self, v: &DateTime, format: TimestampFormat);
     /// A blob.
     fn blob(&mut self, v: &[u8]);
-    /// An explicit null (sparse lists and maps only).
+    /// An explicit null (sparse lists, sparse maps and documents).
     fn null(&mut self);
+
+    /// A `document` value, written with the methods above: objects as maps, numbers as
+    /// integers or doubles.
+    fn document(&mut self, v: &Document) {
+        match v {
+            Document::Null => self.null(),
+            Document::Bool(b) => self.boolean(*b),
+            Document::Integer(i) => self.integer(*i),
+            Document::Float(f) => self.float64(*f),
+            Document::String(s) => self.string(s),
+            Document::Array(items) => {
+                self.begin_list(items.len());
+                for item in items {
+                    self.document(item);
+                }
+                self.end_list();
+            }
+            Document::Object(members) => {
+                self.begin_map(members.len());
+                for (k, item) in members {
+                    self.map_key(k);
+                    self.document(item);
+                }
+                self.end_map();
+            }
+        }
+    }
+}
+
+/// The kind of the next value of a [`Reader`], for reading untyped `document` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A null (or CBOR undefined).
+    Null,
+    /// A boolean.
+    Bool,
+    /// An integer that fits an `i64`.
+    Integer,
+    /// Any other number.
+    Float,
+    /// A string.
+    String,
+    /// A list.
+    List,
+    /// A map or object.
+    Map,
+}
+
+/// A member key of a union, as read by [`Reader::next_union_member`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnionMember {
+    /// The index of a known member in the union's fields; its value comes next.
+    Known(usize),
+    /// A member this version does not know, by its wire name; its value was skipped.
+    Unknown(String),
 }
 
 /// A pull parser over one response body.
@@ -167,6 +222,56 @@ pub trait Reader {
     fn integer32(&mut self) -> Result<i32, DecodeError> {
         let v = self.integer()?;
         i32::try_from(v).map_err(|_| DecodeError::new(format!("integer {v} out of range")))
+    }
+
+    /// Like [`Reader::next_field`], for union shapes: members this version does not know
+    /// are reported by name (their value skipped) instead of passing silently, so the
+    /// union can decode as its `Unknown` variant. Null members are skipped, and so is the
+    /// awsJson `__type` key. The default, for codecs that cannot tell, is `next_field`.
+    fn next_union_member(
+        &mut self,
+        fields: &'static [Field],
+    ) -> Result<Option<UnionMember>, DecodeError> {
+        Ok(self.next_field(fields)?.map(UnionMember::Known))
+    }
+
+    /// The kind of the next value, without consuming it. Codecs that cannot carry
+    /// `document` values keep this default, which fails.
+    fn peek_kind(&mut self) -> Result<ValueKind, DecodeError> {
+        Err(DecodeError::new(
+            "document values are not supported by this protocol",
+        ))
+    }
+
+    /// A `document` value of any shape (nulls inside lists and objects are kept).
+    fn document(&mut self) -> Result<Document, DecodeError> {
+        Ok(match self.peek_kind()? {
+            ValueKind::Null => {
+                self.null()?;
+                Document::Null
+            }
+            ValueKind::Bool => Document::Bool(self.boolean()?),
+            ValueKind::Integer => Document::Integer(self.integer()?),
+            ValueKind::Float => Document::Float(self.float()?),
+            ValueKind::String => Document::String(self.string()?),
+            ValueKind::List => {
+                self.begin_list()?;
+                let mut items = Vec::new();
+                while self.next_item()? {
+                    items.push(self.document()?);
+                }
+                Document::Array(items)
+            }
+            ValueKind::Map => {
+                self.begin_map()?;
+                let mut members = std::collections::BTreeMap::new();
+                while let Some(k) = self.next_key()? {
+                    let v = self.document()?;
+                    members.insert(k, v);
+                }
+                Document::Object(members)
+            }
+        })
     }
 }
 
@@ -273,4 +378,53 @@ pub fn narrow<T: TryFrom<i64>>(v: i64) -> Result<T, DecodeError> {
 /// `generate_idempotent_uuid`); encoded once per call, so retries reuse it.
 pub fn idempotency_token() -> String {
     crate::uuid_v4()
+}
+
+#[cfg(test)]
+mod union_tests {
+    use super::{cbor, json, Field, Reader, UnionMember};
+
+    const FIELDS: &[Field] = &[Field::new("a"), Field::with_json("b", "B")];
+
+    fn members<R: Reader>(r: &mut R) -> Vec<UnionMember> {
+        let mut out = Vec::new();
+        r.begin_struct().unwrap();
+        while let Some(m) = r.next_union_member(FIELDS).unwrap() {
+            if let UnionMember::Known(_) = m {
+                r.skip().unwrap();
+            }
+            out.push(m);
+        }
+        out
+    }
+
+    #[test]
+    fn json_reports_unknown_members_and_skips_type_and_nulls() {
+        let body =
+            br#"{"__type": "ns#U", "a": null, "B": 1, "zz": {"deep": [1, {"x": null}]}, "a": "s"}"#;
+        let mut r = json::JsonReader::new(body);
+        assert_eq!(
+            members(&mut r),
+            [
+                UnionMember::Known(1),
+                UnionMember::Unknown("zz".into()),
+                UnionMember::Known(0)
+            ]
+        );
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn cbor_reports_unknown_members_and_skips_nulls() {
+        // {"a": null, "b": 1, "zz": [1]}
+        let body = [
+            0xa3, 0x61, b'a', 0xf6, 0x61, b'b', 0x01, 0x62, b'z', b'z', 0x81, 0x01,
+        ];
+        let mut r = cbor::CborReader::new(&body);
+        assert_eq!(
+            members(&mut r),
+            [UnionMember::Known(1), UnionMember::Unknown("zz".into())]
+        );
+        assert_eq!(r.position(), body.len());
+    }
 }

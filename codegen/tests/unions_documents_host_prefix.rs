@@ -1,0 +1,213 @@
+//! Union shapes, document shapes and the `endpoint.hostPrefix` trait: lowered into the IR
+//! and emitted; malformed uses are rejected with a path.
+
+use std::path::PathBuf;
+
+use codegen::ir::{self, HostPrefixPart, Type, TypeDef};
+use codegen::model::ModelFiles;
+use codegen::CrateSpec;
+use serde_json::{json, Value};
+
+fn model() -> Value {
+    json!({
+        "metadata": {
+            "apiVersion": "2020-01-01", "endpointPrefix": "tiny", "jsonVersion": "1.1",
+            "protocol": "json", "serviceId": "Tiny", "serviceFullName": "Tiny Service",
+            "targetPrefix": "Tiny"
+        },
+        "operations": {
+            "Put": {
+                "name": "Put",
+                "http": {"method": "POST", "requestUri": "/"},
+                "input": {"shape": "PutInput"},
+                "output": {"shape": "PutOutput"},
+                "endpoint": {"hostPrefix": "foo.{Label}."}
+            }
+        },
+        "shapes": {
+            "PutInput": {"type": "structure", "required": ["Label"], "members": {
+                "Label": {"shape": "String", "hostLabel": true},
+                "Choice": {"shape": "Choice"},
+                "Doc": {"shape": "Doc"},
+                "Docs": {"shape": "DocList"}
+            }},
+            "PutOutput": {"type": "structure", "members": {"Choice": {"shape": "Choice"}}},
+            "Choice": {"type": "structure", "union": true, "required": ["S"], "members": {
+                "S": {"shape": "String"},
+                "N": {"shape": "Integer"},
+                "Secret": {"shape": "Secret"},
+                "Nested": {"shape": "Wrapper"}
+            }},
+            "Wrapper": {"type": "structure", "members": {"Inner": {"shape": "Choice"}}},
+            "Doc": {"type": "structure", "members": {}, "document": true},
+            "DocList": {"type": "list", "member": {"shape": "Doc"}},
+            "Secret": {"type": "string", "sensitive": true},
+            "String": {"type": "string"},
+            "Integer": {"type": "integer"}
+        }
+    })
+}
+
+fn write_model(case: &str, model: &Value) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("unions-documents")
+        .join(case);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("service-2.json"), model.to_string()).unwrap();
+    dir
+}
+
+fn lower(case: &str, model: &Value) -> Result<ir::Service, codegen::Error> {
+    let files = ModelFiles::load(&write_model(case, model))?;
+    ir::lower(&files, "tiny")
+}
+
+#[test]
+fn lowers_unions_documents_and_host_prefixes() {
+    let svc = lower("ok", &model()).unwrap();
+
+    let Some(TypeDef::Struct(choice)) = svc.types.get("Choice") else {
+        panic!("Choice is a named type: {:?}", svc.types.keys());
+    };
+    assert!(choice.union);
+    let names: Vec<&str> = choice.members.iter().map(|m| m.wire.as_str()).collect();
+    assert_eq!(names, ["S", "N", "Secret", "Nested"]);
+    assert!(
+        choice.members.iter().all(|m| !m.required),
+        "union members are never required"
+    );
+    assert!(choice.members[2].sensitive);
+    // Choice -> Wrapper -> Choice recurses: the member is boxed.
+    assert_eq!(
+        choice.members[3].ty,
+        Type::Struct {
+            name: "Wrapper".into(),
+            boxed: true
+        }
+    );
+
+    // Documents are a value type, not a named type.
+    assert!(!svc.types.contains_key("Doc"));
+    let put = &svc.operations["put"];
+    let ty = |wire: &str| {
+        put.input
+            .members
+            .iter()
+            .find(|m| m.wire == wire)
+            .map(|m| m.ty.clone())
+    };
+    assert_eq!(ty("Doc"), Some(Type::Document));
+    assert_eq!(
+        ty("Docs"),
+        Some(Type::List {
+            item: Box::new(Type::Document),
+            sparse: false
+        })
+    );
+    assert_eq!(
+        ty("Choice"),
+        Some(Type::Struct {
+            name: "Choice".into(),
+            boxed: false
+        })
+    );
+
+    assert!(put.input.members[0].host_label);
+    assert_eq!(
+        put.host_prefix,
+        Some(vec![
+            HostPrefixPart::Literal("foo.".into()),
+            HostPrefixPart::Label {
+                wire: "Label".into(),
+                field: "label".into()
+            },
+            HostPrefixPart::Literal(".".into()),
+        ])
+    );
+}
+
+#[test]
+fn emits_a_union_enum_document_members_and_host_prefix() {
+    let files = codegen::generate(&CrateSpec {
+        model_dir: write_model("emit", &model()),
+        crate_name: "tiny".into(),
+        runtime_path: "../runtime".into(),
+        version: "0.1.0".into(),
+    })
+    .unwrap();
+    let choice = &files["src/types/choice.rs"];
+    for want in [
+        "pub enum Choice",
+        "S(String)",
+        "Nested(Box<crate::types::Wrapper>)",
+        "Unknown(String)",
+        "#[non_exhaustive]",
+        "serde(rename = \"Secret\")",
+        "*** Sensitive Data Redacted ***",
+        "next_union_member",
+        "pub fn as_n(&self) -> Option<&i32>",
+        "union Choice has more than one member set",
+    ] {
+        assert!(choice.contains(want), "missing {want:?} in:\n{choice}");
+    }
+    // Sensitive members: Debug is written by hand, not derived.
+    assert!(!choice.contains("Debug)]"), "{choice}");
+
+    let put = &files["src/operation/put.rs"];
+    for want in [
+        "pub doc: Option<::awsrt::Document>",
+        "pub docs: Option<Vec<::awsrt::Document>>",
+        "w.document(v)",
+        "r.document()",
+        "fn host_prefix(&self) -> Result<Option<String>, String>",
+        "::awsrt::check_host_labels(&[(\"Label\", self.label.as_str())])?;",
+        "Ok(Some([\"foo.\", self.label.as_str(), \".\"].concat()))",
+    ] {
+        assert!(put.contains(want), "missing {want:?} in:\n{put}");
+    }
+    assert!(!files.contains_key("src/types/doc.rs"));
+}
+
+fn lower_err(case: &str, f: impl FnOnce(&mut Value)) -> codegen::Error {
+    let mut m = model();
+    f(&mut m);
+    lower(case, &m).expect_err("a bad model must not lower")
+}
+
+#[test]
+fn rejects_bad_unions_and_host_prefixes() {
+    let e = lower_err("label-not-host-label", |m| {
+        m["shapes"]["PutInput"]["members"]["Label"]
+            .as_object_mut()
+            .unwrap()
+            .remove("hostLabel");
+    });
+    assert_eq!(e.path, "operations.Put.endpoint.hostPrefix", "{e}");
+    assert!(e.message.contains("hostLabel"), "{e}");
+
+    let e = lower_err("label-unknown", |m| {
+        m["operations"]["Put"]["endpoint"]["hostPrefix"] = json!("{Nope}.");
+    });
+    assert!(e.message.contains("`{Nope}` is not a member"), "{e}");
+
+    let e = lower_err("label-unclosed", |m| {
+        m["operations"]["Put"]["endpoint"]["hostPrefix"] = json!("foo.{Label");
+    });
+    assert!(e.message.contains("unclosed"), "{e}");
+
+    let e = lower_err("union-unknown-member", |m| {
+        m["shapes"]["Choice"]["members"]["Unknown"] = json!({"shape": "String"});
+    });
+    assert_eq!(e.path, "shapes.Choice.members.Unknown", "{e}");
+
+    let e = lower_err("union-as-input", |m| {
+        m["operations"]["Put"]["input"]["shape"] = json!("Choice");
+    });
+    assert_eq!(e.path, "operations.Put.input.shape", "{e}");
+
+    let e = lower_err("union-empty", |m| {
+        m["shapes"]["Choice"]["members"] = json!({});
+    });
+    assert_eq!(e.path, "shapes.Choice.members", "{e}");
+}
