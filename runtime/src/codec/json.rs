@@ -300,6 +300,9 @@ pub struct JsonReader<'a> {
     first: bool,
     /// `begin_struct` met an empty body and stands in for `{}`.
     empty_body: bool,
+    /// The field index expected next: members usually arrive in model order, so the
+    /// key is compared with this field before any other.
+    hint: usize,
 }
 
 /// A string token: borrowed when it has no escapes.
@@ -334,6 +337,7 @@ impl<'a> JsonReader<'a> {
             depth: 0,
             first: false,
             empty_body: false,
+            hint: 0,
         }
     }
 
@@ -415,6 +419,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// After `advance` returned true inside an object: the key and its colon.
+    #[inline]
     fn key(&mut self) -> Result<Str<'a>, DecodeError> {
         if self.peek_ws()? != b'"' {
             return Err(self.err("expected an object key"));
@@ -432,24 +437,29 @@ impl<'a> JsonReader<'a> {
     }
 
     /// Parses the string starting at the current `"`.
+    #[inline]
     fn parse_str(&mut self) -> Result<Str<'a>, DecodeError> {
         self.pos += 1;
         let start = self.pos;
-        loop {
-            match self.b.get(self.pos) {
-                None => return Err(self.err("unterminated string")),
-                Some(b'"') => {
-                    let raw = &self.b[start..self.pos];
-                    let s = std::str::from_utf8(raw).map_err(|e| {
-                        DecodeError::at(start + e.valid_up_to(), "invalid UTF-8 in string")
-                    })?;
-                    self.pos += 1;
-                    return Ok(Str::Raw(s));
-                }
-                Some(b'\\') => return self.parse_escaped(start).map(Str::Owned),
-                Some(0x00..=0x1f) => return Err(self.err("control character in string")),
-                Some(_) => self.pos += 1,
+        let rest = self.b.get(start..).unwrap_or_default();
+        // One tight pass to the first byte that ends the plain run.
+        let end = rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            .unwrap_or(rest.len());
+        self.pos = start + end;
+        match rest.get(end) {
+            None => Err(self.err("unterminated string")),
+            Some(b'"') => {
+                let raw = &rest[..end];
+                let s = super::cbor::utf8(raw).map_err(|e| {
+                    DecodeError::at(start + e.valid_up_to(), "invalid UTF-8 in string")
+                })?;
+                self.pos += 1;
+                Ok(Str::Raw(s))
             }
+            Some(b'\\') => self.parse_escaped(start).map(Str::Owned),
+            Some(_) => Err(self.err("control character in string")),
         }
     }
 
@@ -678,19 +688,26 @@ impl Reader for JsonReader<'_> {
             self.empty_body = true;
             return Ok(());
         }
+        self.hint = 0;
         self.enter(b'{')
     }
 
+    #[inline]
     fn next_field(&mut self, fields: &'static [Field]) -> Result<Option<usize>, DecodeError> {
         if self.empty_body {
             self.empty_body = false;
             return Ok(None);
         }
         while self.advance(b'}')? {
-            let idx = match self.key()? {
-                Str::Raw(k) => fields.iter().position(|f| f.json == k),
-                Str::Owned(k) => fields.iter().position(|f| f.json == k),
+            let key = self.key()?;
+            let k = key.as_str();
+            let idx = match fields.get(self.hint) {
+                Some(f) if f.json == k => Some(self.hint),
+                _ => fields.iter().position(|f| f.json == k),
             };
+            if let Some(i) = idx {
+                self.hint = i + 1;
+            }
             match idx {
                 Some(i) if self.peek_ws()? != b'n' => return Ok(Some(i)),
                 _ => self.skip_value()?,
@@ -703,6 +720,7 @@ impl Reader for JsonReader<'_> {
         self.enter(b'[')
     }
 
+    #[inline]
     fn next_item(&mut self) -> Result<bool, DecodeError> {
         self.advance(b']')
     }
@@ -730,6 +748,7 @@ impl Reader for JsonReader<'_> {
         Ok(false)
     }
 
+    #[inline]
     fn string(&mut self) -> Result<String, DecodeError> {
         Ok(match self.str_token("a string")? {
             Str::Raw(s) => s.to_owned(),
