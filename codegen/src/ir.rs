@@ -88,6 +88,56 @@ pub struct MemberDef {
     /// The target shape's `min`: a length for strings, lists, maps and blobs, a value
     /// for numbers (what botocore's parameter validation checks).
     pub min: Option<f64>,
+    /// The awsQuery key and XML element name (`locationName`), when it differs from `wire`.
+    pub location: Option<String>,
+    /// The XML element name a flattened list's items use (its member's `locationName`),
+    /// when it differs from the location.
+    pub xml_item: Option<String>,
+    /// A flattened list or map (on the member or its shape).
+    pub flattened: bool,
+    /// The XML/query names of the list or map value, and of those nested in it.
+    pub layout: Layout,
+}
+
+/// The XML and query names of a value: what `locationName` and `flattened` say about a
+/// list or map and the lists and maps inside it. Plain for other values.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Layout {
+    #[default]
+    Plain,
+    List {
+        /// The member's `locationName` (else `member`).
+        member: Option<String>,
+        flattened: bool,
+        item: Box<Layout>,
+    },
+    Map {
+        /// The key's and value's `locationName` (else `key`, `value`).
+        key: String,
+        value: String,
+        flattened: bool,
+        value_layout: Box<Layout>,
+    },
+}
+
+impl Layout {
+    /// True when nothing differs from the default names at any depth.
+    pub fn is_default(&self) -> bool {
+        match self {
+            Layout::Plain => true,
+            Layout::List {
+                member,
+                flattened,
+                item,
+            } => member.is_none() && !flattened && item.is_default(),
+            Layout::Map {
+                key,
+                value,
+                flattened,
+                value_layout,
+            } => key == "key" && value == "value" && !flattened && value_layout.is_default(),
+        }
+    }
 }
 
 /// The Rust type of a value.
@@ -152,6 +202,8 @@ pub struct OperationDef {
     pub errors: Vec<ErrorRef>,
     pub paginator: Option<PaginatorDef>,
     pub examples: Vec<ExampleDef>,
+    /// awsQuery: the response element holding the output (`resultWrapper`).
+    pub result_wrapper: Option<String>,
     /// The `endpoint.hostPrefix` trait, split at its `{label}`s.
     pub host_prefix: Option<Vec<HostPrefixPart>>,
 }
@@ -534,6 +586,10 @@ impl<'a> Lowering<'a> {
                 host_label: r.host_label,
                 idempotency_token: r.idempotency_token,
                 min: target.min,
+                location: r.location_name.clone().filter(|l| l != m),
+                xml_item: self.flattened_item_name(r, target),
+                flattened: r.flattened || target.flattened,
+                layout: self.layout(r, 0),
             });
             constraint_docs(target, members.last_mut().map(|m| &mut m.docs));
         }
@@ -557,6 +613,45 @@ impl<'a> Lowering<'a> {
             deprecated: deprecation(shape.deprecated, shape.deprecated_message.as_ref()),
             union: shape.union,
         })
+    }
+
+    /// botocore `_member_key_name`: a flattened list whose member has a `locationName`
+    /// is read from elements of that name.
+    fn flattened_item_name(&self, r: &ShapeRef, target: &model::Shape) -> Option<String> {
+        let flattened = r.flattened || target.flattened;
+        if target.kind != "list" || !flattened {
+            return None;
+        }
+        let item = target.member.as_ref()?.location_name.clone()?;
+        let location = r.location_name.as_deref().unwrap_or("");
+        (item != location).then_some(item)
+    }
+
+    /// The XML/query names of the value `r` points at (lists and maps, recursively).
+    fn layout(&self, r: &ShapeRef, depth: usize) -> Layout {
+        let Some(shape) = self.model.shapes.get(&r.shape) else {
+            return Layout::Plain;
+        };
+        // Recursion goes through structures, which start a fresh layout; the cap only
+        // guards malformed models.
+        if depth > 32 {
+            return Layout::Plain;
+        }
+        let flattened = r.flattened || shape.flattened;
+        match (shape.kind.as_str(), &shape.member, &shape.key, &shape.value) {
+            ("list", Some(member), _, _) => Layout::List {
+                member: member.location_name.clone(),
+                flattened,
+                item: Box::new(self.layout(member, depth + 1)),
+            },
+            ("map", _, Some(key), Some(value)) => Layout::Map {
+                key: key.location_name.clone().unwrap_or_else(|| "key".into()),
+                value: value.location_name.clone().unwrap_or_else(|| "value".into()),
+                flattened,
+                value_layout: Box::new(self.layout(value, depth + 1)),
+            },
+            _ => Layout::Plain,
+        }
     }
 
     /// True when structure `from` can reach structure `to` through direct structure members
@@ -804,6 +899,7 @@ impl<'a> Lowering<'a> {
             errors,
             paginator,
             examples,
+            result_wrapper: op.output.as_ref().and_then(|o| o.result_wrapper.clone()),
             host_prefix,
         })
     }

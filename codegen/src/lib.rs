@@ -73,7 +73,7 @@ pub struct CrateSpec {
 /// Every file of the generated crate, keyed by path relative to the crate directory.
 pub fn generate(spec: &CrateSpec) -> Result<BTreeMap<String, String>, Error> {
     let files = model::ModelFiles::load(&spec.model_dir)?;
-    let service = ir::lower(&files, &spec.crate_name)?;
+    let mut service = ir::lower(&files, &spec.crate_name)?;
     // The endpoint rule set is copied verbatim into the crate (`src/endpoint-rule-set.json`)
     // and embedded with `include_str!`; the runtime interprets it.
     let rules_path = spec.model_dir.join("endpoint-rule-set-1.json");
@@ -82,12 +82,49 @@ pub fn generate(spec: &CrateSpec) -> Result<BTreeMap<String, String>, Error> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::new(&rules_path, "", format!("cannot read: {e}"))),
     };
+    if files.service.metadata.signing_name.is_none() {
+        if let Some(name) = rules.as_deref().and_then(rule_set_signing_name) {
+            service.meta.signing_name = name;
+        }
+    }
     emit::crate_files(
         &service,
         &spec.runtime_path,
         &spec.version,
         rules.as_deref(),
     )
+}
+
+/// The one `signingName` every `authSchemes` entry of a rule set names, if they agree.
+///
+/// A model without `signingName` signs as its endpoint prefix, except where the
+/// endpoint data says otherwise (importexport signs as `IngestionService`); botocore keeps
+/// that name even when a custom endpoint URL skips the rules' `authSchemes`.
+fn rule_set_signing_name(rules: &str) -> Option<String> {
+    fn walk(v: &serde_json::Value, names: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x) {
+                        ("signingName", serde_json::Value::String(s)) => {
+                            names.insert(s.clone());
+                        }
+                        _ => walk(x, names),
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, names)),
+            _ => {}
+        }
+    }
+    let value: serde_json::Value = serde_json::from_str(rules).ok()?;
+    let mut names = std::collections::BTreeSet::new();
+    walk(&value, &mut names);
+    let mut it = names.into_iter();
+    match (it.next(), it.next()) {
+        (Some(name), None) => Some(name),
+        _ => None,
+    }
 }
 
 /// A file whose content on disk differs from what the generator would write.

@@ -212,7 +212,10 @@ impl Client {
         let speaks = |p: &Protocol| {
             matches!(
                 p,
-                Protocol::RpcV2Cbor | Protocol::AwsJson1_0 | Protocol::AwsJson1_1
+                Protocol::RpcV2Cbor
+                    | Protocol::AwsJson1_0
+                    | Protocol::AwsJson1_1
+                    | Protocol::AwsQuery
             )
         };
         match self.inner.config.protocol {

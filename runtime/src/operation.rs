@@ -61,6 +61,9 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// False when the model gives the operation no input shape: Smithy RPC v2 CBOR then
     /// sends an empty body without `Content-Type`.
     const HAS_INPUT: bool = true;
+    /// awsQuery: the child of the response's root element that holds the output (the
+    /// model's `resultWrapper`, e.g. `ListJobsResult`); `None` reads the root itself.
+    const RESULT_WRAPPER: Option<&'static str> = None;
 
     /// The operation's `endpoint.hostPrefix` with this input's host labels filled in
     /// (botocore `_expand_host_prefix`), prepended to the endpoint's host; `None` when the

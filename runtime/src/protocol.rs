@@ -1,10 +1,11 @@
 //! The RPC wire protocols: request construction and response/error decoding for Smithy
-//! RPC v2 CBOR and awsJson 1.0/1.1 (aws-behaviors.md sections 1 and 2).
+//! RPC v2 CBOR, awsJson 1.0/1.1 and awsQuery (aws-behaviors.md sections 1 to 3).
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 
-use crate::codec::{cbor, json, Decode, DecodeError, Field, Reader};
+use crate::codec::xml::{self, Element, XmlReader};
+use crate::codec::{cbor, json, query, Decode, DecodeError, Field, Reader};
 use crate::error::{ErrorMetadata, SdkError, ServiceError};
 use crate::operation::{Operation, OperationError, Protocol};
 
@@ -48,12 +49,13 @@ pub(crate) fn build_request<O: Operation>(
                 ct,
             )
         }
-        other => {
-            return Err(format!(
-                "the {} protocol is not supported by this runtime yet",
-                other.name()
-            ))
-        }
+        // botocore sends every awsQuery operation to `POST /`, ignoring the modeled
+        // `requestUri` (`/?Operation=X`).
+        Protocol::AwsQuery => (
+            format!("{base}/"),
+            query::to_body(O::NAME, svc.api_version, input).into_bytes(),
+            query::CONTENT_TYPE,
+        ),
     };
     let mut uri = http::uri::Parts::default();
     uri.scheme = endpoint.scheme().cloned();
@@ -82,7 +84,8 @@ pub(crate) fn build_request<O: Operation>(
             headers.insert(SMITHY_PROTOCOL, HeaderValue::from_static("rpc-v2-cbor"));
             headers.insert(ACCEPT, HeaderValue::from_static("application/cbor"));
         }
-        _ => {
+        Protocol::AwsQuery => {}
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
             let target = format!("{}.{}", svc.target_prefix, O::NAME);
             headers.insert(
                 X_AMZ_TARGET,
@@ -126,6 +129,12 @@ pub(crate) fn parse_response<O: Operation>(
         attempts: 1,
     };
     let body = resp.body();
+    if protocol == Protocol::AwsQuery {
+        return parse_query::<O>(resp, request_id.clone()).map_err(|f| match f {
+            QueryFailure::Decode(e) => bad(e),
+            QueryFailure::Service(meta, kind) => service_error::<O>(meta, kind),
+        });
+    }
     if protocol == Protocol::RpcV2Cbor {
         // The spec makes a response without the protocol header malformed; judge it by its
         // status alone.
@@ -193,6 +202,69 @@ pub(crate) fn parse_response<O: Operation>(
         error: ServiceError { kind, meta },
         attempts: 1,
     })
+}
+
+/// Why an awsQuery response did not yield the output.
+enum QueryFailure<E> {
+    /// The body could not be read.
+    Decode(DecodeError),
+    /// A service error: its metadata and, when its body was read, the modeled error.
+    Service(ErrorMetadata, Option<E>),
+}
+
+/// awsQuery: `<OpResponse><OpResult>..</OpResult><ResponseMetadata>..` on success;
+/// `<ErrorResponse><Error><Code>..` (or `<Response><Errors><Error>..`) on error, whose
+/// modeled members are read from the `<Error>` element and whose request id is the
+/// document's `<RequestId>` (else the header's).
+fn parse_query<O: Operation>(
+    resp: &http::Response<Bytes>,
+    header_request_id: Option<String>,
+) -> Result<O::Output, QueryFailure<O::Error>> {
+    let status = resp.status().as_u16();
+    let body = resp.body();
+    let root = if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(Element::default())
+    } else {
+        Element::parse(body)
+    };
+    if (200..300).contains(&status) {
+        let root = root.map_err(QueryFailure::Decode)?;
+        let empty = Element::default();
+        let start = match O::RESULT_WRAPPER {
+            // A response without its result element (e.g. an empty body) has no members.
+            Some(w) => root.child(w).unwrap_or(&empty),
+            None => &root,
+        };
+        return O::Output::decode(&mut XmlReader::new(start)).map_err(QueryFailure::Decode);
+    }
+    let parsed = root.ok().and_then(|root| {
+        let (code, message, request_id) = xml::query_error(&root)?;
+        Some((root, code, message, request_id))
+    });
+    let Some((root, code, message, xml_request_id)) = parsed else {
+        if status >= 500 {
+            return Err(QueryFailure::Service(
+                status_only(resp, header_request_id),
+                None,
+            ));
+        }
+        return Err(QueryFailure::Decode(DecodeError::new(
+            "the error response is not an awsQuery <ErrorResponse> document",
+        )));
+    };
+    let error_el = root
+        .child("Error")
+        .or_else(|| root.path(&["Errors", "Error"]))
+        .unwrap_or(&root);
+    let kind =
+        O::Error::decode(&code, &mut XmlReader::new(error_el)).map_err(QueryFailure::Decode)?;
+    let meta = ErrorMetadata {
+        code,
+        message,
+        request_id: xml_request_id.or(header_request_id),
+        status,
+    };
+    Err(QueryFailure::Service(meta, Some(kind)))
 }
 
 fn decode_error<E: OperationError, R: Reader>(code: &str, mut r: R) -> Result<E, DecodeError> {

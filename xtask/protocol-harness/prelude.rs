@@ -104,7 +104,9 @@ fn b64(input: &[u8]) -> String {
 }
 
 fn main() {
+    // The client's retry layer uses tokio timers.
     let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("a current-thread runtime");
     rt.block_on(run_all());

@@ -6,7 +6,10 @@ use std::time::Instant;
 use codegen::CrateSpec;
 
 /// The crates generated from the committed models: (model directory, crate name).
-pub const CRATES: &[(&str, &str)] = &[("models/snowball/2016-06-30", "snowball")];
+pub const CRATES: &[(&str, &str)] = &[
+    ("models/snowball/2016-06-30", "snowball"),
+    ("models/importexport/2010-06-01", "importexport"),
+];
 
 /// The file holding a generated crate's version: `CRATE_VERSION` beside the model's
 /// API-version directory (`models/snowball/CRATE_VERSION`). `update-model` bumps it.

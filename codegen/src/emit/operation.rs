@@ -134,6 +134,11 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
     } else {
         quote!()
     };
+    let result_wrapper = op.result_wrapper.as_ref().map(|w| {
+        quote!(
+            const RESULT_WRAPPER: Option<&'static str> = Some(#w);
+        )
+    });
     let host_prefix = op.host_prefix.as_ref().map(|parts| {
         let labels: Vec<TokenStream> = parts
             .iter()
@@ -176,6 +181,7 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
             const NAME: &'static str = #wire_name;
             const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
             #no_input
+            #result_wrapper
             #host_prefix
         }
 

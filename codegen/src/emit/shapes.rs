@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
-use crate::ir::{EnumDef, MemberDef, StructDef, Type};
+use crate::ir::{EnumDef, Layout, MemberDef, StructDef, Type};
 use crate::naming::{bare, camel};
 
 /// An identifier token for a name the IR has already made valid (maybe `r#type`).
@@ -163,16 +163,7 @@ pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
 
     let ctor = constructor(s);
     let setters = s.members.iter().map(setter);
-    let field_consts = s.members.iter().map(|m| match &m.json_name {
-        Some(j) => {
-            let w = &m.wire;
-            quote!(::awsrt::codec::Field::with_json(#w, #j))
-        }
-        None => {
-            let w = &m.wire;
-            quote!(::awsrt::codec::Field::new(#w))
-        }
-    });
+    let field_consts = s.members.iter().map(field_const);
     let debug_impl = if sensitive { debug_impl(s) } else { quote!() };
     let encode = encode_impl(s);
     let decode = decode_impl(s);
@@ -208,6 +199,38 @@ pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
         #decode
         #error_impl
     }
+}
+
+/// The `Field` constant of a member: its names on each wire, and `flattened`.
+fn field_const(m: &MemberDef) -> TokenStream {
+    let w = &m.wire;
+    let mut f = match &m.json_name {
+        Some(j) => quote!(::awsrt::codec::Field::with_json(#w, #j)),
+        None => quote!(::awsrt::codec::Field::new(#w)),
+    };
+    if m.location.is_some() || m.xml_item.is_some() {
+        let query = m.location.as_deref().unwrap_or(w);
+        let xml = m.xml_item.as_deref().unwrap_or(query);
+        f = quote!(#f.location(#query, #xml));
+    }
+    if m.flattened {
+        f = quote!(#f.flattened());
+    }
+    f
+}
+
+/// A `&'static ListMeta` expression for a list layout.
+fn list_meta(member: &Option<String>, flattened: bool) -> TokenStream {
+    let member = match member {
+        Some(m) => quote!(Some(#m)),
+        None => quote!(None),
+    };
+    quote!(&::awsrt::codec::ListMeta { member: #member, flattened: #flattened })
+}
+
+/// A `&'static MapMeta` expression for a map layout.
+fn map_meta(key: &str, value: &str, flattened: bool) -> TokenStream {
+    quote!(&::awsrt::codec::MapMeta { key: #key, value: #value, flattened: #flattened })
 }
 
 fn constructor(s: &StructDef) -> TokenStream {
@@ -293,8 +316,9 @@ fn debug_impl(s: &StructDef) -> TokenStream {
     }
 }
 
-/// Writes a value of type `ty` held by reference in `v`.
-pub fn encode_value(ty: &Type, v: TokenStream) -> TokenStream {
+/// Writes a value of type `ty` held by reference in `v`; `layout` names its lists and
+/// maps for XML and query (default names emit the shorter `encode_list`/`encode_map`).
+pub fn encode_value(ty: &Type, layout: &Layout, v: TokenStream) -> TokenStream {
     match ty {
         Type::String => quote!(w.string(#v)),
         Type::Bool => quote!(w.boolean(*#v)),
@@ -310,20 +334,43 @@ pub fn encode_value(ty: &Type, v: TokenStream) -> TokenStream {
         Type::Enum(_) => quote!(w.string(#v.as_str())),
         Type::Struct { boxed: false, .. } => quote!(::awsrt::codec::Encode::encode(#v, w)),
         Type::Struct { boxed: true, .. } => quote!(::awsrt::codec::Encode::encode(&**#v, w)),
-        Type::List { item, sparse } => {
-            let inner = sparse_encode(item, *sparse);
-            quote!(::awsrt::codec::encode_list(w, #v, |w, v| #inner))
-        }
-        Type::Map { value, sparse } => {
-            let inner = sparse_encode(value, *sparse);
-            quote!(::awsrt::codec::encode_map(w, #v, |w, v| #inner))
-        }
+        Type::List { item, sparse } => match layout {
+            Layout::List {
+                member,
+                flattened,
+                item: item_layout,
+            } if !layout.is_default() => {
+                let inner = sparse_encode(item, item_layout, *sparse);
+                let meta = list_meta(member, *flattened);
+                quote!(::awsrt::codec::encode_list_as(w, #meta, #v, |w, v| #inner))
+            }
+            _ => {
+                let inner = sparse_encode(item, &Layout::Plain, *sparse);
+                quote!(::awsrt::codec::encode_list(w, #v, |w, v| #inner))
+            }
+        },
+        Type::Map { value, sparse } => match layout {
+            Layout::Map {
+                key,
+                value: value_name,
+                flattened,
+                value_layout,
+            } if !layout.is_default() => {
+                let inner = sparse_encode(value, value_layout, *sparse);
+                let meta = map_meta(key, value_name, *flattened);
+                quote!(::awsrt::codec::encode_map_as(w, #meta, #v, |w, v| #inner))
+            }
+            _ => {
+                let inner = sparse_encode(value, &Layout::Plain, *sparse);
+                quote!(::awsrt::codec::encode_map(w, #v, |w, v| #inner))
+            }
+        },
         Type::Document => quote!(w.document(#v)),
     }
 }
 
-fn sparse_encode(ty: &Type, sparse: bool) -> TokenStream {
-    let e = encode_value(ty, quote!(v));
+fn sparse_encode(ty: &Type, layout: &Layout, sparse: bool) -> TokenStream {
+    let e = encode_value(ty, layout, quote!(v));
     if sparse {
         quote!(match v { Some(v) => #e, None => w.null() })
     } else {
@@ -332,13 +379,13 @@ fn sparse_encode(ty: &Type, sparse: bool) -> TokenStream {
 }
 
 /// Reads a value of type `ty` from `r`, propagating errors with `?`.
-pub fn decode_value(ty: &Type) -> TokenStream {
-    let r = decode_result(ty);
+pub fn decode_value(ty: &Type, layout: &Layout) -> TokenStream {
+    let r = decode_result(ty, layout);
     quote!(#r?)
 }
 
 /// An expression of type `Result<T, DecodeError>` reading a value of type `ty` from `r`.
-fn decode_result(ty: &Type) -> TokenStream {
+fn decode_result(ty: &Type, layout: &Layout) -> TokenStream {
     match ty {
         Type::String => quote!(r.string()),
         Type::Bool => quote!(r.boolean()),
@@ -368,7 +415,12 @@ fn decode_result(ty: &Type) -> TokenStream {
             }
         }
         Type::List { item, sparse } => {
-            let inner = decode_result(item);
+            // Reading a list needs no names: its items are all child elements.
+            let item_layout = match layout {
+                Layout::List { item, .. } => item.as_ref(),
+                _ => &Layout::Plain,
+            };
+            let inner = decode_result(item, item_layout);
             if *sparse {
                 quote!(::awsrt::codec::decode_sparse_list(r, |r| #inner))
             } else {
@@ -376,11 +428,27 @@ fn decode_result(ty: &Type) -> TokenStream {
             }
         }
         Type::Map { value, sparse } => {
-            let inner = decode_result(value);
-            if *sparse {
-                quote!(::awsrt::codec::decode_sparse_map(r, |r| #inner))
-            } else {
-                quote!(::awsrt::codec::decode_map(r, |r| #inner))
+            let (named, value_layout) = match layout {
+                Layout::Map {
+                    key,
+                    value,
+                    value_layout,
+                    ..
+                } if key != "key" || value != "value" => (
+                    Some(map_meta(key, value, false)),
+                    value_layout.as_ref(),
+                ),
+                Layout::Map { value_layout, .. } => (None, value_layout.as_ref()),
+                _ => (None, &Layout::Plain),
+            };
+            let inner = decode_result(value, value_layout);
+            match (named, *sparse) {
+                (Some(meta), true) => {
+                    quote!(::awsrt::codec::decode_sparse_map_as(r, #meta, |r| #inner))
+                }
+                (Some(meta), false) => quote!(::awsrt::codec::decode_map_as(r, #meta, |r| #inner)),
+                (None, true) => quote!(::awsrt::codec::decode_sparse_map(r, |r| #inner)),
+                (None, false) => quote!(::awsrt::codec::decode_map(r, |r| #inner)),
             }
         }
         Type::Document => quote!(r.document()),
@@ -392,7 +460,7 @@ fn encode_impl(s: &StructDef) -> TokenStream {
     let writes = s.members.iter().enumerate().map(|(i, m)| {
         let f = ident(&m.field);
         let i = Literal::usize_unsuffixed(i);
-        let e = encode_value(&m.ty, quote!(v));
+        let e = encode_value(&m.ty, &m.layout, quote!(v));
         if m.required {
             quote! {{ let v = &self.#f; w.field(&Self::FIELDS[#i]); #e; }}
         } else if m.idempotency_token {
@@ -433,7 +501,7 @@ fn decode_impl(s: &StructDef) -> TokenStream {
     let arms = s.members.iter().enumerate().map(|(i, m)| {
         let l = local(m);
         let i = Literal::usize_unsuffixed(i);
-        let d = decode_value(&m.ty);
+        let d = decode_value(&m.ty, &m.layout);
         quote!(#i => #l = Some(#d),)
     });
     let shape = &s.shape;
@@ -579,13 +647,13 @@ pub fn union(s: &StructDef, with_header_doc: bool) -> TokenStream {
     let writes = s.members.iter().enumerate().map(|(i, m)| {
         let v = variant(m);
         let i = Literal::usize_unsuffixed(i);
-        let e = encode_value(&m.ty, quote!(v));
+        let e = encode_value(&m.ty, &m.layout, quote!(v));
         quote!(Self::#v(v) => { w.field(&Self::FIELDS[#i]); #e; })
     });
     let reads = s.members.iter().enumerate().map(|(i, m)| {
         let v = variant(m);
         let i = Literal::usize_unsuffixed(i);
-        let d = decode_value(&m.ty);
+        let d = decode_value(&m.ty, &m.layout);
         quote!(::awsrt::codec::UnionMember::Known(#i) => Self::#v(#d),)
     });
     let shape = &s.shape;

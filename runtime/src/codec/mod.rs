@@ -1,5 +1,6 @@
 //! Wire codecs: generated shapes encode into a [`Writer`] and decode from a [`Reader`];
-//! each protocol (CBOR, JSON, and later query/XML) implements the pair once.
+//! each protocol implements the pair once (CBOR, JSON, and awsQuery: a query writer and
+//! an XML reader).
 
 pub mod cbor;
 pub mod json;
@@ -31,18 +32,86 @@ pub struct Field {
     pub name: &'static str,
     /// The JSON key (`jsonName` when the model sets one).
     pub json: &'static str,
+    /// The awsQuery key (`locationName` when the model sets one).
+    pub query: &'static str,
+    /// The XML element name: `locationName`, or for a flattened list whose member has a
+    /// `locationName`, that name (botocore `_member_key_name`).
+    pub xml: &'static str,
+    /// A flattened list or map: its items are repeated elements of the parent (XML) and
+    /// its keys drop the `.member`/`.entry` level (query).
+    pub flattened: bool,
 }
 
 impl Field {
     /// A member whose name is the same on every wire.
     pub const fn new(name: &'static str) -> Self {
-        Field { name, json: name }
+        Field {
+            name,
+            json: name,
+            query: name,
+            xml: name,
+            flattened: false,
+        }
     }
 
     /// A member with a distinct JSON key.
     pub const fn with_json(name: &'static str, json: &'static str) -> Self {
-        Field { name, json }
+        Field {
+            json,
+            ..Field::new(name)
+        }
     }
+
+    /// This member with awsQuery key `query` and XML element name `xml`.
+    pub const fn location(self, query: &'static str, xml: &'static str) -> Self {
+        Field { query, xml, ..self }
+    }
+
+    /// This member, flattened.
+    pub const fn flattened(self) -> Self {
+        Field {
+            flattened: true,
+            ..self
+        }
+    }
+}
+
+/// The XML and query names of a list value (its member's `locationName`, `flattened`).
+/// CBOR and JSON ignore it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ListMeta {
+    /// The member's `locationName`, when the model sets one (else `member`).
+    pub member: Option<&'static str>,
+    /// Items are repeated under the parent's name instead of `Name.member.N`.
+    pub flattened: bool,
+}
+
+impl ListMeta {
+    /// A list with the default names.
+    pub const DEFAULT: ListMeta = ListMeta {
+        member: None,
+        flattened: false,
+    };
+}
+
+/// The XML and query names of a map value. CBOR and JSON ignore it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct MapMeta {
+    /// The key's element name (`key` unless the model says otherwise).
+    pub key: &'static str,
+    /// The value's element name (`value` unless the model says otherwise).
+    pub value: &'static str,
+    /// Entries are repeated under the parent's name instead of `Name.entry.N`.
+    pub flattened: bool,
+}
+
+impl MapMeta {
+    /// A map with the default names.
+    pub const DEFAULT: MapMeta = MapMeta {
+        key: "key",
+        value: "value",
+        flattened: false,
+    };
 }
 
 /// A value that could not be decoded from a response body.
@@ -102,10 +171,22 @@ pub trait Writer {
     fn end_struct(&mut self);
     /// Starts a list of `len` items.
     fn begin_list(&mut self, len: usize);
+    /// Starts a list of `len` items with its XML/query names; codecs without names
+    /// (CBOR, JSON) keep this default.
+    fn begin_list_as(&mut self, len: usize, meta: &'static ListMeta) {
+        let _ = meta;
+        self.begin_list(len);
+    }
     /// Ends the current list.
     fn end_list(&mut self);
     /// Starts a map of `len` entries.
     fn begin_map(&mut self, len: usize);
+    /// Starts a map of `len` entries with its XML/query names; codecs without names
+    /// (CBOR, JSON) keep this default.
+    fn begin_map_as(&mut self, len: usize, meta: &'static MapMeta) {
+        let _ = meta;
+        self.begin_map(len);
+    }
     /// The key of the map entry whose value comes next.
     fn map_key(&mut self, key: &str);
     /// Ends the current map.
@@ -199,6 +280,12 @@ pub trait Reader {
     fn next_item(&mut self) -> Result<bool, DecodeError>;
     /// Enters a map.
     fn begin_map(&mut self) -> Result<(), DecodeError>;
+    /// Enters a map whose entries use the XML names of `meta`; codecs without names
+    /// (CBOR, JSON) keep this default.
+    fn begin_map_as(&mut self, meta: &'static MapMeta) -> Result<(), DecodeError> {
+        let _ = meta;
+        self.begin_map()
+    }
     /// The next entry's key, or `None` after the map's end has been consumed.
     fn next_key(&mut self) -> Result<Option<String>, DecodeError>;
     /// Consumes a null (or CBOR undefined) if one is next; true if it did.
@@ -305,9 +392,18 @@ pub fn decode_list<R: Reader, T>(
 /// Reads a map, dropping null values (non-sparse maps).
 pub fn decode_map<R: Reader, T>(
     r: &mut R,
+    value: impl FnMut(&mut R) -> Result<T, DecodeError>,
+) -> Result<HashMap<String, T>, DecodeError> {
+    decode_map_as(r, &MapMeta::DEFAULT, value)
+}
+
+/// Reads a map whose entries use the XML names of `meta`, dropping null values.
+pub fn decode_map_as<R: Reader, T>(
+    r: &mut R,
+    meta: &'static MapMeta,
     mut value: impl FnMut(&mut R) -> Result<T, DecodeError>,
 ) -> Result<HashMap<String, T>, DecodeError> {
-    r.begin_map()?;
+    r.begin_map_as(meta)?;
     let mut out = HashMap::new();
     while let Some(k) = r.next_key()? {
         if !r.null()? {
@@ -318,8 +414,18 @@ pub fn decode_map<R: Reader, T>(
 }
 
 /// Writes a list, one item at a time.
-pub fn encode_list<W: Writer, T>(w: &mut W, items: &[T], mut item: impl FnMut(&mut W, &T)) {
-    w.begin_list(items.len());
+pub fn encode_list<W: Writer, T>(w: &mut W, items: &[T], item: impl FnMut(&mut W, &T)) {
+    encode_list_as(w, &ListMeta::DEFAULT, items, item)
+}
+
+/// Writes a list with its XML/query names.
+pub fn encode_list_as<W: Writer, T>(
+    w: &mut W,
+    meta: &'static ListMeta,
+    items: &[T],
+    mut item: impl FnMut(&mut W, &T),
+) {
+    w.begin_list_as(items.len(), meta);
     for v in items {
         item(w, v);
     }
@@ -330,11 +436,21 @@ pub fn encode_list<W: Writer, T>(w: &mut W, items: &[T], mut item: impl FnMut(&m
 pub fn encode_map<W: Writer, T>(
     w: &mut W,
     map: &HashMap<String, T>,
+    value: impl FnMut(&mut W, &T),
+) {
+    encode_map_as(w, &MapMeta::DEFAULT, map, value)
+}
+
+/// Writes a map with its XML/query names, keys sorted.
+pub fn encode_map_as<W: Writer, T>(
+    w: &mut W,
+    meta: &'static MapMeta,
+    map: &HashMap<String, T>,
     mut value: impl FnMut(&mut W, &T),
 ) {
     let mut keys: Vec<&String> = map.keys().collect();
     keys.sort_unstable();
-    w.begin_map(keys.len());
+    w.begin_map_as(keys.len(), meta);
     for k in keys {
         w.map_key(k);
         value(w, &map[k]);
@@ -358,9 +474,18 @@ pub fn decode_sparse_list<R: Reader, T>(
 /// Reads a sparse map: null values are kept as `None`.
 pub fn decode_sparse_map<R: Reader, T>(
     r: &mut R,
+    value: impl FnMut(&mut R) -> Result<T, DecodeError>,
+) -> Result<HashMap<String, Option<T>>, DecodeError> {
+    decode_sparse_map_as(r, &MapMeta::DEFAULT, value)
+}
+
+/// Reads a sparse map whose entries use the XML names of `meta`.
+pub fn decode_sparse_map_as<R: Reader, T>(
+    r: &mut R,
+    meta: &'static MapMeta,
     mut value: impl FnMut(&mut R) -> Result<T, DecodeError>,
 ) -> Result<HashMap<String, Option<T>>, DecodeError> {
-    r.begin_map()?;
+    r.begin_map_as(meta)?;
     let mut out = HashMap::new();
     while let Some(k) = r.next_key()? {
         let v = if r.null()? { None } else { Some(value(r)?) };

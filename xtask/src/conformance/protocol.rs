@@ -9,7 +9,8 @@
 //! (input cases), or feeds the canned response through the client (output cases). The
 //! harness prints one JSON line per case; this module compares those lines with what the
 //! case expects, the way botocore's `tests/unit/test_protocols.py` does: JSON bodies
-//! semantically, CBOR bodies decoded, timestamps as epoch seconds, blobs as UTF-8 text,
+//! semantically, CBOR bodies decoded, query bodies as multisets of decoded `key=value`
+//! pairs, timestamps as epoch seconds, blobs as UTF-8 text,
 //! special floats as the strings `NaN`, `Infinity`, `-Infinity`.
 
 use std::collections::BTreeMap;
@@ -28,9 +29,11 @@ pub const DEFAULT_FILES: &[&str] = &[
     "input/smithy-rpc-v2-cbor.json",
     "input/json.json",
     "input/json_1_0.json",
+    "input/query.json",
     "output/smithy-rpc-v2-cbor.json",
     "output/json.json",
     "output/json_1_0.json",
+    "output/query.json",
 ];
 
 const DEFAULT_ENDPOINT: &str = "https://example.com";
@@ -392,6 +395,21 @@ fn case_model(suite: &Value, case: &Value, op: &str) -> Value {
         o.entry("http")
             .or_insert_with(|| json!({"method": "POST", "requestUri": "/"}));
     }
+    // botocore's runner gives query outputs with members the `resultWrapper` real
+    // models carry (`<Op>Result`); the suites leave it out.
+    if suite["metadata"]["protocol"] == "query" {
+        let has_members = given["output"]["shape"]
+            .as_str()
+            .and_then(|s| shapes.get(s))
+            .and_then(|s| s["members"].as_object())
+            .is_some_and(|m| !m.is_empty());
+        if let (true, Some(out)) = (
+            has_members,
+            operation.get_mut("output").and_then(Value::as_object_mut),
+        ) {
+            out.insert("resultWrapper".into(), Value::String(format!("{op}Result")));
+        }
+    }
     json!({
         "metadata": metadata,
         "operations": { op: operation },
@@ -731,9 +749,16 @@ fn judge_input(c: &Case, out: &Value) -> Result<(), String> {
         return Err(format!("uri {} != {uri:?}", req["uri"]));
     }
     for (k, v) in exp["headers"].as_object().into_iter().flatten() {
-        let want = v.as_str().unwrap_or_default();
+        let mut want = v.as_str().unwrap_or_default().to_string();
+        // botocore's runner: query requests carry `; charset=utf-8`, the suites do not.
+        if c.protocol == "query"
+            && k.eq_ignore_ascii_case("content-type")
+            && !want.contains("charset=utf-8")
+        {
+            want.push_str("; charset=utf-8");
+        }
         match headers.get(&k.to_ascii_lowercase()) {
-            Some(got) if got == want => {}
+            Some(got) if *got == want => {}
             got => return Err(format!("header {k}: {got:?} != {want:?}")),
         }
     }
@@ -775,11 +800,54 @@ fn judge_input(c: &Case, out: &Value) -> Result<(), String> {
             if !json_eq(&got, &want) {
                 return Err(format!("body {got} != {want}"));
             }
+        } else if c.protocol == "query" {
+            // botocore compares `parse_qs` of both bodies: order does not matter.
+            let got = query_pairs(&lossy(&body));
+            if got != query_pairs(want) {
+                return Err(format!("body {:?} != {want:?}", lossy(&body)));
+            }
         } else if body != want.as_bytes() {
             return Err(format!("body {:?} != {want:?}", lossy(&body)));
         }
     }
     Ok(())
+}
+
+/// A form body as a sorted list of decoded (key, value) pairs (`+` is a space).
+fn query_pairs(body: &str) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => {
+                    let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
+                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                        Some(v) => {
+                            out.push(v);
+                            i += 2;
+                        }
+                        None => out.push(b'%'),
+                    }
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    let mut pairs: Vec<(String, String)> = body
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect();
+    pairs.sort();
+    pairs
 }
 
 fn lossy(b: &[u8]) -> String {
@@ -997,6 +1065,17 @@ mod tests {
         }
         assert_eq!(base64_encode(b"foo"), "Zm9v");
         assert_eq!(base64_decode("v/8=").unwrap(), vec![0xbf, 0xff]);
+    }
+
+    #[test]
+    fn query_bodies_compare_as_decoded_pairs() {
+        assert_eq!(
+            query_pairs("b=x%3Ay&a=1+2&c="),
+            query_pairs("a=1%202&c=&b=x:y")
+        );
+        assert_ne!(query_pairs("a=1&a=1"), query_pairs("a=1"));
+        assert_ne!(query_pairs("a=1"), query_pairs("a=2"));
+        assert_eq!(query_pairs("a=%zz%"), vec![("a".into(), "%zz%".into())]);
     }
 
     #[test]
