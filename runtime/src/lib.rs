@@ -1,10 +1,12 @@
 //! The hand-written runtime behind generated AWS clients: HTTP over rustls, SigV4,
-//! the wire protocols (Smithy RPC v2 CBOR, awsJson1_1), credentials, retries and timeouts.
+//! the wire protocols (Smithy RPC v2 CBOR, awsJson 1.0/1.1, awsQuery), credentials,
+//! retries and timeouts.
 //!
 //! Generated code uses only these names: [`Client`], [`Config`], [`ServiceMeta`],
 //! [`Operation`], [`OperationError`], [`SdkError`], [`ErrorMetadata`],
 //! [`Paginated`], [`Paginator`], [`DateTime`], and the [`codec`] traits
-//! ([`codec::Encode`], [`codec::Decode`], [`codec::Writer`], [`codec::Reader`], [`codec::Field`]).
+//! ([`codec::Encode`], [`codec::Decode`], [`codec::Writer`], [`codec::Reader`], [`codec::Field`],
+//! and for XML/query names [`codec::ListMeta`], [`codec::MapMeta`]).
 
 mod base64;
 pub mod codec;
