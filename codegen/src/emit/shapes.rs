@@ -401,7 +401,8 @@ fn decode_result(ty: &Type, layout: &Layout) -> TokenStream {
         Type::Blob => quote!(r.blob()),
         Type::Enum(_) => {
             let t = rust_type(ty);
-            quote!(r.string().map(#t::from))
+            // Known values match the borrowed string; only unknown ones allocate.
+            quote!(r.enum_value(|s| #t::from(s)))
         }
         Type::Struct { name, boxed } => {
             let t = rust_type(&Type::Struct {

@@ -264,6 +264,7 @@ impl<'a> CborReader<'a> {
         DecodeError::at(self.pos, message)
     }
 
+    #[inline]
     fn peek(&self) -> Result<u8, DecodeError> {
         self.buf
             .get(self.pos)
@@ -503,6 +504,7 @@ impl<'a> CborReader<'a> {
     }
 
     /// Enters an array or map, after any tags.
+    #[inline]
     fn enter(&mut self, major: u8, expected: &str) -> Result<(), DecodeError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.err("nesting too deep"));
@@ -562,6 +564,7 @@ impl<'a> CborReader<'a> {
 impl Reader for CborReader<'_> {
     /// Enters a map; an entirely empty body counts as an empty structure, because an
     /// empty 200 response is an empty output.
+    #[inline]
     fn begin_struct(&mut self) -> Result<(), DecodeError> {
         if self.buf.is_empty() && self.stack.is_empty() {
             self.stack.push(Frame::Definite(0));
@@ -603,6 +606,7 @@ impl Reader for CborReader<'_> {
         }
     }
 
+    #[inline]
     fn begin_list(&mut self) -> Result<(), DecodeError> {
         self.enter(MAJOR_ARRAY, "an array")
     }
@@ -627,6 +631,7 @@ impl Reader for CborReader<'_> {
         Ok(Some(self.text_body(h)?.into_owned()))
     }
 
+    #[inline]
     fn null(&mut self) -> Result<bool, DecodeError> {
         self.skip_tags()?;
         if matches!(self.buf.get(self.pos), Some(0xf6 | 0xf7)) {
@@ -643,6 +648,23 @@ impl Reader for CborReader<'_> {
             return Err(Self::type_error(&h, "a text string"));
         }
         Ok(self.text_body(h)?.into_owned())
+    }
+
+    #[inline]
+    fn len_hint(&self) -> usize {
+        match self.stack.last() {
+            Some(Frame::Definite(n)) => usize::try_from(*n).unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    #[inline]
+    fn enum_value<T>(&mut self, f: impl FnOnce(&str) -> T) -> Result<T, DecodeError> {
+        let h = self.value_head()?;
+        if h.major != MAJOR_TEXT {
+            return Err(Self::type_error(&h, "a text string"));
+        }
+        Ok(f(&self.text_body(h)?))
     }
 
     #[inline]
@@ -972,6 +994,35 @@ mod tests {
         // Invalid UTF-8 is still an error on both fast paths' slow side.
         assert!(from_slice::<Abc>(&hex("a1 61 61 62 c3 28")).is_err());
         assert!(crate::codec::json::from_slice::<Abc>(b"{\"a\":\"\xc3\x28\"}").is_err());
+    }
+
+    #[test]
+    fn enum_values_and_list_hints_read_like_strings() {
+        // ["ab", "a\u00e9"] in CBOR; the JSON twin has an escape.
+        let mut w = CborWriter::new();
+        w.head(MAJOR_ARRAY, 2);
+        w.text("ab");
+        w.text("aé");
+        let bytes = w.into_bytes();
+        let mut r = CborReader::new(&bytes);
+        r.begin_list().unwrap();
+        assert_eq!(r.len_hint(), 2);
+        let mut got = Vec::new();
+        while r.next_item().unwrap() {
+            got.push(r.enum_value(str::to_string).unwrap());
+        }
+        assert_eq!(got, ["ab", "aé"]);
+        let list: Vec<String> = decode_list(&mut CborReader::new(&bytes), |r| {
+            r.enum_value(str::to_string)
+        })
+        .unwrap();
+        assert_eq!(list, ["ab", "aé"]);
+        let mut j = crate::codec::json::JsonReader::new(br#"["ab","a\u00e9"]"#);
+        let list: Vec<String> = decode_list(&mut j, |r| r.enum_value(str::to_string)).unwrap();
+        assert_eq!(list, ["ab", "aé"]);
+        // A number where an enum string belongs is a type error, not a panic.
+        let mut r = CborReader::new(&[0x01]);
+        assert!(r.enum_value(str::to_string).is_err());
     }
 
     fn hex(s: &str) -> Vec<u8> {

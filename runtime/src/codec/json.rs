@@ -359,12 +359,14 @@ impl<'a> JsonReader<'a> {
         DecodeError::at(self.pos, msg)
     }
 
+    #[inline]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.pos) {
             self.pos += 1;
         }
     }
 
+    #[inline]
     fn peek_ws(&mut self) -> Result<u8, DecodeError> {
         self.ws();
         self.b
@@ -400,6 +402,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// Moves past `,` or the closing byte; true when another element follows.
+    #[inline]
     fn advance(&mut self, close: u8) -> Result<bool, DecodeError> {
         let c = self.peek_ws()?;
         if c == close {
@@ -429,6 +432,7 @@ impl<'a> JsonReader<'a> {
         Ok(k)
     }
 
+    #[inline]
     fn str_token(&mut self, what: &str) -> Result<Str<'a>, DecodeError> {
         if self.peek_ws()? != b'"' {
             return Err(self.err(&format!("expected {what}")));
@@ -682,6 +686,7 @@ impl<'a> JsonReader<'a> {
 }
 
 impl Reader for JsonReader<'_> {
+    #[inline]
     fn begin_struct(&mut self) -> Result<(), DecodeError> {
         self.ws();
         if self.depth == 0 && self.pos == self.b.len() {
@@ -739,6 +744,7 @@ impl Reader for JsonReader<'_> {
         }))
     }
 
+    #[inline]
     fn null(&mut self) -> Result<bool, DecodeError> {
         self.ws();
         if self.b.get(self.pos) == Some(&b'n') {
@@ -754,6 +760,11 @@ impl Reader for JsonReader<'_> {
             Str::Raw(s) => s.to_owned(),
             Str::Owned(s) => s,
         })
+    }
+
+    #[inline]
+    fn enum_value<T>(&mut self, f: impl FnOnce(&str) -> T) -> Result<T, DecodeError> {
+        Ok(f(self.str_token("a string")?.as_str()))
     }
 
     fn boolean(&mut self) -> Result<bool, DecodeError> {

@@ -292,6 +292,16 @@ pub trait Reader {
     fn null(&mut self) -> Result<bool, DecodeError>;
     /// A string.
     fn string(&mut self) -> Result<String, DecodeError>;
+    /// How many items the list just entered declares, when the wire says (CBOR definite
+    /// arrays); 0 when unknown. Only a capacity hint.
+    fn len_hint(&self) -> usize {
+        0
+    }
+    /// An enum value: the string is handed to `f`, borrowed where the wire allows, so
+    /// known values are matched without allocating.
+    fn enum_value<T>(&mut self, f: impl FnOnce(&str) -> T) -> Result<T, DecodeError> {
+        self.string().map(|s| f(&s))
+    }
     /// A boolean.
     fn boolean(&mut self) -> Result<bool, DecodeError>;
     /// An integer that fits an i64.
@@ -380,7 +390,9 @@ pub fn decode_list<R: Reader, T>(
     mut item: impl FnMut(&mut R) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
     r.begin_list()?;
-    let mut out = Vec::new();
+    // The declared count is bounded by the input length, and capped here, so a hostile
+    // count cannot reserve much.
+    let mut out = Vec::with_capacity(r.len_hint().min(4096));
     while r.next_item()? {
         if !r.null()? {
             out.push(item(r)?);

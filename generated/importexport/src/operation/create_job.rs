@@ -120,7 +120,7 @@ impl ::awsrt::codec::Decode for CreateJobInput {
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
-                0 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                0 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 1 => m_manifest = Some(r.string()?),
                 2 => m_manifest_addendum = Some(r.string()?),
                 3 => m_validate_only = Some(r.boolean()?),
@@ -298,7 +298,7 @@ impl ::awsrt::codec::Decode for CreateJobOutput {
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => m_job_id = Some(r.string()?),
-                1 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                1 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 2 => m_signature = Some(r.string()?),
                 3 => m_signature_file_contents = Some(r.string()?),
                 4 => m_warning_message = Some(r.string()?),

@@ -418,7 +418,7 @@ impl ::awsrt::codec::Decode for GetStatusOutput {
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => m_job_id = Some(r.string()?),
-                1 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                1 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 2 => m_location_code = Some(r.string()?),
                 3 => m_location_message = Some(r.string()?),
                 4 => m_progress_code = Some(r.string()?),

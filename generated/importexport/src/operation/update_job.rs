@@ -117,7 +117,7 @@ impl ::awsrt::codec::Decode for UpdateJobInput {
             match i {
                 0 => m_job_id = Some(r.string()?),
                 1 => m_manifest = Some(r.string()?),
-                2 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                2 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 3 => m_validate_only = Some(r.boolean()?),
                 4 => m_api_version = Some(r.string()?),
                 _ => r.skip()?,

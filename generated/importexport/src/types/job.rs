@@ -107,7 +107,7 @@ impl ::awsrt::codec::Decode for Job {
                     );
                 }
                 2 => m_is_canceled = Some(r.boolean()?),
-                3 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                3 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 _ => r.skip()?,
             }
         }

@@ -406,7 +406,7 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
-                0 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                0 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 1 => {
                     m_resources = Some(
                         <crate::types::JobResource as ::awsrt::codec::Decode>::decode(r)?,
@@ -425,12 +425,12 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
                 6 => m_role_arn = Some(r.string()?),
                 7 => {
                     m_snowball_type = Some(
-                        r.string().map(crate::types::SnowballType::from)?,
+                        r.enum_value(|s| crate::types::SnowballType::from(s))?,
                     );
                 }
                 8 => {
                     m_shipping_option = Some(
-                        r.string().map(crate::types::ShippingOption::from)?,
+                        r.enum_value(|s| crate::types::ShippingOption::from(s))?,
                     );
                 }
                 9 => {
@@ -450,7 +450,7 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
                 }
                 12 => {
                     m_remote_management = Some(
-                        r.string().map(crate::types::RemoteManagement::from)?,
+                        r.enum_value(|s| crate::types::RemoteManagement::from(s))?,
                     );
                 }
                 13 => m_initial_cluster_size = Some(r.integer32()?),
@@ -462,7 +462,7 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
                 }
                 16 => {
                     m_snowball_capacity_preference = Some(
-                        r.string().map(crate::types::SnowballCapacity::from)?,
+                        r.enum_value(|s| crate::types::SnowballCapacity::from(s))?,
                     );
                 }
                 _ => r.skip()?,

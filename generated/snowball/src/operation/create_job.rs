@@ -453,7 +453,7 @@ impl ::awsrt::codec::Decode for CreateJobInput {
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
-                0 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                0 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 1 => {
                     m_resources = Some(
                         <crate::types::JobResource as ::awsrt::codec::Decode>::decode(r)?,
@@ -472,12 +472,12 @@ impl ::awsrt::codec::Decode for CreateJobInput {
                 6 => m_role_arn = Some(r.string()?),
                 7 => {
                     m_snowball_capacity_preference = Some(
-                        r.string().map(crate::types::SnowballCapacity::from)?,
+                        r.enum_value(|s| crate::types::SnowballCapacity::from(s))?,
                     );
                 }
                 8 => {
                     m_shipping_option = Some(
-                        r.string().map(crate::types::ShippingOption::from)?,
+                        r.enum_value(|s| crate::types::ShippingOption::from(s))?,
                     );
                 }
                 9 => {
@@ -490,7 +490,7 @@ impl ::awsrt::codec::Decode for CreateJobInput {
                 10 => m_cluster_id = Some(r.string()?),
                 11 => {
                     m_snowball_type = Some(
-                        r.string().map(crate::types::SnowballType::from)?,
+                        r.enum_value(|s| crate::types::SnowballType::from(s))?,
                     );
                 }
                 12 => m_forwarding_address_id = Some(r.string()?),
@@ -510,13 +510,13 @@ impl ::awsrt::codec::Decode for CreateJobInput {
                 }
                 15 => {
                     m_remote_management = Some(
-                        r.string().map(crate::types::RemoteManagement::from)?,
+                        r.enum_value(|s| crate::types::RemoteManagement::from(s))?,
                     );
                 }
                 16 => m_long_term_pricing_id = Some(r.string()?),
                 17 => {
                     m_impact_level = Some(
-                        r.string().map(crate::types::ImpactLevel::from)?,
+                        r.enum_value(|s| crate::types::ImpactLevel::from(s))?,
                     );
                 }
                 18 => {

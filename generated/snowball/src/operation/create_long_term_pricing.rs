@@ -93,13 +93,13 @@ impl ::awsrt::codec::Decode for CreateLongTermPricingInput {
             match i {
                 0 => {
                     m_long_term_pricing_type = Some(
-                        r.string().map(crate::types::LongTermPricingType::from)?,
+                        r.enum_value(|s| crate::types::LongTermPricingType::from(s))?,
                     );
                 }
                 1 => m_is_long_term_pricing_auto_renew = Some(r.boolean()?),
                 2 => {
                     m_snowball_type = Some(
-                        r.string().map(crate::types::SnowballType::from)?,
+                        r.enum_value(|s| crate::types::SnowballType::from(s))?,
                     );
                 }
                 _ => r.skip()?,

@@ -74,7 +74,7 @@ impl ::awsrt::codec::Decode for CreateReturnShippingLabelInput {
                 0 => m_job_id = Some(r.string()?),
                 1 => {
                     m_shipping_option = Some(
-                        r.string().map(crate::types::ShippingOption::from)?,
+                        r.enum_value(|s| crate::types::ShippingOption::from(s))?,
                     );
                 }
                 _ => r.skip()?,
@@ -139,7 +139,7 @@ impl ::awsrt::codec::Decode for CreateReturnShippingLabelOutput {
             match i {
                 0 => {
                     m_status = Some(
-                        r.string().map(crate::types::ShippingLabelStatus::from)?,
+                        r.enum_value(|s| crate::types::ShippingLabelStatus::from(s))?,
                     );
                 }
                 _ => r.skip()?,

@@ -154,7 +154,7 @@ impl ::awsrt::codec::Decode for DescribeReturnShippingLabelOutput {
             match i {
                 0 => {
                     m_status = Some(
-                        r.string().map(crate::types::ShippingLabelStatus::from)?,
+                        r.enum_value(|s| crate::types::ShippingLabelStatus::from(s))?,
                     );
                 }
                 1 => {

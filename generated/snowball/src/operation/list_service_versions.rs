@@ -115,7 +115,7 @@ impl ::awsrt::codec::Decode for ListServiceVersionsInput {
             match i {
                 0 => {
                     m_service_name = Some(
-                        r.string().map(crate::types::ServiceName::from)?,
+                        r.enum_value(|s| crate::types::ServiceName::from(s))?,
                     );
                 }
                 1 => {
@@ -273,7 +273,7 @@ impl ::awsrt::codec::Decode for ListServiceVersionsOutput {
                 }
                 1 => {
                     m_service_name = Some(
-                        r.string().map(crate::types::ServiceName::from)?,
+                        r.enum_value(|s| crate::types::ServiceName::from(s))?,
                     );
                 }
                 2 => {

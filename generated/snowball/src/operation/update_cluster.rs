@@ -236,7 +236,7 @@ impl ::awsrt::codec::Decode for UpdateClusterInput {
                 5 => m_address_id = Some(r.string()?),
                 6 => {
                     m_shipping_option = Some(
-                        r.string().map(crate::types::ShippingOption::from)?,
+                        r.enum_value(|s| crate::types::ShippingOption::from(s))?,
                     );
                 }
                 7 => {

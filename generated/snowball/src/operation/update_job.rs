@@ -287,13 +287,13 @@ impl ::awsrt::codec::Decode for UpdateJobInput {
                 5 => m_address_id = Some(r.string()?),
                 6 => {
                     m_shipping_option = Some(
-                        r.string().map(crate::types::ShippingOption::from)?,
+                        r.enum_value(|s| crate::types::ShippingOption::from(s))?,
                     );
                 }
                 7 => m_description = Some(r.string()?),
                 8 => {
                     m_snowball_capacity_preference = Some(
-                        r.string().map(crate::types::SnowballCapacity::from)?,
+                        r.enum_value(|s| crate::types::SnowballCapacity::from(s))?,
                     );
                 }
                 9 => m_forwarding_address_id = Some(r.string()?),

@@ -75,7 +75,7 @@ impl ::awsrt::codec::Decode for UpdateJobShipmentStateInput {
                 0 => m_job_id = Some(r.string()?),
                 1 => {
                     m_shipment_state = Some(
-                        r.string().map(crate::types::ShipmentState::from)?,
+                        r.enum_value(|s| crate::types::ShipmentState::from(s))?,
                     );
                 }
                 _ => r.skip()?,

@@ -346,7 +346,9 @@ impl ::awsrt::codec::Decode for Address {
                 11 => m_postal_code = Some(r.string()?),
                 12 => m_phone_number = Some(r.string()?),
                 13 => m_is_restricted = Some(r.boolean()?),
-                14 => m_type = Some(r.string().map(crate::types::AddressType::from)?),
+                14 => {
+                    m_type = Some(r.enum_value(|s| crate::types::AddressType::from(s))?);
+                }
                 _ => r.skip()?,
             }
         }

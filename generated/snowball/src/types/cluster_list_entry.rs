@@ -110,7 +110,7 @@ impl ::awsrt::codec::Decode for ClusterListEntry {
                 0 => m_cluster_id = Some(r.string()?),
                 1 => {
                     m_cluster_state = Some(
-                        r.string().map(crate::types::ClusterState::from)?,
+                        r.enum_value(|s| crate::types::ClusterState::from(s))?,
                     );
                 }
                 2 => {

@@ -349,13 +349,13 @@ impl ::awsrt::codec::Decode for ClusterMetadata {
                 3 => m_role_arn = Some(r.string()?),
                 4 => {
                     m_cluster_state = Some(
-                        r.string().map(crate::types::ClusterState::from)?,
+                        r.enum_value(|s| crate::types::ClusterState::from(s))?,
                     );
                 }
-                5 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                5 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 6 => {
                     m_snowball_type = Some(
-                        r.string().map(crate::types::SnowballType::from)?,
+                        r.enum_value(|s| crate::types::SnowballType::from(s))?,
                     );
                 }
                 7 => {
@@ -371,7 +371,7 @@ impl ::awsrt::codec::Decode for ClusterMetadata {
                 9 => m_address_id = Some(r.string()?),
                 10 => {
                     m_shipping_option = Some(
-                        r.string().map(crate::types::ShippingOption::from)?,
+                        r.enum_value(|s| crate::types::ShippingOption::from(s))?,
                     );
                 }
                 11 => {

@@ -70,7 +70,7 @@ impl ::awsrt::codec::Decode for DependentService {
             match i {
                 0 => {
                     m_service_name = Some(
-                        r.string().map(crate::types::ServiceName::from)?,
+                        r.enum_value(|s| crate::types::ServiceName::from(s))?,
                     );
                 }
                 1 => {

@@ -162,12 +162,16 @@ impl ::awsrt::codec::Decode for JobListEntry {
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => m_job_id = Some(r.string()?),
-                1 => m_job_state = Some(r.string().map(crate::types::JobState::from)?),
+                1 => {
+                    m_job_state = Some(
+                        r.enum_value(|s| crate::types::JobState::from(s))?,
+                    );
+                }
                 2 => m_is_master = Some(r.boolean()?),
-                3 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                3 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 4 => {
                     m_snowball_type = Some(
-                        r.string().map(crate::types::SnowballType::from)?,
+                        r.enum_value(|s| crate::types::SnowballType::from(s))?,
                     );
                 }
                 5 => {

@@ -548,11 +548,15 @@ impl ::awsrt::codec::Decode for JobMetadata {
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => m_job_id = Some(r.string()?),
-                1 => m_job_state = Some(r.string().map(crate::types::JobState::from)?),
-                2 => m_job_type = Some(r.string().map(crate::types::JobType::from)?),
+                1 => {
+                    m_job_state = Some(
+                        r.enum_value(|s| crate::types::JobState::from(s))?,
+                    );
+                }
+                2 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 3 => {
                     m_snowball_type = Some(
-                        r.string().map(crate::types::SnowballType::from)?,
+                        r.enum_value(|s| crate::types::SnowballType::from(s))?,
                     );
                 }
                 4 => {
@@ -578,7 +582,7 @@ impl ::awsrt::codec::Decode for JobMetadata {
                 }
                 11 => {
                     m_snowball_capacity_preference = Some(
-                        r.string().map(crate::types::SnowballCapacity::from)?,
+                        r.enum_value(|s| crate::types::SnowballCapacity::from(s))?,
                     );
                 }
                 12 => {
@@ -618,7 +622,7 @@ impl ::awsrt::codec::Decode for JobMetadata {
                 }
                 19 => {
                     m_remote_management = Some(
-                        r.string().map(crate::types::RemoteManagement::from)?,
+                        r.enum_value(|s| crate::types::RemoteManagement::from(s))?,
                     );
                 }
                 20 => m_long_term_pricing_id = Some(r.string()?),
@@ -631,7 +635,7 @@ impl ::awsrt::codec::Decode for JobMetadata {
                 }
                 22 => {
                     m_impact_level = Some(
-                        r.string().map(crate::types::ImpactLevel::from)?,
+                        r.enum_value(|s| crate::types::ImpactLevel::from(s))?,
                     );
                 }
                 23 => {

@@ -267,7 +267,7 @@ impl ::awsrt::codec::Decode for LongTermPricingListEntry {
                 }
                 3 => {
                     m_long_term_pricing_type = Some(
-                        r.string().map(crate::types::LongTermPricingType::from)?,
+                        r.enum_value(|s| crate::types::LongTermPricingType::from(s))?,
                     );
                 }
                 4 => m_current_active_job = Some(r.string()?),
@@ -276,7 +276,7 @@ impl ::awsrt::codec::Decode for LongTermPricingListEntry {
                 7 => m_long_term_pricing_status = Some(r.string()?),
                 8 => {
                     m_snowball_type = Some(
-                        r.string().map(crate::types::SnowballType::from)?,
+                        r.enum_value(|s| crate::types::SnowballType::from(s))?,
                     );
                 }
                 9 => m_job_ids = Some(::awsrt::codec::decode_list(r, |r| r.string())?),

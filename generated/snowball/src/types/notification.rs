@@ -121,7 +121,7 @@ impl ::awsrt::codec::Decode for Notification {
                     m_job_states_to_notify = Some(
                         ::awsrt::codec::decode_list(
                             r,
-                            |r| r.string().map(crate::types::JobState::from),
+                            |r| r.enum_value(|s| crate::types::JobState::from(s)),
                         )?,
                     );
                 }

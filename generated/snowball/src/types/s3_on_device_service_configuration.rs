@@ -113,7 +113,7 @@ impl ::awsrt::codec::Decode for S3OnDeviceServiceConfiguration {
                 0 => m_storage_limit = Some(r.float()?),
                 1 => {
                     m_storage_unit = Some(
-                        r.string().map(crate::types::StorageUnit::from)?,
+                        r.enum_value(|s| crate::types::StorageUnit::from(s))?,
                     );
                 }
                 2 => m_service_size = Some(r.integer32()?),

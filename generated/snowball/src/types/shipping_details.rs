@@ -104,7 +104,7 @@ impl ::awsrt::codec::Decode for ShippingDetails {
             match i {
                 0 => {
                     m_shipping_option = Some(
-                        r.string().map(crate::types::ShippingOption::from)?,
+                        r.enum_value(|s| crate::types::ShippingOption::from(s))?,
                     );
                 }
                 1 => {

@@ -76,12 +76,12 @@ impl ::awsrt::codec::Decode for TargetOnDeviceService {
             match i {
                 0 => {
                     m_service_name = Some(
-                        r.string().map(crate::types::DeviceServiceName::from)?,
+                        r.enum_value(|s| crate::types::DeviceServiceName::from(s))?,
                     );
                 }
                 1 => {
                     m_transfer_option = Some(
-                        r.string().map(crate::types::TransferOption::from)?,
+                        r.enum_value(|s| crate::types::TransferOption::from(s))?,
                     );
                 }
                 _ => r.skip()?,

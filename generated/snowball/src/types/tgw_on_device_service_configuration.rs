@@ -69,7 +69,7 @@ impl ::awsrt::codec::Decode for TgwOnDeviceServiceConfiguration {
                 0 => m_storage_limit = Some(r.integer32()?),
                 1 => {
                     m_storage_unit = Some(
-                        r.string().map(crate::types::StorageUnit::from)?,
+                        r.enum_value(|s| crate::types::StorageUnit::from(s))?,
                     );
                 }
                 _ => r.skip()?,
