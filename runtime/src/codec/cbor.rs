@@ -229,6 +229,11 @@ pub(super) fn utf8(b: &[u8]) -> Result<&str, std::str::Utf8Error> {
     }
 }
 
+#[cold]
+fn too_long(len: u64, rest: usize, at: usize) -> DecodeError {
+    DecodeError::at(at, format!("length {len} exceeds the {rest} bytes left"))
+}
+
 /// A pull parser over one CBOR response body.
 ///
 /// Unknown tags before a value are skipped, so a tagged value reads like an untagged one;
@@ -272,8 +277,27 @@ impl<'a> CborReader<'a> {
             .ok_or_else(|| self.err("unexpected end of input"))
     }
 
+    /// The head at the current position; small arguments (most keys, short strings,
+    /// small numbers) are read inline, the rest by [`CborReader::head_long`].
     #[inline]
     fn head(&mut self) -> Result<Head, DecodeError> {
+        let at = self.pos;
+        match self.buf.get(at) {
+            Some(&first) if first & 0x1f < 24 => {
+                self.pos = at + 1;
+                Ok(Head {
+                    major: first >> 5,
+                    info: first & 0x1f,
+                    arg: u64::from(first & 0x1f),
+                    at,
+                })
+            }
+            _ => self.head_long(),
+        }
+    }
+
+    #[inline(never)]
+    fn head_long(&mut self) -> Result<Head, DecodeError> {
         let at = self.pos;
         let first = self.peek()?;
         let (major, info) = (first >> 5, first & 0x1f);
@@ -331,10 +355,7 @@ impl<'a> CborReader<'a> {
                 self.pos += n;
                 Ok(s)
             }
-            _ => Err(DecodeError::at(
-                at,
-                format!("length {len} exceeds the {rest} bytes left"),
-            )),
+            _ => Err(too_long(len, rest, at)),
         }
     }
 
