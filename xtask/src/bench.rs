@@ -129,18 +129,19 @@ fn print_table(rows: &[Row]) {
             .collect();
         println!("| {} |", cells.join(" | "));
         if i == 0 {
+            // Markdown: the first column left-aligned, the figures right-aligned.
             let seps: Vec<String> = widths
                 .iter()
                 .enumerate()
                 .map(|(j, w)| {
                     if j == 0 {
-                        "-".repeat(*w)
+                        "-".repeat(w + 2)
                     } else {
-                        format!("{}:", "-".repeat(w - 1))
+                        format!("{}:", "-".repeat(w + 1))
                     }
                 })
                 .collect();
-            println!("|-{}-|", seps.join("-|-"));
+            println!("|{}|", seps.join("|"));
         }
     }
 }
@@ -402,8 +403,24 @@ fn cli_rows(root: &Path, driver: &Path, reps: usize) -> Row {
     }
 }
 
+/// The machine: CPU model, cores and the load average now.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpu
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!("{model}, {cores} cores, load average {}", load.join(" "))
+}
+
 pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     let bench = root.join("bench");
+    let machine_at_start = machine();
+    println!("machine: {machine_at_start}");
     let started = Instant::now();
     let mut rows = Vec::new();
     println!("==> cargo fetch (bench workspace)");
@@ -481,12 +498,14 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
             }
         }
         let [floor_c, floor_j, ours_c, ours_j, peer] = best;
-        rows.push(Row::new(
-            format!("per call, {entries} entries, raw-socket floor CBOR"),
+        let mut floor = Row::new(
+            format!("per call, {entries} entries, raw-socket floor (CBOR)"),
             "us",
             floor_c,
             floor_c,
-        ));
+        );
+        floor.note = Some("reference".into());
+        rows.push(floor);
         rows.push(Row::new(
             format!("per call, {entries} entries, CBOR"),
             "us",
@@ -588,6 +607,9 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         if quick { "--quick" } else { "full run" },
         Duration::from_secs(started.elapsed().as_secs())
     );
+    println!("at start: {machine_at_start}");
+    println!("at end:   {}", machine());
+    println!("(per call: the fastest of {reps} runs of the mean over N calls; JSON rows compare with the peer's CBOR)");
     let _ = std::io::stdout().flush();
     print_table(&rows);
     Ok(())
