@@ -12,7 +12,7 @@ use crate::http::BoxFuture;
 pub const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
 
 /// A caching wrapper: the first call loads, later calls reuse the credentials until they
-/// are within [`REFRESH_BEFORE_EXPIRY`] of expiring. A refresh holds an async lock, so
+/// are within five minutes of expiring. A refresh holds an async lock, so
 /// callers arriving meanwhile wait for its result instead of starting their own. If a
 /// refresh fails while the old credentials have not expired yet, those are used.
 #[derive(Debug)]
