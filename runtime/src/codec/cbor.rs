@@ -374,7 +374,7 @@ impl<'a> CborReader<'a> {
     }
 
     /// The contents of a byte or text string whose head was read, joining chunks.
-    #[inline]
+    #[inline(always)]
     fn string_body(&mut self, h: Head) -> Result<Cow<'a, [u8]>, DecodeError> {
         if !h.indefinite() {
             return self.take(h.arg, h.at).map(Cow::Borrowed);
@@ -396,7 +396,7 @@ impl<'a> CborReader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn text_body(&mut self, h: Head) -> Result<Cow<'a, str>, DecodeError> {
         match self.string_body(h)? {
             Cow::Borrowed(b) => utf8(b)
