@@ -446,11 +446,7 @@ impl<'a> JsonReader<'a> {
         self.pos += 1;
         let start = self.pos;
         let rest = self.b.get(start..).unwrap_or_default();
-        // One tight pass to the first byte that ends the plain run.
-        let end = rest
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-            .unwrap_or(rest.len());
+        let end = plain_run(rest);
         self.pos = start + end;
         match rest.get(end) {
             None => Err(self.err("unterminated string")),
@@ -900,10 +896,46 @@ fn parse_timestamp_text(s: &str, format: TimestampFormat) -> Option<DateTime> {
     }
 }
 
+/// The length of the run of `b` before its first `"`, `\\` or control byte (all of `b`
+/// if there is none), eight bytes at a time.
+fn plain_run(b: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Non-zero when some byte of `x` is zero / below `n` (n <= 0x80).
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let has_below = |x: u64, n: u64| x.wrapping_sub(LO * n) & !x & HI;
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let w = u64::from_le_bytes(word);
+        let special = has_zero(w ^ (LO * u64::from(b'"')))
+            | has_zero(w ^ (LO * u64::from(b'\\')))
+            | has_below(w, 0x20);
+        if special != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Epoch seconds written in decimal (`-12.5`, `1.7e9`, also `+1` and `.5` as Python's
 /// `float()` allows) converted exactly, without an f64 round trip; digits below the
 /// nanosecond are dropped. `None` for malformed text or seconds outside `i64`.
 fn decimal_timestamp(s: &[u8]) -> Option<DateTime> {
+    // Whole seconds, the common case: at most 18 digits fit an i64.
+    if !s.is_empty() && s.len() <= 18 && s.iter().all(u8::is_ascii_digit) {
+        let secs = s.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+        return Some(DateTime::from_secs(secs));
+    }
     let run = |i: &mut usize| {
         let start = *i;
         while s.get(*i).is_some_and(u8::is_ascii_digit) {
@@ -1236,6 +1268,59 @@ mod tests {
                 ..Sample::default()
             })),
         }
+    }
+
+    #[test]
+    fn plain_run_stops_at_the_first_quote_backslash_or_control_byte() {
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(b.len())
+        };
+        let fillers: [&[u8]; 3] = [b"a", "é".as_bytes(), b"\x7f"];
+        for len in 0..24 {
+            for filler in fillers {
+                let base: Vec<u8> = filler.iter().copied().cycle().take(len).collect();
+                assert_eq!(plain_run(&base), naive(&base));
+                for at in 0..len {
+                    for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                        let mut b = base.clone();
+                        b[at] = special;
+                        assert_eq!(plain_run(&b), naive(&b), "{b:?}");
+                    }
+                    // Bytes just past the specials are plain.
+                    for plain in [b' ', b'#', b']', 0x80, 0xff] {
+                        let mut b = base.clone();
+                        b[at] = plain;
+                        assert_eq!(plain_run(&b), naive(&b), "{b:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn whole_second_timestamps_take_the_fast_path_exactly() {
+        assert_eq!(
+            decimal_timestamp(b"1700000000"),
+            Some(DateTime::from_secs(1_700_000_000))
+        );
+        assert_eq!(decimal_timestamp(b"0"), Some(DateTime::from_secs(0)));
+        let max18 = b"999999999999999999";
+        assert_eq!(
+            decimal_timestamp(max18),
+            Some(DateTime::from_secs(999_999_999_999_999_999))
+        );
+        // 19 digits and fractions go the general way.
+        assert_eq!(
+            decimal_timestamp(b"1000000000000000000"),
+            Some(DateTime::from_secs(1_000_000_000_000_000_000))
+        );
+        assert_eq!(
+            decimal_timestamp(b"1.5"),
+            DateTime::from_parts(1, 500_000_000)
+        );
+        assert_eq!(decimal_timestamp(b""), None);
     }
 
     #[test]
