@@ -1,6 +1,6 @@
-//! `snowball help`, `snowball <command> help`, `--help`: the model's documentation.
+//! `<service> help`, `<service> <command> help`, `--help`: the model's documentation.
 
-use snowball::cli::{Kind, Operation, SERVICE};
+use crate::service::{Kind, Operation, SERVICE};
 
 fn indent(text: &str, by: &str) -> String {
     let mut out = String::new();
@@ -19,7 +19,8 @@ fn indent(text: &str, by: &str) -> String {
 /// The service page: description and every command.
 pub fn service_help() -> String {
     let mut out = format!(
-        "snowball\n\nDESCRIPTION\n{}\nAVAILABLE COMMANDS\n",
+        "{}\n\nDESCRIPTION\n{}\nAVAILABLE COMMANDS\n",
+        SERVICE.command,
         indent(SERVICE.docs, "  ")
     );
     for op in SERVICE.operations {

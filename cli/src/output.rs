@@ -1,13 +1,136 @@
-//! Responses as the AWS CLI prints them: botocore's JSON parser (members in model order,
-//! unknown keys and nulls dropped, values as sent), paginators merged like botocore's
-//! `build_full_result`, and `--query`.
+//! Responses as the AWS CLI prints them: botocore's JSON and query (XML) parsers
+//! (members in model order, unknown keys and nulls dropped, values as sent, timestamps
+//! as the server wrote them), paginators merged like botocore's `build_full_result`, and
+//! `--query`.
 
-use serde_json::{Map, Value};
-use snowball::cli::{Failure, Kind, Operation};
+use awsrt::codec::xml::Element;
+use awsrt::Protocol;
+use serde_json::{Map, Number, Value};
 
+use crate::app::Paging;
 use crate::params;
+use crate::service::{Failure, Kind, Operation, Struct};
 use crate::transport::Recorder;
-use crate::Paging;
+
+/// Sends one call with these parameters (wire member names) and parses the response as
+/// the AWS CLI does for `protocol`: JSON and XML from the body the server sent, CBOR
+/// from the decoded output.
+pub async fn call(
+    client: &awsrt::Client,
+    recorder: &Recorder,
+    protocol: Protocol,
+    op: &Operation,
+    params: &Value,
+) -> Result<Value, Failure> {
+    let wire = params::to_wire(&Kind::Structure(op.input), params).map_err(Failure::Input)?;
+    let body = serde_json::to_vec(&wire).map_err(|e| Failure::Input(e.to_string()))?;
+    let decoded = crate::service::call(client, op.name, &body).await?;
+    let raw = recorder.take_body();
+    let output = Kind::Structure(op.output);
+    Ok(match protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 if !raw.is_empty() => {
+            parse_shape(&output, &raw)
+        }
+        Protocol::AwsQuery => match parse_xml(op, &raw) {
+            Some(v) => v,
+            None => parse_shape(&output, &decoded),
+        },
+        _ => parse_shape(&output, &decoded),
+    })
+}
+
+/// Parses an awsQuery response body the way botocore's `QueryParser` does (with the AWS
+/// CLI's raw timestamps): the operation's result wrapper, then members by element name.
+/// `None` when the body is not XML or lacks the wrapper.
+fn parse_xml(op: &Operation, body: &[u8]) -> Option<Value> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Some(Value::Object(Map::new()));
+    }
+    let root = Element::parse(body).ok()?;
+    let start = match op.result_wrapper {
+        Some(w) => root.child(w)?,
+        None => &root,
+    };
+    Some(xml_struct(op.output, start))
+}
+
+/// The text of an element as botocore reads it (an empty element is `""`).
+fn xml_scalar(kind: &Kind, el: &Element) -> Value {
+    let text = el.text.as_str();
+    match kind {
+        Kind::Boolean => Value::Bool(text == "true"),
+        Kind::Integer | Kind::Long => match text.trim().parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => Value::String(text.to_string()),
+        },
+        Kind::Float | Kind::Double => {
+            match text.trim().parse::<f64>().ok().and_then(Number::from_f64) {
+                Some(n) => Value::Number(n),
+                None => Value::String(text.to_string()),
+            }
+        }
+        _ => Value::String(text.to_string()),
+    }
+}
+
+fn xml_struct(s: &Struct, el: &Element) -> Value {
+    let mut out = Map::new();
+    for m in s.members {
+        let value = if m.flattened {
+            let items: Vec<&Element> = el.children_named(m.xml).collect();
+            if items.is_empty() {
+                continue;
+            }
+            xml_many(&m.kind, &items)
+        } else {
+            match el.child(m.xml) {
+                Some(child) => xml_value(&m.kind, child),
+                None => continue,
+            }
+        };
+        out.insert(m.name.to_string(), value);
+    }
+    Value::Object(out)
+}
+
+/// A flattened list or map: its repeated elements.
+fn xml_many(kind: &Kind, items: &[&Element]) -> Value {
+    match kind {
+        Kind::List(item) => Value::Array(items.iter().map(|e| xml_value(item, e)).collect()),
+        Kind::Map(value) => xml_entries(value, items.iter().copied()),
+        other => items
+            .first()
+            .map(|e| xml_value(other, e))
+            .unwrap_or(Value::Null),
+    }
+}
+
+/// Map entries, each with a `key` and a `value` child.
+fn xml_entries<'a>(value: &Kind, entries: impl Iterator<Item = &'a Element>) -> Value {
+    let mut out = Map::new();
+    for entry in entries {
+        let key = entry
+            .child("key")
+            .map(|k| k.text.clone())
+            .unwrap_or_default();
+        let v = entry
+            .child("value")
+            .map(|v| xml_value(value, v))
+            .unwrap_or(Value::Null);
+        out.insert(key, v);
+    }
+    Value::Object(out)
+}
+
+fn xml_value(kind: &Kind, el: &Element) -> Value {
+    match kind {
+        Kind::Structure(s) => xml_struct(s, el),
+        // A wrapped list: every child element is an item, whatever its name.
+        Kind::List(item) => Value::Array(el.children.iter().map(|e| xml_value(item, e)).collect()),
+        Kind::Map(value) => xml_entries(value, el.children.iter()),
+        other => xml_scalar(other, el),
+    }
+}
 
 /// Parses a JSON body against `kind` the way botocore's JSON parser does.
 pub fn parse_shape(kind: &Kind, body: &[u8]) -> Value {
@@ -145,6 +268,7 @@ fn lookup<'a>(page: &'a Value, path: &str) -> Option<&'a Value> {
 pub async fn paginate(
     client: &awsrt::Client,
     recorder: &Recorder,
+    protocol: Protocol,
     op: &Operation,
     params: Value,
     paging: &Paging,
@@ -175,12 +299,14 @@ pub async fn paginate(
     let mut resume: Option<Map<String, Value>> = None;
     let mut previous: Option<String> = None;
     loop {
-        let wire = params::to_wire(&Kind::Structure(op.input), &Value::Object(kwargs.clone()))
-            .map_err(Failure::Input)?;
-        let body = serde_json::to_vec(&wire).map_err(|e| Failure::Input(e.to_string()))?;
-        let out = snowball::cli::call(client, op.name, &body).await?;
-        let raw = recorder.take_body(&out);
-        let page = parse_shape(&Kind::Structure(op.output), &raw);
+        let page = call(
+            client,
+            recorder,
+            protocol,
+            op,
+            &Value::Object(kwargs.clone()),
+        )
+        .await?;
         let mut items: Option<Vec<Value>> =
             page.get(result_key).and_then(|v| v.as_array()).cloned();
         if first {

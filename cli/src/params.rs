@@ -2,8 +2,8 @@
 //! (`Key=Value,List=a,b,Nested={K=V},Explicit=[x,y]`), scalar conversion by shape, and
 //! botocore's client-side parameter validation (required, unknown, type, `min`).
 
+use crate::service::{Kind, Struct};
 use serde_json::{Map, Number, Value};
-use snowball::cli::{Kind, Struct};
 
 /// Parses one shorthand expression into a JSON object of strings, lists and objects.
 pub fn shorthand(input: &str) -> Result<Value, String> {
@@ -294,11 +294,9 @@ pub fn flag_value(kind: &Kind, args: &[String]) -> Result<Value, String> {
                         }
                     }
                     Kind::List(_) => items.push(json(a)?),
-                    _ => {
-                        for part in split_commas(a) {
-                            items.push(scalar(item, &part)?);
-                        }
-                    }
+                    // Each argument is one item, commas and all (the AWS CLI does
+                    // not split lists of scalars).
+                    _ => items.push(scalar(item, a)?),
                 }
             }
             Ok(Value::Array(items))
@@ -306,24 +304,6 @@ pub fn flag_value(kind: &Kind, args: &[String]) -> Result<Value, String> {
         Kind::Timestamp => Ok(timestamp(first)),
         _ => scalar(kind, first),
     }
-}
-
-fn split_commas(s: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek() == Some(&',') {
-            if let Some(last) = out.last_mut() {
-                last.push(',');
-            }
-            chars.next();
-        } else if c == ',' {
-            out.push(String::new());
-        } else if let Some(last) = out.last_mut() {
-            last.push(c);
-        }
-    }
-    out.into_iter().map(|p| p.trim().to_string()).collect()
 }
 
 fn json(s: &str) -> Result<Value, String> {

@@ -1,6 +1,6 @@
 //! The transport under the client: HTTP with the `--cli-connect-timeout` and
-//! `--cli-read-timeout` limits, the raw body of the last response (so JSON responses are
-//! printed from what the server sent), and the `--debug` trace of each attempt, which
+//! `--cli-read-timeout` limits, the raw body of the last response (so JSON and XML
+//! responses are printed from what the server sent), and the `--debug` trace of each attempt, which
 //! never shows the secret key (it is never sent) nor the session token.
 
 use std::sync::Mutex;
@@ -14,17 +14,15 @@ pub struct Recorder {
     inner: HttpTransport,
     debug: bool,
     read_timeout: Option<Duration>,
-    keep_raw: bool,
     last: Mutex<Option<Bytes>>,
 }
 
 impl Recorder {
-    /// A recorder; `keep_raw` keeps response bodies (JSON protocol) for printing.
+    /// A recorder.
     pub fn new(
         debug: bool,
         connect_timeout: Option<Duration>,
         read_timeout: Option<Duration>,
-        keep_raw: bool,
     ) -> Self {
         let mut inner = HttpTransport::new();
         if let Some(t) = connect_timeout {
@@ -34,19 +32,17 @@ impl Recorder {
             inner,
             debug,
             read_timeout,
-            keep_raw,
             last: Mutex::new(None),
         }
     }
 
-    /// The body to print: the raw JSON response when the protocol is JSON, else the
-    /// decoded output re-encoded as JSON (`decoded`).
-    pub fn take_body(&self, decoded: &[u8]) -> Vec<u8> {
-        let raw = self.last.lock().ok().and_then(|mut l| l.take());
-        match raw {
-            Some(b) if self.keep_raw && !b.is_empty() => b.to_vec(),
-            _ => decoded.to_vec(),
-        }
+    /// The body of the last response, taken.
+    pub fn take_body(&self) -> Bytes {
+        self.last
+            .lock()
+            .ok()
+            .and_then(|mut l| l.take())
+            .unwrap_or_default()
     }
 }
 

@@ -15,149 +15,14 @@
 //! `BOTOCORE_PYTHON`, else from the venv under `target/venv` (created, as `cargo xtask
 //! ci` does, when missing).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::{Arc, Mutex};
+mod common;
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use common::{aws_arg_tables, aws_cli, header, normalize, run, serve, Tally};
 use serde_json::{json, Map, Value};
 use snowball::cli::{Kind, Operation, SERVICE};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
-const BOTOCORE_VERSION: &str = "1.44.5";
-const AWSCLI_VERSION: &str = "1.46.3";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli lives inside the workspace")
-        .to_path_buf()
-}
-
-/// The `aws` executable of the oracle.
-fn aws_cli() -> PathBuf {
-    if let Some(p) = std::env::var_os("AWS_CLI").filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
-    }
-    if let Some(py) = std::env::var_os("BOTOCORE_PYTHON").filter(|p| !p.is_empty()) {
-        let aws = Path::new(&py).with_file_name("aws");
-        if aws.exists() {
-            return aws;
-        }
-    }
-    let venv = root().join("target").join("venv");
-    let aws = venv.join("bin").join("aws");
-    let stamp = venv.join(format!(
-        "botocore-{BOTOCORE_VERSION}-awscli-{AWSCLI_VERSION}.ok"
-    ));
-    if stamp.exists() && aws.exists() {
-        return aws;
-    }
-    let run = |cmd: &mut Command| {
-        let status = cmd.status();
-        assert!(
-            matches!(status, Ok(s) if s.success()),
-            "{cmd:?} failed ({status:?}): run `cargo xtask ci`, or set AWS_CLI to an `aws` \
-             from awscli=={AWSCLI_VERSION}"
-        );
-    };
-    if !venv.join("bin").join("python").exists() {
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    }
-    run(Command::new(venv.join("bin").join("python")).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        &format!("botocore=={BOTOCORE_VERSION}"),
-        &format!("awscli=={AWSCLI_VERSION}"),
-    ]));
-    std::fs::write(&stamp, "").expect("writing the venv stamp");
-    aws
-}
-
-/// A request as the server saw it: lower-case headers and the body.
-type Seen = (Vec<(String, String)>, Vec<u8>);
-
-/// A canned response and the requests the server saw.
-struct Server {
-    port: u16,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-async fn serve(
-    status: u16,
-    content_type: &'static str,
-    extra: Vec<(String, String)>,
-    body: Vec<u8>,
-) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let seen2 = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            let seen = seen2.clone();
-            let body = body.clone();
-            let extra = extra.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                loop {
-                    // One request per iteration (keep-alive).
-                    let head_end = loop {
-                        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                            break p + 4;
-                        }
-                        let mut chunk = [0u8; 8192];
-                        match sock.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    };
-                    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                    let headers: Vec<(String, String)> = head
-                        .lines()
-                        .skip(1)
-                        .filter_map(|l| l.split_once(':'))
-                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-                        .collect();
-                    let len: usize = headers
-                        .iter()
-                        .find(|(k, _)| k == "content-length")
-                        .and_then(|(_, v)| v.parse().ok())
-                        .unwrap_or(0);
-                    while buf.len() < head_end + len {
-                        let mut chunk = [0u8; 8192];
-                        match sock.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    let req_body = buf[head_end..head_end + len].to_vec();
-                    buf.drain(..head_end + len);
-                    seen.lock().expect("lock").push((headers, req_body));
-                    let mut resp = format!(
-                        "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: req-1\r\n",
-                        body.len()
-                    );
-                    for (k, v) in &extra {
-                        resp.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    resp.push_str("\r\n");
-                    let mut out = resp.into_bytes();
-                    out.extend_from_slice(&body);
-                    if sock.write_all(&out).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Server { port, seen }
-}
 
 /// A sample value of a kind, valid for botocore's validation (`min` respected).
 fn sample(kind: &Kind, min: Option<f64>, depth: usize, seed: &str) -> Value {
@@ -235,65 +100,6 @@ fn args_for(op: &Operation) -> Vec<String> {
     args
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn run(
-    program: PathBuf,
-    args: Vec<String>,
-    port: u16,
-    extra_env: Vec<(&'static str, &'static str)>,
-) -> Run {
-    let tmp = std::env::temp_dir().join(format!("snowball-cli-diff-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).expect("tmp dir");
-    let empty = tmp.join("empty");
-    std::fs::write(&empty, "").expect("empty file");
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(&args)
-        .args([
-            "--endpoint-url",
-            &format!("http://127.0.0.1:{port}"),
-            "--region",
-            "us-east-1",
-        ])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", &tmp)
-        .env("LANG", "C.UTF-8")
-        .env("PYTHONIOENCODING", "utf-8")
-        .env("TZ", "UTC")
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        )
-        .env("AWS_CONFIG_FILE", &empty)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    for (k, v) in extra_env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().await.expect("running a CLI");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// Numbers compared by value (botocore sends integral timestamps as integers).
-fn normalize(v: Value) -> Value {
-    match v {
-        Value::Number(n) => json!(n.as_f64().unwrap_or(0.0)),
-        Value::Array(a) => Value::Array(a.into_iter().map(normalize).collect()),
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
-        v => v,
-    }
-}
-
 fn cbor_to_json(v: awsrt::codec::cbor::Value) -> Value {
     use awsrt::codec::cbor::Value as C;
     match v {
@@ -314,26 +120,6 @@ fn cbor_to_json(v: awsrt::codec::cbor::Value) -> Value {
         ),
         C::Tag(_, v) => cbor_to_json(*v),
         _ => Value::Null,
-    }
-}
-
-fn header<'a>(h: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    h.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-#[derive(Default)]
-struct Tally {
-    passed: usize,
-    failures: Vec<String>,
-}
-
-impl Tally {
-    fn check(&mut self, ok: bool, what: String) {
-        if ok {
-            self.passed += 1;
-        } else {
-            self.failures.push(what);
-        }
     }
 }
 
@@ -478,26 +264,7 @@ async fn error_case(
 /// Flag names: ours are the AWS CLI's for every input member of every operation.
 fn flags_match(aws: &Path) -> Tally {
     let mut t = Tally::default();
-    let python = aws.with_file_name("python");
-    let script = r#"
-import json, awscli.clidriver as c
-d = c.create_clidriver()
-svc = d._get_command_table()['snowball']
-out = {}
-for name, op in svc._get_command_table().items():
-    out[name] = sorted(op.arg_table.keys())
-print(json.dumps(out))
-"#;
-    let out = Command::new(&python)
-        .args(["-c", script])
-        .output()
-        .expect("python");
-    let theirs: Map<String, Value> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "awscli arg tables: {e}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let theirs = aws_arg_tables(aws, "snowball");
     let mut ours_ops: Vec<&str> = SERVICE.operations.iter().map(|o| o.command).collect();
     let mut their_ops: Vec<&str> = theirs.keys().map(String::as_str).collect();
     ours_ops.sort();

@@ -152,10 +152,20 @@ fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
             None => quote!(None),
         };
         let docs = &m.docs;
+        // The XML element: `locationName`, and for a flattened list the items' name.
+        let location = m.location.as_deref().unwrap_or(&m.wire);
+        let xml = if m.flattened {
+            m.xml_item.as_deref().unwrap_or(location)
+        } else {
+            location
+        };
+        let flattened = m.flattened;
         quote! {
             Member {
                 name: #wire,
                 json: #json,
+                xml: #xml,
+                flattened: #flattened,
                 flag: #flag,
                 kind: #k,
                 required: #required,
@@ -241,6 +251,10 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         let name = &op.name;
         let docs = &op.docs;
         let errors = op.errors.iter().map(|e| &e.code);
+        let result_wrapper = match &op.result_wrapper {
+            Some(w) => quote!(Some(#w)),
+            None => quote!(None),
+        };
         let paginator = match &op.paginator {
             None => quote!(None),
             Some(p) => {
@@ -269,6 +283,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                 docs: #docs,
                 input: &#input_static,
                 output: &#output_static,
+                result_wrapper: #result_wrapper,
                 errors: &[#(#errors),*],
                 paginator: #paginator,
             }
@@ -283,6 +298,10 @@ pub fn cli_rs(service: &Service) -> TokenStream {
     let full_name = &service.meta.full_name;
     let command = xform_name(&service.meta.endpoint_prefix, '-');
     let docs = &service.docs;
+    let protocols = service.meta.protocols.iter().map(|p| {
+        let p = format_ident!("{}", p);
+        quote!(::awsrt::Protocol::#p)
+    });
     let document_kind = if uses_documents(service) {
         quote! {
             /// A `document`: any JSON value, sent as is.
@@ -344,6 +363,11 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             pub name: &'static str,
             /// The JSON key.
             pub json: &'static str,
+            /// The XML element name (awsQuery responses); for a flattened list, the name
+            /// each item's element has.
+            pub xml: &'static str,
+            /// A flattened list or map: its items are repeated elements of the parent.
+            pub flattened: bool,
             /// The command-line flag without `--` (`job-id`).
             pub flag: &'static str,
             /// The value's shape.
@@ -384,6 +408,8 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             pub input: &'static Struct,
             /// The output structure.
             pub output: &'static Struct,
+            /// The element an awsQuery response wraps the output in (`ListJobsResult`).
+            pub result_wrapper: Option<&'static str>,
             /// The modeled error codes.
             pub errors: &'static [&'static str],
             /// The paginator, when the operation has one.
@@ -401,6 +427,9 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             pub command: &'static str,
             /// The service documentation, as Markdown.
             pub docs: &'static str,
+            /// The wire protocols the model lists, in its order of preference (the
+            /// first is the default).
+            pub protocols: &'static [::awsrt::Protocol],
             /// Every operation, sorted by command name.
             pub operations: &'static [Operation],
         }
@@ -411,6 +440,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             full_name: #full_name,
             command: #command,
             docs: #docs,
+            protocols: &[#(#protocols),*],
             operations: &[#(#ops),*],
         };
 

@@ -46,6 +46,11 @@ pub struct Member {
     pub name: &'static str,
     /// The JSON key.
     pub json: &'static str,
+    /// The XML element name (awsQuery responses); for a flattened list, the name
+    /// each item's element has.
+    pub xml: &'static str,
+    /// A flattened list or map: its items are repeated elements of the parent.
+    pub flattened: bool,
     /// The command-line flag without `--` (`job-id`).
     pub flag: &'static str,
     /// The value's shape.
@@ -84,6 +89,8 @@ pub struct Operation {
     pub input: &'static Struct,
     /// The output structure.
     pub output: &'static Struct,
+    /// The element an awsQuery response wraps the output in (`ListJobsResult`).
+    pub result_wrapper: Option<&'static str>,
     /// The modeled error codes.
     pub errors: &'static [&'static str],
     /// The paginator, when the operation has one.
@@ -100,6 +107,9 @@ pub struct ServiceTable {
     pub command: &'static str,
     /// The service documentation, as Markdown.
     pub docs: &'static str,
+    /// The wire protocols the model lists, in its order of preference (the
+    /// first is the default).
+    pub protocols: &'static [::awsrt::Protocol],
     /// Every operation, sorted by command name.
     pub operations: &'static [Operation],
 }
@@ -109,6 +119,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
     full_name: "AWS Import/Export",
     command: "importexport",
     docs: "AWS Import/Export Service AWS Import/Export accelerates transferring large amounts of data between the AWS cloud and portable storage devices that you mail to us. AWS Import/Export transfers data directly onto and off of your storage devices using Amazon's high-speed internal network and bypassing the Internet. For large data sets, AWS Import/Export is often faster than Internet transfer and more cost effective than upgrading your connectivity.",
+    protocols: &[::awsrt::Protocol::AwsQuery],
     operations: &[
         Operation {
             name: "CancelJob",
@@ -116,6 +127,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "This operation cancels a specified job. Only the job owner can cancel it. The operation fails if the job has already started or is complete.",
             input: &S_CANCEL_JOB_INPUT,
             output: &S_CANCEL_JOB_OUTPUT,
+            result_wrapper: Some("CancelJobResult"),
             errors: &[
                 "InvalidJobIdException",
                 "ExpiredJobIdException",
@@ -132,6 +144,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "This operation initiates the process of scheduling an upload or download of your data. You include in the request a manifest that describes the data transfer specifics. The response to the request includes a job ID, which you can use in other operations, a signature that you use to identify your storage device, and the address where you should ship your storage device.",
             input: &S_CREATE_JOB_INPUT,
             output: &S_CREATE_JOB_OUTPUT,
+            result_wrapper: Some("CreateJobResult"),
             errors: &[
                 "MissingParameterException",
                 "InvalidParameterException",
@@ -158,6 +171,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "This operation generates a pre-paid UPS shipping label that you will use to ship your device to AWS for processing.",
             input: &S_GET_SHIPPING_LABEL_INPUT,
             output: &S_GET_SHIPPING_LABEL_OUTPUT,
+            result_wrapper: Some("GetShippingLabelResult"),
             errors: &[
                 "InvalidJobIdException",
                 "ExpiredJobIdException",
@@ -175,6 +189,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "This operation returns information about a job, including where the job is in the processing pipeline, the status of the results, and the signature value associated with the job. You can only return information about jobs you own.",
             input: &S_GET_STATUS_INPUT,
             output: &S_GET_STATUS_OUTPUT,
+            result_wrapper: Some("GetStatusResult"),
             errors: &[
                 "InvalidJobIdException",
                 "ExpiredJobIdException",
@@ -190,6 +205,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "This operation returns the jobs associated with the requester. AWS Import/Export lists the jobs in reverse chronological order based on the date of creation. For example if Job Test1 was created 2009Dec30 and Test2 was created 2010Feb05, the ListJobs operation would return Test2 followed by Test1.",
             input: &S_LIST_JOBS_INPUT,
             output: &S_LIST_JOBS_OUTPUT,
+            result_wrapper: Some("ListJobsResult"),
             errors: &[
                 "InvalidParameterException",
                 "InvalidAccessKeyIdException",
@@ -209,6 +225,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "You use this operation to change the parameters specified in the original manifest file by supplying a new manifest file. The manifest file attached to this request replaces the original manifest file. You can only use the operation after a CreateJob request but before the data transfer starts and you can only use it on jobs you own.",
             input: &S_UPDATE_JOB_INPUT,
             output: &S_UPDATE_JOB_OUTPUT,
+            result_wrapper: Some("UpdateJobResult"),
             errors: &[
                 "MissingParameterException",
                 "InvalidParameterException",
@@ -239,6 +256,8 @@ static S_ARTIFACT: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -248,6 +267,8 @@ static S_ARTIFACT: Struct = Struct {
         Member {
             name: "URL",
             json: "URL",
+            xml: "URL",
+            flattened: false,
             flag: "url",
             kind: Kind::String,
             required: false,
@@ -262,6 +283,8 @@ static S_JOB: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: false,
@@ -271,6 +294,8 @@ static S_JOB: Struct = Struct {
         Member {
             name: "CreationDate",
             json: "CreationDate",
+            xml: "CreationDate",
+            flattened: false,
             flag: "creation-date",
             kind: Kind::Timestamp,
             required: false,
@@ -280,6 +305,8 @@ static S_JOB: Struct = Struct {
         Member {
             name: "IsCanceled",
             json: "IsCanceled",
+            xml: "IsCanceled",
+            flattened: false,
             flag: "is-canceled",
             kind: Kind::Boolean,
             required: false,
@@ -289,6 +316,8 @@ static S_JOB: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: false,
@@ -304,6 +333,8 @@ static S_CANCEL_JOB_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -313,6 +344,8 @@ static S_CANCEL_JOB_INPUT: Struct = Struct {
         Member {
             name: "APIVersion",
             json: "APIVersion",
+            xml: "APIVersion",
+            flattened: false,
             flag: "api-version",
             kind: Kind::String,
             required: false,
@@ -327,6 +360,8 @@ static S_CANCEL_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "Success",
             json: "Success",
+            xml: "Success",
+            flattened: false,
             flag: "success",
             kind: Kind::Boolean,
             required: false,
@@ -341,6 +376,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: true,
@@ -350,6 +387,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "Manifest",
             json: "Manifest",
+            xml: "Manifest",
+            flattened: false,
             flag: "manifest",
             kind: Kind::String,
             required: true,
@@ -359,6 +398,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ManifestAddendum",
             json: "ManifestAddendum",
+            xml: "ManifestAddendum",
+            flattened: false,
             flag: "manifest-addendum",
             kind: Kind::String,
             required: false,
@@ -368,6 +409,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ValidateOnly",
             json: "ValidateOnly",
+            xml: "ValidateOnly",
+            flattened: false,
             flag: "validate-only",
             kind: Kind::Boolean,
             required: true,
@@ -377,6 +420,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "APIVersion",
             json: "APIVersion",
+            xml: "APIVersion",
+            flattened: false,
             flag: "api-version",
             kind: Kind::String,
             required: false,
@@ -391,6 +436,8 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: false,
@@ -400,6 +447,8 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: false,
@@ -409,6 +458,8 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "Signature",
             json: "Signature",
+            xml: "Signature",
+            flattened: false,
             flag: "signature",
             kind: Kind::String,
             required: false,
@@ -418,6 +469,8 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "SignatureFileContents",
             json: "SignatureFileContents",
+            xml: "SignatureFileContents",
+            flattened: false,
             flag: "signature-file-contents",
             kind: Kind::String,
             required: false,
@@ -427,6 +480,8 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "WarningMessage",
             json: "WarningMessage",
+            xml: "WarningMessage",
+            flattened: false,
             flag: "warning-message",
             kind: Kind::String,
             required: false,
@@ -436,6 +491,8 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "ArtifactList",
             json: "ArtifactList",
+            xml: "ArtifactList",
+            flattened: false,
             flag: "artifact-list",
             kind: Kind::List(&Kind::Structure(&S_ARTIFACT)),
             required: false,
@@ -450,6 +507,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "jobIds",
             json: "jobIds",
+            xml: "jobIds",
+            flattened: false,
             flag: "job-ids",
             kind: Kind::List(&Kind::String),
             required: true,
@@ -459,6 +518,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "name",
             json: "name",
+            xml: "name",
+            flattened: false,
             flag: "name",
             kind: Kind::String,
             required: false,
@@ -468,6 +529,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "company",
             json: "company",
+            xml: "company",
+            flattened: false,
             flag: "company",
             kind: Kind::String,
             required: false,
@@ -477,6 +540,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "phoneNumber",
             json: "phoneNumber",
+            xml: "phoneNumber",
+            flattened: false,
             flag: "phone-number",
             kind: Kind::String,
             required: false,
@@ -486,6 +551,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "country",
             json: "country",
+            xml: "country",
+            flattened: false,
             flag: "country",
             kind: Kind::String,
             required: false,
@@ -495,6 +562,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "stateOrProvince",
             json: "stateOrProvince",
+            xml: "stateOrProvince",
+            flattened: false,
             flag: "state-or-province",
             kind: Kind::String,
             required: false,
@@ -504,6 +573,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "city",
             json: "city",
+            xml: "city",
+            flattened: false,
             flag: "city",
             kind: Kind::String,
             required: false,
@@ -513,6 +584,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "postalCode",
             json: "postalCode",
+            xml: "postalCode",
+            flattened: false,
             flag: "postal-code",
             kind: Kind::String,
             required: false,
@@ -522,6 +595,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "street1",
             json: "street1",
+            xml: "street1",
+            flattened: false,
             flag: "street1",
             kind: Kind::String,
             required: false,
@@ -531,6 +606,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "street2",
             json: "street2",
+            xml: "street2",
+            flattened: false,
             flag: "street2",
             kind: Kind::String,
             required: false,
@@ -540,6 +617,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "street3",
             json: "street3",
+            xml: "street3",
+            flattened: false,
             flag: "street3",
             kind: Kind::String,
             required: false,
@@ -549,6 +628,8 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "APIVersion",
             json: "APIVersion",
+            xml: "APIVersion",
+            flattened: false,
             flag: "api-version",
             kind: Kind::String,
             required: false,
@@ -563,6 +644,8 @@ static S_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         Member {
             name: "ShippingLabelURL",
             json: "ShippingLabelURL",
+            xml: "ShippingLabelURL",
+            flattened: false,
             flag: "shipping-label-url",
             kind: Kind::String,
             required: false,
@@ -572,6 +655,8 @@ static S_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         Member {
             name: "Warning",
             json: "Warning",
+            xml: "Warning",
+            flattened: false,
             flag: "warning",
             kind: Kind::String,
             required: false,
@@ -586,6 +671,8 @@ static S_GET_STATUS_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -595,6 +682,8 @@ static S_GET_STATUS_INPUT: Struct = Struct {
         Member {
             name: "APIVersion",
             json: "APIVersion",
+            xml: "APIVersion",
+            flattened: false,
             flag: "api-version",
             kind: Kind::String,
             required: false,
@@ -609,6 +698,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: false,
@@ -618,6 +709,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: false,
@@ -627,6 +720,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "LocationCode",
             json: "LocationCode",
+            xml: "LocationCode",
+            flattened: false,
             flag: "location-code",
             kind: Kind::String,
             required: false,
@@ -636,6 +731,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "LocationMessage",
             json: "LocationMessage",
+            xml: "LocationMessage",
+            flattened: false,
             flag: "location-message",
             kind: Kind::String,
             required: false,
@@ -645,6 +742,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "ProgressCode",
             json: "ProgressCode",
+            xml: "ProgressCode",
+            flattened: false,
             flag: "progress-code",
             kind: Kind::String,
             required: false,
@@ -654,6 +753,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "ProgressMessage",
             json: "ProgressMessage",
+            xml: "ProgressMessage",
+            flattened: false,
             flag: "progress-message",
             kind: Kind::String,
             required: false,
@@ -663,6 +764,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "Carrier",
             json: "Carrier",
+            xml: "Carrier",
+            flattened: false,
             flag: "carrier",
             kind: Kind::String,
             required: false,
@@ -672,6 +775,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "TrackingNumber",
             json: "TrackingNumber",
+            xml: "TrackingNumber",
+            flattened: false,
             flag: "tracking-number",
             kind: Kind::String,
             required: false,
@@ -681,6 +786,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "LogBucket",
             json: "LogBucket",
+            xml: "LogBucket",
+            flattened: false,
             flag: "log-bucket",
             kind: Kind::String,
             required: false,
@@ -690,6 +797,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "LogKey",
             json: "LogKey",
+            xml: "LogKey",
+            flattened: false,
             flag: "log-key",
             kind: Kind::String,
             required: false,
@@ -699,6 +808,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "ErrorCount",
             json: "ErrorCount",
+            xml: "ErrorCount",
+            flattened: false,
             flag: "error-count",
             kind: Kind::Integer,
             required: false,
@@ -708,6 +819,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "Signature",
             json: "Signature",
+            xml: "Signature",
+            flattened: false,
             flag: "signature",
             kind: Kind::String,
             required: false,
@@ -717,6 +830,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "SignatureFileContents",
             json: "SignatureFileContents",
+            xml: "SignatureFileContents",
+            flattened: false,
             flag: "signature-file-contents",
             kind: Kind::String,
             required: false,
@@ -726,6 +841,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "CurrentManifest",
             json: "CurrentManifest",
+            xml: "CurrentManifest",
+            flattened: false,
             flag: "current-manifest",
             kind: Kind::String,
             required: false,
@@ -735,6 +852,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "CreationDate",
             json: "CreationDate",
+            xml: "CreationDate",
+            flattened: false,
             flag: "creation-date",
             kind: Kind::Timestamp,
             required: false,
@@ -744,6 +863,8 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         Member {
             name: "ArtifactList",
             json: "ArtifactList",
+            xml: "ArtifactList",
+            flattened: false,
             flag: "artifact-list",
             kind: Kind::List(&Kind::Structure(&S_ARTIFACT)),
             required: false,
@@ -758,6 +879,8 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
         Member {
             name: "MaxJobs",
             json: "MaxJobs",
+            xml: "MaxJobs",
+            flattened: false,
             flag: "max-jobs",
             kind: Kind::Integer,
             required: false,
@@ -767,6 +890,8 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
         Member {
             name: "Marker",
             json: "Marker",
+            xml: "Marker",
+            flattened: false,
             flag: "marker",
             kind: Kind::String,
             required: false,
@@ -776,6 +901,8 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
         Member {
             name: "APIVersion",
             json: "APIVersion",
+            xml: "APIVersion",
+            flattened: false,
             flag: "api-version",
             kind: Kind::String,
             required: false,
@@ -790,6 +917,8 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
         Member {
             name: "Jobs",
             json: "Jobs",
+            xml: "Jobs",
+            flattened: false,
             flag: "jobs",
             kind: Kind::List(&Kind::Structure(&S_JOB)),
             required: false,
@@ -799,6 +928,8 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
         Member {
             name: "IsTruncated",
             json: "IsTruncated",
+            xml: "IsTruncated",
+            flattened: false,
             flag: "is-truncated",
             kind: Kind::Boolean,
             required: false,
@@ -813,6 +944,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -822,6 +955,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "Manifest",
             json: "Manifest",
+            xml: "Manifest",
+            flattened: false,
             flag: "manifest",
             kind: Kind::String,
             required: true,
@@ -831,6 +966,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: true,
@@ -840,6 +977,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ValidateOnly",
             json: "ValidateOnly",
+            xml: "ValidateOnly",
+            flattened: false,
             flag: "validate-only",
             kind: Kind::Boolean,
             required: true,
@@ -849,6 +988,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "APIVersion",
             json: "APIVersion",
+            xml: "APIVersion",
+            flattened: false,
             flag: "api-version",
             kind: Kind::String,
             required: false,
@@ -863,6 +1004,8 @@ static S_UPDATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "Success",
             json: "Success",
+            xml: "Success",
+            flattened: false,
             flag: "success",
             kind: Kind::Boolean,
             required: false,
@@ -872,6 +1015,8 @@ static S_UPDATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "WarningMessage",
             json: "WarningMessage",
+            xml: "WarningMessage",
+            flattened: false,
             flag: "warning-message",
             kind: Kind::String,
             required: false,
@@ -881,6 +1026,8 @@ static S_UPDATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "ArtifactList",
             json: "ArtifactList",
+            xml: "ArtifactList",
+            flattened: false,
             flag: "artifact-list",
             kind: Kind::List(&Kind::Structure(&S_ARTIFACT)),
             required: false,

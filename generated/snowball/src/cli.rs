@@ -46,6 +46,11 @@ pub struct Member {
     pub name: &'static str,
     /// The JSON key.
     pub json: &'static str,
+    /// The XML element name (awsQuery responses); for a flattened list, the name
+    /// each item's element has.
+    pub xml: &'static str,
+    /// A flattened list or map: its items are repeated elements of the parent.
+    pub flattened: bool,
     /// The command-line flag without `--` (`job-id`).
     pub flag: &'static str,
     /// The value's shape.
@@ -84,6 +89,8 @@ pub struct Operation {
     pub input: &'static Struct,
     /// The output structure.
     pub output: &'static Struct,
+    /// The element an awsQuery response wraps the output in (`ListJobsResult`).
+    pub result_wrapper: Option<&'static str>,
     /// The modeled error codes.
     pub errors: &'static [&'static str],
     /// The paginator, when the operation has one.
@@ -100,6 +107,9 @@ pub struct ServiceTable {
     pub command: &'static str,
     /// The service documentation, as Markdown.
     pub docs: &'static str,
+    /// The wire protocols the model lists, in its order of preference (the
+    /// first is the default).
+    pub protocols: &'static [::awsrt::Protocol],
     /// Every operation, sorted by command name.
     pub operations: &'static [Operation],
 }
@@ -109,6 +119,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
     full_name: "Amazon Import/Export Snowball",
     command: "snowball",
     docs: "The Amazon Web Services Snow Family provides a petabyte-scale data transport solution that uses secure devices to transfer large amounts of data between your on-premises data centers and Amazon Simple Storage Service (Amazon S3). The Snow Family commands described here provide access to the same functionality that is available in the Amazon Web Services Snow Family Management Console, which enables you to create and manage jobs for a Snow Family device. To transfer data locally with a Snow Family device, you'll need to use the Snowball Edge client or the Amazon S3 API Interface for Snowball or OpsHub for Snow Family. For more information, see the [User Guide](https://docs.aws.amazon.com/AWSImportExport/latest/ug/api-reference.html).",
+    protocols: &[::awsrt::Protocol::RpcV2Cbor, ::awsrt::Protocol::AwsJson1_1],
     operations: &[
         Operation {
             name: "CancelCluster",
@@ -116,6 +127,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Cancels a cluster job. You can only cancel a cluster job while it's in the `AwaitingQuorum` status. You'll have at least an hour after creating a cluster job to cancel it.",
             input: &S_CANCEL_CLUSTER_INPUT,
             output: &S_CANCEL_CLUSTER_OUTPUT,
+            result_wrapper: None,
             errors: &[
                 "KMSRequestFailedException",
                 "InvalidJobStateException",
@@ -129,6 +141,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Cancels the specified job. You can only cancel a job before its `JobState` value changes to `PreparingAppliance`. Requesting the `ListJobs` or `DescribeJob` action returns a job's `JobState` as part of the response element data returned.",
             input: &S_CANCEL_JOB_INPUT,
             output: &S_CANCEL_JOB_OUTPUT,
+            result_wrapper: None,
             errors: &[
                 "InvalidResourceException",
                 "InvalidJobStateException",
@@ -142,6 +155,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Creates an address for a Snow device to be shipped to. In most regions, addresses are validated at the time of creation. The address you provide must be located within the serviceable area of your region. If the address is invalid or unsupported, then an exception is thrown. If providing an address as a JSON file through the `cli-input-json` option, include the full file path. For example, `--cli-input-json file://create-address.json`.",
             input: &S_CREATE_ADDRESS_INPUT,
             output: &S_CREATE_ADDRESS_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidAddressException", "UnsupportedAddressException"],
             paginator: None,
         },
@@ -151,6 +165,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Creates an empty cluster. Each cluster supports five nodes. You use the CreateJob action separately to create the jobs for each of these nodes. The cluster does not ship until these five node jobs have been created.",
             input: &S_CREATE_CLUSTER_INPUT,
             output: &S_CREATE_CLUSTER_OUTPUT,
+            result_wrapper: None,
             errors: &[
                 "InvalidResourceException",
                 "KMSRequestFailedException",
@@ -165,6 +180,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Creates a job to import or export data between Amazon S3 and your on-premises data center. Your Amazon Web Services account must have the right trust policies and permissions in place to create a job for a Snow device. If you're creating a job for a node in a cluster, you only need to provide the `clusterId` value; the other job attributes are inherited from the cluster.\n\n**Note:** Only the Snowball; Edge device type is supported when ordering clustered jobs.\n\nThe device capacity is optional.\n\nAvailability of device types differ by Amazon Web Services Region. For more information about Region availability, see [Amazon Web Services Regional Services](https://aws.amazon.com/about-aws/global-infrastructure/regional-product-services/?p=ngi&loc=4).\n\n**Snow Family devices and their capacities.**\n\n- Device type: **SNC1\\_SSD**\n   - Capacity: T14\n   - Description: Snowcone\n- Device type: **SNC1\\_HDD**\n   - Capacity: T8\n   - Description: Snowcone\n- Device type: **EDGE\\_S**\n   - Capacity: T98\n   - Description: Snowball Edge Storage Optimized for data transfer only\n- Device type: **EDGE\\_CG**\n   - Capacity: T42\n   - Description: Snowball Edge Compute Optimized with GPU\n- Device type: **EDGE\\_C**\n   - Capacity: T42\n   - Description: Snowball Edge Compute Optimized without GPU\n- Device type: **EDGE**\n   - Capacity: T100\n   - Description: Snowball Edge Storage Optimized with EC2 Compute **Note:** This device is replaced with T98.\n- Device type: **STANDARD**\n   - Capacity: T50\n   - Description: Original Snowball device **Note:** This device is only available in the Ningxia, Beijing, and Singapore Amazon Web Services Region\n- Device type: **STANDARD**\n   - Capacity: T80\n   - Description: Original Snowball device **Note:** This device is only available in the Ningxia, Beijing, and Singapore Amazon Web Services Region.\n- Snow Family device type: **RACK\\_5U\\_C**\n   - Capacity: T13\n   - Description: Snowblade.\n- Device type: **V3\\_5S**\n   - Capacity: T240\n   - Description: Snowball Edge Storage Optimized 210TB",
             input: &S_CREATE_JOB_INPUT,
             output: &S_CREATE_JOB_OUTPUT,
+            result_wrapper: None,
             errors: &[
                 "InvalidResourceException",
                 "KMSRequestFailedException",
@@ -180,6 +196,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Creates a job with the long-term usage option for a device. The long-term usage is a 1-year or 3-year long-term pricing type for the device. You are billed upfront, and Amazon Web Services provides discounts for long-term pricing.",
             input: &S_CREATE_LONG_TERM_PRICING_INPUT,
             output: &S_CREATE_LONG_TERM_PRICING_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException"],
             paginator: None,
         },
@@ -189,6 +206,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Creates a shipping label that will be used to return the Snow device to Amazon Web Services.",
             input: &S_CREATE_RETURN_SHIPPING_LABEL_INPUT,
             output: &S_CREATE_RETURN_SHIPPING_LABEL_OUTPUT,
+            result_wrapper: None,
             errors: &[
                 "InvalidResourceException",
                 "InvalidJobStateException",
@@ -204,6 +222,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Takes an `AddressId` and returns specific details about that address in the form of an `Address` object.",
             input: &S_DESCRIBE_ADDRESS_INPUT,
             output: &S_DESCRIBE_ADDRESS_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException"],
             paginator: None,
         },
@@ -213,6 +232,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns a specified number of `ADDRESS` objects. Calling this API in one of the US regions will return addresses from the list of all addresses associated with this account in all US regions.",
             input: &S_DESCRIBE_ADDRESSES_INPUT,
             output: &S_DESCRIBE_ADDRESSES_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
             paginator: Some(Paginator {
                 input_token: "NextToken",
@@ -228,6 +248,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns information about a specific cluster including shipping information, cluster status, and other important metadata.",
             input: &S_DESCRIBE_CLUSTER_INPUT,
             output: &S_DESCRIBE_CLUSTER_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException"],
             paginator: None,
         },
@@ -237,6 +258,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns information about a specific job including shipping information, job status, and other important metadata.",
             input: &S_DESCRIBE_JOB_INPUT,
             output: &S_DESCRIBE_JOB_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException"],
             paginator: None,
         },
@@ -246,6 +268,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Information on the shipping label of a Snow device that is being returned to Amazon Web Services.",
             input: &S_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT,
             output: &S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT,
+            result_wrapper: None,
             errors: &[
                 "InvalidResourceException",
                 "InvalidJobStateException",
@@ -259,6 +282,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns a link to an Amazon S3 presigned URL for the manifest file associated with the specified `JobId` value. You can access the manifest file for up to 60 minutes after this request has been made. To access the manifest file after 60 minutes have passed, you'll have to make another call to the `GetJobManifest` action.\n\nThe manifest is an encrypted file that you can download after your job enters the `WithCustomer` status. This is the only valid status for calling this API as the manifest and `UnlockCode` code value are used for securing your device and should only be used when you have the device. The manifest is decrypted by using the `UnlockCode` code value, when you pass both values to the Snow device through the Snowball client when the client is started for the first time.\n\nAs a best practice, we recommend that you don't save a copy of an `UnlockCode` value in the same location as the manifest file for that job. Saving these separately helps prevent unauthorized parties from gaining access to the Snow device associated with that job.\n\nThe credentials of a given job, including its manifest file and unlock code, expire 360 days after the job is created.",
             input: &S_GET_JOB_MANIFEST_INPUT,
             output: &S_GET_JOB_MANIFEST_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidJobStateException"],
             paginator: None,
         },
@@ -268,6 +292,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns the `UnlockCode` code value for the specified job. A particular `UnlockCode` value can be accessed for up to 360 days after the associated job has been created.\n\nThe `UnlockCode` value is a 29-character code with 25 alphanumeric characters and 4 hyphens. This code is used to decrypt the manifest file when it is passed along with the manifest to the Snow device through the Snowball client when the client is started for the first time. The only valid status for calling this API is `WithCustomer` as the manifest and `Unlock` code values are used for securing your device and should only be used when you have the device.\n\nAs a best practice, we recommend that you don't save a copy of the `UnlockCode` in the same location as the manifest file for that job. Saving these separately helps prevent unauthorized parties from gaining access to the Snow device associated with that job.",
             input: &S_GET_JOB_UNLOCK_CODE_INPUT,
             output: &S_GET_JOB_UNLOCK_CODE_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidJobStateException"],
             paginator: None,
         },
@@ -277,6 +302,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns information about the Snow Family service limit for your account, and also the number of Snow devices your account has in use.\n\nThe default service limit for the number of Snow devices that you can have at one time is 1. If you want to increase your service limit, contact Amazon Web Services Support.",
             input: &S_GET_SNOWBALL_USAGE_INPUT,
             output: &S_GET_SNOWBALL_USAGE_OUTPUT,
+            result_wrapper: None,
             errors: &[],
             paginator: None,
         },
@@ -286,6 +312,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns an Amazon S3 presigned URL for an update file associated with a specified `JobId`.",
             input: &S_GET_SOFTWARE_UPDATES_INPUT,
             output: &S_GET_SOFTWARE_UPDATES_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidJobStateException"],
             paginator: None,
         },
@@ -295,6 +322,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns an array of `JobListEntry` objects of the specified length. Each `JobListEntry` object is for a job in the specified cluster and contains a job's state, a job's ID, and other information.",
             input: &S_LIST_CLUSTER_JOBS_INPUT,
             output: &S_LIST_CLUSTER_JOBS_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
             paginator: Some(Paginator {
                 input_token: "NextToken",
@@ -310,6 +338,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns an array of `ClusterListEntry` objects of the specified length. Each `ClusterListEntry` object contains a cluster's state, a cluster's ID, and other important status information.",
             input: &S_LIST_CLUSTERS_INPUT,
             output: &S_LIST_CLUSTERS_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidNextTokenException"],
             paginator: Some(Paginator {
                 input_token: "NextToken",
@@ -325,6 +354,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "This action returns a list of the different Amazon EC2-compatible Amazon Machine Images (AMIs) that are owned by your Amazon Web Services accountthat would be supported for use on a Snow device. Currently, supported AMIs are based on the Amazon Linux-2, Ubuntu 20.04 LTS - Focal, or Ubuntu 22.04 LTS - Jammy images, available on the Amazon Web Services Marketplace. Ubuntu 16.04 LTS - Xenial (HVM) images are no longer supported in the Market, but still supported for use on devices through Amazon EC2 VM Import/Export and running locally in AMIs.",
             input: &S_LIST_COMPATIBLE_IMAGES_INPUT,
             output: &S_LIST_COMPATIBLE_IMAGES_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidNextTokenException", "Ec2RequestFailedException"],
             paginator: Some(Paginator {
                 input_token: "NextToken",
@@ -340,6 +370,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Returns an array of `JobListEntry` objects of the specified length. Each `JobListEntry` object contains a job's state, a job's ID, and a value that indicates whether the job is a job part, in the case of export jobs. Calling this API action in one of the US regions will return jobs from the list of all jobs associated with this account in all US regions.",
             input: &S_LIST_JOBS_INPUT,
             output: &S_LIST_JOBS_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidNextTokenException"],
             paginator: Some(Paginator {
                 input_token: "NextToken",
@@ -355,6 +386,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Lists all long-term pricing types.",
             input: &S_LIST_LONG_TERM_PRICING_INPUT,
             output: &S_LIST_LONG_TERM_PRICING_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
             paginator: Some(Paginator {
                 input_token: "NextToken",
@@ -370,6 +402,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "A list of locations from which the customer can choose to pickup a device.",
             input: &S_LIST_PICKUP_LOCATIONS_INPUT,
             output: &S_LIST_PICKUP_LOCATIONS_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException"],
             paginator: None,
         },
@@ -379,6 +412,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Lists all supported versions for Snow on-device services. Returns an array of `ServiceVersion` object containing the supported versions for a particular service.",
             input: &S_LIST_SERVICE_VERSIONS_INPUT,
             output: &S_LIST_SERVICE_VERSIONS_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidNextTokenException", "InvalidResourceException"],
             paginator: None,
         },
@@ -388,6 +422,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "While a cluster's `ClusterState` value is in the `AwaitingQuorum` state, you can update some of the information associated with a cluster. Once the cluster changes to a different job state, usually 60 minutes after the cluster being created, this action is no longer available.",
             input: &S_UPDATE_CLUSTER_INPUT,
             output: &S_UPDATE_CLUSTER_OUTPUT,
+            result_wrapper: None,
             errors: &[
                 "InvalidResourceException",
                 "InvalidJobStateException",
@@ -403,6 +438,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "While a job's `JobState` value is `New`, you can update some of the information associated with a job. Once the job changes to a different job state, usually within 60 minutes of the job being created, this action is no longer available.",
             input: &S_UPDATE_JOB_INPUT,
             output: &S_UPDATE_JOB_OUTPUT,
+            result_wrapper: None,
             errors: &[
                 "InvalidResourceException",
                 "InvalidJobStateException",
@@ -419,6 +455,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Updates the state when a shipment state changes to a different state.",
             input: &S_UPDATE_JOB_SHIPMENT_STATE_INPUT,
             output: &S_UPDATE_JOB_SHIPMENT_STATE_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidJobStateException"],
             paginator: None,
         },
@@ -428,6 +465,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             docs: "Updates the long-term pricing type.",
             input: &S_UPDATE_LONG_TERM_PRICING_INPUT,
             output: &S_UPDATE_LONG_TERM_PRICING_OUTPUT,
+            result_wrapper: None,
             errors: &["InvalidResourceException"],
             paginator: None,
         },
@@ -439,6 +477,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: false,
@@ -448,6 +488,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "Name",
             json: "Name",
+            xml: "Name",
+            flattened: false,
             flag: "name",
             kind: Kind::String,
             required: false,
@@ -457,6 +499,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "Company",
             json: "Company",
+            xml: "Company",
+            flattened: false,
             flag: "company",
             kind: Kind::String,
             required: false,
@@ -466,6 +510,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "Street1",
             json: "Street1",
+            xml: "Street1",
+            flattened: false,
             flag: "street1",
             kind: Kind::String,
             required: false,
@@ -475,6 +521,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "Street2",
             json: "Street2",
+            xml: "Street2",
+            flattened: false,
             flag: "street2",
             kind: Kind::String,
             required: false,
@@ -484,6 +532,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "Street3",
             json: "Street3",
+            xml: "Street3",
+            flattened: false,
             flag: "street3",
             kind: Kind::String,
             required: false,
@@ -493,6 +543,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "City",
             json: "City",
+            xml: "City",
+            flattened: false,
             flag: "city",
             kind: Kind::String,
             required: false,
@@ -502,6 +554,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "StateOrProvince",
             json: "StateOrProvince",
+            xml: "StateOrProvince",
+            flattened: false,
             flag: "state-or-province",
             kind: Kind::String,
             required: false,
@@ -511,6 +565,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "PrefectureOrDistrict",
             json: "PrefectureOrDistrict",
+            xml: "PrefectureOrDistrict",
+            flattened: false,
             flag: "prefecture-or-district",
             kind: Kind::String,
             required: false,
@@ -520,6 +576,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "Landmark",
             json: "Landmark",
+            xml: "Landmark",
+            flattened: false,
             flag: "landmark",
             kind: Kind::String,
             required: false,
@@ -529,6 +587,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "Country",
             json: "Country",
+            xml: "Country",
+            flattened: false,
             flag: "country",
             kind: Kind::String,
             required: false,
@@ -538,6 +598,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "PostalCode",
             json: "PostalCode",
+            xml: "PostalCode",
+            flattened: false,
             flag: "postal-code",
             kind: Kind::String,
             required: false,
@@ -547,6 +609,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "PhoneNumber",
             json: "PhoneNumber",
+            xml: "PhoneNumber",
+            flattened: false,
             flag: "phone-number",
             kind: Kind::String,
             required: false,
@@ -556,6 +620,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "IsRestricted",
             json: "IsRestricted",
+            xml: "IsRestricted",
+            flattened: false,
             flag: "is-restricted",
             kind: Kind::Boolean,
             required: false,
@@ -565,6 +631,8 @@ static S_ADDRESS: Struct = Struct {
         Member {
             name: "Type",
             json: "Type",
+            xml: "Type",
+            flattened: false,
             flag: "type",
             kind: Kind::Enum(S_ADDRESS_TYPE),
             required: false,
@@ -580,6 +648,8 @@ static S_CLUSTER_LIST_ENTRY: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: false,
@@ -589,6 +659,8 @@ static S_CLUSTER_LIST_ENTRY: Struct = Struct {
         Member {
             name: "ClusterState",
             json: "ClusterState",
+            xml: "ClusterState",
+            flattened: false,
             flag: "cluster-state",
             kind: Kind::Enum(S_CLUSTER_STATE),
             required: false,
@@ -598,6 +670,8 @@ static S_CLUSTER_LIST_ENTRY: Struct = Struct {
         Member {
             name: "CreationDate",
             json: "CreationDate",
+            xml: "CreationDate",
+            flattened: false,
             flag: "creation-date",
             kind: Kind::Timestamp,
             required: false,
@@ -607,6 +681,8 @@ static S_CLUSTER_LIST_ENTRY: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -621,6 +697,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: false,
@@ -630,6 +708,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -639,6 +719,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "KmsKeyARN",
             json: "KmsKeyARN",
+            xml: "KmsKeyARN",
+            flattened: false,
             flag: "kms-key-arn",
             kind: Kind::String,
             required: false,
@@ -648,6 +730,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "RoleARN",
             json: "RoleARN",
+            xml: "RoleARN",
+            flattened: false,
             flag: "role-arn",
             kind: Kind::String,
             required: false,
@@ -657,6 +741,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "ClusterState",
             json: "ClusterState",
+            xml: "ClusterState",
+            flattened: false,
             flag: "cluster-state",
             kind: Kind::Enum(S_CLUSTER_STATE),
             required: false,
@@ -666,6 +752,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: false,
@@ -675,6 +763,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "SnowballType",
             json: "SnowballType",
+            xml: "SnowballType",
+            flattened: false,
             flag: "snowball-type",
             kind: Kind::Enum(S_SNOWBALL_TYPE),
             required: false,
@@ -684,6 +774,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "CreationDate",
             json: "CreationDate",
+            xml: "CreationDate",
+            flattened: false,
             flag: "creation-date",
             kind: Kind::Timestamp,
             required: false,
@@ -693,6 +785,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "Resources",
             json: "Resources",
+            xml: "Resources",
+            flattened: false,
             flag: "resources",
             kind: Kind::Structure(&S_JOB_RESOURCE),
             required: false,
@@ -702,6 +796,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: false,
@@ -711,6 +807,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "ShippingOption",
             json: "ShippingOption",
+            xml: "ShippingOption",
+            flattened: false,
             flag: "shipping-option",
             kind: Kind::Enum(S_SHIPPING_OPTION),
             required: false,
@@ -720,6 +818,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "Notification",
             json: "Notification",
+            xml: "Notification",
+            flattened: false,
             flag: "notification",
             kind: Kind::Structure(&S_NOTIFICATION),
             required: false,
@@ -729,6 +829,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "ForwardingAddressId",
             json: "ForwardingAddressId",
+            xml: "ForwardingAddressId",
+            flattened: false,
             flag: "forwarding-address-id",
             kind: Kind::String,
             required: false,
@@ -738,6 +840,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "TaxDocuments",
             json: "TaxDocuments",
+            xml: "TaxDocuments",
+            flattened: false,
             flag: "tax-documents",
             kind: Kind::Structure(&S_TAX_DOCUMENTS),
             required: false,
@@ -747,6 +851,8 @@ static S_CLUSTER_METADATA: Struct = Struct {
         Member {
             name: "OnDeviceServiceConfiguration",
             json: "OnDeviceServiceConfiguration",
+            xml: "OnDeviceServiceConfiguration",
+            flattened: false,
             flag: "on-device-service-configuration",
             kind: Kind::Structure(&S_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -768,6 +874,8 @@ static S_COMPATIBLE_IMAGE: Struct = Struct {
         Member {
             name: "AmiId",
             json: "AmiId",
+            xml: "AmiId",
+            flattened: false,
             flag: "ami-id",
             kind: Kind::String,
             required: false,
@@ -777,6 +885,8 @@ static S_COMPATIBLE_IMAGE: Struct = Struct {
         Member {
             name: "Name",
             json: "Name",
+            xml: "Name",
+            flattened: false,
             flag: "name",
             kind: Kind::String,
             required: false,
@@ -791,6 +901,8 @@ static S_DATA_TRANSFER: Struct = Struct {
         Member {
             name: "BytesTransferred",
             json: "BytesTransferred",
+            xml: "BytesTransferred",
+            flattened: false,
             flag: "bytes-transferred",
             kind: Kind::Long,
             required: false,
@@ -800,6 +912,8 @@ static S_DATA_TRANSFER: Struct = Struct {
         Member {
             name: "ObjectsTransferred",
             json: "ObjectsTransferred",
+            xml: "ObjectsTransferred",
+            flattened: false,
             flag: "objects-transferred",
             kind: Kind::Long,
             required: false,
@@ -809,6 +923,8 @@ static S_DATA_TRANSFER: Struct = Struct {
         Member {
             name: "TotalBytes",
             json: "TotalBytes",
+            xml: "TotalBytes",
+            flattened: false,
             flag: "total-bytes",
             kind: Kind::Long,
             required: false,
@@ -818,6 +934,8 @@ static S_DATA_TRANSFER: Struct = Struct {
         Member {
             name: "TotalObjects",
             json: "TotalObjects",
+            xml: "TotalObjects",
+            flattened: false,
             flag: "total-objects",
             kind: Kind::Long,
             required: false,
@@ -832,6 +950,8 @@ static S_DEPENDENT_SERVICE: Struct = Struct {
         Member {
             name: "ServiceName",
             json: "ServiceName",
+            xml: "ServiceName",
+            flattened: false,
             flag: "service-name",
             kind: Kind::Enum(S_SERVICE_NAME),
             required: false,
@@ -841,6 +961,8 @@ static S_DEPENDENT_SERVICE: Struct = Struct {
         Member {
             name: "ServiceVersion",
             json: "ServiceVersion",
+            xml: "ServiceVersion",
+            flattened: false,
             flag: "service-version",
             kind: Kind::Structure(&S_SERVICE_VERSION),
             required: false,
@@ -855,6 +977,8 @@ static S_DEVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "SnowconeDeviceConfiguration",
             json: "SnowconeDeviceConfiguration",
+            xml: "SnowconeDeviceConfiguration",
+            flattened: false,
             flag: "snowcone-device-configuration",
             kind: Kind::Structure(&S_SNOWCONE_DEVICE_CONFIGURATION),
             required: false,
@@ -873,6 +997,8 @@ static S_EC2_AMI_RESOURCE: Struct = Struct {
         Member {
             name: "AmiId",
             json: "AmiId",
+            xml: "AmiId",
+            flattened: false,
             flag: "ami-id",
             kind: Kind::String,
             required: true,
@@ -882,6 +1008,8 @@ static S_EC2_AMI_RESOURCE: Struct = Struct {
         Member {
             name: "SnowballAmiId",
             json: "SnowballAmiId",
+            xml: "SnowballAmiId",
+            flattened: false,
             flag: "snowball-ami-id",
             kind: Kind::String,
             required: false,
@@ -896,6 +1024,8 @@ static S_EKS_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "KubernetesVersion",
             json: "KubernetesVersion",
+            xml: "KubernetesVersion",
+            flattened: false,
             flag: "kubernetes-version",
             kind: Kind::String,
             required: false,
@@ -905,6 +1035,8 @@ static S_EKS_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "EKSAnywhereVersion",
             json: "EKSAnywhereVersion",
+            xml: "EKSAnywhereVersion",
+            flattened: false,
             flag: "eks-anywhere-version",
             kind: Kind::String,
             required: false,
@@ -919,6 +1051,8 @@ static S_EVENT_TRIGGER_DEFINITION: Struct = Struct {
         Member {
             name: "EventResourceARN",
             json: "EventResourceARN",
+            xml: "EventResourceARN",
+            flattened: false,
             flag: "event-resource-arn",
             kind: Kind::String,
             required: false,
@@ -934,6 +1068,8 @@ static S_IND_TAX_DOCUMENTS: Struct = Struct {
         Member {
             name: "GSTIN",
             json: "GSTIN",
+            xml: "GSTIN",
+            flattened: false,
             flag: "gstin",
             kind: Kind::String,
             required: false,
@@ -948,6 +1084,8 @@ static S_JOB_LIST_ENTRY: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: false,
@@ -957,6 +1095,8 @@ static S_JOB_LIST_ENTRY: Struct = Struct {
         Member {
             name: "JobState",
             json: "JobState",
+            xml: "JobState",
+            flattened: false,
             flag: "job-state",
             kind: Kind::Enum(S_JOB_STATE),
             required: false,
@@ -966,6 +1106,8 @@ static S_JOB_LIST_ENTRY: Struct = Struct {
         Member {
             name: "IsMaster",
             json: "IsMaster",
+            xml: "IsMaster",
+            flattened: false,
             flag: "is-master",
             kind: Kind::Boolean,
             required: false,
@@ -975,6 +1117,8 @@ static S_JOB_LIST_ENTRY: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: false,
@@ -984,6 +1128,8 @@ static S_JOB_LIST_ENTRY: Struct = Struct {
         Member {
             name: "SnowballType",
             json: "SnowballType",
+            xml: "SnowballType",
+            flattened: false,
             flag: "snowball-type",
             kind: Kind::Enum(S_SNOWBALL_TYPE),
             required: false,
@@ -993,6 +1139,8 @@ static S_JOB_LIST_ENTRY: Struct = Struct {
         Member {
             name: "CreationDate",
             json: "CreationDate",
+            xml: "CreationDate",
+            flattened: false,
             flag: "creation-date",
             kind: Kind::Timestamp,
             required: false,
@@ -1002,6 +1150,8 @@ static S_JOB_LIST_ENTRY: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -1016,6 +1166,8 @@ static S_JOB_LOGS: Struct = Struct {
         Member {
             name: "JobCompletionReportURI",
             json: "JobCompletionReportURI",
+            xml: "JobCompletionReportURI",
+            flattened: false,
             flag: "job-completion-report-uri",
             kind: Kind::String,
             required: false,
@@ -1025,6 +1177,8 @@ static S_JOB_LOGS: Struct = Struct {
         Member {
             name: "JobSuccessLogURI",
             json: "JobSuccessLogURI",
+            xml: "JobSuccessLogURI",
+            flattened: false,
             flag: "job-success-log-uri",
             kind: Kind::String,
             required: false,
@@ -1034,6 +1188,8 @@ static S_JOB_LOGS: Struct = Struct {
         Member {
             name: "JobFailureLogURI",
             json: "JobFailureLogURI",
+            xml: "JobFailureLogURI",
+            flattened: false,
             flag: "job-failure-log-uri",
             kind: Kind::String,
             required: false,
@@ -1048,6 +1204,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: false,
@@ -1057,6 +1215,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "JobState",
             json: "JobState",
+            xml: "JobState",
+            flattened: false,
             flag: "job-state",
             kind: Kind::Enum(S_JOB_STATE),
             required: false,
@@ -1066,6 +1226,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: false,
@@ -1075,6 +1237,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "SnowballType",
             json: "SnowballType",
+            xml: "SnowballType",
+            flattened: false,
             flag: "snowball-type",
             kind: Kind::Enum(S_SNOWBALL_TYPE),
             required: false,
@@ -1084,6 +1248,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "CreationDate",
             json: "CreationDate",
+            xml: "CreationDate",
+            flattened: false,
             flag: "creation-date",
             kind: Kind::Timestamp,
             required: false,
@@ -1093,6 +1259,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "Resources",
             json: "Resources",
+            xml: "Resources",
+            flattened: false,
             flag: "resources",
             kind: Kind::Structure(&S_JOB_RESOURCE),
             required: false,
@@ -1102,6 +1270,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -1111,6 +1281,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "KmsKeyARN",
             json: "KmsKeyARN",
+            xml: "KmsKeyARN",
+            flattened: false,
             flag: "kms-key-arn",
             kind: Kind::String,
             required: false,
@@ -1120,6 +1292,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "RoleARN",
             json: "RoleARN",
+            xml: "RoleARN",
+            flattened: false,
             flag: "role-arn",
             kind: Kind::String,
             required: false,
@@ -1129,6 +1303,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: false,
@@ -1138,6 +1314,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "ShippingDetails",
             json: "ShippingDetails",
+            xml: "ShippingDetails",
+            flattened: false,
             flag: "shipping-details",
             kind: Kind::Structure(&S_SHIPPING_DETAILS),
             required: false,
@@ -1147,6 +1325,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "SnowballCapacityPreference",
             json: "SnowballCapacityPreference",
+            xml: "SnowballCapacityPreference",
+            flattened: false,
             flag: "snowball-capacity-preference",
             kind: Kind::Enum(S_SNOWBALL_CAPACITY),
             required: false,
@@ -1156,6 +1336,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "Notification",
             json: "Notification",
+            xml: "Notification",
+            flattened: false,
             flag: "notification",
             kind: Kind::Structure(&S_NOTIFICATION),
             required: false,
@@ -1165,6 +1347,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "DataTransferProgress",
             json: "DataTransferProgress",
+            xml: "DataTransferProgress",
+            flattened: false,
             flag: "data-transfer-progress",
             kind: Kind::Structure(&S_DATA_TRANSFER),
             required: false,
@@ -1174,6 +1358,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "JobLogInfo",
             json: "JobLogInfo",
+            xml: "JobLogInfo",
+            flattened: false,
             flag: "job-log-info",
             kind: Kind::Structure(&S_JOB_LOGS),
             required: false,
@@ -1183,6 +1369,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: false,
@@ -1192,6 +1380,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "ForwardingAddressId",
             json: "ForwardingAddressId",
+            xml: "ForwardingAddressId",
+            flattened: false,
             flag: "forwarding-address-id",
             kind: Kind::String,
             required: false,
@@ -1201,6 +1391,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "TaxDocuments",
             json: "TaxDocuments",
+            xml: "TaxDocuments",
+            flattened: false,
             flag: "tax-documents",
             kind: Kind::Structure(&S_TAX_DOCUMENTS),
             required: false,
@@ -1210,6 +1402,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "DeviceConfiguration",
             json: "DeviceConfiguration",
+            xml: "DeviceConfiguration",
+            flattened: false,
             flag: "device-configuration",
             kind: Kind::Structure(&S_DEVICE_CONFIGURATION),
             required: false,
@@ -1219,6 +1413,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "RemoteManagement",
             json: "RemoteManagement",
+            xml: "RemoteManagement",
+            flattened: false,
             flag: "remote-management",
             kind: Kind::Enum(S_REMOTE_MANAGEMENT),
             required: false,
@@ -1228,6 +1424,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "LongTermPricingId",
             json: "LongTermPricingId",
+            xml: "LongTermPricingId",
+            flattened: false,
             flag: "long-term-pricing-id",
             kind: Kind::String,
             required: false,
@@ -1237,6 +1435,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "OnDeviceServiceConfiguration",
             json: "OnDeviceServiceConfiguration",
+            xml: "OnDeviceServiceConfiguration",
+            flattened: false,
             flag: "on-device-service-configuration",
             kind: Kind::Structure(&S_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -1246,6 +1446,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "ImpactLevel",
             json: "ImpactLevel",
+            xml: "ImpactLevel",
+            flattened: false,
             flag: "impact-level",
             kind: Kind::Enum(S_IMPACT_LEVEL),
             required: false,
@@ -1255,6 +1457,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "PickupDetails",
             json: "PickupDetails",
+            xml: "PickupDetails",
+            flattened: false,
             flag: "pickup-details",
             kind: Kind::Structure(&S_PICKUP_DETAILS),
             required: false,
@@ -1264,6 +1468,8 @@ static S_JOB_METADATA: Struct = Struct {
         Member {
             name: "SnowballId",
             json: "SnowballId",
+            xml: "SnowballId",
+            flattened: false,
             flag: "snowball-id",
             kind: Kind::String,
             required: false,
@@ -1278,6 +1484,8 @@ static S_JOB_RESOURCE: Struct = Struct {
         Member {
             name: "S3Resources",
             json: "S3Resources",
+            xml: "S3Resources",
+            flattened: false,
             flag: "s3-resources",
             kind: Kind::List(&Kind::Structure(&S_S3_RESOURCE)),
             required: false,
@@ -1287,6 +1495,8 @@ static S_JOB_RESOURCE: Struct = Struct {
         Member {
             name: "LambdaResources",
             json: "LambdaResources",
+            xml: "LambdaResources",
+            flattened: false,
             flag: "lambda-resources",
             kind: Kind::List(&Kind::Structure(&S_LAMBDA_RESOURCE)),
             required: false,
@@ -1296,6 +1506,8 @@ static S_JOB_RESOURCE: Struct = Struct {
         Member {
             name: "Ec2AmiResources",
             json: "Ec2AmiResources",
+            xml: "Ec2AmiResources",
+            flattened: false,
             flag: "ec2-ami-resources",
             kind: Kind::List(&Kind::Structure(&S_EC2_AMI_RESOURCE)),
             required: false,
@@ -1326,6 +1538,8 @@ static S_KEY_RANGE: Struct = Struct {
         Member {
             name: "BeginMarker",
             json: "BeginMarker",
+            xml: "BeginMarker",
+            flattened: false,
             flag: "begin-marker",
             kind: Kind::String,
             required: false,
@@ -1335,6 +1549,8 @@ static S_KEY_RANGE: Struct = Struct {
         Member {
             name: "EndMarker",
             json: "EndMarker",
+            xml: "EndMarker",
+            flattened: false,
             flag: "end-marker",
             kind: Kind::String,
             required: false,
@@ -1349,6 +1565,8 @@ static S_LAMBDA_RESOURCE: Struct = Struct {
         Member {
             name: "LambdaArn",
             json: "LambdaArn",
+            xml: "LambdaArn",
+            flattened: false,
             flag: "lambda-arn",
             kind: Kind::String,
             required: false,
@@ -1358,6 +1576,8 @@ static S_LAMBDA_RESOURCE: Struct = Struct {
         Member {
             name: "EventTriggers",
             json: "EventTriggers",
+            xml: "EventTriggers",
+            flattened: false,
             flag: "event-triggers",
             kind: Kind::List(&Kind::Structure(&S_EVENT_TRIGGER_DEFINITION)),
             required: false,
@@ -1372,6 +1592,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "LongTermPricingId",
             json: "LongTermPricingId",
+            xml: "LongTermPricingId",
+            flattened: false,
             flag: "long-term-pricing-id",
             kind: Kind::String,
             required: false,
@@ -1381,6 +1603,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "LongTermPricingEndDate",
             json: "LongTermPricingEndDate",
+            xml: "LongTermPricingEndDate",
+            flattened: false,
             flag: "long-term-pricing-end-date",
             kind: Kind::Timestamp,
             required: false,
@@ -1390,6 +1614,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "LongTermPricingStartDate",
             json: "LongTermPricingStartDate",
+            xml: "LongTermPricingStartDate",
+            flattened: false,
             flag: "long-term-pricing-start-date",
             kind: Kind::Timestamp,
             required: false,
@@ -1399,6 +1625,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "LongTermPricingType",
             json: "LongTermPricingType",
+            xml: "LongTermPricingType",
+            flattened: false,
             flag: "long-term-pricing-type",
             kind: Kind::Enum(S_LONG_TERM_PRICING_TYPE),
             required: false,
@@ -1408,6 +1636,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "CurrentActiveJob",
             json: "CurrentActiveJob",
+            xml: "CurrentActiveJob",
+            flattened: false,
             flag: "current-active-job",
             kind: Kind::String,
             required: false,
@@ -1417,6 +1647,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "ReplacementJob",
             json: "ReplacementJob",
+            xml: "ReplacementJob",
+            flattened: false,
             flag: "replacement-job",
             kind: Kind::String,
             required: false,
@@ -1426,6 +1658,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "IsLongTermPricingAutoRenew",
             json: "IsLongTermPricingAutoRenew",
+            xml: "IsLongTermPricingAutoRenew",
+            flattened: false,
             flag: "is-long-term-pricing-auto-renew",
             kind: Kind::Boolean,
             required: false,
@@ -1435,6 +1669,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "LongTermPricingStatus",
             json: "LongTermPricingStatus",
+            xml: "LongTermPricingStatus",
+            flattened: false,
             flag: "long-term-pricing-status",
             kind: Kind::String,
             required: false,
@@ -1444,6 +1680,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "SnowballType",
             json: "SnowballType",
+            xml: "SnowballType",
+            flattened: false,
             flag: "snowball-type",
             kind: Kind::Enum(S_SNOWBALL_TYPE),
             required: false,
@@ -1453,6 +1691,8 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         Member {
             name: "JobIds",
             json: "JobIds",
+            xml: "JobIds",
+            flattened: false,
             flag: "job-ids",
             kind: Kind::List(&Kind::String),
             required: false,
@@ -1468,6 +1708,8 @@ static S_NFS_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "StorageLimit",
             json: "StorageLimit",
+            xml: "StorageLimit",
+            flattened: false,
             flag: "storage-limit",
             kind: Kind::Integer,
             required: false,
@@ -1477,6 +1719,8 @@ static S_NFS_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "StorageUnit",
             json: "StorageUnit",
+            xml: "StorageUnit",
+            flattened: false,
             flag: "storage-unit",
             kind: Kind::Enum(S_STORAGE_UNIT),
             required: false,
@@ -1491,6 +1735,8 @@ static S_NOTIFICATION: Struct = Struct {
         Member {
             name: "SnsTopicARN",
             json: "SnsTopicARN",
+            xml: "SnsTopicARN",
+            flattened: false,
             flag: "sns-topic-arn",
             kind: Kind::String,
             required: false,
@@ -1500,6 +1746,8 @@ static S_NOTIFICATION: Struct = Struct {
         Member {
             name: "JobStatesToNotify",
             json: "JobStatesToNotify",
+            xml: "JobStatesToNotify",
+            flattened: false,
             flag: "job-states-to-notify",
             kind: Kind::List(&Kind::Enum(S_JOB_STATE)),
             required: false,
@@ -1509,6 +1757,8 @@ static S_NOTIFICATION: Struct = Struct {
         Member {
             name: "NotifyAll",
             json: "NotifyAll",
+            xml: "NotifyAll",
+            flattened: false,
             flag: "notify-all",
             kind: Kind::Boolean,
             required: false,
@@ -1518,6 +1768,8 @@ static S_NOTIFICATION: Struct = Struct {
         Member {
             name: "DevicePickupSnsTopicARN",
             json: "DevicePickupSnsTopicARN",
+            xml: "DevicePickupSnsTopicARN",
+            flattened: false,
             flag: "device-pickup-sns-topic-arn",
             kind: Kind::String,
             required: false,
@@ -1532,6 +1784,8 @@ static S_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "NFSOnDeviceService",
             json: "NFSOnDeviceService",
+            xml: "NFSOnDeviceService",
+            flattened: false,
             flag: "nfs-on-device-service",
             kind: Kind::Structure(&S_NFS_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -1541,6 +1795,8 @@ static S_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "TGWOnDeviceService",
             json: "TGWOnDeviceService",
+            xml: "TGWOnDeviceService",
+            flattened: false,
             flag: "tgw-on-device-service",
             kind: Kind::Structure(&S_TGW_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -1550,6 +1806,8 @@ static S_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "EKSOnDeviceService",
             json: "EKSOnDeviceService",
+            xml: "EKSOnDeviceService",
+            flattened: false,
             flag: "eks-on-device-service",
             kind: Kind::Structure(&S_EKS_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -1559,6 +1817,8 @@ static S_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "S3OnDeviceService",
             json: "S3OnDeviceService",
+            xml: "S3OnDeviceService",
+            flattened: false,
             flag: "s3-on-device-service",
             kind: Kind::Structure(&S_S3_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -1573,6 +1833,8 @@ static S_PICKUP_DETAILS: Struct = Struct {
         Member {
             name: "Name",
             json: "Name",
+            xml: "Name",
+            flattened: false,
             flag: "name",
             kind: Kind::String,
             required: false,
@@ -1582,6 +1844,8 @@ static S_PICKUP_DETAILS: Struct = Struct {
         Member {
             name: "PhoneNumber",
             json: "PhoneNumber",
+            xml: "PhoneNumber",
+            flattened: false,
             flag: "phone-number",
             kind: Kind::String,
             required: false,
@@ -1591,6 +1855,8 @@ static S_PICKUP_DETAILS: Struct = Struct {
         Member {
             name: "Email",
             json: "Email",
+            xml: "Email",
+            flattened: false,
             flag: "email",
             kind: Kind::String,
             required: false,
@@ -1600,6 +1866,8 @@ static S_PICKUP_DETAILS: Struct = Struct {
         Member {
             name: "IdentificationNumber",
             json: "IdentificationNumber",
+            xml: "IdentificationNumber",
+            flattened: false,
             flag: "identification-number",
             kind: Kind::String,
             required: false,
@@ -1609,6 +1877,8 @@ static S_PICKUP_DETAILS: Struct = Struct {
         Member {
             name: "IdentificationExpirationDate",
             json: "IdentificationExpirationDate",
+            xml: "IdentificationExpirationDate",
+            flattened: false,
             flag: "identification-expiration-date",
             kind: Kind::Timestamp,
             required: false,
@@ -1618,6 +1888,8 @@ static S_PICKUP_DETAILS: Struct = Struct {
         Member {
             name: "IdentificationIssuingOrg",
             json: "IdentificationIssuingOrg",
+            xml: "IdentificationIssuingOrg",
+            flattened: false,
             flag: "identification-issuing-org",
             kind: Kind::String,
             required: false,
@@ -1627,6 +1899,8 @@ static S_PICKUP_DETAILS: Struct = Struct {
         Member {
             name: "DevicePickupId",
             json: "DevicePickupId",
+            xml: "DevicePickupId",
+            flattened: false,
             flag: "device-pickup-id",
             kind: Kind::String,
             required: false,
@@ -1646,6 +1920,8 @@ static S_S3_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "StorageLimit",
             json: "StorageLimit",
+            xml: "StorageLimit",
+            flattened: false,
             flag: "storage-limit",
             kind: Kind::Double,
             required: false,
@@ -1655,6 +1931,8 @@ static S_S3_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "StorageUnit",
             json: "StorageUnit",
+            xml: "StorageUnit",
+            flattened: false,
             flag: "storage-unit",
             kind: Kind::Enum(S_STORAGE_UNIT),
             required: false,
@@ -1664,6 +1942,8 @@ static S_S3_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "ServiceSize",
             json: "ServiceSize",
+            xml: "ServiceSize",
+            flattened: false,
             flag: "service-size",
             kind: Kind::Integer,
             required: false,
@@ -1673,6 +1953,8 @@ static S_S3_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "FaultTolerance",
             json: "FaultTolerance",
+            xml: "FaultTolerance",
+            flattened: false,
             flag: "fault-tolerance",
             kind: Kind::Integer,
             required: false,
@@ -1687,6 +1969,8 @@ static S_S3_RESOURCE: Struct = Struct {
         Member {
             name: "BucketArn",
             json: "BucketArn",
+            xml: "BucketArn",
+            flattened: false,
             flag: "bucket-arn",
             kind: Kind::String,
             required: false,
@@ -1696,6 +1980,8 @@ static S_S3_RESOURCE: Struct = Struct {
         Member {
             name: "KeyRange",
             json: "KeyRange",
+            xml: "KeyRange",
+            flattened: false,
             flag: "key-range",
             kind: Kind::Structure(&S_KEY_RANGE),
             required: false,
@@ -1705,6 +1991,8 @@ static S_S3_RESOURCE: Struct = Struct {
         Member {
             name: "TargetOnDeviceServices",
             json: "TargetOnDeviceServices",
+            xml: "TargetOnDeviceServices",
+            flattened: false,
             flag: "target-on-device-services",
             kind: Kind::List(&Kind::Structure(&S_TARGET_ON_DEVICE_SERVICE)),
             required: false,
@@ -1720,6 +2008,8 @@ static S_SERVICE_VERSION: Struct = Struct {
         Member {
             name: "Version",
             json: "Version",
+            xml: "Version",
+            flattened: false,
             flag: "version",
             kind: Kind::String,
             required: false,
@@ -1734,6 +2024,8 @@ static S_SHIPMENT: Struct = Struct {
         Member {
             name: "Status",
             json: "Status",
+            xml: "Status",
+            flattened: false,
             flag: "status",
             kind: Kind::String,
             required: false,
@@ -1743,6 +2035,8 @@ static S_SHIPMENT: Struct = Struct {
         Member {
             name: "TrackingNumber",
             json: "TrackingNumber",
+            xml: "TrackingNumber",
+            flattened: false,
             flag: "tracking-number",
             kind: Kind::String,
             required: false,
@@ -1758,6 +2052,8 @@ static S_SHIPPING_DETAILS: Struct = Struct {
         Member {
             name: "ShippingOption",
             json: "ShippingOption",
+            xml: "ShippingOption",
+            flattened: false,
             flag: "shipping-option",
             kind: Kind::Enum(S_SHIPPING_OPTION),
             required: false,
@@ -1767,6 +2063,8 @@ static S_SHIPPING_DETAILS: Struct = Struct {
         Member {
             name: "InboundShipment",
             json: "InboundShipment",
+            xml: "InboundShipment",
+            flattened: false,
             flag: "inbound-shipment",
             kind: Kind::Structure(&S_SHIPMENT),
             required: false,
@@ -1776,6 +2074,8 @@ static S_SHIPPING_DETAILS: Struct = Struct {
         Member {
             name: "OutboundShipment",
             json: "OutboundShipment",
+            xml: "OutboundShipment",
+            flattened: false,
             flag: "outbound-shipment",
             kind: Kind::Structure(&S_SHIPMENT),
             required: false,
@@ -1822,6 +2122,8 @@ static S_SNOWCONE_DEVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "WirelessConnection",
             json: "WirelessConnection",
+            xml: "WirelessConnection",
+            flattened: false,
             flag: "wireless-connection",
             kind: Kind::Structure(&S_WIRELESS_CONNECTION),
             required: false,
@@ -1837,6 +2139,8 @@ static S_TARGET_ON_DEVICE_SERVICE: Struct = Struct {
         Member {
             name: "ServiceName",
             json: "ServiceName",
+            xml: "ServiceName",
+            flattened: false,
             flag: "service-name",
             kind: Kind::Enum(S_DEVICE_SERVICE_NAME),
             required: false,
@@ -1846,6 +2150,8 @@ static S_TARGET_ON_DEVICE_SERVICE: Struct = Struct {
         Member {
             name: "TransferOption",
             json: "TransferOption",
+            xml: "TransferOption",
+            flattened: false,
             flag: "transfer-option",
             kind: Kind::Enum(S_TRANSFER_OPTION),
             required: false,
@@ -1860,6 +2166,8 @@ static S_TAX_DOCUMENTS: Struct = Struct {
         Member {
             name: "IND",
             json: "IND",
+            xml: "IND",
+            flattened: false,
             flag: "ind",
             kind: Kind::Structure(&S_IND_TAX_DOCUMENTS),
             required: false,
@@ -1874,6 +2182,8 @@ static S_TGW_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "StorageLimit",
             json: "StorageLimit",
+            xml: "StorageLimit",
+            flattened: false,
             flag: "storage-limit",
             kind: Kind::Integer,
             required: false,
@@ -1883,6 +2193,8 @@ static S_TGW_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         Member {
             name: "StorageUnit",
             json: "StorageUnit",
+            xml: "StorageUnit",
+            flattened: false,
             flag: "storage-unit",
             kind: Kind::Enum(S_STORAGE_UNIT),
             required: false,
@@ -1898,6 +2210,8 @@ static S_WIRELESS_CONNECTION: Struct = Struct {
         Member {
             name: "IsWifiEnabled",
             json: "IsWifiEnabled",
+            xml: "IsWifiEnabled",
+            flattened: false,
             flag: "is-wifi-enabled",
             kind: Kind::Boolean,
             required: false,
@@ -1912,6 +2226,8 @@ static S_CANCEL_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: true,
@@ -1930,6 +2246,8 @@ static S_CANCEL_JOB_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -1948,6 +2266,8 @@ static S_CREATE_ADDRESS_INPUT: Struct = Struct {
         Member {
             name: "Address",
             json: "Address",
+            xml: "Address",
+            flattened: false,
             flag: "address",
             kind: Kind::Structure(&S_ADDRESS),
             required: true,
@@ -1962,6 +2282,8 @@ static S_CREATE_ADDRESS_OUTPUT: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: false,
@@ -1976,6 +2298,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: true,
@@ -1985,6 +2309,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "Resources",
             json: "Resources",
+            xml: "Resources",
+            flattened: false,
             flag: "resources",
             kind: Kind::Structure(&S_JOB_RESOURCE),
             required: false,
@@ -1994,6 +2320,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "OnDeviceServiceConfiguration",
             json: "OnDeviceServiceConfiguration",
+            xml: "OnDeviceServiceConfiguration",
+            flattened: false,
             flag: "on-device-service-configuration",
             kind: Kind::Structure(&S_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -2003,6 +2331,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -2012,6 +2342,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: true,
@@ -2021,6 +2353,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "KmsKeyARN",
             json: "KmsKeyARN",
+            xml: "KmsKeyARN",
+            flattened: false,
             flag: "kms-key-arn",
             kind: Kind::String,
             required: false,
@@ -2030,6 +2364,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "RoleARN",
             json: "RoleARN",
+            xml: "RoleARN",
+            flattened: false,
             flag: "role-arn",
             kind: Kind::String,
             required: false,
@@ -2039,6 +2375,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "SnowballType",
             json: "SnowballType",
+            xml: "SnowballType",
+            flattened: false,
             flag: "snowball-type",
             kind: Kind::Enum(S_SNOWBALL_TYPE),
             required: true,
@@ -2048,6 +2386,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "ShippingOption",
             json: "ShippingOption",
+            xml: "ShippingOption",
+            flattened: false,
             flag: "shipping-option",
             kind: Kind::Enum(S_SHIPPING_OPTION),
             required: true,
@@ -2057,6 +2397,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "Notification",
             json: "Notification",
+            xml: "Notification",
+            flattened: false,
             flag: "notification",
             kind: Kind::Structure(&S_NOTIFICATION),
             required: false,
@@ -2066,6 +2408,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "ForwardingAddressId",
             json: "ForwardingAddressId",
+            xml: "ForwardingAddressId",
+            flattened: false,
             flag: "forwarding-address-id",
             kind: Kind::String,
             required: false,
@@ -2075,6 +2419,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "TaxDocuments",
             json: "TaxDocuments",
+            xml: "TaxDocuments",
+            flattened: false,
             flag: "tax-documents",
             kind: Kind::Structure(&S_TAX_DOCUMENTS),
             required: false,
@@ -2084,6 +2430,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "RemoteManagement",
             json: "RemoteManagement",
+            xml: "RemoteManagement",
+            flattened: false,
             flag: "remote-management",
             kind: Kind::Enum(S_REMOTE_MANAGEMENT),
             required: false,
@@ -2093,6 +2441,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "InitialClusterSize",
             json: "InitialClusterSize",
+            xml: "InitialClusterSize",
+            flattened: false,
             flag: "initial-cluster-size",
             kind: Kind::Integer,
             required: false,
@@ -2102,6 +2452,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "ForceCreateJobs",
             json: "ForceCreateJobs",
+            xml: "ForceCreateJobs",
+            flattened: false,
             flag: "force-create-jobs",
             kind: Kind::Boolean,
             required: false,
@@ -2111,6 +2463,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "LongTermPricingIds",
             json: "LongTermPricingIds",
+            xml: "LongTermPricingIds",
+            flattened: false,
             flag: "long-term-pricing-ids",
             kind: Kind::List(&Kind::String),
             required: false,
@@ -2120,6 +2474,8 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "SnowballCapacityPreference",
             json: "SnowballCapacityPreference",
+            xml: "SnowballCapacityPreference",
+            flattened: false,
             flag: "snowball-capacity-preference",
             kind: Kind::Enum(S_SNOWBALL_CAPACITY),
             required: false,
@@ -2134,6 +2490,8 @@ static S_CREATE_CLUSTER_OUTPUT: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: false,
@@ -2143,6 +2501,8 @@ static S_CREATE_CLUSTER_OUTPUT: Struct = Struct {
         Member {
             name: "JobListEntries",
             json: "JobListEntries",
+            xml: "JobListEntries",
+            flattened: false,
             flag: "job-list-entries",
             kind: Kind::List(&Kind::Structure(&S_JOB_LIST_ENTRY)),
             required: false,
@@ -2157,6 +2517,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "JobType",
             json: "JobType",
+            xml: "JobType",
+            flattened: false,
             flag: "job-type",
             kind: Kind::Enum(S_JOB_TYPE),
             required: false,
@@ -2166,6 +2528,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "Resources",
             json: "Resources",
+            xml: "Resources",
+            flattened: false,
             flag: "resources",
             kind: Kind::Structure(&S_JOB_RESOURCE),
             required: false,
@@ -2175,6 +2539,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "OnDeviceServiceConfiguration",
             json: "OnDeviceServiceConfiguration",
+            xml: "OnDeviceServiceConfiguration",
+            flattened: false,
             flag: "on-device-service-configuration",
             kind: Kind::Structure(&S_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -2184,6 +2550,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -2193,6 +2561,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: false,
@@ -2202,6 +2572,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "KmsKeyARN",
             json: "KmsKeyARN",
+            xml: "KmsKeyARN",
+            flattened: false,
             flag: "kms-key-arn",
             kind: Kind::String,
             required: false,
@@ -2211,6 +2583,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "RoleARN",
             json: "RoleARN",
+            xml: "RoleARN",
+            flattened: false,
             flag: "role-arn",
             kind: Kind::String,
             required: false,
@@ -2220,6 +2594,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "SnowballCapacityPreference",
             json: "SnowballCapacityPreference",
+            xml: "SnowballCapacityPreference",
+            flattened: false,
             flag: "snowball-capacity-preference",
             kind: Kind::Enum(S_SNOWBALL_CAPACITY),
             required: false,
@@ -2229,6 +2605,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ShippingOption",
             json: "ShippingOption",
+            xml: "ShippingOption",
+            flattened: false,
             flag: "shipping-option",
             kind: Kind::Enum(S_SHIPPING_OPTION),
             required: false,
@@ -2238,6 +2616,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "Notification",
             json: "Notification",
+            xml: "Notification",
+            flattened: false,
             flag: "notification",
             kind: Kind::Structure(&S_NOTIFICATION),
             required: false,
@@ -2247,6 +2627,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: false,
@@ -2256,6 +2638,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "SnowballType",
             json: "SnowballType",
+            xml: "SnowballType",
+            flattened: false,
             flag: "snowball-type",
             kind: Kind::Enum(S_SNOWBALL_TYPE),
             required: false,
@@ -2265,6 +2649,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ForwardingAddressId",
             json: "ForwardingAddressId",
+            xml: "ForwardingAddressId",
+            flattened: false,
             flag: "forwarding-address-id",
             kind: Kind::String,
             required: false,
@@ -2274,6 +2660,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "TaxDocuments",
             json: "TaxDocuments",
+            xml: "TaxDocuments",
+            flattened: false,
             flag: "tax-documents",
             kind: Kind::Structure(&S_TAX_DOCUMENTS),
             required: false,
@@ -2283,6 +2671,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "DeviceConfiguration",
             json: "DeviceConfiguration",
+            xml: "DeviceConfiguration",
+            flattened: false,
             flag: "device-configuration",
             kind: Kind::Structure(&S_DEVICE_CONFIGURATION),
             required: false,
@@ -2292,6 +2682,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "RemoteManagement",
             json: "RemoteManagement",
+            xml: "RemoteManagement",
+            flattened: false,
             flag: "remote-management",
             kind: Kind::Enum(S_REMOTE_MANAGEMENT),
             required: false,
@@ -2301,6 +2693,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "LongTermPricingId",
             json: "LongTermPricingId",
+            xml: "LongTermPricingId",
+            flattened: false,
             flag: "long-term-pricing-id",
             kind: Kind::String,
             required: false,
@@ -2310,6 +2704,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ImpactLevel",
             json: "ImpactLevel",
+            xml: "ImpactLevel",
+            flattened: false,
             flag: "impact-level",
             kind: Kind::Enum(S_IMPACT_LEVEL),
             required: false,
@@ -2319,6 +2715,8 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "PickupDetails",
             json: "PickupDetails",
+            xml: "PickupDetails",
+            flattened: false,
             flag: "pickup-details",
             kind: Kind::Structure(&S_PICKUP_DETAILS),
             required: false,
@@ -2333,6 +2731,8 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: false,
@@ -2347,6 +2747,8 @@ static S_CREATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
         Member {
             name: "LongTermPricingType",
             json: "LongTermPricingType",
+            xml: "LongTermPricingType",
+            flattened: false,
             flag: "long-term-pricing-type",
             kind: Kind::Enum(S_LONG_TERM_PRICING_TYPE),
             required: true,
@@ -2356,6 +2758,8 @@ static S_CREATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
         Member {
             name: "IsLongTermPricingAutoRenew",
             json: "IsLongTermPricingAutoRenew",
+            xml: "IsLongTermPricingAutoRenew",
+            flattened: false,
             flag: "is-long-term-pricing-auto-renew",
             kind: Kind::Boolean,
             required: false,
@@ -2365,6 +2769,8 @@ static S_CREATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
         Member {
             name: "SnowballType",
             json: "SnowballType",
+            xml: "SnowballType",
+            flattened: false,
             flag: "snowball-type",
             kind: Kind::Enum(S_SNOWBALL_TYPE),
             required: true,
@@ -2379,6 +2785,8 @@ static S_CREATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
         Member {
             name: "LongTermPricingId",
             json: "LongTermPricingId",
+            xml: "LongTermPricingId",
+            flattened: false,
             flag: "long-term-pricing-id",
             kind: Kind::String,
             required: false,
@@ -2393,6 +2801,8 @@ static S_CREATE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -2402,6 +2812,8 @@ static S_CREATE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "ShippingOption",
             json: "ShippingOption",
+            xml: "ShippingOption",
+            flattened: false,
             flag: "shipping-option",
             kind: Kind::Enum(S_SHIPPING_OPTION),
             required: false,
@@ -2416,6 +2828,8 @@ static S_CREATE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         Member {
             name: "Status",
             json: "Status",
+            xml: "Status",
+            flattened: false,
             flag: "status",
             kind: Kind::Enum(S_SHIPPING_LABEL_STATUS),
             required: false,
@@ -2430,6 +2844,8 @@ static S_DESCRIBE_ADDRESS_INPUT: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: true,
@@ -2444,6 +2860,8 @@ static S_DESCRIBE_ADDRESS_OUTPUT: Struct = Struct {
         Member {
             name: "Address",
             json: "Address",
+            xml: "Address",
+            flattened: false,
             flag: "address",
             kind: Kind::Structure(&S_ADDRESS),
             required: false,
@@ -2458,6 +2876,8 @@ static S_DESCRIBE_ADDRESSES_INPUT: Struct = Struct {
         Member {
             name: "MaxResults",
             json: "MaxResults",
+            xml: "MaxResults",
+            flattened: false,
             flag: "max-results",
             kind: Kind::Integer,
             required: false,
@@ -2467,6 +2887,8 @@ static S_DESCRIBE_ADDRESSES_INPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2481,6 +2903,8 @@ static S_DESCRIBE_ADDRESSES_OUTPUT: Struct = Struct {
         Member {
             name: "Addresses",
             json: "Addresses",
+            xml: "Addresses",
+            flattened: false,
             flag: "addresses",
             kind: Kind::List(&Kind::Structure(&S_ADDRESS)),
             required: false,
@@ -2490,6 +2914,8 @@ static S_DESCRIBE_ADDRESSES_OUTPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2504,6 +2930,8 @@ static S_DESCRIBE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: true,
@@ -2518,6 +2946,8 @@ static S_DESCRIBE_CLUSTER_OUTPUT: Struct = Struct {
         Member {
             name: "ClusterMetadata",
             json: "ClusterMetadata",
+            xml: "ClusterMetadata",
+            flattened: false,
             flag: "cluster-metadata",
             kind: Kind::Structure(&S_CLUSTER_METADATA),
             required: false,
@@ -2532,6 +2962,8 @@ static S_DESCRIBE_JOB_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -2546,6 +2978,8 @@ static S_DESCRIBE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "JobMetadata",
             json: "JobMetadata",
+            xml: "JobMetadata",
+            flattened: false,
             flag: "job-metadata",
             kind: Kind::Structure(&S_JOB_METADATA),
             required: false,
@@ -2555,6 +2989,8 @@ static S_DESCRIBE_JOB_OUTPUT: Struct = Struct {
         Member {
             name: "SubJobMetadata",
             json: "SubJobMetadata",
+            xml: "SubJobMetadata",
+            flattened: false,
             flag: "sub-job-metadata",
             kind: Kind::List(&Kind::Structure(&S_JOB_METADATA)),
             required: false,
@@ -2569,6 +3005,8 @@ static S_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -2583,6 +3021,8 @@ static S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         Member {
             name: "Status",
             json: "Status",
+            xml: "Status",
+            flattened: false,
             flag: "status",
             kind: Kind::Enum(S_SHIPPING_LABEL_STATUS),
             required: false,
@@ -2592,6 +3032,8 @@ static S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         Member {
             name: "ExpirationDate",
             json: "ExpirationDate",
+            xml: "ExpirationDate",
+            flattened: false,
             flag: "expiration-date",
             kind: Kind::Timestamp,
             required: false,
@@ -2601,6 +3043,8 @@ static S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         Member {
             name: "ReturnShippingLabelURI",
             json: "ReturnShippingLabelURI",
+            xml: "ReturnShippingLabelURI",
+            flattened: false,
             flag: "return-shipping-label-uri",
             kind: Kind::String,
             required: false,
@@ -2615,6 +3059,8 @@ static S_GET_JOB_MANIFEST_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -2629,6 +3075,8 @@ static S_GET_JOB_MANIFEST_OUTPUT: Struct = Struct {
         Member {
             name: "ManifestURI",
             json: "ManifestURI",
+            xml: "ManifestURI",
+            flattened: false,
             flag: "manifest-uri",
             kind: Kind::String,
             required: false,
@@ -2643,6 +3091,8 @@ static S_GET_JOB_UNLOCK_CODE_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -2657,6 +3107,8 @@ static S_GET_JOB_UNLOCK_CODE_OUTPUT: Struct = Struct {
         Member {
             name: "UnlockCode",
             json: "UnlockCode",
+            xml: "UnlockCode",
+            flattened: false,
             flag: "unlock-code",
             kind: Kind::String,
             required: false,
@@ -2675,6 +3127,8 @@ static S_GET_SNOWBALL_USAGE_OUTPUT: Struct = Struct {
         Member {
             name: "SnowballLimit",
             json: "SnowballLimit",
+            xml: "SnowballLimit",
+            flattened: false,
             flag: "snowball-limit",
             kind: Kind::Integer,
             required: false,
@@ -2684,6 +3138,8 @@ static S_GET_SNOWBALL_USAGE_OUTPUT: Struct = Struct {
         Member {
             name: "SnowballsInUse",
             json: "SnowballsInUse",
+            xml: "SnowballsInUse",
+            flattened: false,
             flag: "snowballs-in-use",
             kind: Kind::Integer,
             required: false,
@@ -2698,6 +3154,8 @@ static S_GET_SOFTWARE_UPDATES_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -2712,6 +3170,8 @@ static S_GET_SOFTWARE_UPDATES_OUTPUT: Struct = Struct {
         Member {
             name: "UpdatesURI",
             json: "UpdatesURI",
+            xml: "UpdatesURI",
+            flattened: false,
             flag: "updates-uri",
             kind: Kind::String,
             required: false,
@@ -2726,6 +3186,8 @@ static S_LIST_CLUSTER_JOBS_INPUT: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: true,
@@ -2735,6 +3197,8 @@ static S_LIST_CLUSTER_JOBS_INPUT: Struct = Struct {
         Member {
             name: "MaxResults",
             json: "MaxResults",
+            xml: "MaxResults",
+            flattened: false,
             flag: "max-results",
             kind: Kind::Integer,
             required: false,
@@ -2744,6 +3208,8 @@ static S_LIST_CLUSTER_JOBS_INPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2758,6 +3224,8 @@ static S_LIST_CLUSTER_JOBS_OUTPUT: Struct = Struct {
         Member {
             name: "JobListEntries",
             json: "JobListEntries",
+            xml: "JobListEntries",
+            flattened: false,
             flag: "job-list-entries",
             kind: Kind::List(&Kind::Structure(&S_JOB_LIST_ENTRY)),
             required: false,
@@ -2767,6 +3235,8 @@ static S_LIST_CLUSTER_JOBS_OUTPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2781,6 +3251,8 @@ static S_LIST_CLUSTERS_INPUT: Struct = Struct {
         Member {
             name: "MaxResults",
             json: "MaxResults",
+            xml: "MaxResults",
+            flattened: false,
             flag: "max-results",
             kind: Kind::Integer,
             required: false,
@@ -2790,6 +3262,8 @@ static S_LIST_CLUSTERS_INPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2804,6 +3278,8 @@ static S_LIST_CLUSTERS_OUTPUT: Struct = Struct {
         Member {
             name: "ClusterListEntries",
             json: "ClusterListEntries",
+            xml: "ClusterListEntries",
+            flattened: false,
             flag: "cluster-list-entries",
             kind: Kind::List(&Kind::Structure(&S_CLUSTER_LIST_ENTRY)),
             required: false,
@@ -2813,6 +3289,8 @@ static S_LIST_CLUSTERS_OUTPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2827,6 +3305,8 @@ static S_LIST_COMPATIBLE_IMAGES_INPUT: Struct = Struct {
         Member {
             name: "MaxResults",
             json: "MaxResults",
+            xml: "MaxResults",
+            flattened: false,
             flag: "max-results",
             kind: Kind::Integer,
             required: false,
@@ -2836,6 +3316,8 @@ static S_LIST_COMPATIBLE_IMAGES_INPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2850,6 +3332,8 @@ static S_LIST_COMPATIBLE_IMAGES_OUTPUT: Struct = Struct {
         Member {
             name: "CompatibleImages",
             json: "CompatibleImages",
+            xml: "CompatibleImages",
+            flattened: false,
             flag: "compatible-images",
             kind: Kind::List(&Kind::Structure(&S_COMPATIBLE_IMAGE)),
             required: false,
@@ -2859,6 +3343,8 @@ static S_LIST_COMPATIBLE_IMAGES_OUTPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2873,6 +3359,8 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
         Member {
             name: "MaxResults",
             json: "MaxResults",
+            xml: "MaxResults",
+            flattened: false,
             flag: "max-results",
             kind: Kind::Integer,
             required: false,
@@ -2882,6 +3370,8 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2896,6 +3386,8 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
         Member {
             name: "JobListEntries",
             json: "JobListEntries",
+            xml: "JobListEntries",
+            flattened: false,
             flag: "job-list-entries",
             kind: Kind::List(&Kind::Structure(&S_JOB_LIST_ENTRY)),
             required: false,
@@ -2905,6 +3397,8 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2919,6 +3413,8 @@ static S_LIST_LONG_TERM_PRICING_INPUT: Struct = Struct {
         Member {
             name: "MaxResults",
             json: "MaxResults",
+            xml: "MaxResults",
+            flattened: false,
             flag: "max-results",
             kind: Kind::Integer,
             required: false,
@@ -2928,6 +3424,8 @@ static S_LIST_LONG_TERM_PRICING_INPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2942,6 +3440,8 @@ static S_LIST_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
         Member {
             name: "LongTermPricingEntries",
             json: "LongTermPricingEntries",
+            xml: "LongTermPricingEntries",
+            flattened: false,
             flag: "long-term-pricing-entries",
             kind: Kind::List(&Kind::Structure(&S_LONG_TERM_PRICING_LIST_ENTRY)),
             required: false,
@@ -2951,6 +3451,8 @@ static S_LIST_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2965,6 +3467,8 @@ static S_LIST_PICKUP_LOCATIONS_INPUT: Struct = Struct {
         Member {
             name: "MaxResults",
             json: "MaxResults",
+            xml: "MaxResults",
+            flattened: false,
             flag: "max-results",
             kind: Kind::Integer,
             required: false,
@@ -2974,6 +3478,8 @@ static S_LIST_PICKUP_LOCATIONS_INPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -2988,6 +3494,8 @@ static S_LIST_PICKUP_LOCATIONS_OUTPUT: Struct = Struct {
         Member {
             name: "Addresses",
             json: "Addresses",
+            xml: "Addresses",
+            flattened: false,
             flag: "addresses",
             kind: Kind::List(&Kind::Structure(&S_ADDRESS)),
             required: false,
@@ -2997,6 +3505,8 @@ static S_LIST_PICKUP_LOCATIONS_OUTPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -3011,6 +3521,8 @@ static S_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
         Member {
             name: "ServiceName",
             json: "ServiceName",
+            xml: "ServiceName",
+            flattened: false,
             flag: "service-name",
             kind: Kind::Enum(S_SERVICE_NAME),
             required: true,
@@ -3020,6 +3532,8 @@ static S_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
         Member {
             name: "DependentServices",
             json: "DependentServices",
+            xml: "DependentServices",
+            flattened: false,
             flag: "dependent-services",
             kind: Kind::List(&Kind::Structure(&S_DEPENDENT_SERVICE)),
             required: false,
@@ -3029,6 +3543,8 @@ static S_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
         Member {
             name: "MaxResults",
             json: "MaxResults",
+            xml: "MaxResults",
+            flattened: false,
             flag: "max-results",
             kind: Kind::Integer,
             required: false,
@@ -3038,6 +3554,8 @@ static S_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -3052,6 +3570,8 @@ static S_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
         Member {
             name: "ServiceVersions",
             json: "ServiceVersions",
+            xml: "ServiceVersions",
+            flattened: false,
             flag: "service-versions",
             kind: Kind::List(&Kind::Structure(&S_SERVICE_VERSION)),
             required: true,
@@ -3061,6 +3581,8 @@ static S_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
         Member {
             name: "ServiceName",
             json: "ServiceName",
+            xml: "ServiceName",
+            flattened: false,
             flag: "service-name",
             kind: Kind::Enum(S_SERVICE_NAME),
             required: true,
@@ -3070,6 +3592,8 @@ static S_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
         Member {
             name: "DependentServices",
             json: "DependentServices",
+            xml: "DependentServices",
+            flattened: false,
             flag: "dependent-services",
             kind: Kind::List(&Kind::Structure(&S_DEPENDENT_SERVICE)),
             required: false,
@@ -3079,6 +3603,8 @@ static S_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
         Member {
             name: "NextToken",
             json: "NextToken",
+            xml: "NextToken",
+            flattened: false,
             flag: "next-token",
             kind: Kind::String,
             required: false,
@@ -3093,6 +3619,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "ClusterId",
             json: "ClusterId",
+            xml: "ClusterId",
+            flattened: false,
             flag: "cluster-id",
             kind: Kind::String,
             required: true,
@@ -3102,6 +3630,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "RoleARN",
             json: "RoleARN",
+            xml: "RoleARN",
+            flattened: false,
             flag: "role-arn",
             kind: Kind::String,
             required: false,
@@ -3111,6 +3641,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -3120,6 +3652,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "Resources",
             json: "Resources",
+            xml: "Resources",
+            flattened: false,
             flag: "resources",
             kind: Kind::Structure(&S_JOB_RESOURCE),
             required: false,
@@ -3129,6 +3663,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "OnDeviceServiceConfiguration",
             json: "OnDeviceServiceConfiguration",
+            xml: "OnDeviceServiceConfiguration",
+            flattened: false,
             flag: "on-device-service-configuration",
             kind: Kind::Structure(&S_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -3138,6 +3674,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: false,
@@ -3147,6 +3685,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "ShippingOption",
             json: "ShippingOption",
+            xml: "ShippingOption",
+            flattened: false,
             flag: "shipping-option",
             kind: Kind::Enum(S_SHIPPING_OPTION),
             required: false,
@@ -3156,6 +3696,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "Notification",
             json: "Notification",
+            xml: "Notification",
+            flattened: false,
             flag: "notification",
             kind: Kind::Structure(&S_NOTIFICATION),
             required: false,
@@ -3165,6 +3707,8 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         Member {
             name: "ForwardingAddressId",
             json: "ForwardingAddressId",
+            xml: "ForwardingAddressId",
+            flattened: false,
             flag: "forwarding-address-id",
             kind: Kind::String,
             required: false,
@@ -3183,6 +3727,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -3192,6 +3738,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "RoleARN",
             json: "RoleARN",
+            xml: "RoleARN",
+            flattened: false,
             flag: "role-arn",
             kind: Kind::String,
             required: false,
@@ -3201,6 +3749,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "Notification",
             json: "Notification",
+            xml: "Notification",
+            flattened: false,
             flag: "notification",
             kind: Kind::Structure(&S_NOTIFICATION),
             required: false,
@@ -3210,6 +3760,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "Resources",
             json: "Resources",
+            xml: "Resources",
+            flattened: false,
             flag: "resources",
             kind: Kind::Structure(&S_JOB_RESOURCE),
             required: false,
@@ -3219,6 +3771,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "OnDeviceServiceConfiguration",
             json: "OnDeviceServiceConfiguration",
+            xml: "OnDeviceServiceConfiguration",
+            flattened: false,
             flag: "on-device-service-configuration",
             kind: Kind::Structure(&S_ON_DEVICE_SERVICE_CONFIGURATION),
             required: false,
@@ -3228,6 +3782,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "AddressId",
             json: "AddressId",
+            xml: "AddressId",
+            flattened: false,
             flag: "address-id",
             kind: Kind::String,
             required: false,
@@ -3237,6 +3793,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ShippingOption",
             json: "ShippingOption",
+            xml: "ShippingOption",
+            flattened: false,
             flag: "shipping-option",
             kind: Kind::Enum(S_SHIPPING_OPTION),
             required: false,
@@ -3246,6 +3804,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "Description",
             json: "Description",
+            xml: "Description",
+            flattened: false,
             flag: "description",
             kind: Kind::String,
             required: false,
@@ -3255,6 +3815,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "SnowballCapacityPreference",
             json: "SnowballCapacityPreference",
+            xml: "SnowballCapacityPreference",
+            flattened: false,
             flag: "snowball-capacity-preference",
             kind: Kind::Enum(S_SNOWBALL_CAPACITY),
             required: false,
@@ -3264,6 +3826,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "ForwardingAddressId",
             json: "ForwardingAddressId",
+            xml: "ForwardingAddressId",
+            flattened: false,
             flag: "forwarding-address-id",
             kind: Kind::String,
             required: false,
@@ -3273,6 +3837,8 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         Member {
             name: "PickupDetails",
             json: "PickupDetails",
+            xml: "PickupDetails",
+            flattened: false,
             flag: "pickup-details",
             kind: Kind::Structure(&S_PICKUP_DETAILS),
             required: false,
@@ -3291,6 +3857,8 @@ static S_UPDATE_JOB_SHIPMENT_STATE_INPUT: Struct = Struct {
         Member {
             name: "JobId",
             json: "JobId",
+            xml: "JobId",
+            flattened: false,
             flag: "job-id",
             kind: Kind::String,
             required: true,
@@ -3300,6 +3868,8 @@ static S_UPDATE_JOB_SHIPMENT_STATE_INPUT: Struct = Struct {
         Member {
             name: "ShipmentState",
             json: "ShipmentState",
+            xml: "ShipmentState",
+            flattened: false,
             flag: "shipment-state",
             kind: Kind::Enum(S_SHIPMENT_STATE),
             required: true,
@@ -3318,6 +3888,8 @@ static S_UPDATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
         Member {
             name: "LongTermPricingId",
             json: "LongTermPricingId",
+            xml: "LongTermPricingId",
+            flattened: false,
             flag: "long-term-pricing-id",
             kind: Kind::String,
             required: true,
@@ -3327,6 +3899,8 @@ static S_UPDATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
         Member {
             name: "ReplacementJob",
             json: "ReplacementJob",
+            xml: "ReplacementJob",
+            flattened: false,
             flag: "replacement-job",
             kind: Kind::String,
             required: false,
@@ -3336,6 +3910,8 @@ static S_UPDATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
         Member {
             name: "IsLongTermPricingAutoRenew",
             json: "IsLongTermPricingAutoRenew",
+            xml: "IsLongTermPricingAutoRenew",
+            flattened: false,
             flag: "is-long-term-pricing-auto-renew",
             kind: Kind::Boolean,
             required: false,

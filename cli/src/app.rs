@@ -1,27 +1,32 @@
-//! `snowball`: a command-line client for AWS Snowball that behaves like `aws snowball`
-//! (AWS CLI v1). Its command table is generated from the model
-//! (`snowball::cli::SERVICE`); this file parses flags into an input document, sends it
-//! through the generated client, pages, and prints what the AWS CLI would print.
-
-mod help;
-mod output;
-mod params;
-mod pyjson;
-mod transport;
+//! The command-line client shared by every service binary: it behaves like
+//! `aws <service>` (AWS CLI v1) for the command table the binary's `service` module
+//! re-exports (the generated `<crate>::cli`). It parses flags into an input document,
+//! sends it through the generated dispatcher, pages, and prints what the AWS CLI would
+//! print. Nothing here knows a particular service.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::output;
+use crate::params;
+use crate::pyjson;
+use crate::service::{Failure, Kind, Operation, SERVICE};
+use crate::transport;
 use serde_json::{Map, Value};
-use snowball::cli::{Failure, Kind, Operation, SERVICE};
 
 /// Exit code for a service error, a validation error or an unknown option (AWS CLI v1).
 const EXIT_ERROR: u8 = 255;
 /// Exit code for a usage error caught by argument parsing (argparse).
 const EXIT_USAGE: u8 = 2;
 
-const USAGE: &str = "usage: snowball [options] <command> [parameters]\nTo see help text, you can run:\n\n  snowball help\n  snowball <command> help\n";
+/// The argparse usage text, for this binary.
+fn usage() -> String {
+    let cmd = SERVICE.command;
+    format!(
+        "usage: {cmd} [options] <command> [parameters]\nTo see help text, you can run:\n\n  {cmd} help\n  {cmd} <command> help\n"
+    )
+}
 
 /// The global options.
 #[derive(Default, Debug)]
@@ -48,7 +53,7 @@ impl Exit {
     fn usage(msg: impl std::fmt::Display) -> Self {
         Exit {
             code: EXIT_USAGE,
-            text: format!("{USAGE}snowball: error: {msg}\n"),
+            text: format!("{}{}: error: {msg}\n", usage(), SERVICE.command),
         }
     }
     fn error(msg: impl std::fmt::Display) -> Self {
@@ -59,7 +64,8 @@ impl Exit {
     }
 }
 
-fn main() -> ExitCode {
+/// Runs the command line of this process and returns its exit code.
+pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -90,10 +96,9 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
                 | "query"
                 | "cli-read-timeout"
                 | "cli-connect-timeout"
-                | "protocol"
                 | "color"
                 | "ca-bundle"
-        )
+        ) || (name == "protocol" && several_protocols())
     };
     while i < args.len() {
         let a = &args[i];
@@ -169,7 +174,7 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
     }
     let Some(command) = command else {
         if help {
-            print!("{}", help::service_help());
+            print!("{}", crate::help::service_help());
             return Ok(());
         }
         return Err(Exit::usage("the following arguments are required: command"));
@@ -186,7 +191,7 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
         )));
     };
     if help {
-        print!("{}", help::command_help(op));
+        print!("{}", crate::help::command_help(op));
         return Ok(());
     }
     if !unknown.is_empty() {
@@ -195,7 +200,20 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
             unknown.join(", ")
         )));
     }
+    let flags = flags
+        .into_iter()
+        .map(|(name, values)| (canonical(op.command, &name).to_string(), values))
+        .collect();
     execute(op, g, flags)
+}
+
+/// The flag a hidden alias of the AWS CLI stands for (`--street-1` for `--street1`),
+/// else the name itself.
+fn canonical<'a>(command: &str, name: &'a str) -> &'a str {
+    crate::service::HIDDEN_ALIASES
+        .iter()
+        .find(|(c, alias, _)| *c == command && *alias == name)
+        .map_or(name, |(_, _, flag)| flag)
 }
 
 /// How many arguments `--name` of the command takes: lists any number, booleans none,
@@ -205,6 +223,7 @@ fn flag_arity(command: &Option<String>, name: &str) -> usize {
         .as_deref()
         .and_then(|c| SERVICE.operations.iter().find(|o| o.command == c));
     let member = op.and_then(|op| {
+        let name = canonical(op.command, name);
         op.input.members.iter().find(|m| {
             m.flag == name
                 || (matches!(m.kind, Kind::Boolean) && name.strip_prefix("no-") == Some(m.flag))
@@ -219,10 +238,10 @@ fn flag_arity(command: &Option<String>, name: &str) -> usize {
 
 /// Paging settings from `--starting-token`, `--page-size`, `--max-items`.
 #[derive(Default)]
-struct Paging {
-    starting_token: Option<String>,
-    page_size: Option<i64>,
-    max_items: Option<i64>,
+pub struct Paging {
+    pub starting_token: Option<String>,
+    pub page_size: Option<i64>,
+    pub max_items: Option<i64>,
 }
 
 fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit> {
@@ -379,17 +398,12 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         .enable_all()
         .build()
         .map_err(Exit::error)?;
-    let (client, recorder) = client(&g)?;
+    let (client, recorder, protocol) = client(&g)?;
     let result = runtime.block_on(async {
         if paginate {
-            output::paginate(&client, &recorder, op, params, &paging).await
+            output::paginate(&client, &recorder, protocol, op, params, &paging).await
         } else {
-            let wire =
-                params::to_wire(&Kind::Structure(op.input), &params).map_err(Failure::Input)?;
-            let body = serde_json::to_vec(&wire).map_err(|e| Failure::Input(e.to_string()))?;
-            let out = snowball::cli::call(&client, op.name, &body).await?;
-            let raw = recorder.take_body(&out);
-            Ok(output::parse_shape(&Kind::Structure(op.output), &raw))
+            output::call(&client, &recorder, protocol, op, &params).await
         }
     });
     let doc = match result {
@@ -415,9 +429,25 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
     Ok(())
 }
 
+/// True when the model lists several protocols, so `--protocol` (and the
+/// `<SERVICE>_PROTOCOL` variable) chooses one.
+fn several_protocols() -> bool {
+    SERVICE.protocols.len() > 1
+}
+
+/// The `--protocol` name of a protocol.
+fn protocol_name(p: awsrt::Protocol) -> &'static str {
+    match p {
+        awsrt::Protocol::RpcV2Cbor => "cbor",
+        awsrt::Protocol::AwsQuery => "query",
+        _ => "json",
+    }
+}
+
 /// The client: configuration from the environment (like the library), overridden by the
-/// global options, with a transport that keeps the raw response and traces `--debug`.
-fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>), Exit> {
+/// global options, with a transport that keeps the raw response and traces `--debug`;
+/// and the protocol it speaks (the model's first unless `--protocol` chose another).
+fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt::Protocol), Exit> {
     if let Some(p) = &g.profile {
         // The configuration below reads the profile from the environment, like the AWS CLI.
         std::env::set_var("AWS_PROFILE", p);
@@ -429,27 +459,47 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>), Exit
     if let Some(u) = &g.endpoint_url {
         config = config.endpoint_url(u.clone());
     }
-    let protocol = g.protocol.clone().or_else(|| {
-        std::env::var("SNOWBALL_PROTOCOL")
-            .ok()
-            .filter(|p| !p.is_empty())
-    });
-    match protocol.as_deref() {
-        None | Some("cbor") => config = config.protocol(awsrt::Protocol::RpcV2Cbor),
-        Some("json") => config = config.protocol(awsrt::Protocol::AwsJson1_1),
-        Some(other) => {
-            return Err(Exit::usage(format!(
-                "argument --protocol: Invalid choice: '{other}' (choose from 'cbor', 'json')"
-            )))
+    let default = SERVICE
+        .protocols
+        .first()
+        .copied()
+        .ok_or_else(|| Exit::error("the model lists no protocol"))?;
+    let mut protocol = default;
+    if several_protocols() {
+        let env = format!(
+            "{}_PROTOCOL",
+            SERVICE.command.to_uppercase().replace('-', "_")
+        );
+        let chosen = g
+            .protocol
+            .clone()
+            .or_else(|| std::env::var(env).ok().filter(|p| !p.is_empty()));
+        if let Some(name) = chosen {
+            protocol = SERVICE
+                .protocols
+                .iter()
+                .copied()
+                .find(|p| protocol_name(*p) == name)
+                .ok_or_else(|| {
+                    let choices: Vec<String> = SERVICE
+                        .protocols
+                        .iter()
+                        .map(|p| format!("'{}'", protocol_name(*p)))
+                        .collect();
+                    Exit::usage(format!(
+                        "argument --protocol: Invalid choice: '{name}' (choose from {})",
+                        choices.join(", ")
+                    ))
+                })?;
         }
     }
+    config = config.protocol(protocol);
     let secs = |v: Option<f64>| v.filter(|s| *s > 0.0).map(Duration::from_secs_f64);
     let recorder = Arc::new(transport::Recorder::new(
         g.debug,
         secs(g.connect_timeout),
         secs(g.read_timeout),
-        protocol.as_deref() == Some("json"),
     ));
     config = config.transport(recorder.clone());
-    Ok((awsrt::Client::new(config), recorder))
+    Ok((awsrt::Client::new(config), recorder, protocol))
 }
