@@ -1,12 +1,12 @@
 //! Secrets stay secret: `Debug`/`Display` of credentials, signing parameters, signers,
 //! configs, clients, errors and sensitive members never show them; a whole call (with a
 //! session token, credentials from the environment provider and a retry) traced at TRACE
-//! level never logs the secret key or the token; TLS certificates are verified by default,
+//! level never logs the secret key or the token (nor does any other call here); TLS certificates are verified by default,
 //! and plain HTTP is used only for an explicit `http://` endpoint.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use awsrt::config::Env;
@@ -69,6 +69,19 @@ impl Capture {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push_str(&line);
+    }
+
+    /// The process-wide capture, installed as the global subscriber before any test here
+    /// logs: a thread-local one can miss events whose callsites another test's thread
+    /// registered first.
+    fn global() -> &'static Capture {
+        static CAPTURE: OnceLock<Capture> = OnceLock::new();
+        CAPTURE.get_or_init(|| {
+            let c = Capture::default();
+            tracing::subscriber::set_global_default(c.clone())
+                .expect("no other global subscriber in this test binary");
+            c
+        })
     }
 
     fn text(&self) -> String {
@@ -178,8 +191,7 @@ fn sensitive_members_are_redacted_in_debug() {
 
 #[tokio::test]
 async fn a_traced_call_never_logs_the_secret_key_or_the_token() {
-    let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    let capture = Capture::global();
     for p in PROTOCOLS {
         // A 503 first, so the retry path logs too; then a job with sensitive members.
         let job = json!({"JobMetadata": {"JobId": "JID1", "PickupDetails": {
@@ -286,6 +298,7 @@ fn unhex(hex: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn certificates_are_verified_by_default() {
+    let capture = Capture::global();
     let cert = rustls::pki_types::CertificateDer::from(unhex(TEST_LEAF_DER));
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(unhex(TEST_LEAF_KEY_PKCS8).into());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -337,10 +350,12 @@ async fn certificates_are_verified_by_default() {
         "a request was sent over an unverified connection"
     );
     server.abort();
+    assert_clean("TRACE output", &capture.text());
 }
 
 #[tokio::test]
 async fn only_an_explicit_http_endpoint_is_plain_http() {
+    let capture = Capture::global();
     // Resolved endpoints are https.
     for p in PROTOCOLS {
         let transport = TestTransport::new();
@@ -377,4 +392,5 @@ async fn only_an_explicit_http_endpoint_is_plain_http() {
     let client = snowball::Client::new(e2e::config(server.addr(), Protocol::AwsJson1_1));
     client.list_jobs().send().await.unwrap();
     assert_eq!(server.requests().len(), 1);
+    assert_clean("TRACE output", &capture.text());
 }

@@ -165,3 +165,32 @@ fn partitions() {
         json!("us-east-1")
     );
 }
+
+/// Found by fuzzing: `{"ref": [...]}` (and a non-string `fn`) made `expr` and `literal`
+/// call each other forever; now it is an error.
+#[test]
+fn a_non_string_ref_or_fn_is_an_error_not_a_hang() {
+    for bad in [
+        json!({"ref": [{"ref": "p"}, "cn"]}),
+        json!({"fn": ["isSet"], "argv": []}),
+    ] {
+        let text = json!({
+            "version": "1.0",
+            "parameters": {"Region": {"builtIn": "AWS::Region", "required": false, "type": "String"}},
+            "rules": [{
+                "conditions": [{"fn": "parseURL", "argv": [bad], "assign": "u"}],
+                "endpoint": {"url": "https://example.com", "properties": {}, "headers": {}},
+                "type": "endpoint"
+            }]
+        })
+        .to_string();
+        let rules = RuleSet::parse(&text).expect("parses");
+        let err = rules
+            .resolve(
+                &params(json!({"Region": "us-east-1"})),
+                Partitions::embedded(),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("not a string"), "{err}");
+    }
+}

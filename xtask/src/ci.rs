@@ -117,6 +117,11 @@ pub fn run(root: &Path) -> Result<(), String> {
         )
     })?;
     step("conformance", || crate::run_conformance(&[]))?;
+    // Each cargo-fuzz target for 30 s from its committed seeds; any crash fails.
+    step("fuzz (4 targets x 30 s)", || {
+        let targets: Vec<String> = crate::fuzz::TARGETS.iter().map(|t| t.to_string()).collect();
+        crate::fuzz::run(root, &targets, 30, "none").map(|_| ())
+    })?;
     println!("ci: all steps passed in {:.0?}", start.elapsed());
     Ok(())
 }

@@ -4,6 +4,7 @@ mod bench;
 mod ci;
 mod codegen;
 mod conformance;
+mod fuzz;
 mod model_diff;
 mod update_model;
 
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("conformance") => run_conformance(&args[1..]),
         Some("ci") => ci::run(&conformance::root()),
+        Some("fuzz") => fuzz::run_cli(&conformance::root(), &args[1..]),
         Some("bench") => match &args[1..] {
             [] => bench::run(&conformance::root(), false),
             [flag] if flag == "--quick" => bench::run(&conformance::root(), true),
@@ -35,7 +37,7 @@ fn main() -> ExitCode {
             _ => Err("usage: cargo xtask codegen [--check]".into()),
         },
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | conformance [protocol FILE...] | ci | update-model --botocore VERSION | model-diff OLD_DIR NEW_DIR>");
+            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | conformance [protocol FILE...] | ci | fuzz [--seconds N] [TARGET...] | update-model --botocore VERSION | model-diff OLD_DIR NEW_DIR>");
             return ExitCode::from(2);
         }
     };

@@ -309,10 +309,18 @@ impl Ctx<'_> {
     fn expr(&self, e: &Value, scope: &Scope) -> Result<Value, EndpointError> {
         match e {
             Value::Object(o) => {
-                if let Some(r) = o.get("ref").and_then(Value::as_str) {
+                // A non-string `ref` or `fn` is an error: treating the object as a
+                // literal would send it straight back here (found by fuzzing).
+                if let Some(r) = o.get("ref") {
+                    let r = r
+                        .as_str()
+                        .ok_or_else(|| invalid(format!("`ref` is not a string: {r}")))?;
                     return Ok(scope.get(r).cloned().unwrap_or(Value::Null));
                 }
-                if let Some(name) = o.get("fn").and_then(Value::as_str) {
+                if let Some(name) = o.get("fn") {
+                    let name = name
+                        .as_str()
+                        .ok_or_else(|| invalid(format!("`fn` is not a string: {name}")))?;
                     let argv = o
                         .get("argv")
                         .and_then(Value::as_array)
