@@ -117,25 +117,7 @@ fn check_version(version: &str) -> Result<(), String> {
 fn fetch(root: &Path, version: &str) -> Result<(), String> {
     let dl = root.join("target").join("botocore-wheel").join(version);
     std::fs::create_dir_all(&dl).map_err(|e| format!("creating {}: {e}", dl.display()))?;
-    let spec = format!("botocore=={version}");
-    let status = Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--only-binary",
-            ":all:",
-            &spec,
-            "-d",
-        ])
-        .arg(&dl)
-        .status()
-        .map_err(|e| format!("running pip: {e}"))?;
-    if !status.success() {
-        return Err(format!("pip download {spec} failed ({status})"));
-    }
+    crate::conformance::pip_download(&format!("botocore=={version}"), "--only-binary", &dl)?;
     let wheel = std::fs::read_dir(&dl)
         .map_err(|e| e.to_string())?
         .flatten()

@@ -56,6 +56,30 @@ pub fn shared_vectors() -> PathBuf {
     root().join("..").join("shared").join("vectors")
 }
 
+/// `pip download --no-deps` of one pinned package into `dir`; `kind` is `--no-binary`
+/// (the sdist, for test vectors) or `--only-binary` (the wheel, for models).
+pub fn pip_download(spec: &str, kind: &str, dir: &Path) -> Result<(), String> {
+    let status = Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            kind,
+            ":all:",
+            spec,
+            "-d",
+        ])
+        .arg(dir)
+        .status()
+        .map_err(|e| format!("running pip: {e}"))?;
+    if !status.success() {
+        return Err(format!("pip download {spec} failed ({status})"));
+    }
+    Ok(())
+}
+
 /// The unpacked botocore sdist, downloaded with pip on first use and cached under `target/`.
 pub fn botocore_sdist() -> Result<PathBuf, String> {
     let cache = root().join("target").join("botocore-sdist");
@@ -64,25 +88,11 @@ pub fn botocore_sdist() -> Result<PathBuf, String> {
         return Ok(dir);
     }
     std::fs::create_dir_all(&cache).map_err(|e| format!("creating {}: {e}", cache.display()))?;
-    let spec = format!("botocore=={BOTOCORE_VERSION}");
-    let status = Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--no-binary",
-            ":all:",
-            &spec,
-            "-d",
-        ])
-        .arg(&cache)
-        .status()
-        .map_err(|e| format!("running pip: {e}"))?;
-    if !status.success() {
-        return Err(format!("pip download {spec} failed ({status})"));
-    }
+    pip_download(
+        &format!("botocore=={BOTOCORE_VERSION}"),
+        "--no-binary",
+        &cache,
+    )?;
     let tarball = cache.join(format!("botocore-{BOTOCORE_VERSION}.tar.gz"));
     let status = Command::new("tar")
         .arg("xzf")
