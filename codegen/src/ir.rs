@@ -646,7 +646,10 @@ impl<'a> Lowering<'a> {
             },
             ("map", _, Some(key), Some(value)) => Layout::Map {
                 key: key.location_name.clone().unwrap_or_else(|| "key".into()),
-                value: value.location_name.clone().unwrap_or_else(|| "value".into()),
+                value: value
+                    .location_name
+                    .clone()
+                    .unwrap_or_else(|| "value".into()),
                 flattened,
                 value_layout: Box::new(self.layout(value, depth + 1)),
             },

@@ -435,10 +435,9 @@ fn decode_result(ty: &Type, layout: &Layout) -> TokenStream {
                     value,
                     value_layout,
                     ..
-                } if key != "key" || value != "value" => (
-                    Some(map_meta(key, value, false)),
-                    value_layout.as_ref(),
-                ),
+                } if key != "key" || value != "value" => {
+                    (Some(map_meta(key, value, false)), value_layout.as_ref())
+                }
                 Layout::Map { value_layout, .. } => (None, value_layout.as_ref()),
                 _ => (None, &Layout::Plain),
             };
