@@ -578,15 +578,29 @@ async fn a_garbage_success_body_is_a_response_error() {
     }
 }
 
+/// botocore decodes a 200 that lacks the `smithy-protocol` header (its protocol suite
+/// `RpcV2CborPayloadWithUnsetUnion` relies on it), so we do too; a body that does not
+/// decode is still a response error.
 #[tokio::test]
-async fn a_cbor_success_without_the_protocol_header_is_a_response_error() {
+async fn a_cbor_success_without_the_protocol_header_is_decoded_as_botocore_does() {
     let reply = Reply::new(200)
         .header("Content-Type", "application/cbor")
         .body(e2e::encode_cbor(&json!({"SnowballLimit": 1}), false));
+    let server = Server::start(move |_| reply.clone()).await;
+    let out = client(&server, Protocol::RpcV2Cbor)
+        .get_snowball_usage()
+        .send()
+        .await
+        .expect("an unmarked 200 with a CBOR body decodes");
+    assert_eq!(out.snowball_limit, Some(1));
+
+    let garbage = Reply::new(200)
+        .header("Content-Type", "text/html")
+        .body(&b"<html>proxy</html>"[..]);
     let err = fail_with(
         Protocol::RpcV2Cbor,
         "GetSnowballUsage",
-        reply,
+        garbage,
         |c| async move { c.get_snowball_usage().send().await },
     )
     .await;

@@ -135,19 +135,15 @@ pub(crate) fn parse_response<O: Operation>(
             QueryFailure::Service(meta, kind) => service_error::<O>(meta, kind),
         });
     }
-    if protocol == Protocol::RpcV2Cbor {
-        // The spec makes a response without the protocol header malformed; judge it by its
-        // status alone.
+    if protocol == Protocol::RpcV2Cbor && status != 200 {
+        // The spec makes a response without the protocol header malformed: an unmarked
+        // error (a proxy's or load balancer's page) is judged by its status alone. An
+        // unmarked 200 is decoded, as botocore does; a body that is not CBOR still fails.
         let marked = resp
             .headers()
             .get(SMITHY_PROTOCOL)
             .is_some_and(|v| v.as_bytes() == b"rpc-v2-cbor");
         if !marked {
-            if status == 200 {
-                return Err(bad(DecodeError::new(
-                    "response lacks the `smithy-protocol: rpc-v2-cbor` header",
-                )));
-            }
             return Err(service_error::<O>(status_only(resp, request_id), None));
         }
     }

@@ -311,12 +311,7 @@ fn run_inner(files: &[PathBuf]) -> Result<Vec<Report>, String> {
 /// Cases where we deliberately differ from botocore: (case id, text our failure must
 /// contain, why). They are counted as skipped and printed; a case that starts passing,
 /// or fails another way, fails.
-const DIVERGENCES: &[(&str, &str, &str)] = &[(
-    "RpcV2CborPayloadWithUnsetUnion",
-    "lacks the `smithy-protocol: rpc-v2-cbor` header",
-    "its 200 response has no `smithy-protocol` header, which the Smithy RPC v2 CBOR spec \
-     makes a malformed response (aws-behaviors.md section 1); botocore does not check it",
-)];
+const DIVERGENCES: &[(&str, &str, &str)] = &[];
 
 /// The runtime's path as seen from a generated crate in `target/protocol-tests/<crate>/`.
 const RUNTIME_FROM_CRATE: &str = "../../../runtime";
