@@ -260,6 +260,13 @@ async fn a_traced_call_never_logs_the_secret_key_or_the_token() {
     assert!(log.contains("TRACE") && log.contains("signed"), "{log}");
     assert!(log.contains(ACCESS_KEY), "{log}");
     assert!(log.contains("retrying"), "{log}");
+    // Observability: a span per operation and per attempt, with status and request id.
+    assert!(
+        log.contains("DEBUG awsrt::client call:") && log.contains("operation=DescribeJob"),
+        "{log}"
+    );
+    assert!(log.contains("awsrt::retry attempt: attempt=2"), "{log}");
+    assert!(log.contains("record: status=200"), "{log}");
     assert_clean("TRACE output", &log);
 }
 

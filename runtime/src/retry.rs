@@ -609,7 +609,19 @@ async fn attempt_loop<O: Operation>(
             state.before_send().await;
         }
         tracing::debug!(attempt, max, uri = %request.uri(), "sending");
-        let sent = tokio::time::timeout(policy.attempt_timeout, transport.send(request)).await;
+        // One span per attempt, inside the call's span; status and request id are
+        // recorded on it when the response arrives.
+        let span = tracing::debug_span!(
+            "attempt",
+            attempt,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty
+        );
+        let sent = tokio::time::timeout(
+            policy.attempt_timeout,
+            tracing::Instrument::instrument(transport.send(request), span.clone()),
+        )
+        .await;
         let (result, skew_corrected) = match sent {
             Err(_) => (
                 Err(SdkError::Timeout {
@@ -628,10 +640,13 @@ async fn attempt_loop<O: Operation>(
                 false,
             ),
             Ok(Ok(response)) => {
+                let request_id = protocol::request_id(&response);
+                span.record("status", response.status().as_u16());
+                span.record("request_id", request_id.as_deref().unwrap_or("-"));
                 tracing::debug!(
                     attempt,
                     status = response.status().as_u16(),
-                    request_id = protocol::request_id(&response).as_deref().unwrap_or("-"),
+                    request_id = request_id.as_deref().unwrap_or("-"),
                     "received"
                 );
                 let corrected = state.observe_date(response.headers().get(http::header::DATE));
