@@ -428,7 +428,12 @@ impl<'a> JsonReader<'a> {
             return Err(self.err("expected an object key"));
         }
         let k = self.parse_str()?;
-        self.expect_ws(b':')?;
+        // Compact JSON puts the colon right after the key.
+        if self.b.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+        } else {
+            self.expect_ws(b':')?;
+        }
         Ok(k)
     }
 
@@ -446,15 +451,21 @@ impl<'a> JsonReader<'a> {
         self.pos += 1;
         let start = self.pos;
         let rest = self.b.get(start..).unwrap_or_default();
-        let end = plain_run(rest);
+        let (end, ascii) = plain_run(rest);
         self.pos = start + end;
         match rest.get(end) {
             None => Err(self.err("unterminated string")),
             Some(b'"') => {
                 let raw = &rest[..end];
-                let s = super::cbor::utf8(raw).map_err(|e| {
-                    DecodeError::at(start + e.valid_up_to(), "invalid UTF-8 in string")
-                })?;
+                let s = if ascii {
+                    // SAFETY: `plain_run` saw only ASCII bytes in `raw`, and every
+                    // sequence of ASCII bytes is valid UTF-8.
+                    unsafe { std::str::from_utf8_unchecked(raw) }
+                } else {
+                    std::str::from_utf8(raw).map_err(|e| {
+                        DecodeError::at(start + e.valid_up_to(), "invalid UTF-8 in string")
+                    })?
+                };
                 self.pos += 1;
                 Ok(Str::Raw(s))
             }
@@ -898,12 +909,15 @@ fn parse_timestamp_text(s: &str, format: TimestampFormat) -> Option<DateTime> {
 
 /// The length of the run of `b` before its first `"`, `\\` or control byte (all of `b`
 /// if there is none), eight bytes at a time.
-fn plain_run(b: &[u8]) -> usize {
+fn plain_run(b: &[u8]) -> (usize, bool) {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     // Non-zero when some byte of `x` is zero / below `n` (n <= 0x80).
     let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let has_below = |x: u64, n: u64| x.wrapping_sub(LO * n) & !x & HI;
+    // The OR of every plain byte seen: its high bits say whether the run is all ASCII,
+    // so the caller need not scan the run a second time to validate it.
+    let mut seen = 0u64;
     let mut i = 0;
     while let Some(chunk) = b.get(i..i + 8) {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
@@ -916,15 +930,17 @@ fn plain_run(b: &[u8]) -> usize {
         if special != 0 {
             break;
         }
+        seen |= w;
         i += 8;
     }
     while let Some(&c) = b.get(i) {
         if c == b'"' || c == b'\\' || c < 0x20 {
             break;
         }
+        seen |= u64::from(c);
         i += 1;
     }
-    i
+    (i, seen & HI == 0)
 }
 
 /// Epoch seconds written in decimal (`-12.5`, `1.7e9`, also `+1` and `.5` as Python's
@@ -1273,9 +1289,11 @@ mod tests {
     #[test]
     fn plain_run_stops_at_the_first_quote_backslash_or_control_byte() {
         let naive = |b: &[u8]| {
-            b.iter()
+            let end = b
+                .iter()
                 .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-                .unwrap_or(b.len())
+                .unwrap_or(b.len());
+            (end, b[..end].is_ascii())
         };
         let fillers: [&[u8]; 3] = [b"a", "é".as_bytes(), b"\x7f"];
         for len in 0..24 {
