@@ -606,8 +606,10 @@ impl Reader for CborReader<'_> {
                 // Definite keys are compared in place; only chunked keys are joined.
                 let name = self.string_body(key)?;
                 let found = match fields.get(self.hint) {
-                    Some(f) if f.name.as_bytes() == &*name => Some(self.hint),
-                    _ => fields.iter().position(|f| f.name.as_bytes() == &*name),
+                    Some(f) if super::key_eq(&name, f.name.as_bytes()) => Some(self.hint),
+                    _ => fields
+                        .iter()
+                        .position(|f| super::key_eq(&name, f.name.as_bytes())),
                 };
                 if let Some(i) = found {
                     self.hint = i + 1;

@@ -712,10 +712,12 @@ impl Reader for JsonReader<'_> {
         }
         while self.advance(b'}')? {
             let key = self.key()?;
-            let k = key.as_str();
+            let k = key.as_str().as_bytes();
             let idx = match fields.get(self.hint) {
-                Some(f) if f.json == k => Some(self.hint),
-                _ => fields.iter().position(|f| f.json == k),
+                Some(f) if super::key_eq(k, f.json.as_bytes()) => Some(self.hint),
+                _ => fields
+                    .iter()
+                    .position(|f| super::key_eq(k, f.json.as_bytes())),
             };
             if let Some(i) = idx {
                 self.hint = i + 1;

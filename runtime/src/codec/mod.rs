@@ -517,6 +517,54 @@ pub fn idempotency_token() -> String {
     crate::uuid_v4()
 }
 
+/// Whether a key read from the wire is `name`, compared without a call to `memcmp` for
+/// the short keys that member names are: the lengths first, then up to 16 bytes as two
+/// overlapping words.
+#[inline(always)]
+pub(crate) fn key_eq(key: &[u8], name: &[u8]) -> bool {
+    let n = key.len();
+    if n != name.len() {
+        return false;
+    }
+    let word = |b: &[u8], at: usize| -> u64 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |b: &[u8], at: usize| -> u32 {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&b[at..at + 4]);
+        u32::from_le_bytes(w)
+    };
+    match n {
+        8..=16 => word(key, 0) == word(name, 0) && word(key, n - 8) == word(name, n - 8),
+        4..=7 => half(key, 0) == half(name, 0) && half(key, n - 4) == half(name, n - 4),
+        _ => key == name,
+    }
+}
+
+#[cfg(test)]
+mod key_eq_tests {
+    #[test]
+    fn key_eq_agrees_with_slice_equality() {
+        let names: Vec<String> = (0..40)
+            .map(|n| (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect())
+            .collect();
+        for a in &names {
+            for b in &names {
+                assert_eq!(super::key_eq(a.as_bytes(), b.as_bytes()), a == b);
+            }
+            // One byte changed anywhere makes them differ.
+            for at in 0..a.len() {
+                let mut c = a.clone().into_bytes();
+                c[at] = b'#';
+                assert!(!super::key_eq(&c, a.as_bytes()), "{a} at {at}");
+                assert!(super::key_eq(&c, &c));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod union_tests {
     use super::{cbor, json, Field, Reader, UnionMember};
