@@ -292,6 +292,16 @@ impl<'a> CborReader<'a> {
                     at,
                 })
             }
+            // A one-byte argument: strings of 24 to 255 bytes (ids, ARNs, descriptions).
+            Some(&first) if first & 0x1f == 24 && at + 1 < self.buf.len() => {
+                self.pos = at + 2;
+                Ok(Head {
+                    major: first >> 5,
+                    info: 24,
+                    arg: u64::from(self.buf[at + 1]),
+                    at,
+                })
+            }
             _ => self.head_long(),
         }
     }
@@ -315,7 +325,13 @@ impl<'a> CborReader<'a> {
                     )
                 })?;
                 self.pos = at + 1 + n;
-                bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+                match *bytes {
+                    [a] => u64::from(a),
+                    [a, b] => u64::from(u16::from_be_bytes([a, b])),
+                    [a, b, c, d] => u64::from(u32::from_be_bytes([a, b, c, d])),
+                    [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+                    _ => bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)),
+                }
             }
             INDEFINITE => {
                 if !matches!(
@@ -1239,6 +1255,35 @@ mod tests {
             }
         );
         assert_eq!(from_slice::<Sample>(&hex("a0")).unwrap(), Sample::default());
+    }
+
+    #[test]
+    fn arguments_of_one_to_eight_bytes() {
+        for (bytes, v) in [
+            ("17", 23),
+            ("18 18", 24),
+            ("18 ff", 255),
+            ("19 0100", 256),
+            ("1a 00010000", 65_536),
+            ("1b 0000000100000000", 1 << 32),
+            ("3b 7fffffffffffffff", i64::MIN),
+        ] {
+            let b = hex(bytes);
+            let mut r = CborReader::new(&b);
+            assert_eq!(r.integer().unwrap(), v, "{bytes}");
+            assert_eq!(r.position(), b.len());
+        }
+        let text = "x".repeat(30);
+        let mut b = vec![0x78, 30];
+        b.extend_from_slice(text.as_bytes());
+        assert_eq!(CborReader::new(&b).string().unwrap(), text);
+        // A missing argument byte is an error, not a panic.
+        for truncated in ["18", "78", "19 01", "1b 00"] {
+            assert!(
+                CborReader::new(&hex(truncated)).integer().is_err(),
+                "{truncated}"
+            );
+        }
     }
 
     #[test]
