@@ -122,8 +122,8 @@ impl Converter {
                 self.out.push_str("```\n\n");
                 self.in_pre = false;
             }
-            ("b" | "strong", _) if !self.in_code && !self.in_pre => self.emphasis("**"),
-            ("i" | "em" | "cite", _) if !self.in_code && !self.in_pre => self.emphasis("*"),
+            ("b" | "strong", _) if !self.in_code && !self.in_pre => self.inline("**"),
+            ("i" | "em" | "cite", _) if !self.in_code && !self.in_pre => self.inline("*"),
             ("a", false) => {
                 let href = attr(body, "href").unwrap_or_default();
                 self.link = Some((href, String::new()));
@@ -163,12 +163,6 @@ impl Converter {
                 self.line.pop();
             }
         }
-    }
-
-    fn emphasis(&mut self, mark: &str) {
-        // Markdown emphasis cannot open after a letter or close before one reliably;
-        // keeping it simple, add the marker only when it touches text on one side.
-        self.inline(mark);
     }
 
     fn inline(&mut self, s: &str) {

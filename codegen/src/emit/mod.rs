@@ -96,7 +96,6 @@ fn module_index(doc: &str, mods: &[(String, String)], reexport: bool) -> TokenSt
             quote! { pub mod #m; }
         }
     });
-    let doc = docs(doc);
     quote! { #![doc = #doc] #(#items)* }
 }
 
@@ -155,11 +154,6 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
         quote! { #![doc = #l] }
     });
     quote! { #(#lines)* }
-}
-
-/// A doc string for `#![doc = ...]` or one attribute.
-fn docs(text: &str) -> String {
-    text.to_string()
 }
 
 fn cargo_toml(service: &Service, runtime_path: &str, version: &str) -> String {

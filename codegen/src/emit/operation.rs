@@ -239,6 +239,10 @@ fn token_expr(steps: &[PathStep]) -> TokenStream {
                     (true, false) => quote!(#e.map(|v| &v.#f)),
                 }
             }
+            // A path ending in `[-1]` of a list of strings (`Tokens[-1]`).
+            (PathStep::Last, Some(e)) if last => {
+                quote!(#e.and_then(|v| v.last()).map(String::as_str))
+            }
             (PathStep::Last, Some(e)) => quote!(#e.and_then(|v| v.last())),
             (PathStep::Last, None) => quote!(None),
         });
@@ -338,5 +342,35 @@ fn error_enum(op: &OperationDef) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, required: bool) -> PathStep {
+        PathStep::Field {
+            name: name.into(),
+            required,
+        }
+    }
+
+    #[test]
+    fn token_paths_end_in_a_str() {
+        let render = |steps: &[PathStep]| token_expr(steps).to_string().replace(' ', "");
+        assert_eq!(
+            render(&[field("next_token", false)]),
+            "output.next_token.as_deref()"
+        );
+        assert_eq!(
+            render(&[field("jobs", false), PathStep::Last, field("job_id", false)]),
+            "output.jobs.as_ref().and_then(|v|v.last()).and_then(|v|v.job_id.as_deref())"
+        );
+        // The last element of a list of strings must still be a `&str`.
+        assert_eq!(
+            render(&[field("tokens", true), PathStep::Last]),
+            "Some(&output.tokens).and_then(|v|v.last()).map(String::as_str)"
+        );
     }
 }
