@@ -424,6 +424,80 @@ impl<'a> CborReader<'a> {
         }
     }
 
+    /// The index of the field named `name`: the one after the previous match first
+    /// (members usually arrive in model order), then a linear search.
+    #[inline(always)]
+    fn field_index(&mut self, name: &[u8], fields: &'static [Field]) -> Option<usize> {
+        let found = match fields.get(self.hint) {
+            Some(f) if super::key_eq(name, f.name.as_bytes()) => Some(self.hint),
+            _ => fields
+                .iter()
+                .position(|f| super::key_eq(name, f.name.as_bytes())),
+        };
+        if let Some(i) = found {
+            self.hint = i + 1;
+        }
+        found
+    }
+
+    /// The next value as text. Definite strings of up to 255 bytes, untagged (every key
+    /// and nearly every string value), are read here inline; the rest by the general path.
+    #[inline(always)]
+    fn text(&mut self) -> Result<Cow<'a, str>, DecodeError> {
+        let pos = self.pos;
+        let (start, len) = match self.buf.get(pos) {
+            Some(&b @ 0x60..=0x77) => (pos + 1, usize::from(b & 0x1f)),
+            Some(0x78) => match self.buf.get(pos + 1) {
+                Some(&n) => (pos + 2, usize::from(n)),
+                None => return self.text_slow(),
+            },
+            _ => return self.text_slow(),
+        };
+        match self.buf.get(start..start + len) {
+            Some(bytes) => {
+                self.pos = start + len;
+                match utf8(bytes) {
+                    Ok(s) => Ok(Cow::Borrowed(s)),
+                    Err(_) => Err(DecodeError::at(pos, "invalid UTF-8 in text string")),
+                }
+            }
+            None => self.text_slow(),
+        }
+    }
+
+    #[inline(never)]
+    fn text_slow(&mut self) -> Result<Cow<'a, str>, DecodeError> {
+        let h = self.value_head()?;
+        if h.major != MAJOR_TEXT {
+            return Err(Self::type_error(&h, "a text string"));
+        }
+        self.text_body(h)
+    }
+
+    /// True (and consumed) when the next value is null or undefined, tagged or not.
+    #[inline(always)]
+    fn take_null(&mut self) -> Result<bool, DecodeError> {
+        match self.buf.get(self.pos) {
+            Some(0xf6 | 0xf7) => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if b >> 5 == MAJOR_TAG => {
+                // A tagged null is null; other tagged values keep their tags, which
+                // the value's reader may want (tag 1 on a timestamp).
+                let start = self.pos;
+                self.skip_tags()?;
+                if matches!(self.buf.get(self.pos), Some(0xf6 | 0xf7)) {
+                    self.pos += 1;
+                    return Ok(true);
+                }
+                self.pos = start;
+                Ok(false)
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// Consumes any tags before the next value.
     #[inline]
     fn skip_tags(&mut self) -> Result<(), DecodeError> {
@@ -617,25 +691,26 @@ impl Reader for CborReader<'_> {
             if !self.advance()? {
                 return Ok(None);
             }
-            let key = self.value_head()?;
-            let index = if key.major == MAJOR_TEXT {
-                // Definite keys are compared in place; only chunked keys are joined.
-                let name = self.string_body(key)?;
-                let found = match fields.get(self.hint) {
-                    Some(f) if super::key_eq(&name, f.name.as_bytes()) => Some(self.hint),
-                    _ => fields
-                        .iter()
-                        .position(|f| super::key_eq(&name, f.name.as_bytes())),
-                };
-                if let Some(i) = found {
-                    self.hint = i + 1;
+            // Keys are compared as bytes, in place; only chunked keys are joined.
+            let pos = self.pos;
+            let index = match self.buf.get(pos) {
+                Some(&b @ 0x60..=0x77) if pos + 1 + usize::from(b & 0x1f) <= self.buf.len() => {
+                    let end = pos + 1 + usize::from(b & 0x1f);
+                    self.pos = end;
+                    self.field_index(&self.buf[pos + 1..end], fields)
                 }
-                found
-            } else {
-                self.skip_body(key, self.stack.len())?;
-                None
+                _ => {
+                    let key = self.value_head()?;
+                    if key.major == MAJOR_TEXT {
+                        let name = self.string_body(key)?;
+                        self.field_index(&name, fields)
+                    } else {
+                        self.skip_body(key, self.stack.len())?;
+                        None
+                    }
+                }
             };
-            if self.null()? {
+            if self.take_null()? {
                 continue;
             }
             match index {
@@ -672,21 +747,12 @@ impl Reader for CborReader<'_> {
 
     #[inline]
     fn null(&mut self) -> Result<bool, DecodeError> {
-        self.skip_tags()?;
-        if matches!(self.buf.get(self.pos), Some(0xf6 | 0xf7)) {
-            self.pos += 1;
-            return Ok(true);
-        }
-        Ok(false)
+        self.take_null()
     }
 
     #[inline]
     fn string(&mut self) -> Result<String, DecodeError> {
-        let h = self.value_head()?;
-        if h.major != MAJOR_TEXT {
-            return Err(Self::type_error(&h, "a text string"));
-        }
-        Ok(self.text_body(h)?.into_owned())
+        Ok(self.text()?.into_owned())
     }
 
     #[inline]
@@ -699,15 +765,22 @@ impl Reader for CborReader<'_> {
 
     #[inline]
     fn enum_value<T>(&mut self, f: impl FnOnce(&str) -> T) -> Result<T, DecodeError> {
-        let h = self.value_head()?;
-        if h.major != MAJOR_TEXT {
-            return Err(Self::type_error(&h, "a text string"));
-        }
-        Ok(f(&self.text_body(h)?))
+        Ok(f(&self.text()?))
     }
 
     #[inline]
     fn boolean(&mut self) -> Result<bool, DecodeError> {
+        match self.buf.get(self.pos) {
+            Some(0xf4) => {
+                self.pos += 1;
+                return Ok(false);
+            }
+            Some(0xf5) => {
+                self.pos += 1;
+                return Ok(true);
+            }
+            _ => {}
+        }
         let h = self.value_head()?;
         match (h.major, h.info) {
             (MAJOR_SIMPLE, 20) => Ok(false),
@@ -736,6 +809,12 @@ impl Reader for CborReader<'_> {
     /// in the JSON codec, so both protocols read the same instant from the same number.
     #[inline]
     fn timestamp(&mut self, _format: TimestampFormat) -> Result<DateTime, DecodeError> {
+        // What servers send for any date of this century: tag 1, then 4-byte seconds.
+        let pos = self.pos;
+        if let Some(&[TAG_EPOCH, 0x1a, a, b, c, d]) = self.buf.get(pos..pos + 6) {
+            self.pos = pos + 6;
+            return Ok(DateTime::from_secs(i64::from(u32::from_be_bytes([a, b, c, d]))));
+        }
         self.skip_tags()?;
         let at = self.pos;
         if matches!(self.buf.get(at), Some(b) if b >> 5 <= MAJOR_NEGATIVE) {

@@ -115,27 +115,35 @@ impl MapMeta {
 }
 
 /// A value that could not be decoded from a response body.
+///
+/// One pointer wide: every reader method returns `Result<_, DecodeError>`, and a small
+/// error type keeps those results in registers on the hot (successful) path.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError {
+pub struct DecodeError(Box<DecodeErrorInner>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct DecodeErrorInner {
     message: String,
     offset: Option<usize>,
 }
 
 impl DecodeError {
     /// A decode error with a message.
+    #[cold]
     pub fn new(message: impl Into<String>) -> Self {
-        DecodeError {
+        DecodeError(Box::new(DecodeErrorInner {
             message: message.into(),
             offset: None,
-        }
+        }))
     }
 
     /// A decode error at a byte offset of the input.
+    #[cold]
     pub fn at(offset: usize, message: impl Into<String>) -> Self {
-        DecodeError {
+        DecodeError(Box::new(DecodeErrorInner {
             message: message.into(),
             offset: Some(offset),
-        }
+        }))
     }
 
     /// An error for a required member the response did not carry.
@@ -145,15 +153,15 @@ impl DecodeError {
 
     /// The byte offset where decoding failed, when known.
     pub fn offset(&self) -> Option<usize> {
-        self.offset
+        self.0.offset
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.offset {
-            Some(o) => write!(f, "{} at byte {o}", self.message),
-            None => f.write_str(&self.message),
+        match self.0.offset {
+            Some(o) => write!(f, "{} at byte {o}", self.0.message),
+            None => f.write_str(&self.0.message),
         }
     }
 }
