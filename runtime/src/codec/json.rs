@@ -359,8 +359,16 @@ impl<'a> JsonReader<'a> {
         DecodeError::at(self.pos, msg)
     }
 
-    #[inline]
+    /// Skips whitespace; one comparison when there is none, as in compact JSON.
+    #[inline(always)]
     fn ws(&mut self) {
+        if matches!(self.b.get(self.pos), Some(&c) if c <= b' ') {
+            self.ws_slow();
+        }
+    }
+
+    #[inline(never)]
+    fn ws_slow(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.pos) {
             self.pos += 1;
         }
@@ -437,7 +445,7 @@ impl<'a> JsonReader<'a> {
         Ok(k)
     }
 
-    #[inline]
+    #[inline(always)]
     fn str_token(&mut self, what: &str) -> Result<Str<'a>, DecodeError> {
         if self.peek_ws()? != b'"' {
             return Err(self.err(&format!("expected {what}")));
@@ -446,7 +454,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// Parses the string starting at the current `"`.
-    #[inline]
+    #[inline(always)]
     fn parse_str(&mut self) -> Result<Str<'a>, DecodeError> {
         self.pos += 1;
         let start = self.pos;
@@ -827,6 +835,25 @@ impl Reader for JsonReader<'_> {
             return parse_timestamp_text(s.as_str(), format)
                 .ok_or_else(|| DecodeError::at(start, "invalid timestamp"));
         }
+        // Whole seconds, what services send: digits straight to the value, with no
+        // scan and parse of the text. Ten digits or fewer always fit.
+        let mut p = start;
+        let mut secs = 0i64;
+        while let Some(&d @ b'0'..=b'9') = self.b.get(p) {
+            if p - start == 10 {
+                break;
+            }
+            secs = secs * 10 + i64::from(d - b'0');
+            p += 1;
+        }
+        let leading_zero = self.b.get(start) == Some(&b'0') && p - start > 1;
+        if p > start
+            && !leading_zero
+            && !matches!(self.b.get(p), Some(b'0'..=b'9' | b'.' | b'e' | b'E'))
+        {
+            self.pos = p;
+            return Ok(DateTime::from_secs(secs));
+        }
         self.number_start("a timestamp")?;
         let start = self.pos;
         let (text, _) = self.scan_number()?;
@@ -913,6 +940,7 @@ fn parse_timestamp_text(s: &str, format: TimestampFormat) -> Option<DateTime> {
 
 /// The length of the run of `b` before its first `"`, `\\` or control byte (all of `b`
 /// if there is none), eight bytes at a time.
+#[inline(always)]
 fn plain_run(b: &[u8]) -> (usize, bool) {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
@@ -932,7 +960,13 @@ fn plain_run(b: &[u8]) -> (usize, bool) {
             | has_zero(w ^ (LO * u64::from(b'\\')))
             | has_below(w, 0x20);
         if special != 0 {
-            break;
+            // Each test flags its lowest hit exactly (only bytes above a real hit can be
+            // flagged falsely), so the lowest flag of the three is the first special
+            // byte: the end of the run is found in this word, without a byte loop.
+            let k = (special.trailing_zeros() / 8) as usize;
+            // The bytes before it; k < 8, so the shift is in range.
+            seen |= w & ((1u64 << (8 * k)) - 1);
+            return (i + k, seen & HI == 0);
         }
         seen |= w;
         i += 8;
