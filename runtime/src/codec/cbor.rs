@@ -217,15 +217,36 @@ enum Frame {
 }
 
 /// `std::str::from_utf8` with a fast path for ASCII, which is nearly all AWS sends:
-/// `is_ascii` checks a word at a time, where UTF-8 validation of short strings goes
-/// byte by byte (it was a tenth of decoding a `ListJobs` page).
+/// UTF-8 validation of short strings goes byte by byte (it was a tenth of decoding a
+/// `ListJobs` page).
 #[inline]
 pub(super) fn utf8(b: &[u8]) -> Result<&str, std::str::Utf8Error> {
-    if b.is_ascii() {
+    if is_ascii(b) {
         // SAFETY: every sequence of ASCII bytes is valid UTF-8.
         Ok(unsafe { std::str::from_utf8_unchecked(b) })
     } else {
         std::str::from_utf8(b)
+    }
+}
+
+/// `<[u8]>::is_ascii` for the short strings of a response: whole words, the last one
+/// overlapping the one before, where std checks the unaligned tail byte by byte.
+#[inline(always)]
+fn is_ascii(b: &[u8]) -> bool {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let n = b.len();
+    if n >= 8 {
+        let mut seen = b[n - 8..].try_into().map_or(HI, u64::from_ne_bytes);
+        for chunk in b[..n - 1].chunks_exact(8) {
+            seen |= chunk.try_into().map_or(HI, u64::from_ne_bytes);
+        }
+        seen & HI == 0
+    } else if n >= 4 {
+        let head = b[..4].try_into().map_or(HI as u32, u32::from_ne_bytes);
+        let tail = b[n - 4..].try_into().map_or(HI as u32, u32::from_ne_bytes);
+        (head | tail) & HI as u32 == 0
+    } else {
+        b.iter().all(|&c| c < 0x80)
     }
 }
 
@@ -1112,6 +1133,21 @@ mod tests {
         // Invalid UTF-8 is still an error on both fast paths' slow side.
         assert!(from_slice::<Abc>(&hex("a1 61 61 62 c3 28")).is_err());
         assert!(crate::codec::json::from_slice::<Abc>(b"{\"a\":\"\xc3\x28\"}").is_err());
+    }
+
+    #[test]
+    fn is_ascii_agrees_with_std() {
+        for len in 0..40 {
+            let base = vec![b'a'; len];
+            assert!(super::is_ascii(&base));
+            for at in 0..len {
+                for high in [0x80u8, 0xc3, 0xff] {
+                    let mut b = base.clone();
+                    b[at] = high;
+                    assert!(!super::is_ascii(&b), "{len} {at}");
+                }
+            }
+        }
     }
 
     #[test]
