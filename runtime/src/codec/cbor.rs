@@ -641,6 +641,28 @@ impl<'a> CborReader<'a> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.err("nesting too deep"));
         }
+        // The usual heads, read inline: untagged, indefinite (how structures are written)
+        // or with a count below 24.
+        if let Some(&b) = self.buf.get(self.pos) {
+            if b >> 5 == major && (b & 0x1f == INDEFINITE || b & 0x1f < 24) {
+                let frame = if b & 0x1f == INDEFINITE {
+                    Frame::Indefinite
+                } else {
+                    let n = u64::from(b & 0x1f);
+                    let per = if major == MAJOR_MAP { 2 } else { 1 };
+                    if n * per > (self.buf.len() - self.pos - 1) as u64 {
+                        return Err(self.err(format!(
+                            "count {n} exceeds the {} bytes left",
+                            self.buf.len() - self.pos - 1
+                        )));
+                    }
+                    Frame::Definite(n)
+                };
+                self.pos += 1;
+                self.stack.push(frame);
+                return Ok(());
+            }
+        }
         let h = self.value_head()?;
         if h.major != major {
             return Err(Self::type_error(&h, expected));
