@@ -812,6 +812,7 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
         }
 
         impl From<&str> for #name {
+            #[inline]
             fn from(s: &str) -> Self {
                 match s {
                     #(#from)*

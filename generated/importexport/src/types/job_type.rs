@@ -31,6 +31,7 @@ impl JobType {
     }
 }
 impl From<&str> for JobType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "Import" => JobType::Import,

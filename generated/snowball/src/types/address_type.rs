@@ -31,6 +31,7 @@ impl AddressType {
     }
 }
 impl From<&str> for AddressType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "CUST_PICKUP" => AddressType::CustPickup,

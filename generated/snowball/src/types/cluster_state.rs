@@ -46,6 +46,7 @@ impl ClusterState {
     }
 }
 impl From<&str> for ClusterState {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "AwaitingQuorum" => ClusterState::AwaitingQuorum,

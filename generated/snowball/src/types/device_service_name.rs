@@ -34,6 +34,7 @@ impl DeviceServiceName {
     }
 }
 impl From<&str> for DeviceServiceName {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "NFS_ON_DEVICE_SERVICE" => DeviceServiceName::NfsOnDeviceService,

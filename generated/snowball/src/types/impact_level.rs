@@ -40,6 +40,7 @@ impl ImpactLevel {
     }
 }
 impl From<&str> for ImpactLevel {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "IL2" => ImpactLevel::Il2,

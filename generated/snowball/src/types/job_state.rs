@@ -78,6 +78,7 @@ impl JobState {
     }
 }
 impl From<&str> for JobState {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "New" => JobState::New,

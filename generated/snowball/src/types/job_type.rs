@@ -34,6 +34,7 @@ impl JobType {
     }
 }
 impl From<&str> for JobType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "IMPORT" => JobType::Import,

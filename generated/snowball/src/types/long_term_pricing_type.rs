@@ -34,6 +34,7 @@ impl LongTermPricingType {
     }
 }
 impl From<&str> for LongTermPricingType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "OneYear" => LongTermPricingType::OneYear,

@@ -38,6 +38,7 @@ impl RemoteManagement {
     }
 }
 impl From<&str> for RemoteManagement {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "INSTALLED_ONLY" => RemoteManagement::InstalledOnly,

@@ -31,6 +31,7 @@ impl ServiceName {
     }
 }
 impl From<&str> for ServiceName {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "KUBERNETES" => ServiceName::Kubernetes,

@@ -31,6 +31,7 @@ impl ShipmentState {
     }
 }
 impl From<&str> for ShipmentState {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "RECEIVED" => ShipmentState::Received,

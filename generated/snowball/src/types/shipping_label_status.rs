@@ -42,6 +42,7 @@ impl ShippingLabelStatus {
     }
 }
 impl From<&str> for ShippingLabelStatus {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "InProgress" => ShippingLabelStatus::InProgress,

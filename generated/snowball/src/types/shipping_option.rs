@@ -42,6 +42,7 @@ impl ShippingOption {
     }
 }
 impl From<&str> for ShippingOption {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "SECOND_DAY" => ShippingOption::SecondDay,

@@ -70,6 +70,7 @@ impl SnowballCapacity {
     }
 }
 impl From<&str> for SnowballCapacity {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "T50" => SnowballCapacity::T50,

@@ -66,6 +66,7 @@ impl SnowballType {
     }
 }
 impl From<&str> for SnowballType {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "STANDARD" => SnowballType::Standard,

@@ -28,6 +28,7 @@ impl StorageUnit {
     }
 }
 impl From<&str> for StorageUnit {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "TB" => StorageUnit::Tb,

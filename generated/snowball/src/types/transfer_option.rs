@@ -34,6 +34,7 @@ impl TransferOption {
     }
 }
 impl From<&str> for TransferOption {
+    #[inline]
     fn from(s: &str) -> Self {
         match s {
             "IMPORT" => TransferOption::Import,
