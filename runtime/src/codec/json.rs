@@ -969,7 +969,7 @@ fn parse_timestamp_text(s: &str, format: TimestampFormat) -> Option<DateTime> {
 }
 
 /// The length of the run of `b` before its first `"`, `\\` or control byte (all of `b`
-/// if there is none), eight bytes at a time.
+/// if there is none), and whether that run is all ASCII.
 #[inline(always)]
 fn plain_run(b: &[u8]) -> (usize, bool) {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -981,6 +981,44 @@ fn plain_run(b: &[u8]) -> (usize, bool) {
     // so the caller need not scan the run a second time to validate it.
     let mut seen = 0u64;
     let mut i = 0;
+    // Sixteen bytes at a time where SSE2 is sure to be present (all of x86_64): about
+    // a third of the instructions of the word loop below, which takes the tail.
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+        };
+        // SAFETY: SSE2 is part of the x86_64 baseline, so the intrinsics are available;
+        // each load reads `b[i..i + 16]`, which the loop condition keeps in bounds, and
+        // `_mm_loadu_si128` has no alignment requirement.
+        unsafe {
+            let quote = _mm_set1_epi8(b'"' as i8);
+            let backslash = _mm_set1_epi8(b'\\' as i8);
+            let control = _mm_set1_epi8(0x1f);
+            let mut high = _mm_setzero_si128();
+            while i + 16 <= b.len() {
+                let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+                // max(v, 0x1f) == 0x1f exactly for the bytes below 0x20.
+                let special = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                    _mm_cmpeq_epi8(_mm_max_epu8(v, control), control),
+                );
+                let hits = _mm_movemask_epi8(special) as u32;
+                if hits != 0 {
+                    let k = hits.trailing_zeros();
+                    let before = (_mm_movemask_epi8(v) as u32) & ((1u32 << k) - 1);
+                    let ascii = before == 0 && _mm_movemask_epi8(high) == 0;
+                    return (i + k as usize, ascii);
+                }
+                high = _mm_or_si128(high, v);
+                i += 16;
+            }
+            if _mm_movemask_epi8(high) != 0 {
+                seen = HI;
+            }
+        }
+    }
     while let Some(chunk) = b.get(i..i + 8) {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
             break;
@@ -1385,7 +1423,7 @@ mod tests {
             (end, b[..end].is_ascii())
         };
         let fillers: [&[u8]; 3] = [b"a", "é".as_bytes(), b"\x7f"];
-        for len in 0..24 {
+        for len in 0..52 {
             for filler in fillers {
                 let base: Vec<u8> = filler.iter().copied().cycle().take(len).collect();
                 assert_eq!(plain_run(&base), naive(&base));
