@@ -852,6 +852,7 @@ impl Reader for JsonReader<'_> {
             .map_err(|_| DecodeError::at(start, "invalid number"))
     }
 
+    #[inline]
     fn timestamp(&mut self, format: TimestampFormat) -> Result<DateTime, DecodeError> {
         self.ws();
         let start = self.pos;
