@@ -856,7 +856,9 @@ impl Reader for CborReader<'_> {
         let pos = self.pos;
         if let Some(&[TAG_EPOCH, 0x1a, a, b, c, d]) = self.buf.get(pos..pos + 6) {
             self.pos = pos + 6;
-            return Ok(DateTime::from_secs(i64::from(u32::from_be_bytes([a, b, c, d]))));
+            return Ok(DateTime::from_secs(i64::from(u32::from_be_bytes([
+                a, b, c, d,
+            ]))));
         }
         self.skip_tags()?;
         let at = self.pos;

@@ -729,7 +729,10 @@ impl Reader for JsonReader<'_> {
                 let (start, end) = (self.pos + 1, self.pos + 1 + name.len());
                 if self.b.get(self.pos) == Some(&b'"')
                     && self.b.get(end) == Some(&b'"')
-                    && self.b.get(start..end).is_some_and(|k| super::key_eq(k, name))
+                    && self
+                        .b
+                        .get(start..end)
+                        .is_some_and(|k| super::key_eq(k, name))
                 {
                     self.pos = end + 1;
                     if self.b.get(self.pos) == Some(&b':') {
@@ -1058,8 +1061,7 @@ fn eight_digits(b: &[u8]) -> Option<u64> {
     // Every byte is 0x30..=0x39: the high nibble is 3, and adding 6 does not carry out
     // of the low nibble.
     let ok = (w & 0xf0f0_f0f0_f0f0_f0f0) == 0x3030_3030_3030_3030
-        && (w.wrapping_add(0x0606_0606_0606_0606) & 0xf0f0_f0f0_f0f0_f0f0)
-            == 0x3030_3030_3030_3030;
+        && (w.wrapping_add(0x0606_0606_0606_0606) & 0xf0f0_f0f0_f0f0_f0f0) == 0x3030_3030_3030_3030;
     if !ok {
         return None;
     }
@@ -1447,11 +1449,19 @@ mod tests {
 
     #[test]
     fn eight_digits_agrees_with_parsing() {
-        for v in [0u64, 1, 9, 10, 12_345_678, 99_999_999, 17_000_000, 10_000_001] {
+        for v in [
+            0u64, 1, 9, 10, 12_345_678, 99_999_999, 17_000_000, 10_000_001,
+        ] {
             let text = format!("{v:08}");
             assert_eq!(eight_digits(text.as_bytes()), Some(v), "{text}");
         }
-        for bad in [b"1234567/", b"1234567:", b"a2345678", b"1234 678", b"\xff2345678"] {
+        for bad in [
+            b"1234567/",
+            b"1234567:",
+            b"a2345678",
+            b"1234 678",
+            b"\xff2345678",
+        ] {
             assert_eq!(eight_digits(&bad[..8]), None);
         }
         assert_eq!(eight_digits(b"1234567"), None);
@@ -1604,7 +1614,12 @@ mod tests {
         let odd = br#"{"Name":"n","CountX":9,"Count" : 3,"Small":null,"Small":2}"#;
         for doc in [&plain[..], &odd[..]] {
             let v = from_slice::<Sample>(doc).unwrap();
-            assert_eq!(v.name.as_deref(), Some("n"), "{}", String::from_utf8_lossy(doc));
+            assert_eq!(
+                v.name.as_deref(),
+                Some("n"),
+                "{}",
+                String::from_utf8_lossy(doc)
+            );
             assert_eq!(v.count, Some(3));
             assert_eq!(v.small, Some(2));
         }
