@@ -499,6 +499,8 @@ impl<'a> CborReader<'a> {
     #[inline(always)]
     fn take_null(&mut self) -> Result<bool, DecodeError> {
         match self.buf.get(self.pos) {
+            // Numbers, strings, arrays and maps: one comparison for most values.
+            Some(&b) if b < 0xc0 => Ok(false),
             Some(0xf6 | 0xf7) => {
                 self.pos += 1;
                 Ok(true)

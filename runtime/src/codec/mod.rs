@@ -403,7 +403,12 @@ pub fn decode_list<R: Reader, T>(
     let mut out = Vec::with_capacity(r.len_hint().min(4096));
     while r.next_item()? {
         if !r.null()? {
-            out.push(item(r)?);
+            // Not `out.push(item(r)?)`: that moves each item once more on its way into
+            // the vector (a `memcpy` of the whole structure per item).
+            match item(r) {
+                Ok(v) => out.push(v),
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(out)

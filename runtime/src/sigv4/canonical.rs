@@ -130,7 +130,8 @@ fn needs_normalizing(path: &str) -> bool {
 }
 
 fn write_path_bytes(buf: &mut Vec<u8>, bytes: &[u8], encode: bool) {
-    if encode {
+    // Paths made only of unreserved bytes and slashes (every RPC path) are copied whole.
+    if encode && !bytes.iter().all(|&b| b == b'/' || is_unreserved(b)) {
         for &b in bytes {
             if b == b'/' || is_unreserved(b) {
                 buf.push(b);
@@ -145,8 +146,20 @@ fn write_path_bytes(buf: &mut Vec<u8>, bytes: &[u8], encode: bool) {
 
 /// RFC 3986 unreserved characters, the only ones SigV4 leaves unencoded.
 fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    UNRESERVED[usize::from(b)]
 }
+
+/// [`is_unreserved`] as a table: one load per byte of a path or query.
+static UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    t
+};
 
 fn push_percent(buf: &mut Vec<u8>, b: u8) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
