@@ -5,10 +5,14 @@
 //! ```text
 //! bench-driver serve ENTRIES                  # prints the port; exits when stdin closes
 //! bench-driver calls WHO PORT N               # WHO: ours-cbor ours-json peer raw-cbor raw-json
+//! bench-driver paired WHO PORT N              # WHO: ours-cbor ours-json peer
 //! bench-driver decode WHO ITERS               # WHO: ours-cbor ours-json peer; 1000 entries
 //! bench-driver body cbor|json ENTRIES         # writes the canned body to stdout
 //! ```
-//! `calls` and `decode` print one line: `ns_per_op <float>`.
+//! `calls` and `decode` print one line: `ns_per_op <float>`. `paired` alternates one raw
+//! call (the floor, same protocol) and one client call, N times on two connections, and
+//! prints the medians `ns_per_op` (client), `floor_ns` and `above_ns` (client minus the
+//! raw call just before it), so that drift in loopback latency hits both alike.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -25,6 +29,7 @@ fn main() {
     let result = match args.as_slice() {
         ["serve", entries] => serve(parse(entries)),
         ["calls", who, port, n] => calls(who, parse(port), parse(n)),
+        ["paired", who, port, n] => paired(who, parse(port), parse(n)),
         ["decode", who, iters] => decode(who, parse(iters)),
         ["body", proto, entries] => {
             let body = canned_body(proto == &"cbor", parse(entries));
@@ -313,6 +318,75 @@ fn calls(who: &str, port: u16, n: u32) -> Result<(), String> {
         "ns_per_op {:.1}",
         elapsed.as_nanos() as f64 / f64::from(n.max(1))
     );
+    Ok(())
+}
+
+/// One raw call and one client call, alternately, `n` times after one warm-up of each.
+fn paired(who: &str, port: u16, n: u32) -> Result<(), String> {
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let protocol = if who == "ours-json" {
+        snowball::Protocol::AwsJson1_1
+    } else {
+        snowball::Protocol::RpcV2Cbor
+    };
+    let request = capture_request(protocol)?;
+    let conn = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    conn.set_nodelay(true).map_err(|e| e.to_string())?;
+    let mut w = conn.try_clone().map_err(|e| e.to_string())?;
+    let mut r = BufReader::with_capacity(64 * 1024, conn);
+    let mut buf = Vec::new();
+    let mut raw = move || -> Result<u64, String> {
+        let start = Instant::now();
+        w.write_all(&request).map_err(|e| e.to_string())?;
+        std::hint::black_box(read_response(&mut r, &mut buf).map_err(|e| e.to_string())?);
+        Ok(start.elapsed().as_nanos() as u64)
+    };
+    let mut floor = Vec::with_capacity(n as usize);
+    let mut client = Vec::with_capacity(n as usize);
+    // Each client call is timed alone (the entry count is read outside the timed span,
+    // but the output is dropped inside it, as in `calls`).
+    macro_rules! run {
+        ($call:expr) => {
+            runtime().block_on(async {
+                for i in 0..=n {
+                    let f = raw()?;
+                    let start = Instant::now();
+                    let out = $call.await?;
+                    let entries = out.job_list_entries.map_or(0, |v| v.len());
+                    let c = start.elapsed().as_nanos() as u64;
+                    std::hint::black_box(entries);
+                    if i > 0 {
+                        floor.push(f);
+                        client.push(c);
+                    }
+                }
+                Ok::<_, String>(())
+            })?
+        };
+    }
+    match who {
+        "ours-cbor" | "ours-json" => {
+            let c = ours(&endpoint, protocol);
+            run!(async { c.list_jobs().send().await.map_err(|e| e.to_string()) })
+        }
+        "peer" => {
+            let c = peer(&endpoint);
+            run!(async { c.list_jobs().send().await.map_err(|e| format!("{e:?}")) })
+        }
+        _ => return Err(format!("unknown client {who}")),
+    }
+    let mut above: Vec<i64> = client
+        .iter()
+        .zip(&floor)
+        .map(|(&c, &f)| c as i64 - f as i64)
+        .collect();
+    above.sort_unstable();
+    floor.sort_unstable();
+    client.sort_unstable();
+    let mid = client.len() / 2;
+    println!("ns_per_op {}", client.get(mid).copied().unwrap_or(0));
+    println!("floor_ns {}", floor.get(mid).copied().unwrap_or(0));
+    println!("above_ns {}", above.get(mid).copied().unwrap_or(0));
     Ok(())
 }
 
