@@ -9,10 +9,11 @@
 //! bench-driver decode WHO ITERS               # WHO: ours-cbor ours-json peer; 1000 entries
 //! bench-driver body cbor|json ENTRIES         # writes the canned body to stdout
 //! ```
-//! `calls` and `decode` print one line: `ns_per_op <float>`. `paired` alternates one raw
-//! call (the floor, same protocol) and one client call, N times on two connections, and
-//! prints the medians `ns_per_op` (client), `floor_ns` and `above_ns` (client minus the
-//! raw call just before it), so that drift in loopback latency hits both alike.
+//! `calls` and `decode` print one line: `ns_per_op <float>`. `paired` alternates blocks of
+//! raw calls (the floor, same protocol) and blocks of client calls on two connections (N
+//! client calls in 40 blocks), and prints the medians over the blocks of the mean per call:
+//! `ns_per_op` (client), `floor_ns` and `above_ns` (a client block minus the mean of the raw
+//! blocks on either side), so that drift in loopback latency hits both alike.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -321,8 +322,11 @@ fn calls(who: &str, port: u16, n: u32) -> Result<(), String> {
     Ok(())
 }
 
-/// One raw call and one client call, alternately, `n` times after one warm-up of each.
+/// Blocks of raw calls and blocks of client calls, alternately: `BLOCKS` client blocks of
+/// `n / BLOCKS` calls, each between two raw blocks, after one warm-up call of each.
 fn paired(who: &str, port: u16, n: u32) -> Result<(), String> {
+    const BLOCKS: u32 = 40;
+    let per_block = (n / BLOCKS).max(1);
     let endpoint = format!("http://127.0.0.1:{port}");
     let protocol = if who == "ours-json" {
         snowball::Protocol::AwsJson1_1
@@ -335,30 +339,32 @@ fn paired(who: &str, port: u16, n: u32) -> Result<(), String> {
     let mut w = conn.try_clone().map_err(|e| e.to_string())?;
     let mut r = BufReader::with_capacity(64 * 1024, conn);
     let mut buf = Vec::new();
-    let mut raw = move || -> Result<u64, String> {
+    // Mean nanoseconds per raw call over `calls` calls.
+    let mut raw = move |calls: u32| -> Result<f64, String> {
         let start = Instant::now();
-        w.write_all(&request).map_err(|e| e.to_string())?;
-        std::hint::black_box(read_response(&mut r, &mut buf).map_err(|e| e.to_string())?);
-        Ok(start.elapsed().as_nanos() as u64)
+        for _ in 0..calls {
+            w.write_all(&request).map_err(|e| e.to_string())?;
+            std::hint::black_box(read_response(&mut r, &mut buf).map_err(|e| e.to_string())?);
+        }
+        Ok(start.elapsed().as_nanos() as f64 / f64::from(calls))
     };
-    let mut floor = Vec::with_capacity(n as usize);
-    let mut client = Vec::with_capacity(n as usize);
-    // Each client call is timed alone (the entry count is read outside the timed span,
-    // but the output is dropped inside it, as in `calls`).
+    let mut floor = vec![raw(1)?];
+    let mut client = Vec::new();
     macro_rules! run {
         ($call:expr) => {
             runtime().block_on(async {
-                for i in 0..=n {
-                    let f = raw()?;
+                $call.await?;
+                floor[0] = raw(per_block)?;
+                for _ in 0..BLOCKS {
                     let start = Instant::now();
-                    let out = $call.await?;
-                    let entries = out.job_list_entries.map_or(0, |v| v.len());
-                    let c = start.elapsed().as_nanos() as u64;
-                    std::hint::black_box(entries);
-                    if i > 0 {
-                        floor.push(f);
-                        client.push(c);
+                    let mut entries = 0;
+                    for _ in 0..per_block {
+                        let out = $call.await?;
+                        entries += out.job_list_entries.map_or(0, |v| v.len());
                     }
+                    std::hint::black_box(entries);
+                    client.push(start.elapsed().as_nanos() as f64 / f64::from(per_block));
+                    floor.push(raw(per_block)?);
                 }
                 Ok::<_, String>(())
             })?
@@ -375,19 +381,21 @@ fn paired(who: &str, port: u16, n: u32) -> Result<(), String> {
         }
         _ => return Err(format!("unknown client {who}")),
     }
-    let mut above: Vec<i64> = client
+    // Each client block against the mean of the raw blocks on either side of it.
+    let above: Vec<f64> = client
         .iter()
-        .zip(&floor)
-        .map(|(&c, &f)| c as i64 - f as i64)
+        .enumerate()
+        .map(|(j, c)| c - (floor[j] + floor[j + 1]) / 2.0)
         .collect();
-    above.sort_unstable();
-    floor.sort_unstable();
-    client.sort_unstable();
-    let mid = client.len() / 2;
-    println!("ns_per_op {}", client.get(mid).copied().unwrap_or(0));
-    println!("floor_ns {}", floor.get(mid).copied().unwrap_or(0));
-    println!("above_ns {}", above.get(mid).copied().unwrap_or(0));
+    println!("ns_per_op {:.1}", median(client));
+    println!("floor_ns {:.1}", median(floor));
+    println!("above_ns {:.1}", median(above));
     Ok(())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Decodes the 1000-entry response `iters` times; prints the mean time per decode.
