@@ -1577,6 +1577,24 @@ mod tests {
     }
 
     #[test]
+    fn tags_before_nulls_and_values_on_the_fast_paths() {
+        // {"Name": 1(null), "When": 1(1700000000), "Flag": true, "Tags": [24("a")],
+        //  "MaxResults": 55799(1(7))}: a tagged null is null; the tag in front of a
+        // timestamp is kept for its reader, as are stacked tags in front of anything.
+        let body = hex("a5 644e616d65 c1 f6
+             6457686 56e c1 1a 6553f100
+             64466c6167 f5
+             6454616773 81 d818 6161
+             6a4d6178526573756c7473 d9d9f7 c1 07");
+        let s: Sample = from_slice(&body).unwrap();
+        assert_eq!(s.name, None);
+        assert_eq!(s.when, Some(DateTime::from_secs(1_700_000_000)));
+        assert_eq!(s.flag, Some(true));
+        assert_eq!(s.tags, Some(vec!["a".into()]));
+        assert_eq!(s.max_results, Some(7));
+    }
+
+    #[test]
     fn non_sparse_collections_drop_nulls_sparse_keep_them() {
         let s: Sample = from_slice(&hex(
             "a2 6454616773 83 6161 f6 6162 6541747472 73 a2 616b f6 617a 01",
