@@ -647,20 +647,19 @@ impl<'a> CborReader<'a> {
         // or with a count below 24.
         if let Some(&b) = self.buf.get(self.pos) {
             if b >> 5 == major && (b & 0x1f == INDEFINITE || b & 0x1f < 24) {
-                let frame = if b & 0x1f == INDEFINITE {
-                    Frame::Indefinite
-                } else {
-                    let n = u64::from(b & 0x1f);
-                    let per = if major == MAJOR_MAP { 2 } else { 1 };
-                    if n * per > (self.buf.len() - self.pos - 1) as u64 {
-                        return Err(self.err(format!(
-                            "count {n} exceeds the {} bytes left",
-                            self.buf.len() - self.pos - 1
-                        )));
-                    }
-                    Frame::Definite(n)
+                let h = Head {
+                    major,
+                    info: b & 0x1f,
+                    arg: u64::from(b & 0x1f),
+                    at: self.pos,
                 };
                 self.pos += 1;
+                let frame = if h.indefinite() {
+                    Frame::Indefinite
+                } else {
+                    self.check_count(&h)?;
+                    Frame::Definite(h.arg)
+                };
                 self.stack.push(frame);
                 return Ok(());
             }

@@ -1611,7 +1611,7 @@ mod tests {
         let plain = br#"{"Name":"n","Count":3,"Small":2}"#;
         // Escaped keys, a key that extends the expected one, a null where the expected
         // member stands, and whitespace before the colon.
-        let odd = br#"{"Name":"n","CountX":9,"Count" : 3,"Small":null,"Small":2}"#;
+        let odd = br#"{"N\u0061me":"n","CountX":9,"Count" : 3,"Small":null,"Small":2}"#;
         for doc in [&plain[..], &odd[..]] {
             let v = from_slice::<Sample>(doc).unwrap();
             assert_eq!(
