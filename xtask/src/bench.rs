@@ -243,21 +243,25 @@ struct Server {
     port: u16,
 }
 
-/// A command running the driver on CPU 0 (with `taskset`, where it works). Server and
-/// clients share the core, so every request and response is a same-core switch: unpinned,
-/// the loopback round trip took 16 or 55 µs depending on where the scheduler put the
-/// two threads of a connection, and stayed so for the connection's life.
-fn pinned(driver: &Path) -> Command {
-    static TASKSET: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let ok = *TASKSET.get_or_init(|| {
+/// Whether `taskset -c 0` works here (it is Linux-only and may be missing), probed once.
+fn can_pin() -> bool {
+    static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OK.get_or_init(|| {
         Command::new("taskset")
             .args(["-c", "0", "true"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
-    });
-    if ok {
+    })
+}
+
+/// A command running the driver on CPU 0 where [`can_pin`]. Server and clients share the
+/// core, so every request and response is a same-core switch: unpinned, the loopback
+/// round trip took 16 or 55 µs depending on where the scheduler put the two threads of a
+/// connection, and stayed so for the connection's life.
+fn pinned(driver: &Path) -> Command {
+    if can_pin() {
         let mut c = Command::new("taskset");
         c.args(["-c", "0"]).arg(driver);
         c
@@ -295,8 +299,8 @@ impl Drop for Server {
     }
 }
 
-/// Runs the driver and returns the `ns_per_op` it prints.
-fn driver_ns(driver: &Path, args: &[&str]) -> Result<f64, String> {
+/// Runs the driver and returns what it printed on success.
+fn driver_output(driver: &Path, args: &[&str]) -> Result<String, String> {
     let out = pinned(driver)
         .args(args)
         .output()
@@ -308,12 +312,26 @@ fn driver_ns(driver: &Path, args: &[&str]) -> Result<f64, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The number after `key ` on a line of the driver's output.
+fn printed(stdout: &str, key: &str, args: &[&str]) -> Result<f64, String> {
     stdout
         .lines()
-        .find_map(|l| l.strip_prefix("ns_per_op "))
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(' '))
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| format!("bench-driver {} printed {stdout:?}", args.join(" ")))
+        .ok_or_else(|| {
+            format!(
+                "bench-driver {} printed {stdout:?}, no {key}",
+                args.join(" ")
+            )
+        })
+}
+
+/// Runs the driver and returns the `ns_per_op` it prints.
+fn driver_ns(driver: &Path, args: &[&str]) -> Result<f64, String> {
+    printed(&driver_output(driver, args)?, "ns_per_op", args)
 }
 
 /// What `bench-driver paired` prints, in nanoseconds.
@@ -323,36 +341,12 @@ struct Paired {
     above: f64,
 }
 
-fn driver_values(driver: &Path, args: &[&str]) -> Result<Paired, String> {
-    let out = pinned(driver)
-        .args(args)
-        .output()
-        .map_err(|e| format!("running the driver: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let get = |key: &str| -> Result<f64, String> {
-        stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(|| {
-                format!(
-                    "bench-driver {} printed {stdout:?} {}",
-                    args.join(" "),
-                    String::from_utf8_lossy(&out.stderr)
-                )
-            })
-    };
-    if !out.status.success() {
-        return Err(format!(
-            "bench-driver {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
+fn driver_paired(driver: &Path, args: &[&str]) -> Result<Paired, String> {
+    let out = driver_output(driver, args)?;
     Ok(Paired {
-        per_call: get("ns_per_op ")?,
-        floor: get("floor_ns ")?,
-        above: get("above_ns ")?,
+        per_call: printed(&out, "ns_per_op", args)?,
+        floor: printed(&out, "floor_ns", args)?,
+        above: printed(&out, "above_ns", args)?,
     })
 }
 
@@ -572,7 +566,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         let mut above: [Vec<f64>; 3] = Default::default();
         for _ in 0..reps {
             for (i, client) in ["ours-cbor", "ours-json", "peer"].iter().enumerate() {
-                let v = driver_values(&driver, &["paired", client, &port, &n])?;
+                let v = driver_paired(&driver, &["paired", client, &port, &n])?;
                 best[i] = best[i].min(v.per_call);
                 best_floor[i] = best_floor[i].min(v.floor);
                 above[i].push(v.above);
@@ -695,7 +689,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     println!("at end:   {}", machine());
     println!(
         "(per call: the fastest of {reps} runs' median block; above floor: the median over the runs of each client block minus the raw blocks beside it; {}; JSON rows compare with the peer's CBOR)",
-        if pinned(Path::new("true")).get_program() == "taskset" {
+        if can_pin() {
             "server and clients pinned to CPU 0"
         } else {
             "not pinned (no taskset)"

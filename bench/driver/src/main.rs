@@ -243,18 +243,54 @@ fn read_response(r: &mut BufReader<TcpStream>, buf: &mut Vec<u8>) -> std::io::Re
     Ok(len)
 }
 
+/// The raw-socket floor: the bytes our client sends for one call, written to a plain
+/// keep-alive connection, and the response read back, with no SDK in between.
+struct Raw {
+    request: Vec<u8>,
+    w: TcpStream,
+    r: BufReader<TcpStream>,
+    buf: Vec<u8>,
+}
+
+impl Raw {
+    fn connect(port: u16, protocol: snowball::Protocol) -> Result<Raw, String> {
+        let request = capture_request(protocol)?;
+        let conn = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+        conn.set_nodelay(true).map_err(|e| e.to_string())?;
+        let w = conn.try_clone().map_err(|e| e.to_string())?;
+        let r = BufReader::with_capacity(64 * 1024, conn);
+        Ok(Raw {
+            request,
+            w,
+            r,
+            buf: Vec::new(),
+        })
+    }
+
+    fn call(&mut self) -> Result<(), String> {
+        self.w.write_all(&self.request).map_err(|e| e.to_string())?;
+        let len = read_response(&mut self.r, &mut self.buf).map_err(|e| e.to_string())?;
+        std::hint::black_box(len);
+        Ok(())
+    }
+}
+
+/// The protocol a client name (`ours-json`, `raw-json`, ...) stands for; CBOR otherwise.
+fn protocol_of(who: &str) -> snowball::Protocol {
+    if who.ends_with("-json") {
+        snowball::Protocol::AwsJson1_1
+    } else {
+        snowball::Protocol::RpcV2Cbor
+    }
+}
+
 /// `n` sequential calls after one warm-up call (which opens the connection); prints
 /// the mean time per call.
 fn calls(who: &str, port: u16, n: u32) -> Result<(), String> {
     let endpoint = format!("http://127.0.0.1:{port}");
     let elapsed = match who {
         "ours-cbor" | "ours-json" => {
-            let protocol = if who == "ours-cbor" {
-                snowball::Protocol::RpcV2Cbor
-            } else {
-                snowball::Protocol::AwsJson1_1
-            };
-            let client = ours(&endpoint, protocol);
+            let client = ours(&endpoint, protocol_of(who));
             runtime().block_on(async {
                 let mut entries = 0;
                 let mut start = Instant::now();
@@ -292,21 +328,10 @@ fn calls(who: &str, port: u16, n: u32) -> Result<(), String> {
             })?
         }
         "raw-cbor" | "raw-json" => {
-            let protocol = if who == "raw-cbor" {
-                snowball::Protocol::RpcV2Cbor
-            } else {
-                snowball::Protocol::AwsJson1_1
-            };
-            let request = capture_request(protocol)?;
-            let conn = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-            conn.set_nodelay(true).map_err(|e| e.to_string())?;
-            let mut w = conn.try_clone().map_err(|e| e.to_string())?;
-            let mut r = BufReader::with_capacity(64 * 1024, conn);
-            let mut buf = Vec::new();
+            let mut raw = Raw::connect(port, protocol_of(who))?;
             let mut start = Instant::now();
             for i in 0..=n {
-                w.write_all(&request).map_err(|e| e.to_string())?;
-                std::hint::black_box(read_response(&mut r, &mut buf).map_err(|e| e.to_string())?);
+                raw.call()?;
                 if i == 0 {
                     start = Instant::now();
                 }
@@ -328,23 +353,13 @@ fn paired(who: &str, port: u16, n: u32) -> Result<(), String> {
     const BLOCKS: u32 = 40;
     let per_block = (n / BLOCKS).max(1);
     let endpoint = format!("http://127.0.0.1:{port}");
-    let protocol = if who == "ours-json" {
-        snowball::Protocol::AwsJson1_1
-    } else {
-        snowball::Protocol::RpcV2Cbor
-    };
-    let request = capture_request(protocol)?;
-    let conn = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    conn.set_nodelay(true).map_err(|e| e.to_string())?;
-    let mut w = conn.try_clone().map_err(|e| e.to_string())?;
-    let mut r = BufReader::with_capacity(64 * 1024, conn);
-    let mut buf = Vec::new();
+    let protocol = protocol_of(who);
+    let mut conn = Raw::connect(port, protocol)?;
     // Mean nanoseconds per raw call over `calls` calls.
     let mut raw = move |calls: u32| -> Result<f64, String> {
         let start = Instant::now();
         for _ in 0..calls {
-            w.write_all(&request).map_err(|e| e.to_string())?;
-            std::hint::black_box(read_response(&mut r, &mut buf).map_err(|e| e.to_string())?);
+            conn.call()?;
         }
         Ok(start.elapsed().as_nanos() as f64 / f64::from(calls))
     };
