@@ -1,7 +1,8 @@
 //! The transport under the client: HTTP with the `--cli-connect-timeout` and
 //! `--cli-read-timeout` limits, the raw body of the last response (so JSON and XML
-//! responses are printed from what the server sent), and the `--debug` trace of each attempt, which
-//! never shows the secret key (it is never sent) nor the session token.
+//! responses are printed from what the server sent), and the `--debug` trace of each attempt.
+//! The trace never shows a secret: credential and token headers are redacted by the
+//! runtime's rule, and bodies (credential documents among them) are shown by size only.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -46,15 +47,12 @@ impl Recorder {
     }
 }
 
-/// Header values that must not appear in a trace.
-fn redact(name: &str, value: &str) -> String {
-    match name.to_ascii_lowercase().as_str() {
-        "x-amz-security-token" => "<redacted>".into(),
-        "authorization" => match value.split_once("Signature=") {
-            Some((head, _)) => format!("{head}Signature=<redacted>"),
-            None => "<redacted>".into(),
-        },
-        _ => value.to_string(),
+/// The trace lines of `headers`: every header that may carry a credential or token
+/// (the signature, session and SSO bearer tokens, the IMDS token, ...) is redacted by
+/// the runtime's rule.
+fn trace_headers(t: &mut String, headers: &http::HeaderMap) {
+    for (k, v) in awsrt::http::redact::loggable_headers(headers) {
+        t.push_str(&format!("DEBUG -   {k}: {v}\n"));
     }
 }
 
@@ -70,10 +68,7 @@ impl Transport for Recorder {
                     request.method(),
                     request.uri()
                 );
-                for (k, v) in request.headers() {
-                    let v = String::from_utf8_lossy(v.as_bytes());
-                    t.push_str(&format!("DEBUG -   {k}: {}\n", redact(k.as_str(), &v)));
-                }
+                trace_headers(&mut t, request.headers());
                 t.push_str(&format!("DEBUG -   body: {} bytes\n", request.body().len()));
                 eprint!("{t}");
             }
@@ -99,10 +94,7 @@ impl Transport for Recorder {
                             r.status().as_u16(),
                             start.elapsed()
                         );
-                        for (k, v) in r.headers() {
-                            let v = String::from_utf8_lossy(v.as_bytes());
-                            t.push_str(&format!("DEBUG -   {k}: {}\n", redact(k.as_str(), &v)));
-                        }
+                        trace_headers(&mut t, r.headers());
                         t.push_str(&format!("DEBUG -   body: {} bytes\n", r.body().len()));
                         eprint!("{t}");
                     }

@@ -401,3 +401,167 @@ async fn only_an_explicit_http_endpoint_is_plain_http() {
     assert_eq!(server.requests().len(), 1);
     assert_clean("TRACE output", &capture.text());
 }
+
+// ---------------------------------------------------------------------------------------
+// Secrets from the environment and the shared files
+// ---------------------------------------------------------------------------------------
+
+/// One planted value per place a secret can come from, each distinct so a failure says
+/// which one leaked.
+const PLANTED: [(&str, &str); 9] = [
+    ("env secret key", "envSecretKey/0002+PLANTED"),
+    ("env session token", "envSessionToken0003PLANTED"),
+    ("container token", "containerAuthToken0004PLANTED"),
+    ("config secret key", "configSecretKey/0005+PLANTED"),
+    ("config session token", "configSessionToken0006PLANTED"),
+    ("credentials secret key", "credsSecretKey/0007+PLANTED"),
+    ("credentials session token", "credsSessionToken0008PLANTED"),
+    ("credential_process argument", "processArgSecret0009PLANTED"),
+    ("proxy password", "proxyPassword0010PLANTED"),
+];
+
+fn assert_no_planted(what: &str, text: &str) {
+    for (name, value) in PLANTED {
+        assert!(
+            !text.contains(value),
+            "{what} shows the {name} {value:?}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn debug_of_configs_profiles_environments_and_providers_hides_planted_secrets() {
+    use awsrt::config::SharedConfig;
+    use awsrt::credentials::profile::resolve_chain;
+    use awsrt::credentials::{
+        ContainerProvider, CredentialsCache, DefaultChain, EnvProvider, ImdsProvider,
+        ProcessProvider, ProfileProvider, ProvideCredentials, SsoProvider, WebIdentityProvider,
+    };
+    let p = |i: usize| PLANTED[i].1;
+    let dir = std::env::temp_dir().join(format!("e2e-planted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        format!(
+            "[default]\nregion = {REGION}\naws_access_key_id = AKIDCONFIG\n\
+             aws_secret_access_key = {}\naws_session_token = {}\n\
+             [profile proc]\ncredential_process = /bin/get-creds --secret {}\n\
+             [profile sso]\nsso_account_id = 1\nsso_role_name = R\nsso_region = {REGION}\n\
+             sso_start_url = https://x.awsapps.com/start\n",
+            p(3),
+            p(4),
+            p(7)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        format!(
+            "[creds]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = {}\n\
+             aws_session_token = {}\n",
+            p(5),
+            p(6)
+        ),
+    )
+    .unwrap();
+    let env = Env::from_vars([
+        ("HOME", dir.to_str().unwrap().to_string()),
+        ("AWS_CONFIG_FILE", config.to_str().unwrap().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            credentials.to_str().unwrap().to_string(),
+        ),
+        ("AWS_ACCESS_KEY_ID", "AKIDENV".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", p(0).to_string()),
+        ("AWS_SESSION_TOKEN", p(1).to_string()),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", p(2).to_string()),
+        ("HTTPS_PROXY", format!("http://user:{}@127.0.0.1:9", p(8))),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+    ]);
+    let mut shown = Vec::<(String, String)>::new();
+    let mut show = |what: &str, d: &dyn std::fmt::Debug| {
+        shown.push((what.to_string(), format!("{d:?} {d:#?}")));
+    };
+    show("Env", &env);
+    let cfg = SharedConfig::load(&env, None).unwrap();
+    show("SharedConfig", &cfg);
+    show("ProfileSet", cfg.files());
+    for (name, section) in &cfg.files().profiles {
+        show(&format!("Section {name}"), section);
+    }
+    for name in ["default", "proc", "creds", "sso"] {
+        let chain = resolve_chain(cfg.files(), name).unwrap();
+        show(&format!("ProfileChain {name}"), &chain);
+        show(&format!("BaseProvider {name}"), &chain.base);
+    }
+    let transport: Arc<dyn awsrt::http::Transport> = Arc::new(TestTransport::new());
+    show("EnvProvider", &EnvProvider::new(env.clone()));
+    show(
+        "ContainerProvider",
+        &ContainerProvider::new(env.clone(), transport.clone()),
+    );
+    show(
+        "ImdsProvider",
+        &ImdsProvider::new(cfg.clone(), transport.clone()),
+    );
+    show(
+        "ProcessProvider",
+        &ProcessProvider::new(format!("/bin/get-creds --secret {}", p(7))),
+    );
+    show(
+        "ProfileProvider",
+        &ProfileProvider::new(cfg.clone(), transport.clone()),
+    );
+    show("DefaultChain", &DefaultChain::new(&cfg, transport.clone()));
+    show(
+        "WebIdentityProvider",
+        &WebIdentityProvider::from_env(cfg.clone(), transport.clone()),
+    );
+    show(
+        "SsoProvider",
+        &SsoProvider::new(
+            cfg.clone(),
+            transport.clone(),
+            None,
+            "https://x.awsapps.com/start".into(),
+            REGION.into(),
+            "1".into(),
+            "R".into(),
+        ),
+    );
+    let cache = CredentialsCache::new(EnvProvider::new(env.clone()));
+    let loaded = cache.provide().await.unwrap();
+    assert_eq!(
+        loaded.secret_access_key(),
+        p(0),
+        "the env provider was read"
+    );
+    show("CredentialsCache after a load", &cache);
+    show("Credentials from the environment", &loaded);
+
+    let config = Config::with_env(env.clone()).transport(TestTransport::new());
+    show("Config with the environment", &config);
+    let client = snowball::Client::new(config.clone());
+    show("Client", &client);
+    let raw = awsrt::Client::new(config);
+    show("awsrt::Client::shared_config", &raw.shared_config());
+
+    // A transport that recorded a signed request with a session token.
+    let t = TestTransport::new();
+    t.push_response(200, &[], "{}");
+    let client = snowball::Client::new(
+        Config::new()
+            .region(REGION)
+            .credentials(Credentials::new("AKIDT", p(0), Some(p(1).to_string())))
+            .transport(t.clone()),
+    );
+    let _ = client.list_clusters().send().await;
+    assert_eq!(t.requests().len(), 1, "the call went through the transport");
+    show("TestTransport after a signed call", &t);
+
+    for (what, text) in &shown {
+        assert_no_planted(what, text);
+    }
+}

@@ -517,16 +517,9 @@ struct RedactedHeaders<'a>(&'a http::HeaderMap);
 
 impl std::fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut m = f.debug_map();
-        for (name, value) in self.0 {
-            let secret = name == http::header::AUTHORIZATION || name == "x-amz-security-token";
-            if secret {
-                m.entry(&name.as_str(), &"** redacted **");
-            } else {
-                m.entry(&name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
-            }
-        }
-        m.finish()
+        f.debug_map()
+            .entries(crate::http::redact::loggable_headers(self.0))
+            .finish()
     }
 }
 

@@ -93,6 +93,25 @@ pub async fn serve(
 
 /// A server answering each request with what `respond` makes of its body.
 pub async fn serve_with(respond: Responder) -> Server {
+    serve_requests(Arc::new(move |r: &Request| respond(&r.body))).await
+}
+
+/// A request as a [`Router`] sees it.
+pub struct Request {
+    pub method: String,
+    /// The path and query.
+    pub path: String,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What a server answers to a whole request (for tests that serve several endpoints,
+/// e.g. a credential provider's and the service's, from one port).
+pub type Router = Arc<dyn Fn(&Request) -> Canned + Send + Sync>;
+
+/// A server answering each request with what `route` makes of it.
+pub async fn serve_requests(route: Router) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -103,7 +122,7 @@ pub async fn serve_with(respond: Responder) -> Server {
                 return;
             };
             let seen = seen2.clone();
-            let respond = respond.clone();
+            let route = route.clone();
             tokio::spawn(async move {
                 let mut buf = Vec::new();
                 loop {
@@ -119,6 +138,9 @@ pub async fn serve_with(respond: Responder) -> Server {
                         }
                     };
                     let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                    let mut first = head.lines().next().unwrap_or("").split(' ');
+                    let method = first.next().unwrap_or("").to_string();
+                    let path = first.next().unwrap_or("").to_string();
                     let headers: Vec<(String, String)> = head
                         .lines()
                         .skip(1)
@@ -137,10 +159,17 @@ pub async fn serve_with(respond: Responder) -> Server {
                             Ok(n) => buf.extend_from_slice(&chunk[..n]),
                         }
                     }
-                    let req_body = buf[head_end..head_end + len].to_vec();
+                    let request = Request {
+                        method,
+                        path,
+                        headers,
+                        body: buf[head_end..head_end + len].to_vec(),
+                    };
                     buf.drain(..head_end + len);
-                    let (status, content_type, extra, body) = respond(&req_body);
-                    seen.lock().expect("lock").push((headers, req_body));
+                    let (status, content_type, extra, body) = route(&request);
+                    seen.lock()
+                        .expect("lock")
+                        .push((request.headers, request.body));
                     let mut resp = format!(
                         "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: req-1\r\n",
                         body.len()

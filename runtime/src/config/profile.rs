@@ -37,10 +37,27 @@ impl fmt::Display for ProfileParseError {
 impl std::error::Error for ProfileParseError {}
 
 /// One section: a profile, an `sso-session` or a `services` block. Property names are
-/// lowercase.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// lowercase. `Debug` redacts the values of secret properties (`aws_secret_access_key`,
+/// `aws_session_token`, `credential_process`, ...).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Section {
     properties: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::http::redact::{is_sensitive, REDACTED};
+        f.debug_map()
+            .entries(self.properties.iter().map(|(k, v)| {
+                let v = if is_sensitive(k) {
+                    REDACTED
+                } else {
+                    v.as_str()
+                };
+                (k, v)
+            }))
+            .finish()
+    }
 }
 
 impl Section {

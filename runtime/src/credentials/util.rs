@@ -44,10 +44,16 @@ pub(crate) fn json_credentials(
     let secret = s(secret).ok_or_else(|| format!("response has no {secret}"))?;
     let expiry = match v.get(expiration) {
         None | Some(Value::Null) => None,
-        Some(Value::String(t)) => Some(parse_time(t)?),
-        Some(Value::Number(n)) if millis => n
-            .as_u64()
-            .map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms)),
+        Some(Value::String(t)) => {
+            Some(parse_time(t).map_err(|e| format!("invalid {expiration}: {e}"))?)
+        }
+        // Checked: an expiration the clock cannot hold is an error, never "no expiry"
+        // and never an overflow panic.
+        Some(Value::Number(n)) if millis => Some(
+            n.as_u64()
+                .and_then(|ms| SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms)))
+                .ok_or_else(|| format!("invalid {expiration}: {n}"))?,
+        ),
         Some(other) => return Err(format!("invalid {expiration}: {other}")),
     };
     Ok(Credentials::new(id, secret, s(token).map(str::to_string)).with_expiry(expiry))
