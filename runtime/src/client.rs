@@ -258,13 +258,16 @@ impl Client {
     }
 
     /// The region: [`Config::region`], else `AWS_REGION`, `AWS_DEFAULT_REGION`, the
-    /// profile's `region`.
-    fn region(&self, shared: Option<&SharedConfig>) -> Option<String> {
-        self.inner
-            .config
-            .region
-            .clone()
-            .or_else(|| shared.and_then(SharedConfig::region))
+    /// profile's `region`; checked to be a host label before any URL is built from it.
+    fn region(&self, shared: Option<&SharedConfig>) -> Result<Option<String>, String> {
+        match (&self.inner.config.region, shared) {
+            (Some(r), _) => {
+                crate::endpoint::validate_region(r, "Config::region").map_err(|e| e.to_string())?;
+                Ok(Some(r.clone()))
+            }
+            (None, Some(s)) => s.region(),
+            (None, None) => Ok(None),
+        }
     }
 
     fn rule_set(&self, svc: &ServiceMeta) -> Result<Option<std::borrow::Cow<'_, RuleSet>>, String> {
@@ -311,7 +314,7 @@ impl Client {
         shared: Option<&SharedConfig>,
     ) -> Result<Resolved, String> {
         let cfg = &self.inner.config;
-        let region = self.region(shared);
+        let region = self.region(shared)?;
         let ignore = match (cfg.ignore_configured_endpoint_urls, shared) {
             (Some(v), _) => v,
             (None, Some(s)) => s.ignore_configured_endpoint_urls()?,
