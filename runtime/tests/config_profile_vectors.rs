@@ -132,7 +132,7 @@ fn settings_from_files_and_env() {
         ("AWS_PROFILE", "dev".to_string()),
     ];
     let cfg = SharedConfig::load(&Env::from_vars(base.clone()), None).unwrap();
-    assert_eq!(cfg.region().as_deref(), Some("eu-west-1"));
+    assert_eq!(cfg.region().unwrap().as_deref(), Some("eu-west-1"));
     assert_eq!(cfg.use_fips().unwrap(), Some(true));
     assert_eq!(cfg.use_dualstack().unwrap(), None);
     assert_eq!(cfg.max_attempts().unwrap(), Some(7));
@@ -156,7 +156,7 @@ fn settings_from_files_and_env() {
     vars.push(("AWS_RETRY_MODE", "standard".into()));
     vars.push(("AWS_ENDPOINT_URL_SNOWBALL", "http://127.0.0.1:1".into()));
     let cfg = SharedConfig::load(&Env::from_vars(vars.clone()), None).unwrap();
-    assert_eq!(cfg.region().as_deref(), Some("ap-south-1"));
+    assert_eq!(cfg.region().unwrap().as_deref(), Some("ap-south-1"));
     assert_eq!(cfg.max_attempts().unwrap(), Some(2));
     assert_eq!(cfg.retry_mode().unwrap(), Some(RetryMode::Standard));
     assert_eq!(

@@ -229,7 +229,7 @@ pub fn configured_urls(path: &Path) -> Report {
             };
             let mut params = BTreeMap::new();
             params.insert("Service".to_string(), Value::String(service.into()));
-            if let Some(r) = cfg.region() {
+            if let Some(r) = cfg.region()? {
                 params.insert("Region".into(), Value::String(r));
             }
             if let Some(u) = configured {
