@@ -66,6 +66,9 @@ pub struct CrateSpec {
     pub crate_name: String,
     /// The path of the runtime crate, relative to the generated crate's directory.
     pub runtime_path: String,
+    /// The runtime crate's version, so the path dependency also names a registry version
+    /// (`cargo package` requires one).
+    pub runtime_version: String,
     /// The generated crate's version (`0.1.0`), for its `Cargo.toml` and user agent.
     pub version: String,
 }
@@ -87,12 +90,7 @@ pub fn generate(spec: &CrateSpec) -> Result<BTreeMap<String, String>, Error> {
             service.meta.signing_name = name;
         }
     }
-    emit::crate_files(
-        &service,
-        &spec.runtime_path,
-        &spec.version,
-        rules.as_deref(),
-    )
+    emit::crate_files(&service, spec, rules.as_deref())
 }
 
 /// The one `signingName` every `authSchemes` entry of a rule set names, if they agree.

@@ -27,6 +27,7 @@ fn generate_with(case: &str, service: &str, paginators: &str) -> codegen::Error 
         model_dir: dir,
         crate_name: "bad".into(),
         runtime_path: "../runtime".into(),
+        runtime_version: "0.1.0".into(),
         version: "0.1.0".into(),
     };
     codegen::generate(&spec).expect_err("a bad model must not generate")
@@ -146,6 +147,7 @@ fn a_missing_model_file() {
         model_dir: Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-such-model"),
         crate_name: "x".into(),
         runtime_path: "../runtime".into(),
+        runtime_version: "0.1.0".into(),
         version: "0.1.0".into(),
     };
     let err = codegen::generate(&spec).unwrap_err();

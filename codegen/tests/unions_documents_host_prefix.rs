@@ -133,6 +133,7 @@ fn emits_a_union_enum_document_members_and_host_prefix() {
         model_dir: write_model("emit", &model()),
         crate_name: "tiny".into(),
         runtime_path: "../runtime".into(),
+        runtime_version: "0.1.0".into(),
         version: "0.1.0".into(),
     })
     .unwrap();

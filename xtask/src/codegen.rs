@@ -28,6 +28,19 @@ pub fn crate_version(root: &Path, model: &str) -> Result<String, String> {
     Ok(version.to_string())
 }
 
+/// The runtime's version, from `runtime/Cargo.toml`.
+pub fn runtime_version(root: &Path) -> Result<String, String> {
+    let path = root.join("runtime").join("Cargo.toml");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    text.lines()
+        .find_map(|l| {
+            let v = l.strip_prefix("version")?.trim_start().strip_prefix('=')?;
+            Some(v.trim().trim_matches('"').to_string())
+        })
+        .ok_or_else(|| format!("{}: no version", path.display()))
+}
+
 /// Every crate spec, with paths under `root`.
 pub fn specs(root: &Path) -> Result<Vec<(CrateSpec, PathBuf)>, String> {
     CRATES
@@ -37,6 +50,7 @@ pub fn specs(root: &Path) -> Result<Vec<(CrateSpec, PathBuf)>, String> {
                 model_dir: root.join(model),
                 crate_name: name.to_string(),
                 runtime_path: "../../runtime".to_string(),
+                runtime_version: runtime_version(root)?,
                 version: crate_version(root, model)?,
             };
             Ok((spec, root.join("generated").join(name)))

@@ -155,6 +155,7 @@ fn run_inner(files: &[PathBuf]) -> Result<Vec<Report>, String> {
                         model_dir: check_dir.clone(),
                         crate_name: "check".into(),
                         runtime_path: String::new(),
+                        runtime_version: "0.1.0".into(),
                         version: "0.1.0".into(),
                     })
                     .map(|_| ())
@@ -233,13 +234,17 @@ fn run_inner(files: &[PathBuf]) -> Result<Vec<Report>, String> {
             model_dir: dir,
             crate_name: name.clone(),
             runtime_path: RUNTIME_FROM_CRATE.into(),
+            runtime_version: crate::codegen::runtime_version(&root)?,
             version: "0.1.0".into(),
         });
         match files {
             Ok(files) => {
                 codegen::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
                 members.push(name.clone());
-                let _ = writeln!(harness_deps, "{name} = {{ path = \"../{name}\" }}");
+                let _ = writeln!(
+                    harness_deps,
+                    "{name} = {{ package = \"awsrt-{name}\", path = \"../{name}\" }}"
+                );
                 crate_names.push(Some(name));
             }
             Err(e) => {
