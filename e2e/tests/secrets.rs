@@ -186,6 +186,187 @@ fn sensitive_members_are_redacted_in_debug() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Every public type that can hold a secret from the environment or the shared files
+// ---------------------------------------------------------------------------------------
+
+const ENV_SECRET: &str = "EnvSecretKey/0002+wJalrXUtnFEMIK7MDENG";
+const ENV_TOKEN: &str = "EnvSessionToken//0002IQoJb3JpZ2luX2Vj";
+const CONTAINER_TOKEN: &str = "ContainerAuthToken0002xyz";
+const CFG_SECRET: &str = "ConfigFileSecretKey/0002+abc";
+const CFG_TOKEN: &str = "ConfigFileSessionToken0002def";
+const PROC_SECRET: &str = "ProcessArgPassword0002ghi";
+const FILE_SECRET: &str = "CredsFileSecretKey/0002+jkl";
+const FILE_TOKEN: &str = "CredsFileSessionToken0002mno";
+const NESTED_SECRET: &str = "NestedSubPropertySecret0002pqr";
+
+/// Every value planted in the environment and the files.
+const PLANTED: [&str; 9] = [
+    ENV_SECRET,
+    ENV_TOKEN,
+    CONTAINER_TOKEN,
+    CFG_SECRET,
+    CFG_TOKEN,
+    PROC_SECRET,
+    FILE_SECRET,
+    FILE_TOKEN,
+    NESTED_SECRET,
+];
+
+/// `{:?}` and `{:#?}` of `value` show none of the planted secrets.
+fn assert_debug_clean(what: &str, value: &dyn std::fmt::Debug) {
+    let shown = format!("{value:?}\n{value:#?}");
+    for s in PLANTED {
+        assert!(!shown.contains(s), "{what} shows {s:?}: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn debug_of_env_profiles_and_providers_hides_planted_secrets() {
+    use awsrt::config::SharedConfig;
+    use awsrt::credentials::{
+        profile::resolve_chain, ContainerProvider, CredentialsCache, DefaultChain, EnvProvider,
+        ImdsProvider, ProcessProvider, ProfileProvider, SsoProvider, WebIdentityProvider,
+    };
+
+    let dir = std::env::temp_dir().join(format!("awsrt-debug-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = {CFG_SECRET}\n\
+             aws_session_token = {CFG_TOKEN}\nregion = us-west-2\n\
+             [profile proc]\ncredential_process = /bin/get-creds --password {PROC_SECRET}\n\
+             [profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = dev\n\
+             [services local]\nsnowball =\n  endpoint_url = http://127.0.0.1:1\n  \
+             aws_secret_access_key = {NESTED_SECRET}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        format!(
+            "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = {FILE_SECRET}\n\
+             aws_session_token = {FILE_TOKEN}\n"
+        ),
+    )
+    .unwrap();
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", ENV_SECRET),
+        ("AWS_SESSION_TOKEN", ENV_TOKEN),
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://127.0.0.1:1/creds",
+        ),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_TOKEN),
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+        ("AWS_REGION", REGION),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]);
+    assert_debug_clean("Env", &env);
+
+    let shared = SharedConfig::load(&env, None).unwrap();
+    // The values are really there, so a leak would show.
+    assert_eq!(
+        shared.profile_value("aws_secret_access_key"),
+        Some(FILE_SECRET)
+    );
+    assert_debug_clean("SharedConfig", &shared);
+    assert_debug_clean("ProfileSet", shared.files());
+    for (name, section) in &shared.files().profiles {
+        assert_debug_clean(&format!("profile {name}"), section);
+    }
+    for (name, section) in &shared.files().services {
+        assert_debug_clean(&format!("services {name}"), section);
+    }
+    let shown = format!("{shared:?}");
+    assert!(
+        shown.contains("AKIDFILE") && shown.contains("us-west-2"),
+        "non-secret settings stay visible: {shown}"
+    );
+    for name in ["default", "dev", "proc", "role"] {
+        let chain = resolve_chain(shared.files(), name).unwrap();
+        assert_debug_clean(&format!("ProfileChain {name}"), &chain);
+        assert_debug_clean(&format!("BaseProvider {name}"), &chain.base);
+    }
+
+    let transport = TestTransport::new();
+    let t: Arc<dyn awsrt::http::Transport> = Arc::new(transport.clone());
+    assert_debug_clean("EnvProvider", &EnvProvider::new(env.clone()));
+    assert_debug_clean(
+        "ProcessProvider",
+        &ProcessProvider::new(format!("/bin/get-creds --password {PROC_SECRET}")),
+    );
+    assert_debug_clean(
+        "ProfileProvider",
+        &ProfileProvider::new(shared.clone(), t.clone()),
+    );
+    assert_debug_clean(
+        "WebIdentityProvider",
+        &WebIdentityProvider::from_env(shared.clone(), t.clone()),
+    );
+    assert_debug_clean(
+        "ContainerProvider",
+        &ContainerProvider::new(env.clone(), t.clone()),
+    );
+    assert_debug_clean(
+        "ImdsProvider",
+        &ImdsProvider::new(shared.clone(), t.clone()),
+    );
+    assert_debug_clean(
+        "SsoProvider",
+        &SsoProvider::new(
+            shared.clone(),
+            t.clone(),
+            Some("s".into()),
+            "https://d-123.awsapps.com/start".into(),
+            REGION.into(),
+            "123456789012".into(),
+            "r".into(),
+        ),
+    );
+    assert_debug_clean("DefaultChain", &DefaultChain::new(&shared, t.clone()));
+    // A cache that has loaded credentials.
+    let cache = CredentialsCache::new(EnvProvider::new(env.clone()));
+    assert_eq!(cache.get().await.unwrap().secret_access_key(), ENV_SECRET);
+    assert_debug_clean("CredentialsCache", &cache);
+
+    // Configs and clients holding the environment, a provider or the loaded files.
+    let cfg =
+        awsrt::Config::with_env(env.clone()).credentials_provider(EnvProvider::new(env.clone()));
+    assert_debug_clean("Config with an EnvProvider", &cfg);
+    let client = awsrt::Client::new(awsrt::Config::with_env(env.clone()));
+    let loaded = client
+        .shared_config()
+        .unwrap()
+        .expect("reads the environment");
+    assert_debug_clean("Client::shared_config", &loaded);
+    assert_debug_clean("Client", &client);
+
+    // A test transport that has recorded a signed request with a session token.
+    transport.push_response(200, &[("smithy-protocol", "rpc-v2-cbor")], "");
+    let _ = snowball::Client::new(
+        Config::with_env(env.clone())
+            .transport(transport.clone())
+            .max_attempts(1),
+    )
+    .list_jobs()
+    .send()
+    .await;
+    let sent = transport.requests();
+    assert_eq!(
+        sent.first()
+            .and_then(|r| r.headers().get("x-amz-security-token")),
+        Some(&http::HeaderValue::from_static(ENV_TOKEN))
+    );
+    assert_debug_clean("TestTransport", &transport);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------
 // A whole call traced at TRACE level
 // ---------------------------------------------------------------------------------------
 

@@ -12,10 +12,20 @@ use std::sync::Arc;
 pub use profile::{FileKind, FileLocations, Platform, ProfileParseError, ProfileSet, Section};
 
 /// Where environment variables come from: the process, or an explicit map (tests,
-/// sandboxes). Empty values count as unset.
-#[derive(Clone, Debug, Default)]
+/// sandboxes). Empty values count as unset. `Debug` shows variable names only: values
+/// include secret keys and tokens.
+#[derive(Clone, Default)]
 pub struct Env {
     vars: Option<Arc<BTreeMap<String, String>>>,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.vars {
+            None => f.write_str("Env(process)"),
+            Some(m) => f.debug_struct("Env").field("names", &m.keys()).finish(),
+        }
+    }
 }
 
 impl Env {

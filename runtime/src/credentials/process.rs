@@ -6,9 +6,18 @@ use super::{Credentials, CredentialsError, ProvideCredentials};
 use crate::http::BoxFuture;
 
 /// Runs the profile's `credential_process` command on every load.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ProcessProvider {
     command: String,
+}
+
+// The command line may carry a password or key as an argument.
+impl std::fmt::Debug for ProcessProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessProvider")
+            .field("command", &crate::http::redact::REDACTED)
+            .finish()
+    }
 }
 
 impl ProcessProvider {

@@ -13,8 +13,9 @@ use super::{
 use crate::config::{ProfileSet, Section, SharedConfig};
 use crate::http::{BoxFuture, Transport};
 
-/// Where the first credentials of a profile chain come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the first credentials of a profile chain come from. `Debug` redacts the
+/// secret key, the session token and the `credential_process` command line.
+#[derive(Clone, PartialEq, Eq)]
 pub enum BaseProvider {
     /// Static keys in a profile.
     AccessKey {
@@ -53,6 +54,55 @@ pub enum BaseProvider {
     },
     /// `credential_process`.
     CredentialProcess(String),
+}
+
+impl std::fmt::Debug for BaseProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::http::redact::REDACTED;
+        match self {
+            BaseProvider::AccessKey {
+                access_key_id,
+                secret_access_key: _,
+                session_token,
+                account_id,
+            } => f
+                .debug_struct("AccessKey")
+                .field("access_key_id", access_key_id)
+                .field("secret_access_key", &REDACTED)
+                .field("session_token", &session_token.as_ref().map(|_| REDACTED))
+                .field("account_id", account_id)
+                .finish(),
+            BaseProvider::NamedSource(s) => f.debug_tuple("NamedSource").field(s).finish(),
+            BaseProvider::WebIdentityToken {
+                role_arn,
+                web_identity_token_file,
+                role_session_name,
+            } => f
+                .debug_struct("WebIdentityToken")
+                .field("role_arn", role_arn)
+                .field("web_identity_token_file", web_identity_token_file)
+                .field("role_session_name", role_session_name)
+                .finish(),
+            BaseProvider::Sso {
+                sso_session,
+                sso_account_id,
+                sso_role_name,
+                sso_region,
+                sso_start_url,
+            } => f
+                .debug_struct("Sso")
+                .field("sso_session", sso_session)
+                .field("sso_account_id", sso_account_id)
+                .field("sso_role_name", sso_role_name)
+                .field("sso_region", sso_region)
+                .field("sso_start_url", sso_start_url)
+                .finish(),
+            // A command line may carry a password or key as an argument.
+            BaseProvider::CredentialProcess(_) => {
+                f.debug_tuple("CredentialProcess").field(&REDACTED).finish()
+            }
+        }
+    }
 }
 
 /// A resolved profile chain: base credentials, then roles to assume in order.

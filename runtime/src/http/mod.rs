@@ -9,6 +9,7 @@ mod client;
 mod error;
 mod io;
 mod mock;
+pub mod redact;
 mod tls;
 
 use std::future::Future;
