@@ -1,11 +1,15 @@
 //! The transport under the client: HTTP with the `--cli-connect-timeout` and
-//! `--cli-read-timeout` limits, the raw body of the last response (so JSON and XML
-//! responses are printed from what the server sent), and the `--debug` trace of each attempt, which
-//! never shows the secret key (it is never sent) nor the session token.
+//! `--cli-read-timeout` limits, the raw body of the last service response (so JSON and
+//! XML responses are printed from what the server sent), and the `--debug` trace of each
+//! request, including the credential providers' own (STS, SSO, container, IMDS). The
+//! trace follows the runtime's redaction rule (`awsrt::http::redact`): every header
+//! that carries a credential or token is `<redacted>`, and bodies are never printed,
+//! only their sizes, since credential providers' responses are credentials.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
+use awsrt::http::redact;
 use awsrt::http::{BoxFuture, HttpTransport, Transport, TransportError, TransportErrorKind};
 use bytes::Bytes;
 
@@ -36,7 +40,7 @@ impl Recorder {
         }
     }
 
-    /// The body of the last response, taken.
+    /// The body of the last service response (not a credential provider's), taken.
     pub fn take_body(&self) -> Bytes {
         self.last
             .lock()
@@ -46,15 +50,10 @@ impl Recorder {
     }
 }
 
-/// Header values that must not appear in a trace.
-fn redact(name: &str, value: &str) -> String {
-    match name.to_ascii_lowercase().as_str() {
-        "x-amz-security-token" => "<redacted>".into(),
-        "authorization" => match value.split_once("Signature=") {
-            Some((head, _)) => format!("{head}Signature=<redacted>"),
-            None => "<redacted>".into(),
-        },
-        _ => value.to_string(),
+/// The trace lines of a header map, with secret values redacted.
+fn trace_headers(out: &mut String, headers: &http::HeaderMap) {
+    for (k, v) in redact::loggable_headers(headers) {
+        out.push_str(&format!("DEBUG -   {k}: {v}\n"));
     }
 }
 
@@ -64,16 +63,20 @@ impl Transport for Recorder {
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(async move {
+            // A credential provider's exchange: its body is a token or credentials.
+            let credentials = redact::is_credentials_request(&request);
             if self.debug {
                 let mut t = format!(
-                    "DEBUG - Sending request: {} {}\n",
+                    "DEBUG - Sending request: {} {}{}\n",
                     request.method(),
-                    request.uri()
+                    redact::loggable_uri(request.uri()),
+                    if credentials {
+                        " (credential provider)"
+                    } else {
+                        ""
+                    }
                 );
-                for (k, v) in request.headers() {
-                    let v = String::from_utf8_lossy(v.as_bytes());
-                    t.push_str(&format!("DEBUG -   {k}: {}\n", redact(k.as_str(), &v)));
-                }
+                trace_headers(&mut t, request.headers());
                 t.push_str(&format!("DEBUG -   body: {} bytes\n", request.body().len()));
                 eprint!("{t}");
             }
@@ -99,10 +102,7 @@ impl Transport for Recorder {
                             r.status().as_u16(),
                             start.elapsed()
                         );
-                        for (k, v) in r.headers() {
-                            let v = String::from_utf8_lossy(v.as_bytes());
-                            t.push_str(&format!("DEBUG -   {k}: {}\n", redact(k.as_str(), &v)));
-                        }
+                        trace_headers(&mut t, r.headers());
                         t.push_str(&format!("DEBUG -   body: {} bytes\n", r.body().len()));
                         eprint!("{t}");
                     }
@@ -111,7 +111,8 @@ impl Transport for Recorder {
                     }
                 }
             }
-            if let Ok(r) = &response {
+            // Only service responses are kept for printing: never credentials.
+            if let (Ok(r), false) = (&response, credentials) {
                 if let Ok(mut last) = self.last.lock() {
                     *last = Some(r.body().clone());
                 }

@@ -512,24 +512,6 @@ fn copy_request(template: &http::Request<Bytes>) -> http::Request<Bytes> {
     req
 }
 
-/// Request headers for logs, with the signature and the session token left out.
-struct RedactedHeaders<'a>(&'a http::HeaderMap);
-
-impl std::fmt::Debug for RedactedHeaders<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut m = f.debug_map();
-        for (name, value) in self.0 {
-            let secret = name == http::header::AUTHORIZATION || name == "x-amz-security-token";
-            if secret {
-                m.entry(&name.as_str(), &"** redacted **");
-            } else {
-                m.entry(&name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
-            }
-        }
-        m.finish()
-    }
-}
-
 const SDK_REQUEST: http::HeaderName = http::HeaderName::from_static("amz-sdk-request");
 
 /// Sends `template` (built, unsigned) with retries and timeouts, and decodes the answer.
@@ -602,7 +584,7 @@ async fn attempt_loop<O: Operation>(
         tracing::trace!(
             attempt,
             signing = ?params,
-            headers = ?RedactedHeaders(request.headers()),
+            headers = ?crate::http::redact::LoggableHeaders(request.headers()),
             "signed"
         );
         if policy.mode == RetryMode::Adaptive {

@@ -93,6 +93,26 @@ pub async fn serve(
 
 /// A server answering each request with what `respond` makes of its body.
 pub async fn serve_with(respond: Responder) -> Server {
+    serve_routes(Arc::new(move |r: &Request| respond(&r.body))).await
+}
+
+/// A request as a routing server sees it.
+pub struct Request {
+    /// `GET`, `PUT`, `POST`, ...
+    pub method: String,
+    /// The request target: path and query.
+    pub target: String,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What a routing server answers to a whole request.
+pub type Router = Arc<dyn Fn(&Request) -> Canned + Send + Sync>;
+
+/// A server answering each request with what `route` makes of its method, target,
+/// headers and body (several fake endpoints behind one port, told apart by path).
+pub async fn serve_routes(route: Router) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -103,7 +123,7 @@ pub async fn serve_with(respond: Responder) -> Server {
                 return;
             };
             let seen = seen2.clone();
-            let respond = respond.clone();
+            let route = route.clone();
             tokio::spawn(async move {
                 let mut buf = Vec::new();
                 loop {
@@ -139,8 +159,17 @@ pub async fn serve_with(respond: Responder) -> Server {
                     }
                     let req_body = buf[head_end..head_end + len].to_vec();
                     buf.drain(..head_end + len);
-                    let (status, content_type, extra, body) = respond(&req_body);
-                    seen.lock().expect("lock").push((headers, req_body));
+                    let mut line = head.lines().next().unwrap_or("").split(' ');
+                    let request = Request {
+                        method: line.next().unwrap_or("").to_string(),
+                        target: line.next().unwrap_or("").to_string(),
+                        headers,
+                        body: req_body,
+                    };
+                    let (status, content_type, extra, body) = route(&request);
+                    seen.lock()
+                        .expect("lock")
+                        .push((request.headers, request.body));
                     let mut resp = format!(
                         "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: req-1\r\n",
                         body.len()

@@ -80,12 +80,9 @@ impl fmt::Debug for LoggableHeaders<'_> {
 /// URL's `X-Amz-Signature`, `X-Amz-Security-Token`, `X-Amz-Credential`) are redacted.
 pub fn loggable_uri(uri: &http::Uri) -> String {
     let text = uri.to_string();
-    let Some((head, rest)) = text.split_once('?') else {
+    // `http::Uri` keeps no fragment, so everything after `?` is the query.
+    let Some((head, query)) = text.split_once('?') else {
         return text;
-    };
-    let (query, fragment) = match rest.split_once('#') {
-        Some((q, f)) => (q, Some(f)),
-        None => (rest, None),
     };
     let pairs: Vec<String> = query
         .split('&')
@@ -94,12 +91,7 @@ pub fn loggable_uri(uri: &http::Uri) -> String {
             _ => pair.to_string(),
         })
         .collect();
-    let mut out = format!("{head}?{}", pairs.join("&"));
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
+    format!("{head}?{}", pairs.join("&"))
 }
 
 /// A query parameter name with `%XX` escapes undone, so an escaped name still matches.
@@ -199,13 +191,13 @@ mod tests {
 
     #[test]
     fn loggable_uri_redacts_sensitive_query_values() {
-        let uri: http::Uri = "https://h/p?a=1&X-Amz-Security-Token=tok&X%2DAmz%2DSignature=sig#f"
+        let uri: http::Uri = "https://h/p?a=1&X-Amz-Security-Token=tok&X%2DAmz%2DSignature=sig"
             .parse()
             .unwrap();
         let shown = loggable_uri(&uri);
         assert_eq!(
             shown,
-            "https://h/p?a=1&X-Amz-Security-Token=<redacted>&X%2DAmz%2DSignature=<redacted>#f"
+            "https://h/p?a=1&X-Amz-Security-Token=<redacted>&X%2DAmz%2DSignature=<redacted>"
         );
         let plain: http::Uri = "https://h/federation/credentials?account_id=1&role_name=r"
             .parse()
