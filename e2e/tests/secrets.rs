@@ -451,6 +451,59 @@ async fn a_traced_call_never_logs_the_secret_key_or_the_token() {
     assert_clean("TRACE output", &log);
 }
 
+#[tokio::test]
+async fn a_traced_call_with_imds_credentials_never_logs_the_tokens() {
+    const IMDS_TOKEN: &str = "ImdsTraceToken0004aaa";
+    const IMDS_SECRET: &str = "ImdsTraceSecret/0004bbb";
+    const IMDS_SESSION: &str = "ImdsTraceSession0004ccc";
+    let capture = Capture::global();
+    let p = Protocol::AwsJson1_1;
+    let server = Server::start(move |r| match (r.method.as_str(), r.path()) {
+        ("PUT", "/latest/api/token") => Reply::new(200).body(IMDS_TOKEN),
+        ("GET", "/latest/meta-data/iam/security-credentials/") => Reply::new(200).body("role"),
+        ("GET", "/latest/meta-data/iam/security-credentials/role") => Reply::new(200).body(
+            json!({"Code": "Success", "AccessKeyId": "AKIDIMDS", "SecretAccessKey": IMDS_SECRET,
+                   "Token": IMDS_SESSION, "Expiration": "2099-01-01T00:00:00Z"})
+            .to_string(),
+        ),
+        _ => Reply::new(200).protocol_headers(p).body("{}"),
+    })
+    .await;
+    let client = snowball::Client::new(
+        Config::with_env(Env::from_vars([
+            ("AWS_REGION", REGION.to_string()),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url()),
+            ("AWS_CONFIG_FILE", "/nonexistent/config".into()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/credentials".into(),
+            ),
+        ]))
+        .endpoint_url(server.url())
+        .protocol(p),
+    );
+    client.list_jobs().send().await.unwrap();
+    let requests = server.requests();
+    // The tokens did go on the wire, so a leak into the log would show.
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.header("x-aws-ec2-metadata-token") == Some(IMDS_TOKEN)),
+        "no IMDSv2 token sent"
+    );
+    assert!(requests
+        .iter()
+        .any(|r| r.header("x-amz-security-token") == Some(IMDS_SESSION)));
+    let log = capture.text();
+    assert!(
+        log.contains("AKIDIMDS"),
+        "the signed attempt was traced: {log}"
+    );
+    for s in [IMDS_TOKEN, IMDS_SECRET, IMDS_SESSION] {
+        assert!(!log.contains(s), "TRACE output shows {s:?}: {log}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // TLS on by default; plain HTTP only when asked for
 // ---------------------------------------------------------------------------------------
