@@ -50,10 +50,10 @@ impl fmt::Debug for SigningParams<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningParams")
             .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"** redacted **")
+            .field("secret_access_key", &crate::http::redact::REDACTED)
             .field(
                 "session_token",
-                &self.session_token.map(|_| "** redacted **"),
+                &self.session_token.map(|_| crate::http::redact::REDACTED),
             )
             .field("region", &self.region)
             .field("service", &self.service)
