@@ -1,12 +1,15 @@
 //! The transport under the client: HTTP with the `--cli-connect-timeout` and
-//! `--cli-read-timeout` limits, the raw body of the last response (so JSON and XML
-//! responses are printed from what the server sent), and the `--debug` trace of each attempt.
-//! The trace never shows a secret: credential and token headers are redacted by the
-//! runtime's rule, and bodies (credential documents among them) are shown by size only.
+//! `--cli-read-timeout` limits, the raw body of the last service response (so JSON and
+//! XML responses are printed from what the server sent), and the `--debug` trace of each
+//! request, including the credential providers' own (STS, SSO, container, IMDS). The
+//! trace follows the runtime's redaction rule (`awsrt::http::redact`): every header
+//! that carries a credential or token is `<redacted>`, and bodies are never printed,
+//! only their sizes, since credential providers' responses are credentials.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
+use awsrt::http::redact;
 use awsrt::http::{BoxFuture, HttpTransport, Transport, TransportError, TransportErrorKind};
 use bytes::Bytes;
 
@@ -37,7 +40,7 @@ impl Recorder {
         }
     }
 
-    /// The body of the last response, taken.
+    /// The body of the last service response (not a credential provider's), taken.
     pub fn take_body(&self) -> Bytes {
         self.last
             .lock()
@@ -47,12 +50,10 @@ impl Recorder {
     }
 }
 
-/// The trace lines of `headers`: every header that may carry a credential or token
-/// (the signature, session and SSO bearer tokens, the IMDS token, ...) is redacted by
-/// the runtime's rule.
-fn trace_headers(t: &mut String, headers: &http::HeaderMap) {
-    for (k, v) in awsrt::http::redact::loggable_headers(headers) {
-        t.push_str(&format!("DEBUG -   {k}: {v}\n"));
+/// The trace lines of a header map, with secret values redacted.
+fn trace_headers(out: &mut String, headers: &http::HeaderMap) {
+    for (k, v) in redact::loggable_headers(headers) {
+        out.push_str(&format!("DEBUG -   {k}: {v}\n"));
     }
 }
 
@@ -62,11 +63,18 @@ impl Transport for Recorder {
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(async move {
+            // A credential provider's exchange: its body is a token or credentials.
+            let credentials = redact::is_credentials_request(&request);
             if self.debug {
                 let mut t = format!(
-                    "DEBUG - Sending request: {} {}\n",
+                    "DEBUG - Sending request: {} {}{}\n",
                     request.method(),
-                    request.uri()
+                    redact::loggable_uri(request.uri()),
+                    if credentials {
+                        " (credential provider)"
+                    } else {
+                        ""
+                    }
                 );
                 trace_headers(&mut t, request.headers());
                 t.push_str(&format!("DEBUG -   body: {} bytes\n", request.body().len()));
@@ -103,7 +111,8 @@ impl Transport for Recorder {
                     }
                 }
             }
-            if let Ok(r) = &response {
+            // Only service responses are kept for printing: never credentials.
+            if let (Ok(r), false) = (&response, credentials) {
                 if let Ok(mut last) = self.last.lock() {
                     *last = Some(r.body().clone());
                 }

@@ -1,259 +1,335 @@
-//! `--debug` never prints a secret: a `snowball --debug` call through each credential
-//! provider that sends a token or receives credentials (SSO, IMDSv2, a container endpoint
-//! with a token, assume-role, web identity), each against a loopback server, with a
-//! distinct planted value in every secret; none may appear in stdout or stderr.
+//! `snowball --debug` never prints a secret: one run per credential provider that sends
+//! a token or receives credentials (SSO, IMDSv2, container with a token, assume-role,
+//! web identity), each against loopback fakes of the provider and of the service, with
+//! distinct secret values planted in the files, the environment and the fakes' answers;
+//! none of them may appear in stdout or stderr.
 
 mod common;
 
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use common::{serve_requests, Canned, Request};
+use common::{serve_routes, Canned, Request};
 
-const SSO_TOKEN: &str = "ssoBearerToken-PLANTED-0001";
-const IMDS_TOKEN: &str = "imdsSessionToken-PLANTED-0002";
-const CONTAINER_TOKEN: &str = "containerAuthToken-PLANTED-0003";
-const WEB_IDENTITY_TOKEN: &str = "webIdentityJwt-PLANTED-0004";
-const SOURCE_SECRET: &str = "sourceProfileSecret/PLANTED+0005";
-/// The secret key and session token every provider's endpoint returns, per provider.
-fn returned(provider: &str) -> (String, String) {
-    (
-        format!("{provider}ReturnedSecret/PLANTED+0006"),
-        format!("{provider}ReturnedSessionToken-PLANTED-0007"),
-    )
+const SSO_BEARER: &str = "SsoBearerToken0003aaa";
+const SSO_SECRET: &str = "SsoRoleSecretKey/0003bbb";
+const SSO_SESSION: &str = "SsoRoleSessionToken0003ccc";
+const IMDS_TOKEN: &str = "ImdsSessionToken0003ddd";
+const IMDS_SECRET: &str = "ImdsRoleSecretKey/0003eee";
+const IMDS_SESSION: &str = "ImdsRoleSessionToken0003fff";
+const CONTAINER_AUTH: &str = "ContainerAuthToken0003ggg";
+const CONTAINER_SECRET: &str = "ContainerSecretKey/0003hhh";
+const CONTAINER_SESSION: &str = "ContainerSessionToken0003iii";
+const SOURCE_SECRET: &str = "SourceProfileSecret/0003jjj";
+const SOURCE_SESSION: &str = "SourceProfileSession0003kkk";
+const ROLE_SECRET: &str = "AssumedRoleSecret/0003lll";
+const ROLE_SESSION: &str = "AssumedRoleSession0003mmm";
+const WEB_TOKEN: &str = "WebIdentityJwt0003nnn";
+const WEB_SECRET: &str = "WebIdentitySecret/0003ooo";
+const WEB_SESSION: &str = "WebIdentitySession0003ppp";
+
+const PLANTED: [&str; 16] = [
+    SSO_BEARER,
+    SSO_SECRET,
+    SSO_SESSION,
+    IMDS_TOKEN,
+    IMDS_SECRET,
+    IMDS_SESSION,
+    CONTAINER_AUTH,
+    CONTAINER_SECRET,
+    CONTAINER_SESSION,
+    SOURCE_SECRET,
+    SOURCE_SESSION,
+    ROLE_SECRET,
+    ROLE_SESSION,
+    WEB_TOKEN,
+    WEB_SECRET,
+    WEB_SESSION,
+];
+
+const EXPIRES: &str = "2099-01-01T00:00:00Z";
+
+fn json(body: String) -> Canned {
+    (200, "application/json", vec![], body.into_bytes())
 }
 
-fn json(status: u16, body: String) -> Canned {
-    (status, "application/json", vec![], body.into_bytes())
+fn sts_xml(action: &str, id: &str, secret: &str, session: &str) -> Canned {
+    let body = format!(
+        "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><{action}Result>\
+         <Credentials><AccessKeyId>{id}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey>\
+         <SessionToken>{session}</SessionToken><Expiration>{EXPIRES}</Expiration></Credentials>\
+         </{action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>\
+         </{action}Response>"
+    );
+    (200, "text/xml", vec![], body.into_bytes())
 }
 
-/// One port serves the provider's endpoints and the service (awsJson, `ListClusters`).
+/// Every fake behind one port, told apart by path: the service at `/`, STS at `/sts/`,
+/// the SSO portal at `/sso/`, the container endpoint at `/container`, IMDS at `/imds/`.
 fn route(r: &Request) -> Canned {
-    let text = String::from_utf8_lossy(&r.body).to_string();
-    let header = |n: &str| {
-        r.headers
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.as_str())
+    let creds = |id: &str, secret: &str, session: &str| {
+        format!(
+            r#"{{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"{id}","SecretAccessKey":"{secret}","Token":"{session}","Expiration":"{EXPIRES}"}}"#
+        )
     };
-    let iso = "2099-01-01T00:00:00Z";
-    match (r.method.as_str(), r.path.as_str()) {
-        (_, p) if p.starts_with("/federation/credentials") => {
-            assert_eq!(header("x-amz-sso_bearer_token"), Some(SSO_TOKEN));
-            let (s, t) = returned("sso");
-            json(
-                200,
-                format!(
-                    r#"{{"roleCredentials":{{"accessKeyId":"AKIDSSO","secretAccessKey":"{s}","sessionToken":"{t}","expiration":4102444800000}}}}"#
-                ),
+    let body = String::from_utf8_lossy(&r.body);
+    let t = r.target.as_str();
+    if t.starts_with("/sts") {
+        if body.contains("Action=AssumeRoleWithWebIdentity") {
+            sts_xml(
+                "AssumeRoleWithWebIdentity",
+                "AKIDWEB",
+                WEB_SECRET,
+                WEB_SESSION,
             )
+        } else {
+            sts_xml("AssumeRole", "AKIDROLE", ROLE_SECRET, ROLE_SESSION)
         }
-        ("PUT", "/latest/api/token") => (200, "text/plain", vec![], IMDS_TOKEN.into()),
-        ("GET", p) if p.starts_with("/latest/meta-data/iam/security-credentials/") => {
-            assert_eq!(header("x-aws-ec2-metadata-token"), Some(IMDS_TOKEN));
-            if p.ends_with('/') {
-                return (200, "text/plain", vec![], b"role".to_vec());
-            }
-            let (s, t) = returned("imds");
-            json(
-                200,
-                format!(
-                    r#"{{"Code":"Success","AccessKeyId":"AKIDIMDS","SecretAccessKey":"{s}","Token":"{t}","Expiration":"{iso}"}}"#
-                ),
-            )
-        }
-        ("GET", "/container-credentials") => {
-            assert_eq!(header("authorization"), Some(CONTAINER_TOKEN));
-            let (s, t) = returned("container");
-            json(
-                200,
-                format!(
-                    r#"{{"AccessKeyId":"AKIDCONTAINER","SecretAccessKey":"{s}","Token":"{t}","Expiration":"{iso}"}}"#
-                ),
-            )
-        }
-        ("POST", "/") if text.contains("Action=AssumeRole") => {
-            let action = if text.contains("Action=AssumeRoleWithWebIdentity") {
-                "AssumeRoleWithWebIdentity"
-            } else {
-                "AssumeRole"
-            };
-            let (s, t) = returned(action);
-            let xml = format!(
-                "<{action}Response><{action}Result><Credentials><AccessKeyId>AKIDSTS</AccessKeyId>\
-                 <SecretAccessKey>{s}</SecretAccessKey><SessionToken>{t}</SessionToken>\
-                 <Expiration>{iso}</Expiration></Credentials></{action}Result></{action}Response>"
-            );
-            (200, "text/xml", vec![], xml.into_bytes())
-        }
-        ("POST", "/") => {
-            assert!(
-                header("x-amz-target").is_some_and(|t| t.ends_with(".ListClusters")),
-                "unexpected request {} {} {text}",
-                r.method,
-                r.path
-            );
-            (
-                200,
-                "application/x-amz-json-1.1",
-                vec![],
-                br#"{"ClusterListEntries":[]}"#.to_vec(),
-            )
-        }
-        (m, p) => panic!("unexpected request {m} {p}"),
+    } else if t.starts_with("/sso/federation/credentials") {
+        json(format!(
+            r#"{{"roleCredentials":{{"accessKeyId":"AKIDSSO","secretAccessKey":"{SSO_SECRET}","sessionToken":"{SSO_SESSION}","expiration":4070908800000}}}}"#
+        ))
+    } else if t.starts_with("/container") {
+        json(creds("AKIDCONTAINER", CONTAINER_SECRET, CONTAINER_SESSION))
+    } else if t == "/imds/latest/api/token" && r.method == "PUT" {
+        (200, "text/plain", vec![], IMDS_TOKEN.as_bytes().to_vec())
+    } else if t == "/imds/latest/meta-data/iam/security-credentials/" {
+        (200, "text/plain", vec![], b"the-role".to_vec())
+    } else if t == "/imds/latest/meta-data/iam/security-credentials/the-role" {
+        json(creds("AKIDIMDS", IMDS_SECRET, IMDS_SESSION))
+    } else if t == "/" {
+        (
+            200,
+            "application/x-amz-json-1.1",
+            vec![],
+            br#"{"JobListEntries":[]}"#.to_vec(),
+        )
+    } else {
+        (404, "text/plain", vec![], b"no such fake".to_vec())
     }
 }
 
-/// Runs `snowball --debug list-clusters` with exactly `env` (plus PATH and HOME) and
-/// returns (exit code, stdout + stderr).
-async fn run_debug(home: &std::path::Path, port: u16, env: &[(&str, String)]) -> (i32, String) {
+/// One recorded request: method, target and lower-case headers.
+type Recorded = (String, String, Vec<(String, String)>);
+
+struct Scenario {
+    name: &'static str,
+    config: String,
+    credentials: String,
+    env: Vec<(&'static str, String)>,
+    /// The access key id the service call must be signed with.
+    key_id: &'static str,
+    /// The session token the service call must carry.
+    session: &'static str,
+    /// A provider request header that must have carried this secret (so a leak of it
+    /// would show): (target prefix, header, value).
+    sent: Option<(&'static str, &'static str, &'static str)>,
+}
+
+async fn run(s: &Scenario, dir: &Path, port: u16) -> (i32, String, String) {
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(&config, &s.config).expect("config");
+    std::fs::write(&credentials, &s.credentials).expect("credentials");
+    let base = format!("http://127.0.0.1:{port}");
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_snowball"));
     cmd.args([
         "--debug",
-        "list-clusters",
+        "list-jobs",
         "--protocol",
         "json",
-        "--endpoint-url",
-        &format!("http://127.0.0.1:{port}"),
         "--region",
         "us-east-1",
     ])
+    .args(["--endpoint-url", &base])
     .env_clear()
     .env("PATH", std::env::var("PATH").unwrap_or_default())
-    .env("HOME", home)
-    .env("AWS_CONFIG_FILE", home.join("config"))
-    .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
-    .env("AWS_EC2_METADATA_DISABLED", "true");
-    for (k, v) in env {
-        cmd.env(k, v);
+    .env("HOME", dir)
+    .env("AWS_CONFIG_FILE", &config)
+    .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+    .env("AWS_ENDPOINT_URL_STS", format!("{base}/sts"))
+    .env("AWS_ENDPOINT_URL_SSO", format!("{base}/sso"));
+    for (k, v) in &s.env {
+        cmd.env(k, v.replace("{base}", &base));
+    }
+    if !s
+        .env
+        .iter()
+        .any(|(k, _)| *k == "AWS_EC2_METADATA_SERVICE_ENDPOINT")
+    {
+        cmd.env("AWS_EC2_METADATA_DISABLED", "true");
     }
     let out = cmd.output().await.expect("running snowball");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
-fn sha1_hex(key: &str) -> String {
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("printf %s '{key}' | sha1sum"))
-        .output()
-        .expect("sha1sum");
-    String::from_utf8_lossy(&out.stdout)[..40].to_string()
+fn sha1_hex(s: &str) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, s.as_bytes());
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[tokio::test]
-async fn debug_trace_through_every_token_provider_shows_no_secret() {
-    let server = serve_requests(Arc::new(route)).await;
-    let port = server.port;
-    let url = format!("http://127.0.0.1:{port}");
-    let base = std::env::temp_dir().join(format!("snowball-debug-secrets-{}", std::process::id()));
-    let start_url = "https://planted.awsapps.com/start";
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "snowball-debug-secrets-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
 
-    // (provider, config file, credentials file, environment)
-    type Case<'a> = (&'a str, String, String, Vec<(&'a str, String)>);
-    let cases: Vec<Case> = vec![
-        (
-            "sso",
-            format!(
-                "[default]\nsso_account_id = 123456789012\nsso_role_name = Dev\n\
-                 sso_region = us-east-1\nsso_start_url = {start_url}\n"
-            ),
-            String::new(),
-            vec![("AWS_ENDPOINT_URL_SSO", url.clone())],
-        ),
-        (
-            "imds",
-            String::new(),
-            String::new(),
-            vec![
-                ("AWS_EC2_METADATA_DISABLED", "false".into()),
-                ("AWS_EC2_METADATA_SERVICE_ENDPOINT", url.clone()),
-            ],
-        ),
-        (
-            "container",
-            String::new(),
-            String::new(),
-            vec![
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_output_of_every_credential_provider_hides_secrets() {
+    let recorded: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+    let rec = recorded.clone();
+    let server = serve_routes(Arc::new(move |r: &Request| {
+        rec.lock()
+            .expect("lock")
+            .push((r.method.clone(), r.target.clone(), r.headers.clone()));
+        route(r)
+    }))
+    .await;
+
+    let web_dir = scratch("web");
+    let token_file = web_dir.join("token");
+    std::fs::write(&token_file, WEB_TOKEN).expect("token file");
+    let scenarios = [
+        Scenario {
+            name: "sso",
+            config: "[default]\nsso_session = my-sso\nsso_account_id = 123456789012\n\
+                     sso_role_name = Role\n[sso-session my-sso]\nsso_region = us-east-1\n\
+                     sso_start_url = https://d-1234567890.awsapps.com/start\n"
+                .into(),
+            credentials: String::new(),
+            env: vec![],
+            key_id: "AKIDSSO",
+            session: SSO_SESSION,
+            sent: Some(("/sso/", "x-amz-sso_bearer_token", SSO_BEARER)),
+        },
+        Scenario {
+            name: "imds",
+            config: String::new(),
+            credentials: String::new(),
+            env: vec![("AWS_EC2_METADATA_SERVICE_ENDPOINT", "{base}/imds".into())],
+            key_id: "AKIDIMDS",
+            session: IMDS_SESSION,
+            sent: Some(("/imds/latest/meta", "x-aws-ec2-metadata-token", IMDS_TOKEN)),
+        },
+        Scenario {
+            name: "container",
+            config: String::new(),
+            credentials: String::new(),
+            env: vec![
                 (
                     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                    format!("{url}/container-credentials"),
+                    "{base}/container".into(),
                 ),
-                ("AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_TOKEN.into()),
+                ("AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_AUTH.into()),
             ],
-        ),
-        (
-            "assume-role",
-            "[default]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = src\n".into(),
-            format!(
-                "[src]\naws_access_key_id = AKIDSRC\naws_secret_access_key = {SOURCE_SECRET}\n"
+            key_id: "AKIDCONTAINER",
+            session: CONTAINER_SESSION,
+            sent: Some(("/container", "authorization", CONTAINER_AUTH)),
+        },
+        Scenario {
+            name: "assume-role",
+            config: "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\n\
+                     source_profile = src\n"
+                .into(),
+            credentials: format!(
+                "[src]\naws_access_key_id = AKIDSRC\naws_secret_access_key = {SOURCE_SECRET}\n\
+                 aws_session_token = {SOURCE_SESSION}\n"
             ),
-            vec![("AWS_ENDPOINT_URL_STS", url.clone())],
-        ),
-        (
-            "web-identity",
-            String::new(),
-            String::new(),
-            vec![
-                ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/W".into()),
-                ("AWS_ENDPOINT_URL_STS", url.clone()),
+            env: vec![],
+            key_id: "AKIDROLE",
+            session: ROLE_SESSION,
+            sent: Some(("/sts", "x-amz-security-token", SOURCE_SESSION)),
+        },
+        Scenario {
+            name: "web identity",
+            config: String::new(),
+            credentials: String::new(),
+            env: vec![
+                (
+                    "AWS_WEB_IDENTITY_TOKEN_FILE",
+                    token_file.display().to_string(),
+                ),
+                ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web".into()),
             ],
-        ),
+            key_id: "AKIDWEB",
+            session: WEB_SESSION,
+            sent: None,
+        },
     ];
-    for (name, config, credentials, mut env) in cases {
-        let home = base.join(name);
-        std::fs::create_dir_all(home.join(".aws/sso/cache")).unwrap();
-        std::fs::write(home.join("config"), config).unwrap();
-        std::fs::write(home.join("credentials"), credentials).unwrap();
-        std::fs::write(
-            home.join(".aws/sso/cache")
-                .join(format!("{}.json", sha1_hex(start_url))),
-            format!(r#"{{"accessToken":"{SSO_TOKEN}","expiresAt":"2099-01-01T00:00:00Z"}}"#),
-        )
-        .unwrap();
-        let token_file = home.join("web-identity-token");
-        std::fs::write(&token_file, WEB_IDENTITY_TOKEN).unwrap();
-        if name == "web-identity" {
-            env.push((
-                "AWS_WEB_IDENTITY_TOKEN_FILE",
-                token_file.to_string_lossy().into_owned(),
-            ));
+    let mut leaks = Vec::new();
+    for s in &scenarios {
+        let dir = scratch(&s.name.replace(' ', "-"));
+        if s.name == "sso" {
+            let cache = dir.join(".aws").join("sso").join("cache");
+            std::fs::create_dir_all(&cache).expect("sso cache dir");
+            std::fs::write(
+                cache.join(format!("{}.json", sha1_hex("my-sso"))),
+                format!(r#"{{"accessToken":"{SSO_BEARER}","expiresAt":"{EXPIRES}"}}"#),
+            )
+            .expect("sso cache");
         }
-        let before = server.seen.lock().unwrap().len();
-        let (code, out) = run_debug(&home, port, &env).await;
-        assert_eq!(code, 0, "{name}: {out}");
-        // The provider's endpoint and the service were both called and traced.
-        assert!(
-            server.seen.lock().unwrap().len() >= before + 2,
-            "{name}: {out}"
+        recorded.lock().expect("lock").clear();
+        let (code, stdout, stderr) = run(s, &dir, server.port).await;
+        let what = format!(
+            "{}: exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            s.name
         );
-        assert!(out.contains("<redacted>"), "{name}: {out}");
-        let mut planted = vec![
-            SSO_TOKEN.to_string(),
-            IMDS_TOKEN.to_string(),
-            CONTAINER_TOKEN.to_string(),
-            WEB_IDENTITY_TOKEN.to_string(),
-            SOURCE_SECRET.to_string(),
-        ];
-        for p in [
-            "sso",
-            "imds",
-            "container",
-            "AssumeRole",
-            "AssumeRoleWithWebIdentity",
-        ] {
-            let (s, t) = returned(p);
-            planted.push(s);
-            planted.push(t);
-        }
-        for secret in planted {
+        assert_eq!(code, 0, "{what}");
+        assert!(
+            stderr.contains("DEBUG - Sending request") && stderr.contains("<redacted>"),
+            "{what}"
+        );
+        // The provider really ran: the service call is signed with its credentials and
+        // carries its token, and the provider's own secret header went on the wire.
+        let seen = recorded.lock().expect("lock").clone();
+        let service = seen
+            .iter()
+            .find(|(m, t, _)| m == "POST" && t == "/")
+            .unwrap_or_else(|| panic!("no service call; {what}"));
+        let header = |h: &[(String, String)], n: &str| {
+            h.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone())
+        };
+        assert!(
+            header(&service.2, "authorization")
+                .is_some_and(|a| a.contains(&format!("Credential={}/", s.key_id))),
+            "{what}"
+        );
+        assert_eq!(
+            header(&service.2, "x-amz-security-token").as_deref(),
+            Some(s.session),
+            "{what}"
+        );
+        if let Some((prefix, name, value)) = s.sent {
             assert!(
-                !out.contains(&secret),
-                "{name}: --debug shows {secret:?}:\n{out}"
+                seen.iter()
+                    .any(|(_, t, h)| t.starts_with(prefix)
+                        && header(h, name).as_deref() == Some(value)),
+                "{name} was not sent to {prefix}; {what}"
             );
         }
+        // Provider requests are marked as such (their bodies are neither shown nor kept).
+        assert!(stderr.contains("(credential provider)"), "{what}");
+        if s.name == "web identity" {
+            assert!(stderr.contains("/sts/"), "the STS call is traced; {what}");
+        }
+        // Every leak of every provider is reported, not just the first.
+        for p in PLANTED {
+            for (stream, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+                for line in text.lines().filter(|l| l.contains(p)) {
+                    leaks.push(format!("{}: {stream} shows {p:?}: {line}", s.name));
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
+    let _ = std::fs::remove_dir_all(&web_dir);
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
 }

@@ -58,7 +58,7 @@ fn user_project(dir: &Path, snowball: &Path) {
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"user\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n[dependencies]\n\
-             snowball = {{ path = {:?} }}\nawsrt = {{ path = {:?} }}\n\
+             snowball = {{ package = \"awsrt-snowball\", path = {:?} }}\nawsrt = {{ path = {:?} }}\n\
              tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n",
             snowball.display().to_string(),
             runtime.display().to_string()
@@ -104,6 +104,7 @@ fn code_written_against_the_old_crate_survives_a_model_update() {
         model_dir: model,
         crate_name: "snowball".into(),
         runtime_path: runtime.display().to_string(),
+        runtime_version: "0.1.0".into(),
         version: "0.1.0".into(),
     };
     let files = codegen::generate(&spec).expect("the evolved model generates");
@@ -117,6 +118,7 @@ fn code_written_against_the_old_crate_survives_a_model_update() {
         model_dir: root().join("models/snowball/2016-06-30"),
         crate_name: "snowball".into(),
         runtime_path: runtime.display().to_string(),
+        runtime_version: "0.1.0".into(),
         version: "0.1.0".into(),
     })
     .unwrap();

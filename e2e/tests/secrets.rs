@@ -186,6 +186,187 @@ fn sensitive_members_are_redacted_in_debug() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Every public type that can hold a secret from the environment or the shared files
+// ---------------------------------------------------------------------------------------
+
+const ENV_SECRET: &str = "EnvSecretKey/0002+wJalrXUtnFEMIK7MDENG";
+const ENV_TOKEN: &str = "EnvSessionToken//0002IQoJb3JpZ2luX2Vj";
+const CONTAINER_TOKEN: &str = "ContainerAuthToken0002xyz";
+const CFG_SECRET: &str = "ConfigFileSecretKey/0002+abc";
+const CFG_TOKEN: &str = "ConfigFileSessionToken0002def";
+const PROC_SECRET: &str = "ProcessArgPassword0002ghi";
+const FILE_SECRET: &str = "CredsFileSecretKey/0002+jkl";
+const FILE_TOKEN: &str = "CredsFileSessionToken0002mno";
+const NESTED_SECRET: &str = "NestedSubPropertySecret0002pqr";
+
+/// Every value planted in the environment and the files.
+const PLANTED: [&str; 9] = [
+    ENV_SECRET,
+    ENV_TOKEN,
+    CONTAINER_TOKEN,
+    CFG_SECRET,
+    CFG_TOKEN,
+    PROC_SECRET,
+    FILE_SECRET,
+    FILE_TOKEN,
+    NESTED_SECRET,
+];
+
+/// `{:?}` and `{:#?}` of `value` show none of the planted secrets.
+fn assert_debug_clean(what: &str, value: &dyn std::fmt::Debug) {
+    let shown = format!("{value:?}\n{value:#?}");
+    for s in PLANTED {
+        assert!(!shown.contains(s), "{what} shows {s:?}: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn debug_of_env_profiles_and_providers_hides_planted_secrets() {
+    use awsrt::config::SharedConfig;
+    use awsrt::credentials::{
+        profile::resolve_chain, ContainerProvider, CredentialsCache, DefaultChain, EnvProvider,
+        ImdsProvider, ProcessProvider, ProfileProvider, SsoProvider, WebIdentityProvider,
+    };
+
+    let dir = std::env::temp_dir().join(format!("awsrt-debug-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = {CFG_SECRET}\n\
+             aws_session_token = {CFG_TOKEN}\nregion = us-west-2\n\
+             [profile proc]\ncredential_process = /bin/get-creds --password {PROC_SECRET}\n\
+             [profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = dev\n\
+             [services local]\nsnowball =\n  endpoint_url = http://127.0.0.1:1\n  \
+             aws_secret_access_key = {NESTED_SECRET}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        format!(
+            "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = {FILE_SECRET}\n\
+             aws_session_token = {FILE_TOKEN}\n"
+        ),
+    )
+    .unwrap();
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", ENV_SECRET),
+        ("AWS_SESSION_TOKEN", ENV_TOKEN),
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://127.0.0.1:1/creds",
+        ),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_TOKEN),
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+        ("AWS_REGION", REGION),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]);
+    assert_debug_clean("Env", &env);
+
+    let shared = SharedConfig::load(&env, None).unwrap();
+    // The values are really there, so a leak would show.
+    assert_eq!(
+        shared.profile_value("aws_secret_access_key"),
+        Some(FILE_SECRET)
+    );
+    assert_debug_clean("SharedConfig", &shared);
+    assert_debug_clean("ProfileSet", shared.files());
+    for (name, section) in &shared.files().profiles {
+        assert_debug_clean(&format!("profile {name}"), section);
+    }
+    for (name, section) in &shared.files().services {
+        assert_debug_clean(&format!("services {name}"), section);
+    }
+    let shown = format!("{shared:?}");
+    assert!(
+        shown.contains("AKIDFILE") && shown.contains("us-west-2"),
+        "non-secret settings stay visible: {shown}"
+    );
+    for name in ["default", "dev", "proc", "role"] {
+        let chain = resolve_chain(shared.files(), name).unwrap();
+        assert_debug_clean(&format!("ProfileChain {name}"), &chain);
+        assert_debug_clean(&format!("BaseProvider {name}"), &chain.base);
+    }
+
+    let transport = TestTransport::new();
+    let t: Arc<dyn awsrt::http::Transport> = Arc::new(transport.clone());
+    assert_debug_clean("EnvProvider", &EnvProvider::new(env.clone()));
+    assert_debug_clean(
+        "ProcessProvider",
+        &ProcessProvider::new(format!("/bin/get-creds --password {PROC_SECRET}")),
+    );
+    assert_debug_clean(
+        "ProfileProvider",
+        &ProfileProvider::new(shared.clone(), t.clone()),
+    );
+    assert_debug_clean(
+        "WebIdentityProvider",
+        &WebIdentityProvider::from_env(shared.clone(), t.clone()),
+    );
+    assert_debug_clean(
+        "ContainerProvider",
+        &ContainerProvider::new(env.clone(), t.clone()),
+    );
+    assert_debug_clean(
+        "ImdsProvider",
+        &ImdsProvider::new(shared.clone(), t.clone()),
+    );
+    assert_debug_clean(
+        "SsoProvider",
+        &SsoProvider::new(
+            shared.clone(),
+            t.clone(),
+            Some("s".into()),
+            "https://d-123.awsapps.com/start".into(),
+            REGION.into(),
+            "123456789012".into(),
+            "r".into(),
+        ),
+    );
+    assert_debug_clean("DefaultChain", &DefaultChain::new(&shared, t.clone()));
+    // A cache that has loaded credentials.
+    let cache = CredentialsCache::new(EnvProvider::new(env.clone()));
+    assert_eq!(cache.get().await.unwrap().secret_access_key(), ENV_SECRET);
+    assert_debug_clean("CredentialsCache", &cache);
+
+    // Configs and clients holding the environment, a provider or the loaded files.
+    let cfg =
+        awsrt::Config::with_env(env.clone()).credentials_provider(EnvProvider::new(env.clone()));
+    assert_debug_clean("Config with an EnvProvider", &cfg);
+    let client = awsrt::Client::new(awsrt::Config::with_env(env.clone()));
+    let loaded = client
+        .shared_config()
+        .unwrap()
+        .expect("reads the environment");
+    assert_debug_clean("Client::shared_config", &loaded);
+    assert_debug_clean("Client", &client);
+
+    // A test transport that has recorded a signed request with a session token.
+    transport.push_response(200, &[("smithy-protocol", "rpc-v2-cbor")], "");
+    let _ = snowball::Client::new(
+        Config::with_env(env.clone())
+            .transport(transport.clone())
+            .max_attempts(1),
+    )
+    .list_jobs()
+    .send()
+    .await;
+    let sent = transport.requests();
+    assert_eq!(
+        sent.first()
+            .and_then(|r| r.headers().get("x-amz-security-token")),
+        Some(&http::HeaderValue::from_static(ENV_TOKEN))
+    );
+    assert_debug_clean("TestTransport", &transport);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------
 // A whole call traced at TRACE level
 // ---------------------------------------------------------------------------------------
 
@@ -268,6 +449,59 @@ async fn a_traced_call_never_logs_the_secret_key_or_the_token() {
     assert!(log.contains("awsrt::retry attempt: attempt=2"), "{log}");
     assert!(log.contains("record: status=200"), "{log}");
     assert_clean("TRACE output", &log);
+}
+
+#[tokio::test]
+async fn a_traced_call_with_imds_credentials_never_logs_the_tokens() {
+    const IMDS_TOKEN: &str = "ImdsTraceToken0004aaa";
+    const IMDS_SECRET: &str = "ImdsTraceSecret/0004bbb";
+    const IMDS_SESSION: &str = "ImdsTraceSession0004ccc";
+    let capture = Capture::global();
+    let p = Protocol::AwsJson1_1;
+    let server = Server::start(move |r| match (r.method.as_str(), r.path()) {
+        ("PUT", "/latest/api/token") => Reply::new(200).body(IMDS_TOKEN),
+        ("GET", "/latest/meta-data/iam/security-credentials/") => Reply::new(200).body("role"),
+        ("GET", "/latest/meta-data/iam/security-credentials/role") => Reply::new(200).body(
+            json!({"Code": "Success", "AccessKeyId": "AKIDIMDS", "SecretAccessKey": IMDS_SECRET,
+                   "Token": IMDS_SESSION, "Expiration": "2099-01-01T00:00:00Z"})
+            .to_string(),
+        ),
+        _ => Reply::new(200).protocol_headers(p).body("{}"),
+    })
+    .await;
+    let client = snowball::Client::new(
+        Config::with_env(Env::from_vars([
+            ("AWS_REGION", REGION.to_string()),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url()),
+            ("AWS_CONFIG_FILE", "/nonexistent/config".into()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/credentials".into(),
+            ),
+        ]))
+        .endpoint_url(server.url())
+        .protocol(p),
+    );
+    client.list_jobs().send().await.unwrap();
+    let requests = server.requests();
+    // The tokens did go on the wire, so a leak into the log would show.
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.header("x-aws-ec2-metadata-token") == Some(IMDS_TOKEN)),
+        "no IMDSv2 token sent"
+    );
+    assert!(requests
+        .iter()
+        .any(|r| r.header("x-amz-security-token") == Some(IMDS_SESSION)));
+    let log = capture.text();
+    assert!(
+        log.contains("AKIDIMDS"),
+        "the signed attempt was traced: {log}"
+    );
+    for s in [IMDS_TOKEN, IMDS_SECRET, IMDS_SESSION] {
+        assert!(!log.contains(s), "TRACE output shows {s:?}: {log}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -400,168 +634,4 @@ async fn only_an_explicit_http_endpoint_is_plain_http() {
     client.list_jobs().send().await.unwrap();
     assert_eq!(server.requests().len(), 1);
     assert_clean("TRACE output", &capture.text());
-}
-
-// ---------------------------------------------------------------------------------------
-// Secrets from the environment and the shared files
-// ---------------------------------------------------------------------------------------
-
-/// One planted value per place a secret can come from, each distinct so a failure says
-/// which one leaked.
-const PLANTED: [(&str, &str); 9] = [
-    ("env secret key", "envSecretKey/0002+PLANTED"),
-    ("env session token", "envSessionToken0003PLANTED"),
-    ("container token", "containerAuthToken0004PLANTED"),
-    ("config secret key", "configSecretKey/0005+PLANTED"),
-    ("config session token", "configSessionToken0006PLANTED"),
-    ("credentials secret key", "credsSecretKey/0007+PLANTED"),
-    ("credentials session token", "credsSessionToken0008PLANTED"),
-    ("credential_process argument", "processArgSecret0009PLANTED"),
-    ("proxy password", "proxyPassword0010PLANTED"),
-];
-
-fn assert_no_planted(what: &str, text: &str) {
-    for (name, value) in PLANTED {
-        assert!(
-            !text.contains(value),
-            "{what} shows the {name} {value:?}: {text}"
-        );
-    }
-}
-
-#[tokio::test]
-async fn debug_of_configs_profiles_environments_and_providers_hides_planted_secrets() {
-    use awsrt::config::SharedConfig;
-    use awsrt::credentials::profile::resolve_chain;
-    use awsrt::credentials::{
-        ContainerProvider, CredentialsCache, DefaultChain, EnvProvider, ImdsProvider,
-        ProcessProvider, ProfileProvider, ProvideCredentials, SsoProvider, WebIdentityProvider,
-    };
-    let p = |i: usize| PLANTED[i].1;
-    let dir = std::env::temp_dir().join(format!("e2e-planted-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("config");
-    let credentials = dir.join("credentials");
-    std::fs::write(
-        &config,
-        format!(
-            "[default]\nregion = {REGION}\naws_access_key_id = AKIDCONFIG\n\
-             aws_secret_access_key = {}\naws_session_token = {}\n\
-             [profile proc]\ncredential_process = /bin/get-creds --secret {}\n\
-             [profile sso]\nsso_account_id = 1\nsso_role_name = R\nsso_region = {REGION}\n\
-             sso_start_url = https://x.awsapps.com/start\n",
-            p(3),
-            p(4),
-            p(7)
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        &credentials,
-        format!(
-            "[creds]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = {}\n\
-             aws_session_token = {}\n",
-            p(5),
-            p(6)
-        ),
-    )
-    .unwrap();
-    let env = Env::from_vars([
-        ("HOME", dir.to_str().unwrap().to_string()),
-        ("AWS_CONFIG_FILE", config.to_str().unwrap().to_string()),
-        (
-            "AWS_SHARED_CREDENTIALS_FILE",
-            credentials.to_str().unwrap().to_string(),
-        ),
-        ("AWS_ACCESS_KEY_ID", "AKIDENV".to_string()),
-        ("AWS_SECRET_ACCESS_KEY", p(0).to_string()),
-        ("AWS_SESSION_TOKEN", p(1).to_string()),
-        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", p(2).to_string()),
-        ("HTTPS_PROXY", format!("http://user:{}@127.0.0.1:9", p(8))),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
-    ]);
-    let mut shown = Vec::<(String, String)>::new();
-    let mut show = |what: &str, d: &dyn std::fmt::Debug| {
-        shown.push((what.to_string(), format!("{d:?} {d:#?}")));
-    };
-    show("Env", &env);
-    let cfg = SharedConfig::load(&env, None).unwrap();
-    show("SharedConfig", &cfg);
-    show("ProfileSet", cfg.files());
-    for (name, section) in &cfg.files().profiles {
-        show(&format!("Section {name}"), section);
-    }
-    for name in ["default", "proc", "creds", "sso"] {
-        let chain = resolve_chain(cfg.files(), name).unwrap();
-        show(&format!("ProfileChain {name}"), &chain);
-        show(&format!("BaseProvider {name}"), &chain.base);
-    }
-    let transport: Arc<dyn awsrt::http::Transport> = Arc::new(TestTransport::new());
-    show("EnvProvider", &EnvProvider::new(env.clone()));
-    show(
-        "ContainerProvider",
-        &ContainerProvider::new(env.clone(), transport.clone()),
-    );
-    show(
-        "ImdsProvider",
-        &ImdsProvider::new(cfg.clone(), transport.clone()),
-    );
-    show(
-        "ProcessProvider",
-        &ProcessProvider::new(format!("/bin/get-creds --secret {}", p(7))),
-    );
-    show(
-        "ProfileProvider",
-        &ProfileProvider::new(cfg.clone(), transport.clone()),
-    );
-    show("DefaultChain", &DefaultChain::new(&cfg, transport.clone()));
-    show(
-        "WebIdentityProvider",
-        &WebIdentityProvider::from_env(cfg.clone(), transport.clone()),
-    );
-    show(
-        "SsoProvider",
-        &SsoProvider::new(
-            cfg.clone(),
-            transport.clone(),
-            None,
-            "https://x.awsapps.com/start".into(),
-            REGION.into(),
-            "1".into(),
-            "R".into(),
-        ),
-    );
-    let cache = CredentialsCache::new(EnvProvider::new(env.clone()));
-    let loaded = cache.provide().await.unwrap();
-    assert_eq!(
-        loaded.secret_access_key(),
-        p(0),
-        "the env provider was read"
-    );
-    show("CredentialsCache after a load", &cache);
-    show("Credentials from the environment", &loaded);
-
-    let config = Config::with_env(env.clone()).transport(TestTransport::new());
-    show("Config with the environment", &config);
-    let client = snowball::Client::new(config.clone());
-    show("Client", &client);
-    let raw = awsrt::Client::new(config);
-    show("awsrt::Client::shared_config", &raw.shared_config());
-
-    // A transport that recorded a signed request with a session token.
-    let t = TestTransport::new();
-    t.push_response(200, &[], "{}");
-    let client = snowball::Client::new(
-        Config::new()
-            .region(REGION)
-            .credentials(Credentials::new("AKIDT", p(0), Some(p(1).to_string())))
-            .transport(t.clone()),
-    );
-    let _ = client.list_clusters().send().await;
-    assert_eq!(t.requests().len(), 1, "the call went through the transport");
-    show("TestTransport after a signed call", &t);
-
-    for (what, text) in &shown {
-        assert_no_planted(what, text);
-    }
 }

@@ -512,17 +512,6 @@ fn copy_request(template: &http::Request<Bytes>) -> http::Request<Bytes> {
     req
 }
 
-/// Request headers for logs, with the signature and the session token left out.
-struct RedactedHeaders<'a>(&'a http::HeaderMap);
-
-impl std::fmt::Debug for RedactedHeaders<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map()
-            .entries(crate::http::redact::loggable_headers(self.0))
-            .finish()
-    }
-}
-
 const SDK_REQUEST: http::HeaderName = http::HeaderName::from_static("amz-sdk-request");
 
 /// Sends `template` (built, unsigned) with retries and timeouts, and decodes the answer.
@@ -598,7 +587,7 @@ async fn attempt_loop<O: Operation>(
         tracing::trace!(
             attempt,
             signing = ?params,
-            headers = ?RedactedHeaders(request.headers()),
+            headers = ?crate::http::redact::LoggableHeaders(request.headers()),
             "signed"
         );
         if policy.mode == RetryMode::Adaptive {

@@ -93,25 +93,26 @@ pub async fn serve(
 
 /// A server answering each request with what `respond` makes of its body.
 pub async fn serve_with(respond: Responder) -> Server {
-    serve_requests(Arc::new(move |r: &Request| respond(&r.body))).await
+    serve_routes(Arc::new(move |r: &Request| respond(&r.body))).await
 }
 
-/// A request as a [`Router`] sees it.
+/// A request as a routing server sees it.
 pub struct Request {
+    /// `GET`, `PUT`, `POST`, ...
     pub method: String,
-    /// The path and query.
-    pub path: String,
+    /// The request target: path and query.
+    pub target: String,
     /// Lower-case names.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
-/// What a server answers to a whole request (for tests that serve several endpoints,
-/// e.g. a credential provider's and the service's, from one port).
+/// What a routing server answers to a whole request.
 pub type Router = Arc<dyn Fn(&Request) -> Canned + Send + Sync>;
 
-/// A server answering each request with what `route` makes of it.
-pub async fn serve_requests(route: Router) -> Server {
+/// A server answering each request with what `route` makes of its method, target,
+/// headers and body (several fake endpoints behind one port, told apart by path).
+pub async fn serve_routes(route: Router) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -138,9 +139,6 @@ pub async fn serve_requests(route: Router) -> Server {
                         }
                     };
                     let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                    let mut first = head.lines().next().unwrap_or("").split(' ');
-                    let method = first.next().unwrap_or("").to_string();
-                    let path = first.next().unwrap_or("").to_string();
                     let headers: Vec<(String, String)> = head
                         .lines()
                         .skip(1)
@@ -159,13 +157,15 @@ pub async fn serve_requests(route: Router) -> Server {
                             Ok(n) => buf.extend_from_slice(&chunk[..n]),
                         }
                     }
-                    let request = Request {
-                        method,
-                        path,
-                        headers,
-                        body: buf[head_end..head_end + len].to_vec(),
-                    };
+                    let req_body = buf[head_end..head_end + len].to_vec();
                     buf.drain(..head_end + len);
+                    let mut line = head.lines().next().unwrap_or("").split(' ');
+                    let request = Request {
+                        method: line.next().unwrap_or("").to_string(),
+                        target: line.next().unwrap_or("").to_string(),
+                        headers,
+                        body: req_body,
+                    };
                     let (status, content_type, extra, body) = route(&request);
                     seen.lock()
                         .expect("lock")

@@ -12,8 +12,8 @@ use std::sync::Arc;
 pub use profile::{FileKind, FileLocations, Platform, ProfileParseError, ProfileSet, Section};
 
 /// Where environment variables come from: the process, or an explicit map (tests,
-/// sandboxes). Empty values count as unset. `Debug` shows variable names only, never
-/// values (they include secret keys and tokens).
+/// sandboxes). Empty values count as unset. `Debug` shows variable names only: values
+/// include secret keys and tokens.
 #[derive(Clone, Default)]
 pub struct Env {
     vars: Option<Arc<BTreeMap<String, String>>>,
@@ -23,7 +23,7 @@ impl std::fmt::Debug for Env {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.vars {
             None => f.write_str("Env(process)"),
-            Some(m) => f.debug_tuple("Env").field(&m.keys()).finish(),
+            Some(m) => f.debug_struct("Env").field("names", &m.keys()).finish(),
         }
     }
 }

@@ -37,25 +37,55 @@ impl fmt::Display for ProfileParseError {
 impl std::error::Error for ProfileParseError {}
 
 /// One section: a profile, an `sso-session` or a `services` block. Property names are
-/// lowercase. `Debug` redacts the values of secret properties (`aws_secret_access_key`,
-/// `aws_session_token`, `credential_process`, ...).
+/// lowercase. `Debug` redacts the values of secret keys (`aws_secret_access_key`,
+/// `aws_session_token`, `credential_process`, ...), sub-properties included.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Section {
     properties: BTreeMap<String, String>,
 }
 
+/// Keys the redaction rule matches whose values are names or paths, not secrets; shown
+/// because they tell which provider a profile uses.
+const NOT_SECRET: &[&str] = &[
+    "credential_source",
+    "role_session_name",
+    "sso_session",
+    "web_identity_token_file",
+];
+
+/// Whether the value of profile key `key` is shown by `Debug`.
+fn shown(key: &str) -> bool {
+    NOT_SECRET.contains(&key) || !crate::http::redact::is_sensitive_header(key)
+}
+
+/// A property value as `Debug` shows it: redacted for a secret key; for a block of
+/// sub-properties, each secret sub-property redacted.
+fn loggable_property(key: &str, value: &str) -> String {
+    use crate::http::redact::REDACTED;
+    if !shown(key) {
+        return REDACTED.to_string();
+    }
+    if !value.contains('\n') {
+        return value.to_string();
+    }
+    value
+        .lines()
+        .map(|line| match line.split_once('=') {
+            Some((k, _)) if !shown(&k.trim().to_ascii_lowercase()) => format!("{k}= {REDACTED}"),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl fmt::Debug for Section {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::http::redact::{is_sensitive, REDACTED};
         f.debug_map()
-            .entries(self.properties.iter().map(|(k, v)| {
-                let v = if is_sensitive(k) {
-                    REDACTED
-                } else {
-                    v.as_str()
-                };
-                (k, v)
-            }))
+            .entries(
+                self.properties
+                    .iter()
+                    .map(|(k, v)| (k, loggable_property(k, v))),
+            )
             .finish()
     }
 }

@@ -13,8 +13,8 @@ use super::{
 use crate::config::{ProfileSet, Section, SharedConfig};
 use crate::http::{BoxFuture, Transport};
 
-/// Where the first credentials of a profile chain come from. `Debug` redacts the secret
-/// key, the session token and the `credential_process` command line.
+/// Where the first credentials of a profile chain come from. `Debug` redacts the
+/// secret key, the session token and the `credential_process` command line.
 #[derive(Clone, PartialEq, Eq)]
 pub enum BaseProvider {
     /// Static keys in a profile.
@@ -97,6 +97,7 @@ impl std::fmt::Debug for BaseProvider {
                 .field("sso_region", sso_region)
                 .field("sso_start_url", sso_start_url)
                 .finish(),
+            // A command line may carry a password or key as an argument.
             BaseProvider::CredentialProcess(_) => {
                 f.debug_tuple("CredentialProcess").field(&REDACTED).finish()
             }

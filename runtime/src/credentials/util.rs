@@ -13,9 +13,13 @@ use crate::DateTime;
 /// Sends `request`, giving up after `timeout`. The message names what failed.
 pub(crate) async fn send(
     transport: &Arc<dyn Transport>,
-    request: http::Request<Bytes>,
+    mut request: http::Request<Bytes>,
     timeout: Duration,
 ) -> Result<http::Response<Bytes>, String> {
+    // So logging and recording transports neither print nor keep the answer.
+    request
+        .extensions_mut()
+        .insert(crate::http::redact::CredentialsRequest);
     let uri = request.uri().clone();
     match tokio::time::timeout(timeout, transport.send(request)).await {
         Ok(Ok(r)) => Ok(r),

@@ -1,6 +1,6 @@
 //! HTTP transport: the [`Transport`] trait every request goes through, the default
-//! hyper + rustls implementation ([`HttpTransport`]) and a recording mock for tests
-//! ([`TestTransport`]).
+//! hyper + rustls implementation ([`HttpTransport`]), a recording mock for tests
+//! ([`TestTransport`]), and the rule for what a log may show of a request ([`redact`]).
 //!
 //! Bodies are fully buffered in both directions: AWS JSON and CBOR payloads are small,
 //! and a buffered body keeps signing, retries and the transport trait simple.
