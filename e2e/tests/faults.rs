@@ -755,3 +755,83 @@ async fn retry_settings_come_from_the_environment_unless_set_in_code() {
     assert!(err.to_string().contains("AWS_MAX_ATTEMPTS"), "{err}");
     assert_eq!(server.attempts(), 14);
 }
+
+/// A credentials provider that waits `delay` (forever when `None`) before answering.
+#[derive(Debug)]
+struct SlowProvider(Option<Duration>);
+
+impl awsrt::credentials::ProvideCredentials for SlowProvider {
+    fn provide(
+        &self,
+    ) -> awsrt::http::BoxFuture<
+        '_,
+        Result<snowball::Credentials, awsrt::credentials::CredentialsError>,
+    > {
+        let delay = self.0;
+        Box::pin(async move {
+            match delay {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+            Ok(e2e::credentials())
+        })
+    }
+}
+
+/// A client of `addr` whose credentials come from `provider`.
+fn with_provider(addr: SocketAddr, provider: SlowProvider) -> snowball::Config {
+    snowball::Config::new()
+        .region("us-east-1")
+        .endpoint_url(format!("http://{addr}"))
+        .protocol(Protocol::AwsJson1_1)
+        .credentials_provider(provider)
+        .attempt_timeout(Duration::from_secs(30))
+}
+
+#[tokio::test]
+async fn a_credentials_provider_that_never_answers_hits_the_operation_timeout() {
+    let server = FaultServer::start(|_| Act::Reply(ok(Protocol::AwsJson1_1))).await;
+    let cfg = with_provider(server.addr, SlowProvider(None))
+        .operation_timeout(Duration::from_millis(300));
+    let client = snowball::Client::new(cfg);
+    for _ in 0..2 {
+        let err = guarded(client.list_jobs().send()).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SdkError::Timeout {
+                    which: "operation",
+                    attempts: 0,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(server.attempts(), 0);
+}
+
+#[tokio::test]
+async fn the_wait_for_credentials_counts_against_the_operation_timeout() {
+    // One second for credentials, then a server that never answers: the call ends at the
+    // 1.2 s operation timeout, not 1.2 s after the credentials arrived.
+    let server = FaultServer::start(|_| Act::Stall(Vec::new())).await;
+    let cfg = with_provider(server.addr, SlowProvider(Some(Duration::from_secs(1))))
+        .operation_timeout(Duration::from_millis(1200));
+    let start = std::time::Instant::now();
+    let err = guarded(snowball::Client::new(cfg).list_jobs().send())
+        .await
+        .unwrap_err();
+    let took = start.elapsed();
+    assert!(
+        matches!(
+            err,
+            SdkError::Timeout {
+                which: "operation",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+}

@@ -456,22 +456,33 @@ impl Client {
             operation: O::NAME,
             message,
         };
+        // The operation timeout covers the wait for credentials too: a provider that
+        // hangs must not hang the call.
+        let started = tokio::time::Instant::now();
         let protocol = self.protocol(svc).map_err(invalid)?;
         let shared = self.shared_config().map_err(invalid)?;
         let resolved = self.resolved(svc, shared).map_err(invalid)?;
-        // Anonymous calls never look for credentials (botocore's UNSIGNED).
+        let mut policy = self.retry_policy(shared).map_err(invalid)?;
+        // Anonymous calls never look for credentials (botocore's UNSIGNED). The wait for
+        // credentials counts against the operation timeout.
         let creds = if self.inner.config.anonymous {
             None
         } else {
             Some(
-                self.credentials(shared)
+                tokio::time::timeout(policy.operation_timeout, self.credentials(shared))
                     .await
+                    .map_err(|_| SdkError::Timeout {
+                        operation: O::NAME,
+                        which: crate::retry::OPERATION,
+                        attempts: 0,
+                    })?
                     .map_err(|message| SdkError::Credentials {
                         operation: O::NAME,
                         message,
                     })?,
             )
         };
+        policy.operation_timeout = policy.operation_timeout.saturating_sub(started.elapsed());
         let invocation_id = crate::uuid_v4();
         let mut request = protocol::build_request(protocol, &resolved.uri, input, &invocation_id)
             .map_err(invalid)?;
@@ -490,7 +501,6 @@ impl Client {
             service: &resolved.signing_name,
             time: std::time::SystemTime::now(),
         });
-        let policy = self.retry_policy(shared).map_err(invalid)?;
         crate::retry::send::<O>(
             &*self.inner.transport,
             &self.inner.signer,

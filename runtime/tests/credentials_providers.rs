@@ -118,13 +118,19 @@ async fn imds_success_refresh_and_shared_refresh() {
     let counter = Arc::new(AtomicUsize::new(0));
     let (url, log) = server(imds_handler(expiry.clone(), counter.clone())).await;
     let cfg = shared(vec![("AWS_EC2_METADATA_SERVICE_ENDPOINT", url)]);
-    let cache = Arc::new(CredentialsCache::new(ImdsProvider::new(cfg, transport())));
+    let cache = Arc::new(
+        CredentialsCache::new(ImdsProvider::new(cfg, transport()))
+            .with_min_refresh_interval(Duration::from_millis(50)),
+    );
     let c = cache.get().await.unwrap();
     assert_eq!(c.access_key_id(), "IMDSKEY0");
     assert_eq!(c.session_token(), Some("t"));
     assert!(c.expiry().is_some());
-    // Expiring within the refresh window: the next call refreshes.
+    // Expiring within the refresh window: the next call after the minimum interval
+    // refreshes.
     *expiry.lock().unwrap() = SystemTime::now() + Duration::from_secs(3600);
+    assert_eq!(cache.get().await.unwrap().access_key_id(), "IMDSKEY0");
+    tokio::time::sleep(Duration::from_millis(60)).await;
     assert_eq!(cache.get().await.unwrap().access_key_id(), "IMDSKEY1");
     // Fresh now: concurrent callers reuse the cached credentials, no new fetch.
     let tasks: Vec<_> = (0..8)

@@ -22,9 +22,9 @@ impl std::fmt::Debug for ProcessProvider {
 }
 
 /// How long a `credential_process` may run before it is killed. botocore waits forever;
-/// a helper that prompts for MFA needs some time, but a hung one must not hang the
-/// client.
-pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+/// a hung helper must not hang the client. Below the cache's load timeout, so the error
+/// names the process.
+pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl ProcessProvider {
     /// The command line, e.g. `/usr/bin/get-creds --profile "my profile"`.
