@@ -127,7 +127,7 @@ fn fetch(root: &Path, version: &str) -> Result<(), String> {
     // Python's zipfile and gzip do the unpacking: no zip crate in our build for one command.
     let script = r#"
 import gzip, sys, zipfile, os
-wheel, out, services, files = sys.argv[1], sys.argv[2], sys.argv[3].split(','), sys.argv[4].split(',')
+wheel, out, services, files, runtime = sys.argv[1], sys.argv[2], sys.argv[3].split(','), sys.argv[4].split(','), sys.argv[5]
 z = zipfile.ZipFile(wheel)
 names = set(z.namelist())
 for svc in services:
@@ -148,7 +148,7 @@ for svc in services:
 # Releases before 2022 have no partitions.json (endpoints.json instead): keep ours.
 if 'botocore/data/partitions.json' in names:
     data = z.read('botocore/data/partitions.json')
-    open(os.path.join(out, 'partitions.json'), 'wb').write(data)
+    open(os.path.join(runtime, 'partitions.json'), 'wb').write(data)
 "#;
     let models = root.join("models");
     let status = Command::new("python3")
@@ -158,6 +158,8 @@ if 'botocore/data/partitions.json' in names:
         .arg(&models)
         .arg(SERVICES.join(","))
         .arg(FILES.join(","))
+        // partitions.json lives in the runtime crate, which embeds it.
+        .arg(root.join("runtime"))
         .status()
         .map_err(|e| format!("running python3: {e}"))?;
     if !status.success() {

@@ -1,4 +1,5 @@
-//! `aws.partition`: botocore's `partitions.json` (committed at `models/partitions.json`).
+//! `aws.partition`: botocore's `partitions.json`, committed inside this crate
+//! (`runtime/partitions.json`) so the packaged crate carries it.
 //!
 //! The file is embedded once in the runtime with `include_str!` rather than copied into
 //! every generated crate: it is shared by all services, changes only with the botocore
@@ -9,7 +10,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 /// The partitions.json this runtime was built with.
-pub const PARTITIONS_JSON: &str = include_str!("../../../models/partitions.json");
+pub const PARTITIONS_JSON: &str = include_str!("../../partitions.json");
 
 /// One partition: its outputs, region pattern and known regions.
 #[derive(Debug)]
