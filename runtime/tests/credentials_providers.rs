@@ -466,3 +466,110 @@ async fn chain_order_and_no_credentials_error() {
         .unwrap();
     assert_eq!(c.access_key_id(), "ENVKEY");
 }
+
+#[tokio::test]
+async fn credential_process_errors_name_the_program_only() {
+    // Arguments may carry secrets (tokens, passwords): errors show the program alone.
+    let err = ProcessProvider::new("sh -c 'echo oops >&2; exit 3' --token hunter2")
+        .provide()
+        .await
+        .unwrap_err();
+    let m = err.message();
+    assert!(m.contains("`sh`") && m.contains("oops"), "{m}");
+    assert!(!m.contains("hunter2") && !m.contains("exit 3"), "{m}");
+    let err = ProcessProvider::new("/nonexistent/get-creds --password hunter2")
+        .provide()
+        .await
+        .unwrap_err();
+    let m = err.message();
+    assert!(m.contains("/nonexistent/get-creds"), "{m}");
+    assert!(!m.contains("hunter2"), "{m}");
+    let err = ProcessProvider::new("get-creds \"--password hunter2")
+        .provide()
+        .await
+        .unwrap_err();
+    assert!(!err.message().contains("hunter2"), "{err}");
+}
+
+#[tokio::test]
+async fn credential_process_is_killed_at_its_timeout() {
+    let dir = temp_dir("process-timeout");
+    let pidfile = dir.join("pid");
+    let p = ProcessProvider::new(format!(
+        "sh -c 'echo $$ > {}; exec sleep 30'",
+        pidfile.display()
+    ))
+    .with_timeout(Duration::from_millis(300));
+    let start = std::time::Instant::now();
+    let err = tokio::time::timeout(Duration::from_secs(10), p.provide())
+        .await
+        .expect("the process was waited for past its timeout")
+        .unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(err.message().contains("0.3s"), "{err}");
+    let pid = std::fs::read_to_string(&pidfile).unwrap();
+    // Killed and reaped: no such process any more.
+    assert!(
+        !std::path::Path::new(&format!("/proc/{}", pid.trim())).exists(),
+        "process {pid} still there"
+    );
+    // A grandchild that keeps stdout open after the child exits does not hang it either.
+    let p = ProcessProvider::new("sh -c 'sleep 30 & echo started'")
+        .with_timeout(Duration::from_millis(300));
+    let err = tokio::time::timeout(Duration::from_secs(10), p.provide())
+        .await
+        .expect("the output was waited for past the timeout")
+        .unwrap_err();
+    assert!(err.message().contains("0.3s"), "{err}");
+}
+
+#[tokio::test]
+async fn sso_expiration_out_of_range_is_an_error() {
+    let dir = temp_dir("sso-expiry");
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        "[profile dev]\nsso_account_id = 1\nsso_role_name = Dev\nsso_region = us-east-1\n\
+         sso_start_url = https://corp.awsapps.com/start\n",
+    )
+    .unwrap();
+    let cache = dir.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let expiration = Arc::new(Mutex::new(String::new()));
+    let e2 = expiration.clone();
+    let (url, _) = server(Arc::new(move |_, _, _, _| {
+        let e = e2.lock().unwrap().clone();
+        (
+            200,
+            format!(
+                r#"{{"roleCredentials":{{"accessKeyId":"SSOKEY","secretAccessKey":"s","sessionToken":"t","expiration":{e}}}}}"#
+            ),
+        )
+    }))
+    .await;
+    let vars = vec![
+        ("HOME", dir.to_str().unwrap().to_string()),
+        ("AWS_CONFIG_FILE", config.to_str().unwrap().to_string()),
+        ("AWS_PROFILE", "dev".to_string()),
+        ("AWS_ENDPOINT_URL_SSO", url),
+    ];
+    let p = ProfileProvider::new(shared(vars), transport());
+    // No token yet: the error names the file the provider looks for (sha1 of the URL).
+    let err = p.provide().await.unwrap_err();
+    let m = err.message().to_string();
+    let start = m.find(".aws/sso/cache/").unwrap() + ".aws/sso/cache/".len();
+    let name = &m[start..start + 45];
+    std::fs::write(
+        cache.join(name),
+        r#"{"accessToken":"tok","expiresAt":"2099-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    *expiration.lock().unwrap() = "4102444800000".into();
+    assert!(p.provide().await.unwrap().expiry().is_some());
+    // Negative, fractional and past-the-calendar values are errors, not "never expires".
+    for bad in ["-1", "1.5", "18446744073709551615", "1e300"] {
+        *expiration.lock().unwrap() = bad.into();
+        let err = p.provide().await.unwrap_err();
+        assert!(err.message().contains("expiration"), "{bad}: {err}");
+    }
+}
