@@ -383,66 +383,6 @@ async fn credential_process_success_and_failure() {
 }
 
 #[tokio::test]
-async fn credential_process_errors_name_the_program_but_never_its_arguments() {
-    let err = ProcessProvider::new("sh -c 'exit 3' --secret=PLANTED-process-arg")
-        .provide()
-        .await
-        .unwrap_err();
-    let shown = format!("{err} {err:?}");
-    assert!(shown.contains("credential_process sh"), "{shown}");
-    assert!(shown.contains("exit status: 3"), "{shown}");
-    assert!(!shown.contains("PLANTED"), "{shown}");
-    let err = ProcessProvider::new("get-creds 'PLANTED-unterminated")
-        .provide()
-        .await
-        .unwrap_err();
-    assert!(err.message().contains("no closing quotation"), "{err}");
-    assert!(!err.message().contains("PLANTED"), "{err}");
-}
-
-/// Whether process `pid` is gone (or a zombie waiting to be reaped: it no longer runs).
-fn process_ended(pid: &str) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(stat) => stat
-            .rsplit_once(") ")
-            .is_some_and(|(_, rest)| rest.starts_with('Z')),
-    }
-}
-
-#[tokio::test]
-async fn a_hung_credential_process_is_killed_at_its_timeout() {
-    let dir = temp_dir("process-hang");
-    let pid_file = dir.join("pid");
-    let p = ProcessProvider::new(format!(
-        "sh -c 'echo $$ > {}; exec sleep 600'",
-        pid_file.display()
-    ))
-    .with_timeout(Duration::from_millis(500));
-    let start = std::time::Instant::now();
-    let err = p.provide().await.unwrap_err();
-    assert!(
-        start.elapsed() < Duration::from_secs(30),
-        "{:?}",
-        start.elapsed()
-    );
-    assert!(err.message().contains("killed"), "{err}");
-    let pid = std::fs::read_to_string(&pid_file).unwrap();
-    let pid = pid.trim();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !process_ended(pid) && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(process_ended(pid), "process {pid} still runs");
-
-    // A grandchild that keeps stdout open after its parent exits cannot hold the load.
-    let p =
-        ProcessProvider::new("sh -c 'sleep 600 & exit 0'").with_timeout(Duration::from_millis(500));
-    let err = p.provide().await.unwrap_err();
-    assert!(err.message().contains("no answer within"), "{err}");
-}
-
-#[tokio::test]
 async fn sso_profile_uses_the_cached_token() {
     let dir = temp_dir("sso");
     let config = dir.join("config");
@@ -495,61 +435,6 @@ async fn sso_profile_uses_the_cached_token() {
 }
 
 #[tokio::test]
-async fn sso_expirations_the_clock_cannot_hold_are_errors_not_eternal_credentials() {
-    let dir = temp_dir("sso-expiry");
-    let config = dir.join("config");
-    std::fs::write(
-        &config,
-        "[profile dev]\nsso_account_id = 1\nsso_role_name = R\nsso_region = us-east-1\n\
-         sso_start_url = https://x.awsapps.com/start\n",
-    )
-    .unwrap();
-    let cache = dir.join(".aws/sso/cache");
-    std::fs::create_dir_all(&cache).unwrap();
-    // sha1("https://x.awsapps.com/start"): legacy profiles key the cache by start URL.
-    let digest = sha1_hex("https://x.awsapps.com/start");
-    std::fs::write(
-        cache.join(format!("{digest}.json")),
-        r#"{"accessToken":"tok","expiresAt":"2099-01-01T00:00:00Z"}"#,
-    )
-    .unwrap();
-    let bad = ["-5", "1.5e300", "4102444800000.5", "\"tomorrow\""];
-    let calls = Arc::new(AtomicUsize::new(0));
-    let calls2 = calls.clone();
-    let (url, _) = server(Arc::new(move |_, _, _, _| {
-        let e = bad[calls2.fetch_add(1, Ordering::SeqCst) % bad.len()];
-        let body = format!(
-            r#"{{"roleCredentials":{{"accessKeyId":"K","secretAccessKey":"s","sessionToken":"t","expiration":{e}}}}}"#
-        );
-        (200, body)
-    }))
-    .await;
-    let vars = vec![
-        ("HOME", dir.to_str().unwrap().to_string()),
-        ("AWS_CONFIG_FILE", config.to_str().unwrap().to_string()),
-        ("AWS_PROFILE", "dev".to_string()),
-        ("AWS_ENDPOINT_URL_SSO", url),
-    ];
-    let p = ProfileProvider::new(shared(vars), transport());
-    for e in bad {
-        match p.provide().await {
-            Ok(c) => panic!("expiration {e} gave credentials expiring {:?}", c.expiry()),
-            Err(err) => assert!(err.message().contains("expiration"), "{e}: {err}"),
-        }
-    }
-}
-
-/// The SSO token cache file name for `key`.
-fn sha1_hex(key: &str) -> String {
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("printf %s '{key}' | sha1sum"))
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap()[..40].to_string()
-}
-
-#[tokio::test]
 async fn chain_order_and_no_credentials_error() {
     // IMDS answers 404 to the token and role requests: "no role attached".
     let (url, _) = server(Arc::new(|_, _, _, _| (404, String::new()))).await;
@@ -580,4 +465,111 @@ async fn chain_order_and_no_credentials_error() {
         .await
         .unwrap();
     assert_eq!(c.access_key_id(), "ENVKEY");
+}
+
+#[tokio::test]
+async fn credential_process_errors_name_the_program_only() {
+    // Arguments may carry secrets (tokens, passwords): errors show the program alone.
+    let err = ProcessProvider::new("sh -c 'echo oops >&2; exit 3' --token hunter2")
+        .provide()
+        .await
+        .unwrap_err();
+    let m = err.message();
+    assert!(m.contains("`sh`") && m.contains("oops"), "{m}");
+    assert!(!m.contains("hunter2") && !m.contains("exit 3"), "{m}");
+    let err = ProcessProvider::new("/nonexistent/get-creds --password hunter2")
+        .provide()
+        .await
+        .unwrap_err();
+    let m = err.message();
+    assert!(m.contains("/nonexistent/get-creds"), "{m}");
+    assert!(!m.contains("hunter2"), "{m}");
+    let err = ProcessProvider::new("get-creds \"--password hunter2")
+        .provide()
+        .await
+        .unwrap_err();
+    assert!(!err.message().contains("hunter2"), "{err}");
+}
+
+#[tokio::test]
+async fn credential_process_is_killed_at_its_timeout() {
+    let dir = temp_dir("process-timeout");
+    let pidfile = dir.join("pid");
+    let p = ProcessProvider::new(format!(
+        "sh -c 'echo $$ > {}; exec sleep 30'",
+        pidfile.display()
+    ))
+    .with_timeout(Duration::from_millis(300));
+    let start = std::time::Instant::now();
+    let err = tokio::time::timeout(Duration::from_secs(10), p.provide())
+        .await
+        .expect("the process was waited for past its timeout")
+        .unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(err.message().contains("0.3s"), "{err}");
+    let pid = std::fs::read_to_string(&pidfile).unwrap();
+    // Killed and reaped: no such process any more.
+    assert!(
+        !std::path::Path::new(&format!("/proc/{}", pid.trim())).exists(),
+        "process {pid} still there"
+    );
+    // A grandchild that keeps stdout open after the child exits does not hang it either.
+    let p = ProcessProvider::new("sh -c 'sleep 30 & echo started'")
+        .with_timeout(Duration::from_millis(300));
+    let err = tokio::time::timeout(Duration::from_secs(10), p.provide())
+        .await
+        .expect("the output was waited for past the timeout")
+        .unwrap_err();
+    assert!(err.message().contains("0.3s"), "{err}");
+}
+
+#[tokio::test]
+async fn sso_expiration_out_of_range_is_an_error() {
+    let dir = temp_dir("sso-expiry");
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        "[profile dev]\nsso_account_id = 1\nsso_role_name = Dev\nsso_region = us-east-1\n\
+         sso_start_url = https://corp.awsapps.com/start\n",
+    )
+    .unwrap();
+    let cache = dir.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let expiration = Arc::new(Mutex::new(String::new()));
+    let e2 = expiration.clone();
+    let (url, _) = server(Arc::new(move |_, _, _, _| {
+        let e = e2.lock().unwrap().clone();
+        (
+            200,
+            format!(
+                r#"{{"roleCredentials":{{"accessKeyId":"SSOKEY","secretAccessKey":"s","sessionToken":"t","expiration":{e}}}}}"#
+            ),
+        )
+    }))
+    .await;
+    let vars = vec![
+        ("HOME", dir.to_str().unwrap().to_string()),
+        ("AWS_CONFIG_FILE", config.to_str().unwrap().to_string()),
+        ("AWS_PROFILE", "dev".to_string()),
+        ("AWS_ENDPOINT_URL_SSO", url),
+    ];
+    let p = ProfileProvider::new(shared(vars), transport());
+    // No token yet: the error names the file the provider looks for (sha1 of the URL).
+    let err = p.provide().await.unwrap_err();
+    let m = err.message().to_string();
+    let start = m.find(".aws/sso/cache/").unwrap() + ".aws/sso/cache/".len();
+    let name = &m[start..start + 45];
+    std::fs::write(
+        cache.join(name),
+        r#"{"accessToken":"tok","expiresAt":"2099-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    *expiration.lock().unwrap() = "4102444800000".into();
+    assert!(p.provide().await.unwrap().expiry().is_some());
+    // Negative, fractional and past-the-calendar values are errors, not "never expires".
+    for bad in ["-1", "1.5", "18446744073709551615", "1e300"] {
+        *expiration.lock().unwrap() = bad.into();
+        let err = p.provide().await.unwrap_err();
+        assert!(err.message().contains("expiration"), "{bad}: {err}");
+    }
 }

@@ -1,87 +1,92 @@
-//! `credential_process`: runs a command (split shell-style, no shell) and reads its
-//! JSON output.
+//! `credential_process`: runs a command (split like botocore does, no shell) under a
+//! timeout and reads its JSON output.
 
+use std::process::Stdio;
 use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::util::{excerpt, json_credentials, parse_json};
 use super::{Credentials, CredentialsError, ProvideCredentials};
 use crate::http::BoxFuture;
 
-/// Runs the profile's `credential_process` command on every load. `Debug` shows no
-/// part of the command line: its arguments may carry secrets.
-#[derive(Clone)]
+/// How long the process may run by default (botocore has no limit; a process that never
+/// exits would otherwise stall every call waiting for credentials).
+pub const DEFAULT_PROCESS_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Output larger than this is not credentials; reading stops there.
+const MAX_OUTPUT: u64 = 1 << 20;
+
+/// Runs the profile's `credential_process` command on every load.
+#[derive(Clone, Debug)]
 pub struct ProcessProvider {
     command: String,
     timeout: Duration,
 }
-
-impl std::fmt::Debug for ProcessProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProcessProvider").finish_non_exhaustive()
-    }
-}
-
-/// How long a `credential_process` may run before it is killed. botocore waits forever;
-/// a hung helper must not hang the client. Below the cache's load timeout, so the error
-/// names the process.
-pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl ProcessProvider {
     /// The command line, e.g. `/usr/bin/get-creds --profile "my profile"`.
     pub fn new(command: impl Into<String>) -> Self {
         ProcessProvider {
             command: command.into(),
-            timeout: PROCESS_TIMEOUT,
+            timeout: DEFAULT_PROCESS_TIMEOUT,
         }
     }
 
-    /// Kills the process and fails the load after `timeout` (default [`PROCESS_TIMEOUT`]).
+    /// How long the process may take to exit and close its output (default 20 s); when
+    /// it expires the process is killed and the load fails.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
-        // Messages name the program only: the arguments may carry secrets.
-        let argv = split_command(&self.command, cfg!(windows)).map_err(|m| {
-            CredentialsError::Failed(format!("credential_process: invalid command line: {m}"))
-        })?;
+        // The command line may embed secrets (a token or password argument): messages
+        // name the program only.
+        let argv = split_command(&self.command, cfg!(windows))
+            .map_err(|m| CredentialsError::Failed(format!("credential_process: {m}")))?;
         let Some((program, args)) = argv.split_first() else {
             return Err(CredentialsError::Failed(
                 "credential_process: empty command".into(),
             ));
         };
         let fail =
-            |m: String| CredentialsError::Failed(format!("credential_process {program}: {m}"));
-        let mut cmd = tokio::process::Command::new(program);
-        cmd.args(args)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            // Dropping the wait (timeout, or the caller gave up) kills the process.
-            .kill_on_drop(true);
-        let child = cmd
+            |m: String| CredentialsError::Failed(format!("credential_process `{program}`: {m}"));
+        let mut child = tokio::process::Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Dropped mid-run (the cache's load timeout, a cancelled call): killed.
+            .kill_on_drop(true)
             .spawn()
             .map_err(|e| fail(format!("could not run it: {e}")))?;
-        // A grandchild that keeps stdout open cannot hold the load either: the timeout
-        // covers reading the output, and the pipes are dropped with the future.
-        let output = match tokio::time::timeout(self.timeout, child.wait_with_output()).await {
-            Ok(r) => r.map_err(|e| fail(format!("could not wait for it: {e}")))?,
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        let run = async {
+            // Reading both pipes while waiting: a child that fills one would block.
+            let (status, out, err) =
+                tokio::join!(child.wait(), read_capped(stdout), read_capped(stderr));
+            (status, out, err)
+        };
+        let (status, stdout, stderr) = match tokio::time::timeout(self.timeout, run).await {
+            Ok(done) => done,
             Err(_) => {
+                // Kill and reap it; an error here means it is already gone.
+                let _ = child.kill().await;
                 return Err(fail(format!(
-                    "no answer within {:?}; the process was killed",
-                    self.timeout
-                )))
+                    "no credentials within {}s; the process was killed",
+                    self.timeout.as_secs_f64()
+                )));
             }
         };
-        if !output.status.success() {
-            return Err(fail(format!(
-                "exited with {}: {}",
-                output.status,
-                excerpt(&output.stderr)
-            )));
+        let status = status.map_err(|e| fail(format!("could not wait for it: {e}")))?;
+        let stdout = stdout.map_err(|e| fail(format!("could not read its output: {e}")))?;
+        if !status.success() {
+            let stderr = stderr.unwrap_or_default();
+            return Err(fail(format!("exited with {status}: {}", excerpt(&stderr))));
         }
-        let v = parse_json(&output.stdout, "its output").map_err(fail)?;
+        let v = parse_json(&stdout, "its output").map_err(fail)?;
         match v.get("Version").and_then(serde_json::Value::as_i64) {
             Some(1) => {}
             other => {
@@ -111,9 +116,23 @@ impl ProvideCredentials for ProcessProvider {
     }
 }
 
-/// Splits a command line as botocore does: `shlex.split` (POSIX rules) except on
-/// Windows, where it follows `CommandLineToArgvW` (backslashes are literal unless they
-/// precede a double quote), so `C:\\tools\\creds.exe` keeps its backslashes.
+/// Reads a pipe to its end, keeping at most [`MAX_OUTPUT`] bytes and draining the rest
+/// so the writer never blocks on a full pipe.
+async fn read_capped(pipe: Option<impl AsyncRead + Unpin>) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    if let Some(mut pipe) = pipe {
+        (&mut pipe).take(MAX_OUTPUT).read_to_end(&mut buf).await?;
+        tokio::io::copy(&mut pipe, &mut tokio::io::sink()).await?;
+    }
+    Ok(buf)
+}
+
+/// Splits a command line as botocore's `compat_shell_split` does: on Windows like the C
+/// runtime's argument parser (space and tab separate, only double quotes quote, and a
+/// backslash is literal unless a run of them leads up to a double quote), elsewhere like
+/// Python's `shlex.split` in POSIX mode (space, tab, CR and LF separate; single quotes
+/// are literal; in double quotes a backslash escapes only `"` and `\`; outside quotes it
+/// escapes any character).
 pub(crate) fn split_command(s: &str, windows: bool) -> Result<Vec<String>, String> {
     if windows {
         split_windows(s)
@@ -122,8 +141,6 @@ pub(crate) fn split_command(s: &str, windows: bool) -> Result<Vec<String>, Strin
     }
 }
 
-/// `shlex.split(s)`: whitespace separates, single quotes are literal, in double quotes a
-/// backslash escapes only `"` and `\\`, outside quotes it escapes any character.
 fn split_posix(s: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -131,7 +148,7 @@ fn split_posix(s: &str) -> Result<Vec<String>, String> {
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         match c {
-            c if c.is_whitespace() => {
+            ' ' | '\t' | '\r' | '\n' => {
                 if in_word {
                     out.push(std::mem::take(&mut cur));
                     in_word = false;
@@ -169,7 +186,7 @@ fn split_posix(s: &str) -> Result<Vec<String>, String> {
                 in_word = true;
                 match chars.next() {
                     Some(c) => cur.push(c),
-                    None => return Err("no escaped character".into()),
+                    None => return Err("no escaped character after the final backslash".into()),
                 }
             }
             c => {
@@ -184,44 +201,46 @@ fn split_posix(s: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// botocore's `_windows_shell_split`: runs of backslashes are literal unless a double
-/// quote follows, where each pair is one backslash and an odd one escapes the quote;
-/// an unescaped quote toggles quoting; spaces and tabs separate outside quotes.
 fn split_windows(s: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    // Whether `cur` is a word, even an empty one (`""`).
+    // A pair of quotes makes a word even when nothing is between them.
     let mut in_word = false;
     let mut quoted = false;
     let mut backslashes = 0usize;
     for c in s.chars() {
-        if c == '\\' {
-            backslashes += 1;
-            continue;
-        }
-        if c == '"' {
-            cur.extend(std::iter::repeat_n('\\', backslashes / 2));
-            let escaped = backslashes % 2 == 1;
-            backslashes = 0;
-            in_word = true;
-            if escaped {
-                cur.push('"');
-            } else {
-                quoted = !quoted;
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                // A run of backslashes before a quote: pairs are literal backslashes, an
+                // odd one escapes the quote.
+                cur.extend(std::iter::repeat_n('\\', backslashes / 2));
+                let escaped = backslashes % 2 == 1;
+                backslashes = 0;
+                in_word = true;
+                if escaped {
+                    cur.push('"');
+                } else {
+                    quoted = !quoted;
+                }
             }
-            continue;
-        }
-        cur.extend(std::iter::repeat_n('\\', backslashes));
-        in_word |= backslashes > 0;
-        backslashes = 0;
-        if (c == ' ' || c == '\t') && !quoted {
-            if in_word {
-                out.push(std::mem::take(&mut cur));
-                in_word = false;
+            ' ' | '\t' if !quoted => {
+                cur.extend(std::iter::repeat_n('\\', backslashes));
+                if backslashes > 0 {
+                    in_word = true;
+                }
+                backslashes = 0;
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
             }
-        } else {
-            cur.push(c);
-            in_word = true;
+            c => {
+                cur.extend(std::iter::repeat_n('\\', backslashes));
+                backslashes = 0;
+                in_word = true;
+                cur.push(c);
+            }
         }
     }
     if quoted {
@@ -238,40 +257,80 @@ fn split_windows(s: &str) -> Result<Vec<String>, String> {
 mod tests {
     use super::split_command;
 
-    /// (command line, POSIX split, Windows split); `None` is an error. The expected
-    /// values are what botocore 1.44.5's `compat_shell_split` returns on each platform.
-    type Split = Option<&'static [&'static str]>;
-
-    const CASES: &[(&str, Split, Split)] = &[
-        (
-            r#"/bin/get "a b" 'c d' e\ f  g"#,
-            Some(&["/bin/get", "a b", "c d", "e f", "g"]),
-            Some(&["/bin/get", "a b", "'c", "d'", "e\\", "f", "g"]),
-        ),
-        (
-            r#"C:\tools\creds.exe --profile "my profile""#,
-            Some(&["C:toolscreds.exe", "--profile", "my profile"]),
-            Some(&["C:\\tools\\creds.exe", "--profile", "my profile"]),
-        ),
-        (
-            r#"a\\"b c" d\"e "f\$g""#,
-            Some(&["a\\b c", "d\"e", "f\\$g"]),
-            Some(&["a\\b c", "d\"e", "f\\$g"]),
-        ),
-        (r#"x "" y"#, Some(&["x", "", "y"]), Some(&["x", "", "y"])),
-        (r#"tail\\"#, Some(&["tail\\"]), Some(&["tail\\\\"])),
-        ("x 'open", None, Some(&["x", "'open"])),
-        (r#"x "open"#, None, None),
-        ("", Some(&[]), Some(&[])),
-    ];
-
+    /// Inputs and what botocore 1.44.5's `compat_shell_split` returns for them with
+    /// platform `linux` and `win32` (`None`: it raises `ValueError`).
     #[test]
-    fn splits_like_botocore_on_each_platform() {
-        for (line, posix, windows) in CASES {
-            let got = |w| split_command(line, w).ok();
-            let want = |v: &Option<&[&str]>| v.map(|v| v.iter().map(|s| s.to_string()).collect());
-            assert_eq!(got(false), want(posix), "POSIX split of {line:?}");
-            assert_eq!(got(true), want(windows), "Windows split of {line:?}");
+    fn splits_like_botocore_on_both_platforms() {
+        #[allow(clippy::type_complexity)]
+        let table: &[(&str, Option<&[&str]>, Option<&[&str]>)] = &[
+            (
+                "/bin/get \"a b\" 'c d' e\\ f  g",
+                Some(&["/bin/get", "a b", "c d", "e f", "g"]),
+                Some(&["/bin/get", "a b", "'c", "d'", "e\\", "f", "g"]),
+            ),
+            (
+                "get \"a\\\"b\" \"c\\\\d\" \"e\\$f\" \"g\\x\"",
+                Some(&["get", "a\"b", "c\\d", "e\\$f", "g\\x"]),
+                Some(&["get", "a\"b", "c\\\\d", "e\\$f", "g\\x"]),
+            ),
+            (
+                "get a\\\\b c\\\"d",
+                Some(&["get", "a\\b", "c\"d"]),
+                Some(&["get", "a\\\\b", "c\"d"]),
+            ),
+            (
+                "get \"\" '' x",
+                Some(&["get", "", "", "x"]),
+                Some(&["get", "", "''", "x"]),
+            ),
+            (
+                "get\ta\rb\nc",
+                Some(&["get", "a", "b", "c"]),
+                Some(&["get", "a\rb\nc"]),
+            ),
+            (
+                "get a\"b c\"d",
+                Some(&["get", "ab cd"]),
+                Some(&["get", "ab cd"]),
+            ),
+            (
+                "C:\\tools\\get.exe --profile \"my profile\"",
+                Some(&["C:toolsget.exe", "--profile", "my profile"]),
+                Some(&["C:\\tools\\get.exe", "--profile", "my profile"]),
+            ),
+            (
+                "\"C:\\Program Files\\get.exe\" a\\\\\"b c\" d\\\"e f\\\\\\\\\"g h\"",
+                Some(&["C:\\Program Files\\get.exe", "a\\b c", "d\"e", "f\\\\g h"]),
+                Some(&["C:\\Program Files\\get.exe", "a\\b c", "d\"e", "f\\\\g h"]),
+            ),
+            (
+                "get \\\\server\\share\\x a\\b",
+                Some(&["get", "\\serversharex", "ab"]),
+                Some(&["get", "\\\\server\\share\\x", "a\\b"]),
+            ),
+            ("get \"unterminated", None, None),
+            ("get 'unterminated", None, Some(&["get", "'unterminated"])),
+            ("get trailing\\", None, Some(&["get", "trailing\\"])),
+            (
+                "get a\\\\ b\\\\\\\\",
+                Some(&["get", "a\\", "b\\\\"]),
+                Some(&["get", "a\\\\", "b\\\\\\\\"]),
+            ),
+            ("get   ", Some(&["get"]), Some(&["get"])),
+            ("", Some(&[]), Some(&[])),
+            ("get \"a\"\"b\"", Some(&["get", "ab"]), Some(&["get", "ab"])),
+            (
+                "get \u{a0}x",
+                Some(&["get", "\u{a0}x"]),
+                Some(&["get", "\u{a0}x"]),
+            ),
+        ];
+        for (input, posix, windows) in table {
+            for (win, want) in [(false, posix), (true, windows)] {
+                let got = split_command(input, win).ok();
+                let want = want.map(|v| v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+                assert_eq!(got, want, "{input:?} (windows: {win})");
+            }
         }
     }
 }

@@ -36,6 +36,9 @@ pub(crate) fn parse_time(s: &str) -> Result<SystemTime, String> {
         .ok_or_else(|| format!("invalid timestamp {s:?}"))
 }
 
+/// 9999-12-31T23:59:59.999Z in epoch milliseconds.
+const MAX_EPOCH_MILLIS: u64 = 253_402_300_799_999;
+
 /// Credentials from a JSON object with the given member names; `expiration` is an ISO
 /// 8601 string (or epoch milliseconds when `millis`).
 pub(crate) fn json_credentials(
@@ -51,10 +54,11 @@ pub(crate) fn json_credentials(
         Some(Value::String(t)) => {
             Some(parse_time(t).map_err(|e| format!("invalid {expiration}: {e}"))?)
         }
-        // Checked: an expiration the clock cannot hold is an error, never "no expiry"
-        // and never an overflow panic.
+        // Epoch milliseconds (SSO): a whole number up to the end of year 9999, as
+        // botocore's datetime allows; anything else is an error, never "no expiry".
         Some(Value::Number(n)) if millis => Some(
             n.as_u64()
+                .filter(|ms| *ms <= MAX_EPOCH_MILLIS)
                 .and_then(|ms| SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms)))
                 .ok_or_else(|| format!("invalid {expiration}: {n}"))?,
         ),
