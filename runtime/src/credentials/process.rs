@@ -61,13 +61,17 @@ impl ProcessProvider {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| fail(format!("could not run it: {e}")))?;
-        let stdout = child.stdout.take();
-        let stderr = child.stderr.take();
+        // Both pipes are read while waiting (a child that fills one would block), by tasks
+        // that are aborted however this ends: a grandchild may hold the pipes open.
+        let out_task = tokio::spawn(read_capped(child.stdout.take()));
+        let err_task = tokio::spawn(read_capped(child.stderr.take()));
+        let _readers = AbortOnDrop([out_task.abort_handle(), err_task.abort_handle()]);
+        let joined = |r: Result<std::io::Result<Vec<u8>>, tokio::task::JoinError>| {
+            r.map_err(std::io::Error::other).and_then(|r| r)
+        };
         let run = async {
-            // Reading both pipes while waiting: a child that fills one would block.
-            let (status, out, err) =
-                tokio::join!(child.wait(), read_capped(stdout), read_capped(stderr));
-            (status, out, err)
+            let status = child.wait().await;
+            (status, joined(out_task.await), joined(err_task.await))
         };
         let (status, stdout, stderr) = match tokio::time::timeout(self.timeout, run).await {
             Ok(done) => done,
@@ -113,6 +117,15 @@ impl ProcessProvider {
 impl ProvideCredentials for ProcessProvider {
     fn provide(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(self.load())
+    }
+}
+
+/// Aborts the pipe readers when the load ends, by timeout, error or cancellation.
+struct AbortOnDrop([tokio::task::AbortHandle; 2]);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.iter().for_each(tokio::task::AbortHandle::abort);
     }
 }
 
