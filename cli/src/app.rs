@@ -38,9 +38,10 @@ struct Globals {
     query: Option<String>,
     no_paginate: bool,
     debug: bool,
-    read_timeout: Option<f64>,
-    connect_timeout: Option<f64>,
+    read_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
     protocol: Option<String>,
+    no_sign_request: bool,
 }
 
 /// An error with its exit code and the text for stderr.
@@ -132,20 +133,30 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
                     )))
                 }
             };
-            let num = |v: &str| {
-                v.parse::<f64>().map_err(|_| {
-                    Exit::usage(format!("argument --{name}: invalid int value: '{v}'"))
-                })
-            };
             match name.as_str() {
                 "endpoint-url" => g.endpoint_url = Some(v),
                 "region" => g.region = Some(v),
                 "profile" => g.profile = Some(v),
                 "output" => g.output = Some(v),
                 "query" => g.query = Some(v),
-                "cli-read-timeout" => g.read_timeout = Some(num(&v)?),
-                "cli-connect-timeout" => g.connect_timeout = Some(num(&v)?),
+                "cli-read-timeout" => g.read_timeout = timeout(&name, &v)?,
+                "cli-connect-timeout" => g.connect_timeout = timeout(&name, &v)?,
                 "protocol" => g.protocol = Some(v),
+                // Output is JSON, which the AWS CLI never colours either; only the
+                // choice is checked.
+                "color" if matches!(v.as_str(), "on" | "off" | "auto") => {}
+                "color" => {
+                    return Err(Exit::usage(format!(
+                        "argument --color: invalid choice: '{v}' (choose from 'on', 'off', 'auto')"
+                    )))
+                }
+                // Refused rather than ignored: a bundle the user relies on must not be
+                // silently replaced by other roots.
+                "ca-bundle" => {
+                    return Err(Exit::usage(
+                        "argument --ca-bundle: not supported: certificates are verified against Mozilla's root certificates (webpki-roots)",
+                    ))
+                }
                 _ => {}
             }
             continue;
@@ -153,7 +164,16 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
         match name.as_str() {
             "no-paginate" => g.no_paginate = true,
             "debug" => g.debug = true,
-            "no-verify-ssl" | "no-sign-request" | "paginate" => {}
+            "no-sign-request" => g.no_sign_request = true,
+            // Refused rather than ignored: the user asked for something this client
+            // does not do (an `http://` endpoint URL is the way to reach a local server).
+            "no-verify-ssl" => {
+                return Err(Exit::usage(
+                    "argument --no-verify-ssl: not supported: TLS certificates are always verified (use an http:// --endpoint-url for a local test server)",
+                ))
+            }
+            // Paginating is already the default.
+            "paginate" => {}
             _ => {
                 // A command flag: lists take every argument up to the next `--flag`,
                 // booleans none, everything else one.
@@ -205,6 +225,41 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
         .map(|(name, values)| (canonical(op.command, &name).to_string(), values))
         .collect();
     execute(op, g, flags)
+}
+
+/// A `--cli-*-timeout` value in seconds: `0` means no timeout (as in the AWS CLI);
+/// negative, NaN, infinite or too large values are usage errors.
+fn timeout(name: &str, v: &str) -> Result<Option<Duration>, Exit> {
+    let invalid = || Exit::usage(format!("argument --{name}: invalid int value: '{v}'"));
+    let secs = v.trim().parse::<f64>().map_err(|_| invalid())?;
+    if secs == 0.0 {
+        return Ok(None);
+    }
+    // `try_from_secs_f64` refuses negative, NaN and overflowing values that
+    // `from_secs_f64` would panic on.
+    Duration::try_from_secs_f64(secs)
+        .map(Some)
+        .map_err(|_| invalid())
+}
+
+/// `--max-items`: a whole number of at least 0 (paging arithmetic on a negative or an
+/// out-of-range count would overflow); text that is no number at all gets the AWS CLI's
+/// message.
+fn max_items(v: &str) -> Result<i64, Exit> {
+    let t = v.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return match t.parse::<i64>() {
+            Ok(n) if n >= 0 => Ok(n),
+            _ => Err(Exit::usage(format!(
+                "argument --max-items: expected a whole number from 0 to {}, not '{v}'",
+                i64::MAX
+            ))),
+        };
+    }
+    Err(Exit::error(format!(
+        "invalid literal for int() with base 10: '{v}'"
+    )))
 }
 
 /// The flag a hidden alias of the AWS CLI stands for (`--street-1` for `--street1`),
@@ -273,7 +328,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
                 continue;
             }
             "max-items" if op.paginator.is_some() => {
-                paging.max_items = Some(int(need(first)?)?);
+                paging.max_items = Some(max_items(&need(first)?)?);
                 continue;
             }
             _ => {}
@@ -454,7 +509,12 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
     }
     let mut config = awsrt::Config::from_env();
     if let Some(r) = &g.region {
+        // Checked here to name the flag; it goes into the endpoint's host name.
+        awsrt::endpoint::validate_region(r, "--region").map_err(Exit::error)?;
         config = config.region(r.clone());
+    }
+    if g.no_sign_request {
+        config = config.anonymous(true);
     }
     if let Some(u) = &g.endpoint_url {
         config = config.endpoint_url(u.clone());
@@ -494,11 +554,10 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
         }
     }
     config = config.protocol(protocol);
-    let secs = |v: Option<f64>| v.filter(|s| *s > 0.0).map(Duration::from_secs_f64);
     let recorder = Arc::new(transport::Recorder::new(
         g.debug,
-        secs(g.connect_timeout),
-        secs(g.read_timeout),
+        g.connect_timeout,
+        g.read_timeout,
     ));
     config = config.transport(recorder.clone());
     Ok((awsrt::Client::new(config), recorder, protocol))

@@ -318,7 +318,10 @@ pub async fn paginate(
             starting_truncation = 0;
         }
         let n = items.as_ref().map_or(0, |v| v.len()) as i64;
-        let truncate = paging.max_items.map(|max| total + n - max).unwrap_or(0);
+        let truncate = paging
+            .max_items
+            .map(|max| total.saturating_add(n).saturating_sub(max))
+            .unwrap_or(0);
         if truncate > 0 {
             let keep = (n - truncate) as usize;
             let kept: Vec<Value> = items.unwrap_or_default().into_iter().take(keep).collect();

@@ -5,11 +5,16 @@
 use crate::service::{Kind, Struct};
 use serde_json::{Map, Number, Value};
 
+/// How deeply shorthand `{...}` and `[...]` may nest: serde_json's recursion limit, which
+/// bounds the JSON form of the same values, so neither form can exhaust the stack.
+pub const MAX_SHORTHAND_DEPTH: usize = 128;
+
 /// Parses one shorthand expression into a JSON object of strings, lists and objects.
 pub fn shorthand(input: &str) -> Result<Value, String> {
     let mut p = Shorthand {
         s: input.chars().collect(),
         i: 0,
+        depth: 0,
     };
     let v = p.parameter()?;
     Ok(v)
@@ -18,6 +23,8 @@ pub fn shorthand(input: &str) -> Result<Value, String> {
 struct Shorthand {
     s: Vec<char>,
     i: usize,
+    /// Open `{` and `[` around the current position.
+    depth: usize,
 }
 
 impl Shorthand {
@@ -169,7 +176,23 @@ impl Shorthand {
             }
         }
     }
+    /// Enters one `{` or `[`; an error past [`MAX_SHORTHAND_DEPTH`].
+    fn nest(&mut self) -> Result<(), String> {
+        if self.depth >= MAX_SHORTHAND_DEPTH {
+            return Err(format!(
+                "Error parsing parameter: shorthand nested more than {MAX_SHORTHAND_DEPTH} levels deep"
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
     fn list(&mut self) -> Result<Value, String> {
+        self.nest()?;
+        let v = self.list_body();
+        self.depth -= 1;
+        v
+    }
+    fn list_body(&mut self) -> Result<Value, String> {
         self.expect('[')?;
         let mut items = Vec::new();
         while self.peek() != Some(']') {
@@ -191,6 +214,12 @@ impl Shorthand {
         Ok(Value::Array(items))
     }
     fn hash(&mut self) -> Result<Value, String> {
+        self.nest()?;
+        let v = self.hash_body();
+        self.depth -= 1;
+        v
+    }
+    fn hash_body(&mut self) -> Result<Value, String> {
         self.expect('{')?;
         let mut map = Map::new();
         while self.peek() != Some('}') {
@@ -554,6 +583,19 @@ mod tests {
         );
         assert_eq!(shorthand("A=").unwrap(), json!({"A": ""}));
         assert!(shorthand("A").is_err());
+    }
+
+    #[test]
+    fn shorthand_nesting_stops_at_the_json_depth() {
+        let nested = |n: usize| format!("A={}x{}", "{B=".repeat(n), "}".repeat(n));
+        assert!(shorthand(&nested(MAX_SHORTHAND_DEPTH)).is_ok());
+        let err = shorthand(&nested(MAX_SHORTHAND_DEPTH + 1)).unwrap_err();
+        assert!(err.contains("nested more than 128 levels"), "{err}");
+        let lists = format!("A={}x{}", "[".repeat(200), "]".repeat(200));
+        assert!(shorthand(&lists).is_err());
+        // Depth is counted per path, not per bracket seen.
+        let wide = format!("A=[{}]", vec!["[x]"; 1000].join(","));
+        assert!(shorthand(&wide).is_ok());
     }
 
     #[test]

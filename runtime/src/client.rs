@@ -28,6 +28,8 @@ pub struct Config {
     pub(crate) use_fips: Option<bool>,
     pub(crate) use_dualstack: Option<bool>,
     pub(crate) ignore_configured_endpoint_urls: Option<bool>,
+    /// Send requests unsigned, without looking for credentials (`--no-sign-request`).
+    pub(crate) anonymous: bool,
     /// Retry and timeout settings (setters in `retry.rs`).
     pub(crate) retry: crate::retry::RetrySettings,
 }
@@ -92,6 +94,13 @@ impl Config {
         self
     }
 
+    /// Send requests unsigned and never look for credentials, like botocore's
+    /// `signature_version=UNSIGNED` (the AWS CLI's `--no-sign-request`).
+    pub fn anonymous(mut self, on: bool) -> Self {
+        self.anonymous = on;
+        self
+    }
+
     /// The AWS region, e.g. `us-east-1`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
@@ -137,6 +146,7 @@ impl fmt::Debug for Config {
             .field("credentials_provider", &self.credentials_provider)
             .field("use_fips", &self.use_fips)
             .field("use_dualstack", &self.use_dualstack)
+            .field("anonymous", &self.anonymous)
             .field("retry", &self.retry)
             .finish()
     }
@@ -258,13 +268,16 @@ impl Client {
     }
 
     /// The region: [`Config::region`], else `AWS_REGION`, `AWS_DEFAULT_REGION`, the
-    /// profile's `region`.
-    fn region(&self, shared: Option<&SharedConfig>) -> Option<String> {
-        self.inner
-            .config
-            .region
-            .clone()
-            .or_else(|| shared.and_then(SharedConfig::region))
+    /// profile's `region`; checked to be a host label before any URL is built from it.
+    fn region(&self, shared: Option<&SharedConfig>) -> Result<Option<String>, String> {
+        match (&self.inner.config.region, shared) {
+            (Some(r), _) => {
+                crate::endpoint::validate_region(r, "Config::region").map_err(|e| e.to_string())?;
+                Ok(Some(r.clone()))
+            }
+            (None, Some(s)) => s.region(),
+            (None, None) => Ok(None),
+        }
     }
 
     fn rule_set(&self, svc: &ServiceMeta) -> Result<Option<std::borrow::Cow<'_, RuleSet>>, String> {
@@ -311,7 +324,7 @@ impl Client {
         shared: Option<&SharedConfig>,
     ) -> Result<Resolved, String> {
         let cfg = &self.inner.config;
-        let region = self.region(shared);
+        let region = self.region(shared)?;
         let ignore = match (cfg.ignore_configured_endpoint_urls, shared) {
             (Some(v), _) => v,
             (None, Some(s)) => s.ignore_configured_endpoint_urls()?,
@@ -446,13 +459,19 @@ impl Client {
         let protocol = self.protocol(svc).map_err(invalid)?;
         let shared = self.shared_config().map_err(invalid)?;
         let resolved = self.resolved(svc, shared).map_err(invalid)?;
-        let creds = self
-            .credentials(shared)
-            .await
-            .map_err(|message| SdkError::Credentials {
-                operation: O::NAME,
-                message,
-            })?;
+        // Anonymous calls never look for credentials (botocore's UNSIGNED).
+        let creds = if self.inner.config.anonymous {
+            None
+        } else {
+            Some(
+                self.credentials(shared)
+                    .await
+                    .map_err(|message| SdkError::Credentials {
+                        operation: O::NAME,
+                        message,
+                    })?,
+            )
+        };
         let invocation_id = crate::uuid_v4();
         let mut request = protocol::build_request(protocol, &resolved.uri, input, &invocation_id)
             .map_err(invalid)?;
@@ -463,14 +482,14 @@ impl Client {
                 .map_err(|e| invalid(format!("endpoint header {name}: {e}")))?;
             request.headers_mut().append(name, value);
         }
-        let params = SigningParams {
+        let params = creds.as_ref().map(|creds| SigningParams {
             access_key_id: creds.access_key_id(),
             secret_access_key: creds.secret_access_key(),
             session_token: creds.session_token(),
             region: &resolved.signing_region,
             service: &resolved.signing_name,
             time: std::time::SystemTime::now(),
-        };
+        });
         let policy = self.retry_policy(shared).map_err(invalid)?;
         crate::retry::send::<O>(
             &*self.inner.transport,

@@ -533,7 +533,8 @@ impl std::fmt::Debug for RedactedHeaders<'_> {
 const SDK_REQUEST: http::HeaderName = http::HeaderName::from_static("amz-sdk-request");
 
 /// Sends `template` (built, unsigned) with retries and timeouts, and decodes the answer.
-/// `params.time` is replaced by a fresh signing time on every attempt.
+/// `params.time` is replaced by a fresh signing time on every attempt; `None` sends
+/// the request unsigned ([`crate::Config::anonymous`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn send<O: Operation>(
     transport: &dyn Transport,
@@ -542,7 +543,7 @@ pub(crate) async fn send<O: Operation>(
     policy: Policy,
     protocol: Protocol,
     template: http::Request<Bytes>,
-    params: SigningParams<'_>,
+    params: Option<SigningParams<'_>>,
 ) -> Result<O::Output, SdkError<O::Error>> {
     let mut attempts = 0u32;
     let run = attempt_loop::<O>(
@@ -576,7 +577,7 @@ async fn attempt_loop<O: Operation>(
     policy: Policy,
     protocol: Protocol,
     template: &http::Request<Bytes>,
-    params: SigningParams<'_>,
+    params: Option<SigningParams<'_>>,
     attempts: &mut u32,
 ) -> Result<O::Output, SdkError<O::Error>> {
     let max = policy.max_attempts;
@@ -589,16 +590,18 @@ async fn attempt_loop<O: Operation>(
         if let Ok(v) = http::HeaderValue::from_str(&value) {
             request.headers_mut().insert(SDK_REQUEST, v);
         }
-        let params = SigningParams {
+        let params = params.map(|p| SigningParams {
             time: state.signing_time(),
-            ..params
-        };
-        signer
-            .sign(&mut request, &params)
-            .map_err(|e| SdkError::InvalidInput {
-                operation: O::NAME,
-                message: e.to_string(),
-            })?;
+            ..p
+        });
+        if let Some(params) = &params {
+            signer
+                .sign(&mut request, params)
+                .map_err(|e| SdkError::InvalidInput {
+                    operation: O::NAME,
+                    message: e.to_string(),
+                })?;
+        }
         tracing::trace!(
             attempt,
             signing = ?params,

@@ -151,12 +151,27 @@ impl SharedConfig {
         self.profile()?.get(key).filter(|v| !v.is_empty())
     }
 
-    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's `region`.
-    pub fn region(&self) -> Option<String> {
-        self.env
-            .get("AWS_REGION")
-            .or_else(|| self.env.get("AWS_DEFAULT_REGION"))
-            .or_else(|| self.profile_value("region").map(str::to_string))
+    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's `region`; an error
+    /// naming the setting when the value is not a host label (it goes into host names).
+    pub fn region(&self) -> Result<Option<String>, String> {
+        let (region, source) = if let Some(r) = self.env.get("AWS_REGION") {
+            (r, "AWS_REGION".to_string())
+        } else if let Some(r) = self.env.get("AWS_DEFAULT_REGION") {
+            (r, "AWS_DEFAULT_REGION".to_string())
+        } else if let Some(r) = self.profile_value("region") {
+            let file = match &self.config_path {
+                Some(p) => format!(" in {}", p.display()),
+                None => String::new(),
+            };
+            (
+                r.to_string(),
+                format!("`region` of profile `{}`{file}", self.profile_name),
+            )
+        } else {
+            return Ok(None);
+        };
+        crate::endpoint::validate_region(&region, &source).map_err(|e| e.to_string())?;
+        Ok(Some(region))
     }
 
     fn bool_setting(&self, env_key: &str, profile_key: &str) -> Result<Option<bool>, String> {

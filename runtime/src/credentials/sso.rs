@@ -108,11 +108,20 @@ impl SsoProvider {
         }
         let base = match self.cfg.configured_endpoint_url("SSO").map_err(fail)? {
             Some(url) => url,
-            None => format!(
-                "https://portal.sso.{}.{}",
-                self.region,
-                Partitions::embedded().dns_suffix(&self.region)
-            ),
+            None => {
+                // The region goes into the portal's host name, which receives the token.
+                let source = match &self.session {
+                    Some(s) => format!("`sso_region` of [sso-session {s}]"),
+                    None => format!("`sso_region` of profile `{}`", self.cfg.profile_name()),
+                };
+                crate::endpoint::validate_region(&self.region, &source)
+                    .map_err(|e| fail(format!("SSO: {e}")))?;
+                format!(
+                    "https://portal.sso.{}.{}",
+                    self.region,
+                    Partitions::embedded().dns_suffix(&self.region)
+                )
+            }
         };
         let enc = crate::endpoint::uri_encode;
         let uri = format!(

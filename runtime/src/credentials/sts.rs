@@ -41,10 +41,14 @@ pub struct AssumeRoleParams {
 
 impl Sts {
     pub(crate) fn new(cfg: &SharedConfig, region: Option<&str>) -> Result<Sts, String> {
-        let region = region
-            .map(str::to_string)
-            .or_else(|| cfg.region())
-            .unwrap_or_else(|| "us-east-1".to_string());
+        let region = match region {
+            Some(r) => {
+                crate::endpoint::validate_region(r, "the STS region").map_err(|e| e.to_string())?;
+                r.to_string()
+            }
+            // Checked by `region()`, which names the setting.
+            None => cfg.region()?.unwrap_or_else(|| "us-east-1".to_string()),
+        };
         let endpoint = match cfg.configured_endpoint_url("STS")? {
             Some(url) => url,
             None => format!(

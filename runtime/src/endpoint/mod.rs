@@ -70,6 +70,60 @@ impl fmt::Display for EndpointError {
 
 impl std::error::Error for EndpointError {}
 
+/// A region that cannot be used: it goes into host names (`snowball.{region}.amazonaws.com`,
+/// `sts.{region}...`, `portal.sso.{region}...`), so anything but one DNS label could send
+/// signed requests and tokens to another host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidRegion {
+    /// The rejected value (shown escaped and shortened in messages).
+    pub region: String,
+    /// Where it came from: `AWS_REGION`, `--region`, `region in profile ...`.
+    pub source: String,
+}
+
+impl fmt::Display for InvalidRegion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Shortened: the value may be anything a user or an attacker put in a variable.
+        let shown: String = self.region.chars().take(80).collect();
+        let more = if shown.len() < self.region.len() {
+            "..."
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "invalid region {shown:?}{more} (from {}): a region must be a host label of \
+             at most 63 letters, digits and hyphens, not starting or ending with a hyphen \
+             and not all digits",
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for InvalidRegion {}
+
+/// Checks that `region` is a single host label, as botocore's `validate_region_name`
+/// (`^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$`), except that the empty string is
+/// rejected too (botocore treats an empty region as unset before it gets here).
+/// `source` names the setting for the error.
+pub fn validate_region(region: &str, source: &str) -> Result<(), InvalidRegion> {
+    let b = region.as_bytes();
+    let ok = !b.is_empty()
+        && b.len() <= 63
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && !b.iter().all(u8::is_ascii_digit)
+        && b.first() != Some(&b'-')
+        && b.last() != Some(&b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(InvalidRegion {
+            region: region.to_string(),
+            source: source.to_string(),
+        })
+    }
+}
+
 /// A declared rule-set parameter.
 #[derive(Clone, Debug)]
 pub struct Parameter {
@@ -388,5 +442,45 @@ impl Ctx<'_> {
         }
         out.push_str(rest);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_region;
+
+    #[test]
+    fn regions_are_host_labels_as_botocore_checks_them() {
+        for ok in [
+            "us-east-1",
+            "eu-isoe-west-1",
+            "abcd",
+            "a",
+            "A1-b",
+            &"a".repeat(63),
+        ] {
+            assert!(validate_region(ok, "test").is_ok(), "{ok:?}");
+        }
+        let long = "a".repeat(64);
+        for bad in [
+            "",
+            "evil.example/",
+            "evil.example",
+            "us-east-1.evil.example",
+            "us-east-1/",
+            "us-east-1#",
+            "us-east-1?x",
+            "user@host",
+            "-us-east-1",
+            "us-east-1-",
+            "12345",
+            "us east 1",
+            "us-east-1\n",
+            "ús-east-1",
+            long.as_str(),
+        ] {
+            let e = validate_region(bad, "AWS_REGION").expect_err(bad);
+            assert!(e.to_string().contains("(from AWS_REGION)"), "{e}");
+        }
     }
 }
