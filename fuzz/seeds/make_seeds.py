@@ -136,3 +136,36 @@ for ops in (["ListJobs"], ["DescribeJob", "CancelJob"], ["CreateAddress", "GetSn
     model = {"version": "2.0", "metadata": svc["metadata"], "operations": o, "shapes": shapes}
     write("model", json.dumps(model, separators=(",", ":")).encode())
 write("model", b'{"version":"2.0","metadata":{},"operations":{},"shapes":{}}')
+
+# query: byte 0 = mode (bit 0: 0 shape, 1 response) and status (bits 1-3), byte 1 = pick.
+ie = b'xmlns="http://importexport.amazonaws.com/doc/2010-06-01/"'
+xml_bodies = [
+    b'<ListJobsResponse ' + ie + b'><ListJobsResult><Jobs><member><JobId>ABC</JobId>'
+    b'<CreationDate>2024-01-02T03:04:05Z</CreationDate><IsCanceled>false</IsCanceled>'
+    b'<JobType>Import</JobType></member></Jobs><IsTruncated>true</IsTruncated>'
+    b'</ListJobsResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></ListJobsResponse>',
+    b'<GetStatusResponse ' + ie + b'><GetStatusResult><JobId>ABC</JobId><ProgressCode>Pending</ProgressCode>'
+    b'<ArtifactList><member><Description>d</Description><URL>https://x/&amp;y</URL></member></ArtifactList>'
+    b'<CreationDate>2024-01-02T03:04:05.123Z</CreationDate><ErrorCount>0</ErrorCount></GetStatusResult></GetStatusResponse>',
+    b'<CancelJobResponse ' + ie + b'><CancelJobResult><Success>true</Success></CancelJobResult></CancelJobResponse>',
+    b'<?xml version="1.0"?>\n<ErrorResponse ' + ie + b'><Error><Type>Sender</Type><Code>InvalidJobIdException</Code>'
+    b'<Message>no such job</Message></Error><RequestId>r2</RequestId></ErrorResponse>',
+    b'<Response><Errors><Error><Code>Throttling</Code><Message>slow</Message></Error></Errors><RequestID>r3</RequestID></Response>',
+    b'<a x="1" y="&lt;"><![CDATA[<raw>]]><!-- c --><b/><b>t</b></a>',
+]
+for i, body in enumerate(xml_bodies):
+    write("query", bytes([0, i]) + body)
+    write("query", bytes([1 | (i % 8) << 1, i]) + body)
+
+# cli_params: byte 0 = operation, byte 1 = member, then NUL-separated arguments.
+for op, member, text in [
+    (0, 0, "JID123"),
+    (1, 1, "SnsTopicARN=arn:aws:sns:us-east-1:1:t,JobStatesToNotify=New,Complete,NotifyAll=true"),
+    (2, 2, '{"S3Resources":[{"BucketArn":"arn:aws:s3:::b","KeyRange":{"BeginMarker":"a"}}]}'),
+    (3, 3, "A={B=[c,d],E='x,y'},F=\"q\\\"\""),
+    (4, 4, "a\0b\0c"),
+    (5, 5, "[1, 2.5, \"x\"]"),
+    (6, 6, "1700000000"),
+    (7, 7, "2024-01-02T03:04:05Z"),
+]:
+    write("cli_params", bytes([op, member]) + text.encode())

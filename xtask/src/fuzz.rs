@@ -13,7 +13,14 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The fuzz targets, in the order they run.
-pub const TARGETS: &[&str] = &["decode", "shared_config", "endpoint", "model"];
+pub const TARGETS: &[&str] = &[
+    "decode",
+    "shared_config",
+    "endpoint",
+    "model",
+    "query",
+    "cli_params",
+];
 
 /// What one target's run found.
 #[derive(Debug)]

@@ -578,8 +578,16 @@ impl<'a> CborReader<'a> {
         }
     }
 
-    /// Decodes a whole data item whose head was read.
-    fn value_body(&mut self, h: Head, depth: usize) -> Result<Value, DecodeError> {
+    /// Decodes a whole data item whose head was read. `budget` is how many more array
+    /// items (map entries count two) may be reserved up front: every declared item takes
+    /// at least one input byte, so the reservations of all levels together stay within
+    /// the input length, however the counts are nested.
+    fn value_body(
+        &mut self,
+        h: Head,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Result<Value, DecodeError> {
         if depth >= MAX_DEPTH {
             return Err(DecodeError::at(h.at, "nesting too deep"));
         }
@@ -593,45 +601,51 @@ impl<'a> CborReader<'a> {
                 if h.indefinite() {
                     while self.peek()? != BREAK {
                         let item = self.head()?;
-                        items.push(self.value_body(item, depth + 1)?);
+                        items.push(self.value_body(item, depth + 1, budget)?);
                     }
                     self.pos += 1;
                 } else {
                     self.check_count(&h)?;
-                    // Bounded by the input length through check_count.
-                    items.reserve_exact(h.arg as usize);
+                    let n = usize::try_from(h.arg).unwrap_or(usize::MAX).min(*budget);
+                    *budget -= n;
+                    items.reserve_exact(n);
                     for _ in 0..h.arg {
                         let item = self.head()?;
-                        items.push(self.value_body(item, depth + 1)?);
+                        items.push(self.value_body(item, depth + 1, budget)?);
                     }
                 }
                 Value::Array(items)
             }
             MAJOR_MAP => {
                 let mut entries = Vec::new();
-                let entry = |r: &mut Self| -> Result<(Value, Value), DecodeError> {
-                    let k = r.head()?;
-                    let k = r.value_body(k, depth + 1)?;
-                    let v = r.head()?;
-                    Ok((k, r.value_body(v, depth + 1)?))
-                };
+                let entry =
+                    |r: &mut Self, budget: &mut usize| -> Result<(Value, Value), DecodeError> {
+                        let k = r.head()?;
+                        let k = r.value_body(k, depth + 1, budget)?;
+                        let v = r.head()?;
+                        Ok((k, r.value_body(v, depth + 1, budget)?))
+                    };
                 if h.indefinite() {
                     while self.peek()? != BREAK {
-                        entries.push(entry(self)?);
+                        entries.push(entry(self, budget)?);
                     }
                     self.pos += 1;
                 } else {
                     self.check_count(&h)?;
-                    entries.reserve_exact(h.arg as usize);
+                    let n = usize::try_from(h.arg)
+                        .unwrap_or(usize::MAX)
+                        .min(*budget / 2);
+                    *budget -= n * 2;
+                    entries.reserve_exact(n);
                     for _ in 0..h.arg {
-                        entries.push(entry(self)?);
+                        entries.push(entry(self, budget)?);
                     }
                 }
                 Value::Map(entries)
             }
             MAJOR_TAG => {
                 let inner = self.head()?;
-                Value::Tag(h.arg, Box::new(self.value_body(inner, depth + 1)?))
+                Value::Tag(h.arg, Box::new(self.value_body(inner, depth + 1, budget)?))
             }
             _ => simple(h)?,
         })
@@ -1034,7 +1048,8 @@ pub enum Value {
 pub fn decode_value(bytes: &[u8]) -> Result<Value, DecodeError> {
     let mut r = CborReader::new(bytes);
     let h = r.head()?;
-    let v = r.value_body(h, 0)?;
+    let mut budget = bytes.len();
+    let v = r.value_body(h, 0, &mut budget)?;
     if r.pos != bytes.len() {
         return Err(r.err("trailing bytes after the value"));
     }

@@ -15,6 +15,15 @@ use crate::DateTime;
 /// Deepest nesting accepted; AWS responses are far shallower.
 const MAX_DEPTH: usize = 64;
 
+/// Tree bytes allowed per input byte. An element costs about 200 bytes of tree (its
+/// struct, twice for the parent's growing vector, and its name), so `<a/>` (4 bytes)
+/// would otherwise cost ~50 bytes per input byte; real responses (names and text in
+/// every element) need under 8.
+const TREE_BYTES_PER_INPUT_BYTE: usize = 16;
+
+/// The allowance for any input, so small documents are never refused.
+const MIN_TREE_BYTES: usize = 64 * 1024;
+
 /// One element: local name, attributes, child elements and its own text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Element {
@@ -29,13 +38,34 @@ pub struct Element {
 }
 
 impl Element {
-    /// Parses a document and returns its root element.
+    /// Parses a document and returns its root element. The tree may take at most
+    /// 16 bytes per input byte (64 KiB at least); beyond that the document is refused,
+    /// so a body of tiny elements cannot make a tree tens of times its size.
     pub fn parse(xml: &[u8]) -> Result<Element, DecodeError> {
         let mut reader = quick_xml::Reader::from_reader(xml);
         reader.config_mut().check_end_names = true;
         let mut stack: Vec<Element> = Vec::new();
         let mut root: Option<Element> = None;
         let err = |pos: u64, m: String| DecodeError::at(pos as usize, m);
+        let allowance = xml
+            .len()
+            .saturating_mul(TREE_BYTES_PER_INPUT_BYTE)
+            .max(MIN_TREE_BYTES);
+        let mut used = 0usize;
+        let mut charge = |n: usize, pos: u64| {
+            used = used.saturating_add(n);
+            if used > allowance {
+                Err(err(
+                    pos,
+                    format!(
+                        "XML document too large to hold as a tree: over {allowance} bytes \
+                         ({TREE_BYTES_PER_INPUT_BYTE} per input byte)"
+                    ),
+                ))
+            } else {
+                Ok(())
+            }
+        };
         loop {
             let pos = reader.buffer_position();
             let event = reader
@@ -50,12 +80,20 @@ impl Element {
                         return Err(err(pos, "XML nested too deeply".into()));
                     }
                     let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                    // Twice the struct: the parent's vector grows by doubling.
+                    charge(2 * std::mem::size_of::<Element>() + name.len(), pos)?;
                     let mut attributes = Vec::new();
                     for a in e.attributes() {
                         let a = a.map_err(|e| err(pos, format!("invalid attribute: {e}")))?;
                         let v = a
                             .unescape_value()
                             .map_err(|e| err(pos, format!("invalid attribute value: {e}")))?;
+                        charge(
+                            2 * std::mem::size_of::<(String, String)>()
+                                + a.key.local_name().as_ref().len()
+                                + v.len(),
+                            pos,
+                        )?;
                         attributes.push((
                             String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned(),
                             v.into_owned(),
@@ -88,6 +126,7 @@ impl Element {
                     let s = t
                         .unescape()
                         .map_err(|e| err(pos, format!("invalid text: {e}")))?;
+                    charge(s.len(), pos)?;
                     match stack.last_mut() {
                         Some(el) => el.text.push_str(&s),
                         None if s.trim().is_empty() => {}
@@ -95,6 +134,7 @@ impl Element {
                     }
                 }
                 Event::CData(c) => {
+                    charge(c.len(), pos)?;
                     if let Some(el) = stack.last_mut() {
                         el.text.push_str(&String::from_utf8_lossy(&c));
                     }
