@@ -57,6 +57,13 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The package name of the crate whose library is `crate_name`: `awsrt-NAME`, since the
+/// plain service names are taken on crates.io (`snowball` by an unrelated crate). The
+/// library keeps the plain name, so code says `snowball::Client`.
+pub fn package_name(crate_name: &str) -> String {
+    format!("awsrt-{crate_name}")
+}
+
 /// One crate to generate: where its model is and what to call it.
 #[derive(Debug, Clone)]
 pub struct CrateSpec {

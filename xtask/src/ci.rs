@@ -101,6 +101,19 @@ pub fn run(root: &Path) -> Result<(), String> {
             &[("RUSTDOCFLAGS", "-D warnings")],
         )
     })?;
+    // The crates a user depends on package with every file inside them, and each builds
+    // from its package alone (the generated ones against the packaged runtime).
+    step("cargo package (awsrt and the generated crates)", || {
+        let mut args = vec!["package", "--allow-dirty", "-p", "awsrt"];
+        let packages: Vec<String> = crate::codegen::CRATES
+            .iter()
+            .map(|(_, name)| codegen::package_name(name))
+            .collect();
+        for p in &packages {
+            args.extend(["-p", p.as_str()]);
+        }
+        cargo(root, &args, &[])
+    })?;
     let python = step("python venv (botocore oracle)", || {
         python_venv(root).map(|_| ())
     })
@@ -118,7 +131,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     })?;
     step("conformance", || crate::run_conformance(&[]))?;
     // Each cargo-fuzz target for 30 s from its committed seeds; any crash fails.
-    step("fuzz (4 targets x 30 s)", || {
+    let label = format!("fuzz ({} targets x 30 s)", crate::fuzz::TARGETS.len());
+    step(&label, || {
         let targets: Vec<String> = crate::fuzz::TARGETS.iter().map(|t| t.to_string()).collect();
         crate::fuzz::run(root, &targets, 30, "none").map(|_| ())
     })?;

@@ -243,7 +243,8 @@ fn run_inner(files: &[PathBuf]) -> Result<Vec<Report>, String> {
                 members.push(name.clone());
                 let _ = writeln!(
                     harness_deps,
-                    "{name} = {{ package = \"awsrt-{name}\", path = \"../{name}\" }}"
+                    "{name} = {{ package = {:?}, path = \"../{name}\" }}",
+                    codegen::package_name(&name)
                 );
                 crate_names.push(Some(name));
             }
