@@ -18,10 +18,20 @@ pub const DEFAULT_PROCESS_TIMEOUT: Duration = Duration::from_secs(20);
 const MAX_OUTPUT: u64 = 1 << 20;
 
 /// Runs the profile's `credential_process` command on every load.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ProcessProvider {
     command: String,
     timeout: Duration,
+}
+
+/// The command line may carry a password or key as an argument: never shown.
+impl std::fmt::Debug for ProcessProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessProvider")
+            .field("command", &crate::http::redact::REDACTED)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl ProcessProvider {
