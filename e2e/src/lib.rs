@@ -8,19 +8,12 @@
 //! object `{"$ts": <seconds>}`; [`ts`] builds that marker and [`for_protocol`] turns markers
 //! into bare numbers when the protocol is JSON.
 
-use std::collections::VecDeque;
-use std::fmt;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use awsrt::codec::{cbor, json};
 use serde_json::Value as J;
 use snowball::{Config, Credentials, Protocol};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::{JoinHandle, JoinSet};
 
 /// The access key id every test client signs with.
 pub const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
@@ -33,121 +26,36 @@ pub const REGION: &str = "us-east-1";
 /// The Snowball service name in the target header and the CBOR path.
 pub const TARGET_PREFIX: &str = "AWSIESnowballJobManagementService";
 
-/// The largest request head (request line and headers) the server reads.
-const MAX_HEAD: usize = 64 * 1024;
-/// The largest request body the server reads.
-const MAX_BODY: usize = 16 * 1024 * 1024;
-/// The most requests one server records; later ones get a 500.
-const MAX_RECORDED: usize = 10_000;
-/// A connection idle (or stuck mid-request) this long is closed.
-const IDLE: Duration = Duration::from_secs(30);
-
 /// Both protocols the generated client speaks.
 pub const PROTOCOLS: [Protocol; 2] = [Protocol::RpcV2Cbor, Protocol::AwsJson1_1];
 
-// ---------------------------------------------------------------------------------------
-// The loopback server
-// ---------------------------------------------------------------------------------------
+/// The loopback server, its recorded requests and its answers.
+pub use loopback::{closed_port, Answer, Recorded, Reply, Server, Then};
 
-/// One request as it arrived on the wire.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Recorded {
-    /// The method, e.g. `POST`.
-    pub method: String,
-    /// The request target as sent: path and query.
-    pub target: String,
-    /// Header names (as sent) and values, in wire order.
-    pub headers: Vec<(String, String)>,
-    /// The body, de-chunked if it was chunked.
-    pub body: Vec<u8>,
-}
-
-impl Recorded {
-    /// The first value of header `name` (any case).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// How many times header `name` (any case) was sent.
-    pub fn header_count(&self, name: &str) -> usize {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .count()
-    }
-
-    /// The path, without the query.
-    pub fn path(&self) -> &str {
-        self.target.split('?').next().unwrap_or(&self.target)
-    }
-
-    /// The query, without `?` (empty for none).
-    pub fn query(&self) -> &str {
-        self.target.split_once('?').map_or("", |(_, q)| q)
-    }
-}
-
-/// A canned response.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reply {
-    /// The status code.
-    pub status: u16,
-    /// Headers besides `Content-Length` (which the server sets).
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-    /// Close the connection after this response.
-    pub close: bool,
-}
-
-impl Reply {
-    /// A response with this status, no headers and no body.
-    pub fn new(status: u16) -> Self {
-        Reply {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-            close: false,
-        }
-    }
-
-    /// Adds a header.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_owned(), value.to_owned()));
-        self
-    }
-
-    /// Sets the body.
-    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = body.into();
-        self
-    }
-
-    /// Closes the connection after this response.
-    pub fn then_close(mut self) -> Self {
-        self.close = true;
-        self
-    }
-
+/// `protocol`'s responses: content type, request id and encoded bodies.
+pub trait ReplyExt {
     /// A response in `protocol`'s shape: the protocol's content type (and, for CBOR, the
     /// `smithy-protocol` header), a request id, and `body` encoded with [`encode_body`].
-    pub fn wire(protocol: Protocol, status: u16, body: &J) -> Self {
+    fn wire(protocol: Protocol, status: u16, body: &J) -> Self;
+    /// A 200 in `protocol`'s shape with `body` (see [`ReplyExt::wire`]).
+    fn ok(protocol: Protocol, body: &J) -> Self;
+    /// Adds the content type of `protocol`, and for CBOR the `smithy-protocol` header.
+    fn protocol_headers(self, protocol: Protocol) -> Self;
+}
+
+impl ReplyExt for Reply {
+    fn wire(protocol: Protocol, status: u16, body: &J) -> Self {
         Reply::new(status)
             .protocol_headers(protocol)
             .header("x-amzn-requestid", "req-0001")
             .body(encode_body(protocol, body))
     }
 
-    /// A 200 in `protocol`'s shape with `body` (see [`Reply::wire`]).
-    pub fn ok(protocol: Protocol, body: &J) -> Self {
+    fn ok(protocol: Protocol, body: &J) -> Self {
         Reply::wire(protocol, 200, body)
     }
 
-    /// Adds the content type of `protocol`, and for CBOR the `smithy-protocol` header.
-    pub fn protocol_headers(self, protocol: Protocol) -> Self {
+    fn protocol_headers(self, protocol: Protocol) -> Self {
         match protocol {
             Protocol::RpcV2Cbor => self
                 .header("smithy-protocol", "rpc-v2-cbor")
@@ -155,273 +63,6 @@ impl Reply {
             _ => self.header("Content-Type", "application/x-amz-json-1.1"),
         }
     }
-}
-
-type Responder = dyn Fn(&Recorded) -> Reply + Send + Sync;
-
-/// An in-process HTTP/1.1 server on `127.0.0.1`. It records every request and answers
-/// with a responder; its tasks stop when it is dropped.
-pub struct Server {
-    addr: SocketAddr,
-    seen: Arc<Mutex<Vec<Recorded>>>,
-    accepted: Arc<AtomicUsize>,
-    task: JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // The accept task owns the connection tasks (a JoinSet), so they stop with it.
-        self.task.abort();
-    }
-}
-
-impl fmt::Debug for Server {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Server").field("addr", &self.addr).finish()
-    }
-}
-
-impl Server {
-    /// A server answering each request with `responder(request)`.
-    pub async fn start(responder: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a loopback port");
-        let addr = listener.local_addr().expect("loopback address");
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let responder: Arc<Responder> = Arc::new(responder);
-        let task = tokio::spawn(accept_loop(
-            listener,
-            Arc::clone(&seen),
-            Arc::clone(&accepted),
-            responder,
-        ));
-        Server {
-            addr,
-            seen,
-            accepted,
-            task,
-        }
-    }
-
-    /// A server answering with `replies` in order, then with 500s saying none is left.
-    pub async fn queue(replies: impl IntoIterator<Item = Reply>) -> Self {
-        let queue = Mutex::new(replies.into_iter().collect::<VecDeque<_>>());
-        Server::start(move |_| {
-            queue
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop_front()
-                .unwrap_or_else(|| Reply::new(500).body("no canned response left"))
-        })
-        .await
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// `http://127.0.0.1:<port>`.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// How many connections it has accepted.
-    pub fn connections(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
-    }
-
-    /// Every request received so far, in arrival order.
-    pub fn requests(&self) -> Vec<Recorded> {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// The only request received; panics unless exactly one arrived.
-    pub fn single_request(&self) -> Recorded {
-        let mut all = self.requests();
-        assert_eq!(all.len(), 1, "expected exactly one request, got {all:#?}");
-        all.remove(0)
-    }
-}
-
-async fn accept_loop(
-    listener: TcpListener,
-    seen: Arc<Mutex<Vec<Recorded>>>,
-    accepted: Arc<AtomicUsize>,
-    responder: Arc<Responder>,
-) {
-    let mut conns = JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted_conn = listener.accept() => {
-                let Ok((stream, _)) = accepted_conn else { continue };
-                accepted.fetch_add(1, Ordering::SeqCst);
-                conns.spawn(serve_connection(stream, Arc::clone(&seen), Arc::clone(&responder)));
-            }
-            // Reap finished connections so the set stays small.
-            Some(_) = conns.join_next(), if !conns.is_empty() => {}
-        }
-    }
-}
-
-async fn serve_connection(
-    mut stream: TcpStream,
-    seen: Arc<Mutex<Vec<Recorded>>>,
-    responder: Arc<Responder>,
-) {
-    let mut buf = Vec::new();
-    loop {
-        let request = match tokio::time::timeout(IDLE, read_request(&mut stream, &mut buf)).await {
-            Ok(Ok(Some(r))) => r,
-            _ => return,
-        };
-        let client_close = request
-            .header("connection")
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let reply = {
-            let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
-            if seen.len() >= MAX_RECORDED {
-                Reply::new(500).body("too many requests for one test server")
-            } else {
-                seen.push(request.clone());
-                drop(seen);
-                responder(&request)
-            }
-        };
-        let close = reply.close || client_close;
-        if stream.write_all(&serialize_reply(&reply)).await.is_err() || close {
-            let _ = stream.shutdown().await;
-            return;
-        }
-    }
-}
-
-fn serialize_reply(reply: &Reply) -> Vec<u8> {
-    let reason = http::StatusCode::from_u16(reply.status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("Unknown");
-    let mut out = format!("HTTP/1.1 {} {reason}\r\n", reply.status).into_bytes();
-    for (name, value) in &reply.headers {
-        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-    }
-    out.extend_from_slice(format!("Content-Length: {}\r\n", reply.body.len()).as_bytes());
-    if reply.close {
-        out.extend_from_slice(b"Connection: close\r\n");
-    }
-    out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(&reply.body);
-    out
-}
-
-/// Reads one request; `Ok(None)` when the peer closed cleanly between requests. `buf`
-/// carries bytes read past the end of one request over to the next.
-async fn read_request<S: AsyncRead + Unpin>(
-    stream: &mut S,
-    buf: &mut Vec<u8>,
-) -> std::io::Result<Option<Recorded>> {
-    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_owned());
-    let head_end = loop {
-        if let Some(i) = find(buf, b"\r\n\r\n") {
-            break i;
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(bad("request head too large"));
-        }
-        if fill(stream, buf).await? == 0 {
-            return if buf.is_empty() {
-                Ok(None)
-            } else {
-                Err(bad("connection closed mid-request"))
-            };
-        }
-    };
-    let head = String::from_utf8(buf[..head_end].to_vec()).map_err(|_| bad("non-UTF-8 head"))?;
-    buf.drain(..head_end + 4);
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().unwrap_or_default();
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(_version)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad("malformed request line"));
-    };
-    let mut headers = Vec::new();
-    for line in lines {
-        let (name, value) = line
-            .split_once(':')
-            .ok_or_else(|| bad("malformed header"))?;
-        headers.push((name.to_owned(), value.trim().to_owned()));
-    }
-    let mut request = Recorded {
-        method: method.to_owned(),
-        target: target.to_owned(),
-        headers,
-        body: Vec::new(),
-    };
-    let chunked = request
-        .header("transfer-encoding")
-        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    if chunked {
-        loop {
-            let line_end = loop {
-                if let Some(i) = find(buf, b"\r\n") {
-                    break i;
-                }
-                if buf.len() > MAX_HEAD || fill(stream, buf).await? == 0 {
-                    return Err(bad("bad chunk header"));
-                }
-            };
-            let size_text = String::from_utf8_lossy(&buf[..line_end]).into_owned();
-            let size_hex = size_text.split(';').next().unwrap_or_default().trim();
-            let size = usize::from_str_radix(size_hex, 16).map_err(|_| bad("bad chunk size"))?;
-            if request.body.len() + size > MAX_BODY {
-                return Err(bad("request body too large"));
-            }
-            buf.drain(..line_end + 2);
-            while buf.len() < size + 2 {
-                if fill(stream, buf).await? == 0 {
-                    return Err(bad("connection closed mid-chunk"));
-                }
-            }
-            request.body.extend_from_slice(&buf[..size]);
-            buf.drain(..size + 2);
-            if size == 0 {
-                // No trailers are expected; the final CRLF was consumed above.
-                break;
-            }
-        }
-    } else {
-        let len = match request.header("content-length") {
-            Some(v) => v.parse::<usize>().map_err(|_| bad("bad Content-Length"))?,
-            None => 0,
-        };
-        if len > MAX_BODY {
-            return Err(bad("request body too large"));
-        }
-        while buf.len() < len {
-            if fill(stream, buf).await? == 0 {
-                return Err(bad("connection closed mid-body"));
-            }
-        }
-        request.body = buf.drain(..len).collect();
-    }
-    Ok(Some(request))
-}
-
-async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut chunk = [0u8; 8192];
-    let n = stream.read(&mut chunk).await?;
-    buf.extend_from_slice(&chunk[..n]);
-    Ok(n)
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -949,34 +590,6 @@ mod tests {
         assert!(decode_body(Protocol::AwsJson1_1, br#"{"a":1,"a":2}"#).is_err());
     }
 
-    #[tokio::test]
-    async fn server_records_requests_and_answers_from_the_queue() {
-        let server = Server::queue([
-            Reply::new(200).body("one"),
-            Reply::new(404).body("two").then_close(),
-        ])
-        .await;
-        let mut s = TcpStream::connect(server.addr()).await.unwrap();
-        let req = b"POST /a?b=c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc\
-                    PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nde\r\n0\r\n\r\n";
-        s.write_all(req).await.unwrap();
-        let mut resp = Vec::new();
-        s.read_to_end(&mut resp).await.unwrap();
-        let resp = String::from_utf8(resp).unwrap();
-        assert!(resp.starts_with("HTTP/1.1 200 OK\r\n"), "{resp}");
-        assert!(resp.contains("Content-Length: 3\r\n\r\none"), "{resp}");
-        assert!(resp.contains("HTTP/1.1 404 Not Found\r\n"), "{resp}");
-        assert!(resp.ends_with("\r\n\r\ntwo"), "{resp}");
-        let seen = server.requests();
-        assert_eq!(seen.len(), 2);
-        assert_eq!(server.connections(), 1);
-        assert_eq!((seen[0].method.as_str(), seen[0].path()), ("POST", "/a"));
-        assert_eq!(seen[0].query(), "b=c");
-        assert_eq!(seen[0].body, b"abc");
-        assert_eq!(seen[1].method, "PUT");
-        assert_eq!(seen[1].body, b"de");
-    }
-
     #[test]
     fn verifier_rejects_tampering() {
         let params = awsrt::sigv4::SigningParams {
@@ -997,6 +610,7 @@ mod tests {
         let recorded = Recorded {
             method: "POST".into(),
             target: "/".into(),
+            version: "HTTP/1.1".into(),
             headers: req
                 .headers()
                 .iter()

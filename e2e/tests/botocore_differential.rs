@@ -27,10 +27,9 @@ use std::sync::{Arc, Mutex};
 
 use awsrt::codec::{json, Decode, Encode};
 use awsrt::{Operation, Protocol};
+use e2e::{Recorded, Reply, Server};
 use serde_json::{json as j, Value};
 use snowball::operation as op;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 const BOTOCORE_VERSION: &str = "1.44.5";
 
@@ -107,6 +106,14 @@ impl Canned {
             .map(|(_, v)| v.as_str())
     }
 
+    fn reply(&self) -> Reply {
+        let reply = self
+            .headers
+            .iter()
+            .fold(Reply::new(self.status), |r, (k, v)| r.header(k, v));
+        reply.body(self.body.as_bytes())
+    }
+
     fn to_json(&self) -> Value {
         let headers: serde_json::Map<String, Value> = self
             .headers
@@ -114,108 +121,6 @@ impl Canned {
             .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone())))
             .collect();
         j!({"status": self.status, "headers": headers, "body": self.body})
-    }
-}
-
-/// A request as the loopback server saw it.
-#[derive(Debug)]
-struct Seen {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-#[derive(Default)]
-struct ServerState {
-    next: Option<Canned>,
-    seen: Vec<Seen>,
-}
-
-/// A minimal HTTP/1.1 server on loopback: keep-alive, `Content-Length` bodies, answers
-/// every request with the canned response currently set.
-async fn serve(state: Arc<Mutex<ServerState>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
-    let addr = listener.local_addr().expect("local addr");
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let state = state.clone();
-            tokio::spawn(async move {
-                // A broken connection only fails the request on it; the test sees that.
-                let _ = connection(sock, state).await;
-            });
-        }
-    });
-    format!("http://{addr}")
-}
-
-async fn connection(mut sock: TcpStream, state: Arc<Mutex<ServerState>>) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    loop {
-        let head_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            let mut chunk = [0u8; 4096];
-            let n = sock.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let mut start = lines.next().unwrap_or_default().split(' ');
-        let method = start.next().unwrap_or_default().to_string();
-        let path = start.next().unwrap_or_default().to_string();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            .collect();
-        let len: usize = headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0);
-        while buf.len() < head_end + len {
-            let mut chunk = [0u8; 4096];
-            let n = sock.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        let body = buf[head_end..head_end + len].to_vec();
-        buf.drain(..head_end + len);
-        let canned = {
-            let mut st = state.lock().expect("server state");
-            st.seen.push(Seen {
-                method,
-                path,
-                headers,
-                body,
-            });
-            st.next.clone()
-        };
-        let canned = canned.unwrap_or_else(|| Canned::error(500, &[], ""));
-        let mut out = format!("HTTP/1.1 {} Canned\r\n", canned.status);
-        for (k, v) in &canned.headers {
-            out.push_str(&format!("{k}: {v}\r\n"));
-        }
-        out.push_str(&format!("Content-Length: {}\r\n\r\n", canned.body.len()));
-        out.push_str(&canned.body);
-        sock.write_all(out.as_bytes()).await?;
     }
 }
 
@@ -650,7 +555,7 @@ fn same_value(a: &Value, b: &Value) -> bool {
 fn compare(
     case: &Case,
     ours: &Outcome,
-    seen: Option<&Seen>,
+    seen: Option<&Recorded>,
     oracle: &Value,
     modeled: &[String],
 ) -> Vec<String> {
@@ -676,8 +581,8 @@ fn compare(
             );
             check(
                 "path",
-                Some(seen.path.clone()) == s(&req["path"]),
-                &seen.path,
+                Some(seen.target.clone()) == s(&req["path"]),
+                &seen.target,
                 &req["path"],
             );
             let target = seen.header("x-amz-target").map(str::to_owned);
@@ -900,8 +805,11 @@ async fn botocore_differential() {
     assert_eq!(oracle.len(), cases.len(), "one oracle answer per case");
 
     // Our client, against the loopback server.
-    let state = Arc::new(Mutex::new(ServerState::default()));
-    let endpoint = serve(state.clone()).await;
+    // Every request is answered with the case's canned response.
+    let next = Arc::new(Mutex::new(Canned::error(500, &[], "")));
+    let canned = Arc::clone(&next);
+    let server = Server::start(move |_| canned.lock().expect("canned response").reply()).await;
+    let endpoint = server.url();
     let client = snowball::Client::new(
         snowball::Config::new()
             .region("us-east-1")
@@ -918,14 +826,11 @@ async fn botocore_differential() {
     let mut report = Vec::new();
     for (case, theirs) in cases.iter().zip(&oracle) {
         assert_eq!(theirs["name"].as_str(), Some(case.name.as_str()));
-        {
-            let mut st = state.lock().expect("server state");
-            st.seen.clear();
-            st.next = Some(case.response.clone());
-        }
+        server.take_requests();
+        *next.lock().expect("canned response") = case.response.clone();
         let input = serde_json::to_vec(&case.input).expect("encoding the input");
         let ours = call_named(&client, &case.operation, &input).await;
-        let seen = std::mem::take(&mut state.lock().expect("server state").seen);
+        let seen = server.take_requests();
         let modeled: Vec<String> = service["operations"][&case.operation]["errors"]
             .as_array()
             .into_iter()
@@ -947,9 +852,9 @@ async fn botocore_differential() {
             ));
         }
         if let Some(first) = seen.first() {
-            let same = |s: &Seen| {
+            let same = |s: &Recorded| {
                 s.method == first.method
-                    && s.path == first.path
+                    && s.target == first.target
                     && s.body == first.body
                     && s.header("x-amz-target") == first.header("x-amz-target")
             };

@@ -8,7 +8,7 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
 
-use e2e::{check_request, client, config, Reply, Server, PROTOCOLS};
+use e2e::{check_request, client, config, Reply, ReplyExt, Server, PROTOCOLS};
 use serde_json::{json, Value as J};
 use snowball::operation::*;
 use snowball::types::*;
@@ -635,10 +635,8 @@ async fn an_undecodable_error_body_is_a_response_error() {
 
 #[tokio::test]
 async fn a_refused_connection_is_a_transport_error() {
-    // Bind, note the port, close it: nothing listens there any more.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    // Nothing listens there any more.
+    let addr = e2e::closed_port();
     for p in PROTOCOLS {
         let err = snowball::Client::new(config(addr, p))
             .cancel_cluster(CLUSTER)

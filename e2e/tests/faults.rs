@@ -7,191 +7,26 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use awsrt::http::TransportErrorKind;
 use awsrt::RetryMode;
-use e2e::{config, encode_body, verify_sigv4, Recorded, PROTOCOLS};
+use e2e::{config, encode_body, verify_sigv4, Answer, Reply, Server, Then, PROTOCOLS};
 use serde_json::json;
 use snowball::{Protocol, SdkError};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
-
-/// What the server does with one request.
-#[derive(Clone, Debug)]
-enum Act {
-    /// Writes these bytes and keeps the connection.
-    Reply(Vec<u8>),
-    /// Writes these bytes, then resets the connection (RST).
-    Reset(Vec<u8>),
-    /// Writes these bytes, then closes the connection (FIN).
-    Close(Vec<u8>),
-    /// Writes these bytes, then holds the connection open without a word more.
-    Stall(Vec<u8>),
-    /// Writes these bytes one at a time, this far apart.
-    Trickle(Vec<u8>, Duration),
-}
 
 /// A loopback server that answers request `n` (0-based, over all connections) with
 /// `act(n)`, and records every request.
-struct FaultServer {
-    addr: SocketAddr,
-    seen: Arc<Mutex<Vec<Recorded>>>,
-    task: JoinHandle<()>,
-}
-
-impl Drop for FaultServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-type Script = dyn Fn(usize) -> Act + Send + Sync;
-
-impl FaultServer {
-    async fn start(act: impl Fn(usize) -> Act + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let act: Arc<Script> = Arc::new(act);
-        let counter = Arc::new(AtomicUsize::new(0));
-        let seen2 = Arc::clone(&seen);
-        let task = tokio::spawn(async move {
-            let mut conns = tokio::task::JoinSet::new();
-            loop {
-                tokio::select! {
-                    conn = listener.accept() => {
-                        let Ok((stream, _)) = conn else { continue };
-                        conns.spawn(serve(stream, Arc::clone(&seen2), Arc::clone(&act), Arc::clone(&counter)));
-                    }
-                    Some(_) = conns.join_next(), if !conns.is_empty() => {}
-                }
-            }
-        });
-        FaultServer { addr, seen, task }
-    }
-
-    fn attempts(&self) -> usize {
-        self.requests().len()
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-}
-
-async fn serve(
-    mut stream: TcpStream,
-    seen: Arc<Mutex<Vec<Recorded>>>,
-    act: Arc<Script>,
-    counter: Arc<AtomicUsize>,
-) {
-    let mut buf = Vec::new();
-    loop {
-        let Some(request) = read_request(&mut stream, &mut buf).await else {
-            return;
-        };
-        seen.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(request);
-        let n = counter.fetch_add(1, Ordering::SeqCst);
-        match act(n) {
-            Act::Reply(bytes) => {
-                if stream.write_all(&bytes).await.is_err() {
-                    return;
-                }
-            }
-            Act::Reset(bytes) => {
-                let _ = stream.write_all(&bytes).await;
-                let _ = stream.flush().await;
-                // Linger 0: close sends RST instead of FIN.
-                #[allow(deprecated)]
-                let _ = stream.set_linger(Some(Duration::ZERO));
-                return;
-            }
-            Act::Close(bytes) => {
-                let _ = stream.write_all(&bytes).await;
-                let _ = stream.shutdown().await;
-                return;
-            }
-            Act::Stall(bytes) => {
-                let _ = stream.write_all(&bytes).await;
-                // Longer than any test; the task is aborted with the server.
-                tokio::time::sleep(Duration::from_secs(600)).await;
-                return;
-            }
-            Act::Trickle(bytes, gap) => {
-                for b in bytes {
-                    if stream.write_all(&[b]).await.is_err() {
-                        return;
-                    }
-                    tokio::time::sleep(gap).await;
-                }
-            }
-        }
-    }
-}
-
-/// Reads one request (head and `Content-Length` body); `None` at EOF or on garbage.
-async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recorded> {
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    let head_end = loop {
-        if let Some(i) = find(buf, b"\r\n\r\n") {
-            break i;
-        }
-        let mut chunk = [0u8; 4096];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 || buf.len() > 1 << 20 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8(buf[..head_end].to_vec()).ok()?;
-    buf.drain(..head_end + 4);
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let (method, target) = (first.next()?.to_owned(), first.next()?.to_owned());
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
-        .collect();
-    let len = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    while buf.len() < len {
-        let mut chunk = [0u8; 4096];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let body = buf.drain(..len).collect();
-    Some(Recorded {
-        method,
-        target,
-        headers,
-        body,
-    })
+async fn start(act: impl Fn(usize) -> Answer + Send + Sync + 'static) -> Server {
+    Server::scripted(move |n, _| act(n)).await
 }
 
 /// A whole HTTP/1.1 response.
 fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 {status} X\r\n").into_bytes();
-    for (k, v) in headers {
-        out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
-    }
-    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-    out.extend_from_slice(body);
-    out
+    let reply = headers
+        .iter()
+        .fold(Reply::new(status), |r, (k, v)| r.header(k, v));
+    reply.body(body).to_bytes()
 }
 
 fn protocol_headers(p: Protocol) -> Vec<(&'static str, &'static str)> {
@@ -233,7 +68,7 @@ async fn guarded<T>(f: impl Future<Output = T>) -> T {
 /// saw and the result.
 async fn run(
     p: Protocol,
-    act: impl Fn(usize) -> Act + Send + Sync + 'static,
+    act: impl Fn(usize) -> Answer + Send + Sync + 'static,
     tune: impl FnOnce(snowball::Config) -> snowball::Config,
 ) -> (
     usize,
@@ -241,12 +76,12 @@ async fn run(
         snowball::operation::list_jobs::ListJobsOutput,
         SdkError<snowball::operation::list_jobs::ListJobsError>,
     >,
-    FaultServer,
+    Server,
 ) {
-    let server = FaultServer::start(act).await;
-    let client = snowball::Client::new(tune(fast(server.addr, p)));
+    let server = start(act).await;
+    let client = snowball::Client::new(tune(fast(server.addr(), p)));
     let result = guarded(client.list_jobs().send()).await;
-    (server.attempts(), result, server)
+    (server.requests().len(), result, server)
 }
 
 /// A short description of an error for the fault table.
@@ -267,7 +102,7 @@ fn describe<E>(err: &SdkError<E>) -> String {
 /// Runs one fault in both protocols and checks the attempts and the error.
 async fn expect_fault(
     name: &str,
-    act: impl Fn(Protocol, usize) -> Act + Clone + Send + Sync + 'static,
+    act: impl Fn(Protocol, usize) -> Answer + Clone + Send + Sync + 'static,
     attempts: usize,
     error: &str,
 ) {
@@ -295,7 +130,7 @@ async fn http_500_is_retried_three_times() {
     expect_fault(
         "500 InternalFailure",
         |p, _| {
-            Act::Reply(wire(
+            Answer::raw(wire(
                 p,
                 500,
                 json!({"__type": "InternalFailure", "message": "oops"}),
@@ -312,7 +147,7 @@ async fn http_503_with_an_html_body_is_retried_three_times() {
     expect_fault(
         "503 HTML body",
         |_, _| {
-            Act::Reply(response(
+            Answer::raw(response(
                 503,
                 &[("Content-Type", "text/html")],
                 b"<html>Service Unavailable</html>",
@@ -345,7 +180,7 @@ async fn every_throttling_code_is_retried_three_times() {
         expect_fault(
             code,
             move |p, _| {
-                Act::Reply(wire(
+                Answer::raw(wire(
                     p,
                     400,
                     json!({"__type": code, "message": "slow down"}),
@@ -362,7 +197,7 @@ async fn every_throttling_code_is_retried_three_times() {
 async fn transient_codes_are_retried_and_lookalikes_are_not() {
     expect_fault(
         "RequestTimeoutException 400",
-        |p, _| Act::Reply(wire(p, 400, json!({"__type": "RequestTimeoutException"}))),
+        |p, _| Answer::raw(wire(p, 400, json!({"__type": "RequestTimeoutException"}))),
         3,
         "Service RequestTimeoutException (HTTP 400)",
     )
@@ -371,7 +206,7 @@ async fn transient_codes_are_retried_and_lookalikes_are_not() {
     expect_fault(
         "ClusterLimitExceededException 400",
         |p, _| {
-            Act::Reply(wire(
+            Answer::raw(wire(
                 p,
                 400,
                 json!({"__type": "ClusterLimitExceededException"}),
@@ -383,7 +218,7 @@ async fn transient_codes_are_retried_and_lookalikes_are_not() {
     .await;
     expect_fault(
         "InvalidResourceException 400 (unmodeled for ListJobs)",
-        |p, _| Act::Reply(wire(p, 400, json!({"__type": "InvalidResourceException"}))),
+        |p, _| Answer::raw(wire(p, 400, json!({"__type": "InvalidResourceException"}))),
         1,
         "Service InvalidResourceException (HTTP 400)",
     )
@@ -391,7 +226,7 @@ async fn transient_codes_are_retried_and_lookalikes_are_not() {
     // Bare 429 is not retried in standard mode (botocore).
     expect_fault(
         "bare 429",
-        |_, _| Act::Reply(response(429, &[], b"")),
+        |_, _| Answer::raw(response(429, &[], b"")),
         1,
         "Service 429 (HTTP 429)",
     )
@@ -402,7 +237,10 @@ async fn transient_codes_are_retried_and_lookalikes_are_not() {
 async fn a_connection_reset_mid_response_is_retried() {
     expect_fault(
         "connection reset mid-response",
-        |_, _| Act::Reset(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Jo".to_vec()),
+        |_, _| {
+            Answer::raw(&b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Jo"[..])
+                .then(Then::Reset)
+        },
         3,
         "Transport Io",
     )
@@ -419,7 +257,7 @@ async fn a_truncated_body_is_retried() {
                 head.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
             }
             head.extend_from_slice(b"\r\n0123456789");
-            Act::Close(head)
+            Answer::raw(head).then(Then::Close)
         },
         3,
         "Transport Io",
@@ -431,7 +269,7 @@ async fn a_truncated_body_is_retried() {
 async fn a_garbage_body_is_not_retried() {
     expect_fault(
         "garbage 200 body",
-        |p, _| Act::Reply(response(200, &protocol_headers(p), b"\xff\x00{garbage")),
+        |p, _| Answer::raw(response(200, &protocol_headers(p), b"\xff\x00{garbage")),
         1,
         "Response (HTTP 200)",
     )
@@ -443,7 +281,7 @@ async fn a_wrong_content_type_is_not_retried() {
     expect_fault(
         "200 text/html",
         |_, _| {
-            Act::Reply(response(
+            Answer::raw(response(
                 200,
                 &[("Content-Type", "text/html")],
                 b"<html>hello</html>",
@@ -459,7 +297,7 @@ async fn a_wrong_content_type_is_not_retried() {
 async fn headers_that_arrive_too_slowly_time_out_each_attempt() {
     expect_fault(
         "headers trickle (1 byte / 100 ms)",
-        |p, _| Act::Trickle(ok(p), Duration::from_millis(100)),
+        |p, _| Answer::raw(ok(p)).trickle(Duration::from_millis(100)),
         3,
         "Timeout attempt",
     )
@@ -478,7 +316,7 @@ async fn a_body_that_arrives_too_slowly_times_out_each_attempt() {
             }
             head.extend_from_slice(b"\r\n");
             head.extend_from_slice(&full[full.len().saturating_sub(1)..]);
-            Act::Stall(head)
+            Answer::raw(head).then(Then::Stall)
         },
         3,
         "Timeout attempt",
@@ -490,7 +328,7 @@ async fn a_body_that_arrives_too_slowly_times_out_each_attempt() {
 async fn a_response_that_never_comes_times_out_each_attempt() {
     expect_fault(
         "no response at all",
-        |_, _| Act::Stall(Vec::new()),
+        |_, _| Answer::silence(),
         3,
         "Timeout attempt",
     )
@@ -502,7 +340,7 @@ async fn the_operation_timeout_bounds_the_whole_call() {
     for p in PROTOCOLS {
         let (seen, result, _server) = run(
             p,
-            |_| Act::Stall(Vec::new()),
+            |_| Answer::silence(),
             |c| {
                 c.attempt_timeout(Duration::from_secs(30))
                     .operation_timeout(Duration::from_millis(300))
@@ -531,9 +369,7 @@ async fn the_operation_timeout_bounds_the_whole_call() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_three_times() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    let addr = e2e::closed_port();
     for p in PROTOCOLS {
         let client = snowball::Client::new(fast(addr, p));
         let err = guarded(client.list_jobs().send()).await.unwrap_err();
@@ -557,9 +393,9 @@ async fn retries_recover_and_each_attempt_is_signed_afresh() {
         let (seen, result, server) = run(
             p,
             move |n| match n {
-                0 => Act::Reply(wire(p, 503, json!({"__type": "ServiceUnavailable"}))),
-                1 => Act::Reset(b"HTTP/1.1 200".to_vec()),
-                _ => Act::Reply(ok(p)),
+                0 => Answer::raw(wire(p, 503, json!({"__type": "ServiceUnavailable"}))),
+                1 => Answer::raw(&b"HTTP/1.1 200"[..]).then(Then::Reset),
+                _ => Answer::raw(ok(p)),
             },
             |c| c,
         )
@@ -593,20 +429,20 @@ async fn retries_recover_and_each_attempt_is_signed_afresh() {
 #[tokio::test]
 async fn the_retry_quota_runs_out_under_sustained_failure() {
     // 500 tokens, 5 per retry: 50 failing calls of 3 attempts take 500, then no retries.
-    let server = FaultServer::start(|_| Act::Reply(response(503, &[], b""))).await;
-    let client = snowball::Client::new(fast(server.addr, Protocol::AwsJson1_1));
+    let server = start(|_| Answer::raw(response(503, &[], b""))).await;
+    let client = snowball::Client::new(fast(server.addr(), Protocol::AwsJson1_1));
     for i in 0..50 {
         let err = guarded(client.list_jobs().send()).await.unwrap_err();
         assert_eq!(err.attempts(), 3, "call {i}");
     }
     let err = guarded(client.list_jobs().send()).await.unwrap_err();
     assert_eq!(err.attempts(), 1, "{err}");
-    assert_eq!(server.attempts(), 151);
+    assert_eq!(server.requests().len(), 151);
 }
 
 #[tokio::test]
 async fn max_attempts_and_legacy_mode_are_honoured() {
-    let act = |_| Act::Reply(response(500, &[], b""));
+    let act = |_| Answer::raw(response(500, &[], b""));
     let (seen, result, _s) = run(Protocol::RpcV2Cbor, act, |c| c.max_attempts(1)).await;
     assert_eq!((seen, result.unwrap_err().attempts()), (1, 1));
     let (seen, _, _s) = run(Protocol::AwsJson1_1, act, |c| c.max_attempts(5)).await;
@@ -614,7 +450,7 @@ async fn max_attempts_and_legacy_mode_are_honoured() {
     // Legacy: 5 attempts by default, and 429 is retried.
     let (seen, result, _s) = run(
         Protocol::AwsJson1_1,
-        |_| Act::Reply(response(429, &[], b"")),
+        |_| Answer::raw(response(429, &[], b"")),
         |c| c.max_attempts(0).retry_mode(RetryMode::Legacy),
     )
     .await;
@@ -624,13 +460,13 @@ async fn max_attempts_and_legacy_mode_are_honoured() {
         c.retry_mode(RetryMode::Legacy)
             .attempt_timeout(Duration::from_millis(500))
     };
-    let server = FaultServer::start(|_| Act::Reply(response(429, &[], b""))).await;
-    let mut cfg = legacy(config(server.addr, Protocol::AwsJson1_1));
+    let server = start(|_| Answer::raw(response(429, &[], b""))).await;
+    let mut cfg = legacy(config(server.addr(), Protocol::AwsJson1_1));
     cfg = cfg.initial_backoff(Duration::from_millis(1));
     let err = guarded(snowball::Client::new(cfg).list_jobs().send())
         .await
         .unwrap_err();
-    assert_eq!((server.attempts(), err.attempts()), (5, 5));
+    assert_eq!((server.requests().len(), err.attempts()), (5, 5));
 }
 
 #[tokio::test]
@@ -639,8 +475,8 @@ async fn adaptive_mode_slows_down_after_throttling_and_still_succeeds() {
         let (seen, result, _s) = run(
             p,
             move |n| match n {
-                0 => Act::Reply(wire(p, 400, json!({"__type": "ThrottlingException"}))),
-                _ => Act::Reply(ok(p)),
+                0 => Answer::raw(wire(p, 400, json!({"__type": "ThrottlingException"}))),
+                _ => Answer::raw(ok(p)),
             },
             |c| c.retry_mode(RetryMode::Adaptive),
         )
@@ -661,13 +497,13 @@ async fn a_skewed_clock_is_corrected_from_the_date_header() {
                 0 => {
                     let mut headers = protocol_headers(p);
                     headers.push(("Date", Box::leak(date.clone().into_boxed_str())));
-                    Act::Reply(response(
+                    Answer::raw(response(
                         403,
                         &headers,
                         &encode_body(p, &json!({"__type": "RequestTimeTooSkewed"})),
                     ))
                 }
-                _ => Act::Reply(ok(p)),
+                _ => Answer::raw(ok(p)),
             },
             |c| c,
         )
@@ -703,7 +539,7 @@ async fn a_skewed_clock_is_corrected_from_the_date_header() {
     let (seen, result, _s) = run(
         Protocol::AwsJson1_1,
         |_| {
-            Act::Reply(wire(
+            Answer::raw(wire(
                 Protocol::AwsJson1_1,
                 403,
                 json!({"__type": "RequestTimeTooSkewed"}),
@@ -717,11 +553,11 @@ async fn a_skewed_clock_is_corrected_from_the_date_header() {
 
 #[tokio::test]
 async fn retry_settings_come_from_the_environment_unless_set_in_code() {
-    let server = FaultServer::start(|_| Act::Reply(response(503, &[], b""))).await;
+    let server = start(|_| Answer::raw(response(503, &[], b""))).await;
     let from_env = |vars: &[(&str, &str)]| {
         snowball::Config::with_env(awsrt::config::Env::from_vars(vars.iter().copied()))
             .region(e2e::REGION)
-            .endpoint_url(format!("http://{}", server.addr))
+            .endpoint_url(format!("http://{}", server.addr()))
             .credentials(e2e::credentials())
             .protocol(Protocol::AwsJson1_1)
             .initial_backoff(Duration::from_millis(1))
@@ -742,7 +578,7 @@ async fn retry_settings_come_from_the_environment_unless_set_in_code() {
             .unwrap_err();
         assert_eq!(err.attempts(), expected, "{err}");
     }
-    assert_eq!(server.attempts(), 2 + 5 + 4 + 3);
+    assert_eq!(server.requests().len(), 2 + 5 + 4 + 3);
     // A bad value is the call's error, before anything is sent.
     let err = guarded(
         snowball::Client::new(from_env(&[("AWS_MAX_ATTEMPTS", "zero")]))
@@ -753,7 +589,7 @@ async fn retry_settings_come_from_the_environment_unless_set_in_code() {
     .unwrap_err();
     assert!(matches!(err, SdkError::InvalidInput { .. }), "{err:?}");
     assert!(err.to_string().contains("AWS_MAX_ATTEMPTS"), "{err}");
-    assert_eq!(server.attempts(), 14);
+    assert_eq!(server.requests().len(), 14);
 }
 
 /// A credentials provider that waits `delay` (forever when `None`) before answering.
@@ -790,8 +626,8 @@ fn with_provider(addr: SocketAddr, provider: SlowProvider) -> snowball::Config {
 
 #[tokio::test]
 async fn a_credentials_provider_that_never_answers_hits_the_operation_timeout() {
-    let server = FaultServer::start(|_| Act::Reply(ok(Protocol::AwsJson1_1))).await;
-    let cfg = with_provider(server.addr, SlowProvider(None))
+    let server = start(|_| Answer::raw(ok(Protocol::AwsJson1_1))).await;
+    let cfg = with_provider(server.addr(), SlowProvider(None))
         .operation_timeout(Duration::from_millis(300));
     let client = snowball::Client::new(cfg);
     for _ in 0..2 {
@@ -808,15 +644,15 @@ async fn a_credentials_provider_that_never_answers_hits_the_operation_timeout() 
             "{err:?}"
         );
     }
-    assert_eq!(server.attempts(), 0);
+    assert_eq!(server.requests().len(), 0);
 }
 
 #[tokio::test]
 async fn the_wait_for_credentials_counts_against_the_operation_timeout() {
     // One second for credentials, then a server that never answers: the call ends at the
     // 1.2 s operation timeout, not 1.2 s after the credentials arrived.
-    let server = FaultServer::start(|_| Act::Stall(Vec::new())).await;
-    let cfg = with_provider(server.addr, SlowProvider(Some(Duration::from_secs(1))))
+    let server = start(|_| Answer::silence()).await;
+    let cfg = with_provider(server.addr(), SlowProvider(Some(Duration::from_secs(1))))
         .operation_timeout(Duration::from_millis(1200));
     let start = std::time::Instant::now();
     let err = guarded(snowball::Client::new(cfg).list_jobs().send())

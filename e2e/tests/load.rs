@@ -10,11 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use e2e::{config, encode_body};
+use e2e::{config, encode_body, Answer, Reply, Server};
 use serde_json::json;
 use snowball::Protocol;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 const CALLS: usize = 10_000;
 const TASKS: usize = 64;
@@ -40,51 +38,6 @@ fn rss_bytes() -> usize {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     pages * 4096
-}
-
-/// A minimal keep-alive server that answers every request with the same bytes and keeps
-/// nothing per request.
-async fn serve(listener: TcpListener, reply: Arc<Vec<u8>>, served: Arc<AtomicUsize>) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
-        };
-        tokio::spawn(connection(stream, Arc::clone(&reply), Arc::clone(&served)));
-    }
-}
-
-async fn connection(mut stream: TcpStream, reply: Arc<Vec<u8>>, served: Arc<AtomicUsize>) {
-    let mut buf = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 8192];
-    loop {
-        // Head, then a Content-Length body.
-        let head_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-        let len = head
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .unwrap_or(0);
-        while buf.len() < head_end + len {
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        buf.drain(..head_end + len);
-        if stream.write_all(&reply).await.is_err() {
-            return;
-        }
-        served.fetch_add(1, Ordering::Relaxed);
-    }
 }
 
 async fn run_calls(client: &snowball::Client, calls: usize) -> usize {
@@ -118,16 +71,15 @@ async fn run_calls(client: &snowball::Client, calls: usize) -> usize {
 async fn ten_thousand_calls_from_64_tasks_leak_nothing() {
     let p = Protocol::RpcV2Cbor;
     let body = encode_body(p, &json!({"JobListEntries": [], "NextToken": "t"}));
-    let mut reply = format!(
-        "HTTP/1.1 200 OK\r\nsmithy-protocol: rpc-v2-cbor\r\nContent-Type: application/cbor\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    reply.extend_from_slice(&body);
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let served = Arc::new(AtomicUsize::new(0));
-    let server = tokio::spawn(serve(listener, Arc::new(reply), Arc::clone(&served)));
+    let reply = Answer::from(
+        Reply::new(200)
+            .header("smithy-protocol", "rpc-v2-cbor")
+            .header("Content-Type", "application/cbor")
+            .body(body),
+    );
+    // Unrecorded: a record of every call would be the memory growth measured here.
+    let server = Server::unrecorded(move |_| reply.clone()).await;
+    let addr = server.addr();
     let client = snowball::Client::new(config(addr, p).attempt_timeout(Duration::from_secs(30)));
 
     assert_eq!(run_calls(&client, WARMUP).await, WARMUP);
@@ -136,7 +88,7 @@ async fn ten_thousand_calls_from_64_tasks_leak_nothing() {
     assert_eq!(run_calls(&client, CALLS).await, CALLS);
     let elapsed = started.elapsed();
     assert_eq!(
-        served.load(Ordering::Relaxed),
+        server.request_count(),
         WARMUP + CALLS,
         "one attempt per call"
     );
@@ -163,5 +115,4 @@ async fn ten_thousand_calls_from_64_tasks_leak_nothing() {
         "resident memory grew by {} KiB over {CALLS} calls",
         (rss1 - rss0) / 1024
     );
-    server.abort();
 }

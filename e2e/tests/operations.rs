@@ -12,7 +12,9 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
 
-use e2e::{check_request, client, encode_cbor, for_protocol, ts, Reply, Server, PROTOCOLS};
+use e2e::{
+    check_request, client, encode_cbor, for_protocol, ts, Reply, ReplyExt, Server, PROTOCOLS,
+};
 use serde_json::{json, Value as J};
 use snowball::operation::*;
 use snowball::types::*;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use awsrt::{Paginated, Paginator};
-use e2e::{check_request, client, Reply, Server, PROTOCOLS};
+use e2e::{check_request, client, Reply, ReplyExt, Server, PROTOCOLS};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{json, Value as J};
 use snowball::types::*;

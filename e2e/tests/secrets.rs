@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use awsrt::config::Env;
 use awsrt::http::{TestTransport, TransportErrorKind};
 use awsrt::sigv4::{Signer, SigningParams};
-use e2e::{encode_body, Reply, Server, PROTOCOLS, REGION};
+use e2e::{encode_body, Reply, ReplyExt, Server, PROTOCOLS, REGION};
 use serde_json::json;
 use snowball::{Config, Credentials, Protocol, SdkError};
 use tokio::io::AsyncReadExt;
@@ -550,24 +550,25 @@ async fn certificates_are_verified_by_default() {
         .with_single_cert(vec![cert], key)
         .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let got_request = Arc::new(Mutex::new(false));
     let flag = Arc::clone(&got_request);
-    let server = tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            // A client that accepted the certificate would send its request next.
-            if let Ok(mut tls) = acceptor.accept(tcp).await {
-                let mut buf = [0u8; 16];
-                if matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {
-                    *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
+    // Raw mode: a TLS handshake, and any byte after it means a request was sent.
+    let server = Server::raw(
+        |_| Reply::new(500).into(),
+        move |tcp, _| {
+            let (acceptor, flag) = (acceptor.clone(), Arc::clone(&flag));
+            async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let mut buf = [0u8; 16];
+                    if matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {
+                        *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
+                    }
                 }
             }
-        }
-    });
+        },
+    )
+    .await;
+    let addr = server.addr();
     for p in PROTOCOLS {
         let client = snowball::Client::new(
             Config::new()
@@ -590,7 +591,7 @@ async fn certificates_are_verified_by_default() {
         !*got_request.lock().unwrap_or_else(PoisonError::into_inner),
         "a request was sent over an unverified connection"
     );
-    server.abort();
+    drop(server);
     assert_clean("TRACE output", &capture.text());
 }
 

@@ -264,7 +264,9 @@ impl Server {
 
     /// A server answering request `n` (0-based, over all connections) with
     /// `script(n, request)`: the hook for faults that depend on the attempt.
-    pub async fn scripted(script: impl Fn(usize, &Recorded) -> Answer + Send + Sync + 'static) -> Self {
+    pub async fn scripted(
+        script: impl Fn(usize, &Recorded) -> Answer + Send + Sync + 'static,
+    ) -> Self {
         Server::build(true, script, |stream, conn| conn.serve(stream)).await
     }
 
@@ -273,7 +275,12 @@ impl Server {
     pub async fn unrecorded<A: Into<Answer>>(
         handler: impl Fn(&Recorded) -> A + Send + Sync + 'static,
     ) -> Self {
-        Server::build(false, move |_, r| handler(r).into(), |s, conn| conn.serve(s)).await
+        Server::build(
+            false,
+            move |_, r| handler(r).into(),
+            |s, conn| conn.serve(s),
+        )
+        .await
     }
 
     /// A server answering with `replies` in order, then with 500s saying none is left.
@@ -382,7 +389,13 @@ impl Server {
 
     /// Every request received so far, leaving the record empty.
     pub fn take_requests(&self) -> Vec<Recorded> {
-        std::mem::take(&mut *self.shared.seen.lock().unwrap_or_else(PoisonError::into_inner))
+        std::mem::take(
+            &mut *self
+                .shared
+                .seen
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
     }
 
     /// The only request received; panics unless exactly one arrived.
@@ -400,7 +413,10 @@ pub fn closed_port() -> SocketAddr {
     listener.local_addr().expect("loopback address")
 }
 
-async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin + 'static>(mut stream: S, shared: &Shared) {
+async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin + 'static>(
+    mut stream: S,
+    shared: &Shared,
+) {
     let mut buf = Vec::new();
     loop {
         let request = match tokio::time::timeout(IDLE, read_request(&mut stream, &mut buf)).await {
@@ -643,10 +659,16 @@ mod tests {
         assert_eq!(seen.len(), 2);
         assert_eq!(server.connections(), 1);
         assert_eq!((seen[0].method.as_str(), seen[0].path()), ("POST", "/a"));
-        assert_eq!((seen[0].query(), seen[0].version.as_str()), ("b=c", "HTTP/1.1"));
+        assert_eq!(
+            (seen[0].query(), seen[0].version.as_str()),
+            ("b=c", "HTTP/1.1")
+        );
         assert_eq!(seen[0].headers[0], ("Host".to_owned(), "x".to_owned()));
         assert_eq!(seen[0].body, b"abc");
-        assert_eq!((seen[1].method.as_str(), &seen[1].body[..]), ("PUT", &b"de"[..]));
+        assert_eq!(
+            (seen[1].method.as_str(), &seen[1].body[..]),
+            ("PUT", &b"de"[..])
+        );
         assert_eq!(server.take_requests().len(), 2);
         assert!(server.requests().is_empty());
     }
@@ -705,10 +727,20 @@ mod tests {
     #[tokio::test]
     async fn oversized_heads_and_bodies_are_refused() {
         let server = Server::queue([]).await;
-        let head = format!("GET / HTTP/1.1\r\nConnection: close\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD + 1));
-        assert!(exchange(&server, head.as_bytes()).await.contains("400 Bad Request"));
-        let body = format!("POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n", MAX_BODY + 1);
-        assert!(exchange(&server, body.as_bytes()).await.contains("400 Bad Request"));
+        let head = format!(
+            "GET / HTTP/1.1\r\nConnection: close\r\nX: {}\r\n\r\n",
+            "a".repeat(MAX_HEAD + 1)
+        );
+        assert!(exchange(&server, head.as_bytes())
+            .await
+            .contains("400 Bad Request"));
+        let body = format!(
+            "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+            MAX_BODY + 1
+        );
+        assert!(exchange(&server, body.as_bytes())
+            .await
+            .contains("400 Bad Request"));
         assert!(server.requests().is_empty());
     }
 }
