@@ -10,8 +10,6 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Map, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 pub const BOTOCORE_VERSION: &str = "1.44.5";
 pub const AWSCLI_VERSION: &str = "1.46.3";
@@ -72,6 +70,8 @@ pub type Seen = (Vec<(String, String)>, Vec<u8>);
 pub struct Server {
     pub port: u16,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    /// The loopback server; its tasks stop when this handle is dropped.
+    _server: loopback::Server,
 }
 
 /// A canned response: status, content type, extra headers and body.
@@ -113,81 +113,37 @@ pub type Router = Arc<dyn Fn(&Request) -> Canned + Send + Sync>;
 /// A server answering each request with what `route` makes of its method, target,
 /// headers and body (several fake endpoints behind one port, told apart by path).
 pub async fn serve_routes(route: Router) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let seen2 = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            let seen = seen2.clone();
-            let route = route.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                loop {
-                    // One request per iteration (keep-alive).
-                    let head_end = loop {
-                        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                            break p + 4;
-                        }
-                        let mut chunk = [0u8; 8192];
-                        match sock.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    };
-                    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                    let headers: Vec<(String, String)> = head
-                        .lines()
-                        .skip(1)
-                        .filter_map(|l| l.split_once(':'))
-                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-                        .collect();
-                    let len: usize = headers
-                        .iter()
-                        .find(|(k, _)| k == "content-length")
-                        .and_then(|(_, v)| v.parse().ok())
-                        .unwrap_or(0);
-                    while buf.len() < head_end + len {
-                        let mut chunk = [0u8; 8192];
-                        match sock.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    let req_body = buf[head_end..head_end + len].to_vec();
-                    buf.drain(..head_end + len);
-                    let mut line = head.lines().next().unwrap_or("").split(' ');
-                    let request = Request {
-                        method: line.next().unwrap_or("").to_string(),
-                        target: line.next().unwrap_or("").to_string(),
-                        headers,
-                        body: req_body,
-                    };
-                    let (status, content_type, extra, body) = route(&request);
-                    seen.lock()
-                        .expect("lock")
-                        .push((request.headers, request.body));
-                    let mut resp = format!(
-                        "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: req-1\r\n",
-                        body.len()
-                    );
-                    for (k, v) in &extra {
-                        resp.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    resp.push_str("\r\n");
-                    let mut out = resp.into_bytes();
-                    out.extend_from_slice(&body);
-                    if sock.write_all(&out).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Server { port, seen }
+    let log = Arc::clone(&seen);
+    let server = loopback::Server::start(move |r: &loopback::Recorded| {
+        let request = Request {
+            method: r.method.clone(),
+            target: r.target.clone(),
+            headers: r
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .collect(),
+            body: r.body.clone(),
+        };
+        let (status, content_type, extra, body) = route(&request);
+        log.lock()
+            .expect("lock")
+            .push((request.headers, request.body));
+        let reply = loopback::Reply::new(status)
+            .header("content-type", content_type)
+            .header("x-amzn-requestid", "req-1");
+        extra
+            .iter()
+            .fold(reply, |reply, (k, v)| reply.header(k, v))
+            .body(body)
+    })
+    .await;
+    Server {
+        port: server.port(),
+        seen,
+        _server: server,
+    }
 }
 
 pub struct Run {
