@@ -12,62 +12,31 @@ use awsrt::credentials::{
 };
 use awsrt::http::{HttpTransport, Transport};
 use awsrt::DateTime;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use loopback::{Recorded, Reply, Server};
 
 type Handler = dyn Fn(&str, &str, &str, &str) -> (u16, String) + Send + Sync;
 
-/// A tiny HTTP/1.1 server on 127.0.0.1: `handler(method, path, headers, body)`.
-/// Returns its base URL and the log of "METHOD path" lines.
-async fn server(handler: Arc<Handler>) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+/// A loopback server answering once per connection with `handler(method, path, head,
+/// body)`, where `head` is the request line and headers, lower-cased. Returns the server
+/// (its tasks stop when it is dropped), its base URL and the log of "METHOD path" lines.
+async fn server(handler: Arc<Handler>) -> (Server, String, Arc<Mutex<Vec<String>>>) {
     let log = Arc::new(Mutex::new(Vec::new()));
     let log2 = log.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let handler = handler.clone();
-            let log = log2.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let (head, body) = loop {
-                    let Ok(n) = sock.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buf).to_string();
-                    if let Some(i) = text.find("\r\n\r\n") {
-                        let head = text[..i].to_string();
-                        let len = head
-                            .lines()
-                            .find_map(|l| {
-                                let (k, v) = l.split_once(':')?;
-                                k.eq_ignore_ascii_case("content-length")
-                                    .then(|| v.trim().parse::<usize>().ok())?
-                            })
-                            .unwrap_or(0);
-                        if buf.len() >= i + 4 + len {
-                            break (head, text[i + 4..i + 4 + len].to_string());
-                        }
-                    }
-                };
-                let mut first = head.lines().next().unwrap_or("").split(' ');
-                let method = first.next().unwrap_or("").to_string();
-                let path = first.next().unwrap_or("").to_string();
-                log.lock().unwrap().push(format!("{method} {path}"));
-                let (status, out) = handler(&method, &path, &head.to_ascii_lowercase(), &body);
-                let resp = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{out}",
-                    out.len()
-                );
-                let _ = sock.write_all(resp.as_bytes()).await;
-            });
+    let server = Server::start(move |r: &Recorded| {
+        log2.lock()
+            .unwrap()
+            .push(format!("{} {}", r.method, r.target));
+        let mut head = format!("{} {} {}", r.method, r.target, r.version);
+        for (name, value) in &r.headers {
+            head.push_str(&format!("\r\n{name}: {value}"));
         }
-    });
-    (format!("http://{addr}"), log)
+        let body = String::from_utf8_lossy(&r.body);
+        let (status, out) = handler(&r.method, &r.target, &head.to_ascii_lowercase(), &body);
+        Reply::new(status).body(out).then_close()
+    })
+    .await;
+    let url = server.url();
+    (server, url, log)
 }
 
 fn transport() -> Arc<dyn Transport> {
@@ -116,7 +85,7 @@ fn imds_handler(expiry: Arc<Mutex<SystemTime>>, counter: Arc<AtomicUsize>) -> Ar
 async fn imds_success_refresh_and_shared_refresh() {
     let expiry = Arc::new(Mutex::new(SystemTime::now() + Duration::from_secs(60)));
     let counter = Arc::new(AtomicUsize::new(0));
-    let (url, log) = server(imds_handler(expiry.clone(), counter.clone())).await;
+    let (_server, url, log) = server(imds_handler(expiry.clone(), counter.clone())).await;
     let cfg = shared(vec![("AWS_EC2_METADATA_SERVICE_ENDPOINT", url)]);
     let cache = Arc::new(
         CredentialsCache::new(ImdsProvider::new(cfg, transport()))
@@ -150,7 +119,7 @@ async fn imds_success_refresh_and_shared_refresh() {
 async fn concurrent_first_loads_share_one_refresh() {
     let expiry = Arc::new(Mutex::new(SystemTime::now() + Duration::from_secs(3600)));
     let counter = Arc::new(AtomicUsize::new(0));
-    let (url, _) = server(imds_handler(expiry, counter.clone())).await;
+    let (_server, url, _) = server(imds_handler(expiry, counter.clone())).await;
     let cfg = shared(vec![("AWS_EC2_METADATA_SERVICE_ENDPOINT", url)]);
     let cache = Arc::new(CredentialsCache::new(ImdsProvider::new(cfg, transport())));
     let (a, b, c) = tokio::join!(cache.get(), cache.get(), cache.get());
@@ -161,7 +130,7 @@ async fn concurrent_first_loads_share_one_refresh() {
 
 #[tokio::test]
 async fn imds_failures() {
-    let (url, log) = server(Arc::new(|_, _, _, _| (400, "bad".into()))).await;
+    let (_server, url, log) = server(Arc::new(|_, _, _, _| (400, "bad".into()))).await;
     let cfg = shared(vec![("AWS_EC2_METADATA_SERVICE_ENDPOINT", url.clone())]);
     let err = ImdsProvider::new(cfg, transport())
         .provide()
@@ -196,7 +165,7 @@ async fn container_success_with_token_file_and_failures() {
     let token = dir.join("token");
     std::fs::write(&token, "Bearer abc\n").unwrap();
     let exp = iso(SystemTime::now() + Duration::from_secs(3600));
-    let (url, _) = server(Arc::new(move |_, path, headers, _| {
+    let (_server, url, _) = server(Arc::new(move |_, path, headers, _| {
         if path == "/creds" && headers.contains("authorization: bearer abc") {
             (200, format!(r#"{{"AccessKeyId":"CKEY","SecretAccessKey":"s","Token":"t","Expiration":"{exp}"}}"#))
         } else {
@@ -252,7 +221,7 @@ fn sts_xml(action: &str, key: &str) -> String {
 async fn profile_assume_role_chain_through_sts() {
     let bodies = Arc::new(Mutex::new(Vec::new()));
     let b2 = bodies.clone();
-    let (url, _) = server(Arc::new(move |_, _, headers, body| {
+    let (_server, url, _) = server(Arc::new(move |_, _, headers, body| {
         b2.lock().unwrap().push((headers.to_string(), body.to_string()));
         if body.contains("RoleB") {
             (200, sts_xml("AssumeRole", "KEY_B"))
@@ -328,7 +297,7 @@ async fn web_identity_reads_the_token_file_each_time() {
     let dir = temp_dir("webid");
     let token = dir.join("token.jwt");
     std::fs::write(&token, "jwt-1").unwrap();
-    let (url, _) = server(Arc::new(|_, _, headers, body| {
+    let (_server, url, _) = server(Arc::new(|_, _, headers, body| {
         assert!(
             !headers.contains("authorization"),
             "web identity is unsigned"
@@ -396,7 +365,7 @@ async fn sso_profile_uses_the_cached_token() {
     std::fs::create_dir_all(&cache).unwrap();
     // sha1("corp")
     let file = cache.join("ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
-    let (url, log) = server(Arc::new(|_, path, headers, _| {
+    let (_server, url, log) = server(Arc::new(|_, path, headers, _| {
         if headers.contains("x-amz-sso_bearer_token: tok") {
             assert_eq!(path, "/federation/credentials?account_id=123456789012&role_name=Dev");
             (200, r#"{"roleCredentials":{"accessKeyId":"SSOKEY","secretAccessKey":"s","sessionToken":"t","expiration":4102444800000}}"#.into())
@@ -437,7 +406,7 @@ async fn sso_profile_uses_the_cached_token() {
 #[tokio::test]
 async fn chain_order_and_no_credentials_error() {
     // IMDS answers 404 to the token and role requests: "no role attached".
-    let (url, _) = server(Arc::new(|_, _, _, _| (404, String::new()))).await;
+    let (_server, url, _) = server(Arc::new(|_, _, _, _| (404, String::new()))).await;
     let dir = temp_dir("chain");
     let vars = vec![
         ("HOME", dir.to_str().unwrap().to_string()),
@@ -537,7 +506,7 @@ async fn sso_expiration_out_of_range_is_an_error() {
     std::fs::create_dir_all(&cache).unwrap();
     let expiration = Arc::new(Mutex::new(String::new()));
     let e2 = expiration.clone();
-    let (url, _) = server(Arc::new(move |_, _, _, _| {
+    let (_server, url, _) = server(Arc::new(move |_, _, _, _| {
         let e = e2.lock().unwrap().clone();
         (
             200,

@@ -1,17 +1,16 @@
-//! `HttpTransport` and `TestTransport` against in-process loopback servers: a raw
-//! HTTP/1.1 server written here (so each test controls the exact bytes, counts accepted
-//! connections and can misbehave), optionally behind rustls with a test-only CA.
+//! `HttpTransport` and `TestTransport` against in-process loopback servers: the
+//! workspace's loopback server with a raw answer per test (so each test controls the exact
+//! bytes, counts accepted connections and can misbehave), optionally behind rustls with a
+//! test-only CA.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use awsrt::http::{HttpTransport, TestTransport, Transport, TransportError, TransportErrorKind};
 use bytes::Bytes;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
+use loopback::{Answer, Recorded, Then};
+use tokio::io::AsyncReadExt;
 
 /// Guards every network await so a regression fails the test instead of hanging it.
 const GUARD: Duration = Duration::from_secs(10);
@@ -58,26 +57,6 @@ fn unhex(hex: &str) -> Vec<u8> {
         .collect()
 }
 
-/// One request as the server saw it on the wire.
-#[derive(Clone, Debug)]
-struct Seen {
-    method: String,
-    target: String,
-    version: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    alpn: Option<Vec<u8>>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 /// How the server answers each request.
 #[derive(Clone, Copy, Debug)]
 enum Reply {
@@ -97,17 +76,44 @@ enum Reply {
     Silent,
 }
 
-struct Server {
-    addr: SocketAddr,
-    accepted: Arc<AtomicUsize>,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    task: JoinHandle<()>,
+impl Reply {
+    /// The bytes this reply writes for `request`.
+    fn answer(self, request: &Recorded) -> Answer {
+        let echo = || {
+            loopback::Reply::new(200)
+                .header("content-type", "application/x-amz-json-1.1")
+                .header("x-amzn-requestid", "req-1")
+                .body(request.body.clone())
+        };
+        match self {
+            Reply::Echo => echo().into(),
+            Reply::EchoThenClose => echo().then_close().into(),
+            Reply::EchoThenSilentClose => Answer::raw(echo().to_bytes()).then(Then::Close),
+            Reply::Garbage => {
+                Answer::raw(&b"\x00\x01 this is not HTTP \xff\xfe\r\n\r\n"[..]).then(Then::Close)
+            }
+            Reply::Sized(n) => loopback::Reply::new(200).body(vec![b'x'; n]).into(),
+            Reply::Chunked(n) => {
+                let mut out = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+                for i in 0..n {
+                    out.extend_from_slice(b"3e8\r\n");
+                    out.resize(out.len() + 1000, b'a' + (i % 26) as u8);
+                    out.extend_from_slice(b"\r\n");
+                }
+                out.extend_from_slice(b"0\r\n\r\n");
+                // In pieces so the client sees several frames.
+                Answer::raw(out).in_pieces(1500, Duration::ZERO)
+            }
+            Reply::Silent => Answer::silence(),
+        }
+    }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+/// The loopback server, and the ALPN protocol each TLS connection negotiated.
+struct Server {
+    addr: SocketAddr,
+    inner: loopback::Server,
+    alpn: Arc<Mutex<Vec<Option<Vec<u8>>>>>,
 }
 
 impl Server {
@@ -135,34 +141,37 @@ impl Server {
     }
 
     async fn start_inner(reply: Reply, tls: Option<tokio_rustls::TlsAcceptor>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let (count, log) = (accepted.clone(), seen.clone());
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                count.fetch_add(1, Ordering::SeqCst);
-                let log = log.clone();
-                let tls = tls.clone();
-                tokio::spawn(async move {
+        let alpn = Arc::new(Mutex::new(Vec::new()));
+        let log = alpn.clone();
+        // Raw mode: Silent reads before any handshake; TLS wraps the stream first.
+        let inner = loopback::Server::raw(
+            move |r| reply.answer(r),
+            move |mut stream, conn| {
+                let (tls, log) = (tls.clone(), log.clone());
+                async move {
+                    if let Reply::Silent = reply {
+                        let mut sink = [0u8; 4096];
+                        while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                        return;
+                    }
                     match tls {
-                        None => serve(stream, reply, log, None).await,
+                        None => conn.serve(stream).await,
                         Some(acceptor) => {
                             if let Ok(stream) = acceptor.accept(stream).await {
                                 let alpn = stream.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
-                                serve(stream, reply, log, alpn).await;
+                                log.lock().unwrap().push(alpn);
+                                conn.serve(stream).await;
                             }
                         }
                     }
-                });
-            }
-        });
+                }
+            },
+        )
+        .await;
         Server {
-            addr,
-            accepted,
-            seen,
-            task,
+            addr: inner.addr(),
+            inner,
+            alpn,
         }
     }
 
@@ -171,144 +180,11 @@ impl Server {
     }
 
     fn accepted(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
+        self.inner.connections()
     }
 
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-enum Read {
-    Request(Seen),
-    NotHttp,
-    Eof,
-}
-
-/// Reads one request (head plus Content-Length body) from `stream`, keeping leftovers.
-async fn read_request<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>) -> Read {
-    loop {
-        if buf.first().is_some_and(|b| !b.is_ascii_uppercase()) {
-            return Read::NotHttp;
-        }
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-            let mut lines = head.split("\r\n");
-            let mut request_line = lines.next().unwrap_or("").split(' ');
-            let method = request_line.next().unwrap_or("").to_owned();
-            let target = request_line.next().unwrap_or("").to_owned();
-            let version = request_line.next().unwrap_or("").to_owned();
-            let headers: Vec<(String, String)> = lines
-                .filter_map(|l| l.split_once(':'))
-                .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-                .collect();
-            let len: usize = headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-                .and_then(|(_, v)| v.parse().ok())
-                .unwrap_or(0);
-            while buf.len() < end + 4 + len {
-                let mut chunk = [0u8; 4096];
-                match stream.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return Read::Eof,
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let body = buf[end + 4..end + 4 + len].to_vec();
-            buf.drain(..end + 4 + len);
-            return Read::Request(Seen {
-                method,
-                target,
-                version,
-                headers,
-                body,
-                alpn: None,
-            });
-        }
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return Read::Eof,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
-async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
-    mut stream: S,
-    reply: Reply,
-    log: Arc<Mutex<Vec<Seen>>>,
-    alpn: Option<Vec<u8>>,
-) {
-    let mut buf = Vec::new();
-    loop {
-        if let Reply::Silent = reply {
-            let mut sink = [0u8; 4096];
-            while let Ok(n) = stream.read(&mut sink).await {
-                if n == 0 {
-                    return;
-                }
-            }
-            return;
-        }
-        let mut seen = match read_request(&mut stream, &mut buf).await {
-            Read::Request(seen) => seen,
-            Read::Eof => return,
-            Read::NotHttp => {
-                // What hyper and nginx do with bytes that are not HTTP (e.g. a TLS hello).
-                let _ = stream
-                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-                    .await;
-                let _ = stream.shutdown().await;
-                return;
-            }
-        };
-        seen.alpn = alpn.clone();
-        let body = seen.body.clone();
-        log.lock().unwrap().push(seen);
-        let mut out = Vec::new();
-        let mut close = false;
-        match reply {
-            Reply::Echo | Reply::EchoThenClose | Reply::EchoThenSilentClose => {
-                out.extend_from_slice(b"HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\nx-amzn-requestid: req-1\r\n");
-                if let Reply::EchoThenClose = reply {
-                    out.extend_from_slice(b"connection: close\r\n");
-                }
-                out.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
-                out.extend_from_slice(&body);
-                close = !matches!(reply, Reply::Echo);
-            }
-            Reply::Garbage => {
-                out.extend_from_slice(b"\x00\x01 this is not HTTP \xff\xfe\r\n\r\n");
-                close = true;
-            }
-            Reply::Sized(n) => {
-                out.extend_from_slice(
-                    format!("HTTP/1.1 200 OK\r\ncontent-length: {n}\r\n\r\n").as_bytes(),
-                );
-                out.resize(out.len() + n, b'x');
-            }
-            Reply::Chunked(n) => {
-                out.extend_from_slice(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
-                for i in 0..n {
-                    out.extend_from_slice(b"3e8\r\n");
-                    out.resize(out.len() + 1000, b'a' + (i % 26) as u8);
-                    out.extend_from_slice(b"\r\n");
-                }
-                out.extend_from_slice(b"0\r\n\r\n");
-            }
-            Reply::Silent => unreachable!("handled above"),
-        }
-        // Chunked bodies go out in pieces so the client sees several frames.
-        for piece in out.chunks(1500) {
-            if stream.write_all(piece).await.is_err() {
-                return;
-            }
-            let _ = stream.flush().await;
-        }
-        if close {
-            let _ = stream.shutdown().await;
-            return;
-        }
+    fn seen(&self) -> Vec<Recorded> {
+        self.inner.requests()
     }
 }
 
@@ -476,10 +352,7 @@ async fn reuse_can_be_disabled_and_idle_connections_expire() {
 
 #[tokio::test]
 async fn refused_connection_is_a_connect_error() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = loopback::closed_port().port();
     let transport = HttpTransport::new();
     let started = Instant::now();
     let err = send(&transport, post(&format!("http://127.0.0.1:{port}/"), "{}"))
@@ -603,9 +476,11 @@ async fn tls_with_a_private_root_works_and_reuses_the_connection() {
     assert_eq!(server.accepted(), 2);
     let seen = server.seen();
     assert_eq!(seen.len(), 6);
-    assert!(seen
-        .iter()
-        .all(|s| s.alpn.as_deref() == Some(b"http/1.1".as_slice())));
+    let alpn = server.alpn.lock().unwrap().clone();
+    assert_eq!(
+        alpn,
+        [Some(b"http/1.1".to_vec()), Some(b"http/1.1".to_vec())]
+    );
     assert_eq!(seen[0].target, "/tls");
 }
 

@@ -152,13 +152,14 @@ pub enum Then {
 }
 
 /// What the server writes for one request: raw bytes (a [`Reply`] or anything else,
-/// truncated or garbage), optionally one byte at a time, and what happens next.
+/// truncated or garbage), optionally in pieces with a pause between them, and what
+/// happens next.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
     /// The bytes written, exactly.
     pub bytes: Vec<u8>,
-    /// Write one byte at a time, this far apart.
-    pub trickle: Option<Duration>,
+    /// Write pieces of this many bytes (at least 1), this far apart, each flushed.
+    pub pieces: Option<(usize, Duration)>,
     /// What happens after the bytes.
     pub then: Then,
 }
@@ -168,7 +169,7 @@ impl Answer {
     pub fn raw(bytes: impl Into<Vec<u8>>) -> Self {
         Answer {
             bytes: bytes.into(),
-            trickle: None,
+            pieces: None,
             then: Then::KeepAlive,
         }
     }
@@ -185,8 +186,14 @@ impl Answer {
     }
 
     /// Writes the bytes one at a time, `gap` apart.
-    pub fn trickle(mut self, gap: Duration) -> Self {
-        self.trickle = Some(gap);
+    pub fn trickle(self, gap: Duration) -> Self {
+        self.in_pieces(1, gap)
+    }
+
+    /// Writes the bytes in pieces of `size`, each flushed, `gap` apart: the peer sees
+    /// several reads.
+    pub fn in_pieces(mut self, size: usize, gap: Duration) -> Self {
+        self.pieces = Some((size.max(1), gap));
         self
     }
 }
@@ -470,14 +477,16 @@ async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin + 'static>(
 
 /// Writes an answer's bytes; false when the peer is gone.
 async fn write_answer<S: AsyncWrite + Unpin + 'static>(stream: &mut S, answer: &Answer) -> bool {
-    let written = match answer.trickle {
+    let written = match answer.pieces {
         None => stream.write_all(&answer.bytes).await.is_ok(),
-        Some(gap) => {
-            for b in &answer.bytes {
-                if stream.write_all(&[*b]).await.is_err() {
+        Some((size, gap)) => {
+            for piece in answer.bytes.chunks(size) {
+                if stream.write_all(piece).await.is_err() || stream.flush().await.is_err() {
                     return false;
                 }
-                tokio::time::sleep(gap).await;
+                if !gap.is_zero() {
+                    tokio::time::sleep(gap).await;
+                }
             }
             true
         }
