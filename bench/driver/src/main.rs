@@ -95,6 +95,15 @@ fn http_response(cbor: bool, body: &[u8]) -> Vec<u8> {
 }
 
 /// Reads one HTTP/1.1 request (head and `Content-Length` body); `None` at end of stream.
+///
+/// This is the one HTTP parser outside the workspace's `loopback` test server, on
+/// purpose: the server here is the raw-socket floor every figure is measured against, so
+/// it is blocking `std::net`, one thread per connection, nothing recorded and no
+/// allocation per request beyond this buffer. `loopback` is a tokio server that records
+/// every request into owned strings and wraps each read in an idle timeout; serving the
+/// benchmark through it would put that scheduling and allocation into `floor_ns` and every
+/// client figure, and break comparison with the figures in BENCHMARKS.md. It also returns
+/// the request's raw bytes, which the raw-socket client replays verbatim.
 fn read_request(r: &mut BufReader<TcpStream>) -> std::io::Result<Option<(String, Vec<u8>)>> {
     let mut raw = Vec::new();
     let mut line = String::new();
