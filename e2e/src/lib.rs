@@ -1,7 +1,8 @@
 //! Shared helpers for the end-to-end tests: the workspace's loopback HTTP/1.1 server
 //! (re-exported from the `loopback` crate) with replies in each protocol's shape, a client
-//! builder pointed at it, a SigV4 verifier for captured requests, and wire-body conversions that turn CBOR
-//! and JSON bodies into one comparable form (`serde_json::Value`).
+//! builder pointed at it, a SigV4 verifier for captured requests, and wire-body
+//! conversions that turn CBOR and JSON bodies into one comparable form
+//! (`serde_json::Value`).
 //!
 //! Timestamps are the one value the two protocols spell differently (CBOR tag 1 around
 //! epoch seconds, a bare number in JSON). In the comparable form a CBOR timestamp is the
