@@ -328,6 +328,15 @@ pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, DecodeError> {
     Ok(v)
 }
 
+/// Like [`from_slice`], but a missing required member is an error rather than its zero
+/// value (see [`super::Strict`]): for inputs, as a server or the CLI reads them.
+pub fn from_slice_strict<T: Decode>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut r = super::Strict(JsonReader::new(bytes));
+    let v = T::decode(&mut r)?;
+    r.0.finish()?;
+    Ok(v)
+}
+
 impl<'a> JsonReader<'a> {
     /// A reader positioned at the start of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
