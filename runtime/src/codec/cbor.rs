@@ -1066,9 +1066,7 @@ impl fmt::Display for Value {
             Value::Negative(n) => write!(f, "{}", -1 - i128::from(*n)),
             Value::Bytes(b) => {
                 f.write_str("h'")?;
-                for byte in b {
-                    write!(f, "{byte:02x}")?;
-                }
+                f.write_str(&crate::hex::encode(b))?;
                 f.write_str("'")
             }
             Value::Text(s) => {

@@ -252,7 +252,6 @@ fn push_epoch_millis(buf: &mut Vec<u8>, v: &DateTime) {
 }
 
 fn write_escaped(buf: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     buf.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -265,14 +264,10 @@ fn write_escaped(buf: &mut Vec<u8>, s: &str) {
             b'\t' => b"\\t",
             0x08 => b"\\b",
             0x0c => b"\\f",
-            0x00..=0x1f => &[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ],
+            0x00..=0x1f => {
+                let [hi, lo] = crate::hex::lower(b);
+                &[b'\\', b'u', b'0', b'0', hi, lo]
+            }
             _ => continue,
         };
         buf.extend_from_slice(&bytes[start..i]);
