@@ -90,6 +90,7 @@ fn zero_values_are_emitted_for_the_types_required_members_hold() {
         model_dir: dir,
         crate_name: "tiny".into(),
         runtime_path: "../runtime".into(),
+        runtime_version: "0.1.0".into(),
         version: "0.1.0".into(),
     })
     .unwrap();
