@@ -104,6 +104,13 @@ pub fn run(root: &Path) -> Result<(), String> {
     // The crates a user depends on package with every file inside them, and each builds
     // from its package alone (the generated ones against the packaged runtime).
     step("cargo package (awsrt and the generated crates)", || {
+        // Cargo reuses an unpacked crate of the same version from an earlier run, so a
+        // generated crate would be verified against a stale runtime: start clean.
+        let out = root.join("target").join("package");
+        if out.exists() {
+            std::fs::remove_dir_all(&out)
+                .map_err(|e| format!("removing {}: {e}", out.display()))?;
+        }
         let mut args = vec!["package", "--allow-dirty", "-p", "awsrt"];
         let packages: Vec<String> = crate::codegen::CRATES
             .iter()
