@@ -73,6 +73,43 @@ pub fn python_venv(root: &Path) -> Result<std::path::PathBuf, String> {
     Ok(python)
 }
 
+/// Cargo verifies a generated crate against the runtime it just packaged, served from a
+/// local registry under `target/package` and unpacked into `$CARGO_HOME/registry/src`
+/// under a directory named `-<hash>` (a registry without a host). It reuses an unpacked
+/// crate of the same version from an earlier run, so a generated crate would be checked
+/// against a stale runtime: remove both before packaging. Only our own crates in
+/// host-less registries are touched.
+fn forget_packaged_crates(root: &Path) -> Result<(), String> {
+    let rm =
+        |p: &Path| std::fs::remove_dir_all(p).map_err(|e| format!("removing {}: {e}", p.display()));
+    let out = root.join("target").join("package");
+    if out.exists() {
+        rm(&out)?;
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let Some(src) = cargo_home.map(|h| h.join("registry").join("src")) else {
+        return Ok(());
+    };
+    for registry in std::fs::read_dir(&src).into_iter().flatten().flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in std::fs::read_dir(registry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = krate.file_name().to_string_lossy().into_owned();
+            if name.starts_with("awsrt-") {
+                rm(&krate.path())?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every check, in the order a reviewer would want failures reported.
 pub fn run(root: &Path) -> Result<(), String> {
     let start = Instant::now();
@@ -104,13 +141,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     // The crates a user depends on package with every file inside them, and each builds
     // from its package alone (the generated ones against the packaged runtime).
     step("cargo package (awsrt and the generated crates)", || {
-        // Cargo reuses an unpacked crate of the same version from an earlier run, so a
-        // generated crate would be verified against a stale runtime: start clean.
-        let out = root.join("target").join("package");
-        if out.exists() {
-            std::fs::remove_dir_all(&out)
-                .map_err(|e| format!("removing {}: {e}", out.display()))?;
-        }
+        forget_packaged_crates(root)?;
         let mut args = vec!["package", "--allow-dirty", "-p", "awsrt"];
         let packages: Vec<String> = crate::codegen::CRATES
             .iter()
