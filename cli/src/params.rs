@@ -489,10 +489,24 @@ fn value(kind: &Kind, min: Option<f64>, v: &Value, name: &str, errors: &mut Vec<
             }
             _ => bad(errors, "<class 'int'>"),
         },
-        Kind::Float | Kind::Double if !v.is_number() => bad(
-            errors,
-            "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
-        ),
+        Kind::Float | Kind::Double => match v.as_f64() {
+            // botocore's `range_check`: the value and the model's (float) `min` as
+            // Python prints them; NaN compares false, so it passes.
+            Some(f) => {
+                if let Some(min) = min.filter(|&min| f < min) {
+                    errors.push(format!(
+                        "Invalid value for parameter {}, value: {}, valid min value: {}",
+                        label(name),
+                        py_repr(v),
+                        crate::pyjson::float_repr(min)
+                    ));
+                }
+            }
+            None => bad(
+                errors,
+                "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
+            ),
+        },
         Kind::Timestamp if !(v.is_number() || v.is_string()) => {
             bad(errors, "<class 'datetime.datetime'>, <class 'str'>")
         }

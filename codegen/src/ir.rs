@@ -23,6 +23,33 @@ pub struct Service {
     pub operations: BTreeMap<String, OperationDef>,
 }
 
+impl Service {
+    /// The named types (structures, unions, enums) whose zero value a decoder may need:
+    /// those a required member of any structure holds, directly or boxed. Client error
+    /// correction fills a required member a response lacks with this value. The set is
+    /// closed already: a structure in it is a structure too, so the types its own
+    /// required members hold are in it. Lists and maps need none (they start empty).
+    pub fn zero_value_types(&self) -> BTreeSet<String> {
+        let structs = self.types.values().filter_map(|t| match t {
+            TypeDef::Struct(s) => Some(s),
+            TypeDef::Enum(_) => None,
+        });
+        let io = self
+            .operations
+            .values()
+            .flat_map(|op| [&op.input, &op.output]);
+        structs
+            .chain(io)
+            .flat_map(|s| s.members.iter())
+            .filter(|m| m.required)
+            .filter_map(|m| match &m.ty {
+                Type::Struct { name, .. } | Type::Enum(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Service metadata.
 #[derive(Debug)]
 pub struct ServiceInfo {

@@ -516,16 +516,8 @@ impl Client {
     /// Retry settings: explicit ones, else `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` and the
     /// profile's `retry_mode` / `max_attempts`, else the defaults.
     fn retry_policy(&self, shared: Option<&SharedConfig>) -> Result<crate::retry::Policy, String> {
-        use crate::retry::RetryMode;
         let (mode, max) = match shared {
-            Some(s) => (
-                s.retry_mode()?.map(|m| match m {
-                    crate::config::RetryMode::Legacy => RetryMode::Legacy,
-                    crate::config::RetryMode::Standard => RetryMode::Standard,
-                    crate::config::RetryMode::Adaptive => RetryMode::Adaptive,
-                }),
-                s.max_attempts()?,
-            ),
+            Some(s) => (s.retry_mode()?, s.max_attempts()?),
             None => (None, None),
         };
         Ok(self.inner.config.retry.policy(mode, max))

@@ -11,6 +11,7 @@
 mod base64;
 pub mod codec;
 mod datetime;
+mod hex;
 pub mod http;
 pub mod sigv4;
 
@@ -28,13 +29,13 @@ mod protocol;
 mod retry;
 
 pub use client::{Client, Config};
+pub use config::RetryMode;
 pub use credentials::Credentials;
 pub use error::{ErrorMetadata, SdkError, ServiceError};
 pub use operation::{
     check_host_labels, Operation, OperationError, Paginated, Protocol, ServiceMeta,
 };
 pub use paginator::{Items, Paginator};
-pub use retry::RetryMode;
 
 /// A random UUID v4 string, from the OS random source that `ring` uses.
 pub(crate) fn uuid_v4() -> String {
@@ -51,14 +52,14 @@ pub(crate) fn uuid_v4() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     // Hex by table: this runs on every call, and `format!` per byte cost ~10k instructions.
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(36);
-    for (i, x) in b.iter().enumerate() {
+    for (i, &x) in b.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
             s.push('-');
         }
-        s.push(char::from(HEX[usize::from(x >> 4)]));
-        s.push(char::from(HEX[usize::from(x & 0x0f)]));
+        let [hi, lo] = hex::lower(x);
+        s.push(char::from(hi));
+        s.push(char::from(lo));
     }
     s
 }

@@ -92,18 +92,7 @@ const RETRY_COST: u32 = 5;
 const TIMEOUT_RETRY_COST: u32 = 10;
 const NO_RETRY_INCREMENT: u32 = 1;
 
-/// The retry strategy (`retry_mode` / `AWS_RETRY_MODE`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum RetryMode {
-    /// botocore's legacy mode: 5 attempts, no retry quota.
-    Legacy,
-    /// Standard mode: 3 attempts, capped exponential backoff with full jitter, retry quota.
-    #[default]
-    Standard,
-    /// Standard plus client-side rate limiting after throttling errors.
-    Adaptive,
-}
+pub(crate) use crate::config::RetryMode;
 
 /// Retry and timeout settings as configured; `None` means "from the shared config, else
 /// the default".

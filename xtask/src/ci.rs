@@ -73,6 +73,38 @@ pub fn python_venv(root: &Path) -> Result<std::path::PathBuf, String> {
     Ok(python)
 }
 
+/// Cargo verifies a generated crate against the runtime it just packaged, served from a
+/// local registry and unpacked into `$CARGO_HOME/registry/src` under a directory named
+/// `-<hash>` (a registry without a host). It reuses an unpacked crate of the same version
+/// from an earlier run, so a generated crate would be checked against a stale runtime:
+/// remove it before packaging. Only our own crates in host-less registries are touched.
+fn forget_packaged_crates() -> Result<(), String> {
+    let rm =
+        |p: &Path| std::fs::remove_dir_all(p).map_err(|e| format!("removing {}: {e}", p.display()));
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let Some(src) = cargo_home.map(|h| h.join("registry").join("src")) else {
+        return Ok(());
+    };
+    for registry in std::fs::read_dir(&src).into_iter().flatten().flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in std::fs::read_dir(registry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = krate.file_name().to_string_lossy().into_owned();
+            if name.starts_with("awsrt-") {
+                rm(&krate.path())?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every check, in the order a reviewer would want failures reported.
 pub fn run(root: &Path) -> Result<(), String> {
     let start = Instant::now();
@@ -104,6 +136,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     // The crates a user depends on package with every file inside them, and each builds
     // from its package alone (the generated ones against the packaged runtime).
     step("cargo package (awsrt and the generated crates)", || {
+        forget_packaged_crates()?;
         let mut args = vec!["package", "--allow-dirty", "-p", "awsrt"];
         let packages: Vec<String> = crate::codegen::CRATES
             .iter()
@@ -112,7 +145,18 @@ pub fn run(root: &Path) -> Result<(), String> {
         for p in &packages {
             args.extend(["-p", p.as_str()]);
         }
-        cargo(root, &args, &[])
+        // A target directory of its own, emptied first: cargo treats a registry crate of
+        // a given version as unchanged and would reuse an earlier build of the runtime.
+        let target = root.join("target").join("package-check");
+        if target.exists() {
+            std::fs::remove_dir_all(&target)
+                .map_err(|e| format!("removing {}: {e}", target.display()))?;
+        }
+        cargo(
+            root,
+            &args,
+            &[("CARGO_TARGET_DIR", &target.to_string_lossy())],
+        )
     })?;
     let python = step("python venv (botocore oracle)", || {
         python_venv(root).map(|_| ())

@@ -487,7 +487,8 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             O::Output: ::awsrt::codec::Encode,
             O::Error: ::std::fmt::Display,
         {
-            let input: O = ::awsrt::codec::json::from_slice(input)
+            // Strict: a missing required input is an error, never a zero value sent on.
+            let input: O = ::awsrt::codec::json::from_slice_strict(input)
                 .map_err(|e| Failure::Input(e.to_string()))?;
             match client.call(&input).await {
                 Ok(output) => Ok(::awsrt::codec::json::to_vec(&output)),

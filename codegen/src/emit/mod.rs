@@ -43,11 +43,12 @@ pub fn crate_files(
     files.insert("src/cli.rs".to_string(), format(&cli::cli_rs(service))?);
 
     let mut type_mods = Vec::new();
+    let zero = service.zero_value_types();
     for (name, def) in &service.types {
         let module = snake(name);
         let tokens = match def {
-            TypeDef::Struct(s) => shapes::structure(s, true),
-            TypeDef::Enum(e) => shapes::enumeration(e),
+            TypeDef::Struct(s) => shapes::structure(s, true, zero.contains(name)),
+            TypeDef::Enum(e) => shapes::enumeration(e, zero.contains(name)),
         };
         files.insert(
             format!("src/types/{}.rs", crate::naming::bare(&module)),

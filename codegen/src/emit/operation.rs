@@ -16,8 +16,9 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
     let error_name = ident(&op.error_name);
     let call_name = format_ident!("{}Call", crate::naming::camel(&op.name));
     let wire_name = &op.name;
-    let input = structure(&op.input, false);
-    let output = structure(&op.output, false);
+    // No member holds an operation's input or output: neither needs a zero value.
+    let input = structure(&op.input, false, false);
+    let output = structure(&op.output, false, false);
     let errors = error_enum(op);
 
     let setters = op.input.members.iter().filter(|m| !m.required).map(|m| {

@@ -119,10 +119,11 @@ fn member_docs(m: &MemberDef) -> TokenStream {
     quote!(#docs #deprecated)
 }
 
-/// A structure with its constructor, setters, `Debug` and codecs (a union: [`union`]).
-pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
+/// A structure with its constructor, setters, `Debug` and codecs (a union: [`union`]);
+/// with `zero`, also its `ZeroValue` (see [`crate::ir::Service::zero_value_types`]).
+pub fn structure(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
     if s.union {
-        return union(s, with_header_doc);
+        return union(s, with_header_doc, zero);
     }
     let name = ident(&s.name);
     let doc_text = if s.docs.is_empty() {
@@ -168,6 +169,7 @@ pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
     let encode = encode_impl(s);
     let decode = decode_impl(s);
     let error_impl = error_impl(s);
+    let zero_impl = if zero { zero_struct_impl(s) } else { quote!() };
     let allow_deprecated =
         if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
             quote!(#[allow(deprecated)])
@@ -197,7 +199,45 @@ pub fn structure(s: &StructDef, with_header_doc: bool) -> TokenStream {
         #debug_impl
         #encode
         #decode
+        #zero_impl
         #error_impl
+    }
+}
+
+/// `ZeroValue` for a structure: its required members' zero values, no optional ones.
+fn zero_struct_impl(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let inits = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        if m.required {
+            quote!(#f: ::awsrt::codec::ZeroValue::zero_value())
+        } else {
+            quote!(#f: None)
+        }
+    });
+    let allow = if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #allow
+        impl ::awsrt::codec::ZeroValue for #name {
+            fn zero_value() -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    }
+}
+
+/// `ZeroValue` for an enum or union: `Unknown("")`, a value no model defines.
+fn zero_unknown_impl(name: &Ident) -> TokenStream {
+    quote! {
+        impl ::awsrt::codec::ZeroValue for #name {
+            fn zero_value() -> Self {
+                Self::Unknown(String::new())
+            }
+        }
     }
 }
 
@@ -509,8 +549,9 @@ fn decode_impl(s: &StructDef) -> TokenStream {
         let f = ident(&m.field);
         let l = local(m);
         if m.required {
+            // A response lacking it gets its zero value; a strict reader (inputs) fails.
             let wire = &m.wire;
-            quote!(#f: #l.ok_or_else(|| ::awsrt::codec::DecodeError::missing(#shape, #wire))?)
+            quote!(#f: r.required(#l, #shape, #wire)?)
         } else {
             quote!(#f: #l)
         }
@@ -557,7 +598,7 @@ fn variant(m: &MemberDef) -> Ident {
 
 /// A union: an enum with one variant per member plus `Unknown`, accessors, `Debug`
 /// (redacting sensitive members) and codecs that insist on exactly one member.
-pub fn union(s: &StructDef, with_header_doc: bool) -> TokenStream {
+pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
     let name = ident(&s.name);
     let mut doc_text = if s.docs.is_empty() {
         format!("The `{}` union.", s.shape)
@@ -659,6 +700,11 @@ pub fn union(s: &StructDef, with_header_doc: bool) -> TokenStream {
     let shape = &s.shape;
     let many = format!("union {shape} has more than one member set");
     let none = format!("union {shape} has no member set");
+    let zero_impl = if zero {
+        zero_unknown_impl(&name)
+    } else {
+        quote!()
+    };
     quote! {
         #file_doc
         #docs
@@ -722,6 +768,8 @@ pub fn union(s: &StructDef, with_header_doc: bool) -> TokenStream {
                 value.ok_or_else(|| ::awsrt::codec::DecodeError::new(#none))
             }
         }
+
+        #zero_impl
     }
 }
 
@@ -756,9 +804,14 @@ fn error_impl(s: &StructDef) -> TokenStream {
     }
 }
 
-/// A string enum that keeps unknown values.
-pub fn enumeration(e: &EnumDef) -> TokenStream {
+/// A string enum that keeps unknown values; with `zero`, also its `ZeroValue`.
+pub fn enumeration(e: &EnumDef, zero: bool) -> TokenStream {
     let name = ident(&e.name);
+    let zero_impl = if zero {
+        zero_unknown_impl(&name)
+    } else {
+        quote!()
+    };
     let file_doc = format!("The `{}` enum.", e.shape);
     let docs = doc_attrs(if e.docs.is_empty() {
         &file_doc
@@ -862,5 +915,7 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
                 <String as serde::Deserialize>::deserialize(d).map(#name::from)
             }
         }
+
+        #zero_impl
     }
 }

@@ -4097,7 +4097,7 @@ where
     O::Output: ::awsrt::codec::Encode,
     O::Error: ::std::fmt::Display,
 {
-    let input: O = ::awsrt::codec::json::from_slice(input)
+    let input: O = ::awsrt::codec::json::from_slice_strict(input)
         .map_err(|e| Failure::Input(e.to_string()))?;
     match client.call(&input).await {
         Ok(output) => Ok(::awsrt::codec::json::to_vec(&output)),

@@ -721,7 +721,9 @@ impl<'a> CborReader<'a> {
         let h = self.value_head()?;
         match (h.major, h.info) {
             (MAJOR_UNSIGNED, _) => Ok(h.arg as f64),
-            (MAJOR_NEGATIVE, _) => Ok(-1.0 - h.arg as f64),
+            // -1 - n in i128, rounded once: `-1.0 - n as f64` rounds n first, then the
+            // sum, and can land one step off (-(2^53 + 2) read as -2^53).
+            (MAJOR_NEGATIVE, _) => Ok((-1 - i128::from(h.arg)) as f64),
             (MAJOR_SIMPLE, 25) => Ok(f16_to_f64(h.arg as u16)),
             (MAJOR_SIMPLE, 26) => Ok(f64::from(f32::from_bits(h.arg as u32))),
             (MAJOR_SIMPLE, 27) => Ok(f64::from_bits(h.arg)),
@@ -1064,9 +1066,7 @@ impl fmt::Display for Value {
             Value::Negative(n) => write!(f, "{}", -1 - i128::from(*n)),
             Value::Bytes(b) => {
                 f.write_str("h'")?;
-                for byte in b {
-                    write!(f, "{byte:02x}")?;
-                }
+                f.write_str(&crate::hex::encode(b))?;
                 f.write_str("'")
             }
             Value::Text(s) => {

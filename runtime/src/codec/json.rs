@@ -252,7 +252,6 @@ fn push_epoch_millis(buf: &mut Vec<u8>, v: &DateTime) {
 }
 
 fn write_escaped(buf: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     buf.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -265,14 +264,10 @@ fn write_escaped(buf: &mut Vec<u8>, s: &str) {
             b'\t' => b"\\t",
             0x08 => b"\\b",
             0x0c => b"\\f",
-            0x00..=0x1f => &[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ],
+            0x00..=0x1f => {
+                let [hi, lo] = crate::hex::lower(b);
+                &[b'\\', b'u', b'0', b'0', hi, lo]
+            }
             _ => continue,
         };
         buf.extend_from_slice(&bytes[start..i]);
@@ -325,6 +320,15 @@ pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut r = JsonReader::new(bytes);
     let v = T::decode(&mut r)?;
     r.finish()?;
+    Ok(v)
+}
+
+/// Like [`from_slice`], but a missing required member is an error rather than its zero
+/// value (see [`super::Strict`]): for inputs, as a server or the CLI reads them.
+pub fn from_slice_strict<T: Decode>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut r = super::Strict(JsonReader::new(bytes));
+    let v = T::decode(&mut r)?;
+    r.0.finish()?;
     Ok(v)
 }
 

@@ -323,6 +323,30 @@ pub trait Reader {
     /// Skips one value of any type.
     fn skip(&mut self) -> Result<(), DecodeError>;
 
+    /// Whether a required member missing from the body gets its type's zero value
+    /// (Smithy's client error correction) rather than failing the decode. True for
+    /// responses, which the AWS CLI prints whatever they lack; [`Strict`] turns it off
+    /// for inputs, which a server or the CLI reads from what a user wrote.
+    fn error_correction(&self) -> bool {
+        true
+    }
+
+    /// The value of a required member: `value` when the body had it, else its zero
+    /// value (or, without [`Reader::error_correction`], an error naming the member).
+    #[inline]
+    fn required<T: ZeroValue>(
+        &self,
+        value: Option<T>,
+        shape: &str,
+        member: &str,
+    ) -> Result<T, DecodeError> {
+        match value {
+            Some(v) => Ok(v),
+            None if self.error_correction() => Ok(T::zero_value()),
+            None => Err(DecodeError::missing(shape, member)),
+        }
+    }
+
     /// An integer that fits an i32.
     fn integer32(&mut self) -> Result<i32, DecodeError> {
         let v = self.integer()?;
@@ -390,6 +414,163 @@ pub trait Encode {
 pub trait Decode: Sized {
     /// Reads one value.
     fn decode<R: Reader>(r: &mut R) -> Result<Self, DecodeError>;
+}
+
+/// The value a missing required member of a response decodes as (Smithy "client error
+/// correction"): empty strings, lists, maps and blobs, zero, false, the epoch, a null
+/// document, `Unknown("")` for enums and unions, and structures of zero values.
+///
+/// Implemented by the runtime for primitive types and emitted by codegen for the
+/// structures and enums that some required member holds; not meant for users.
+#[doc(hidden)]
+pub trait ZeroValue {
+    /// The zero value.
+    fn zero_value() -> Self;
+}
+
+macro_rules! zero_value {
+    ($($t:ty => $v:expr),* $(,)?) => {
+        $(impl ZeroValue for $t {
+            #[inline]
+            fn zero_value() -> Self {
+                $v
+            }
+        })*
+    };
+}
+
+zero_value! {
+    String => String::new(),
+    bool => false,
+    i8 => 0,
+    i16 => 0,
+    i32 => 0,
+    i64 => 0,
+    f32 => 0.0,
+    f64 => 0.0,
+    DateTime => DateTime::from_secs(0),
+    Document => Document::Null,
+}
+
+// No bound on the item type: an empty list or map needs no item.
+impl<T> ZeroValue for Vec<T> {
+    #[inline]
+    fn zero_value() -> Self {
+        Vec::new()
+    }
+}
+
+impl<T> ZeroValue for HashMap<String, T> {
+    #[inline]
+    fn zero_value() -> Self {
+        HashMap::new()
+    }
+}
+
+impl<T: ZeroValue> ZeroValue for Box<T> {
+    #[inline]
+    fn zero_value() -> Self {
+        Box::new(T::zero_value())
+    }
+}
+
+/// A reader that fails on a missing required member instead of correcting it, for
+/// decoding inputs (what a user or client wrote) with the same `Decode` impls as outputs.
+/// Every other method is the wrapped reader's.
+#[derive(Debug)]
+pub struct Strict<R>(pub R);
+
+impl<R: Reader> Reader for Strict<R> {
+    fn error_correction(&self) -> bool {
+        false
+    }
+    #[inline]
+    fn begin_struct(&mut self) -> Result<(), DecodeError> {
+        self.0.begin_struct()
+    }
+    #[inline]
+    fn next_field(&mut self, fields: &'static [Field]) -> Result<Option<usize>, DecodeError> {
+        self.0.next_field(fields)
+    }
+    #[inline]
+    fn begin_list(&mut self) -> Result<(), DecodeError> {
+        self.0.begin_list()
+    }
+    #[inline]
+    fn next_item(&mut self) -> Result<bool, DecodeError> {
+        self.0.next_item()
+    }
+    #[inline]
+    fn begin_map(&mut self) -> Result<(), DecodeError> {
+        self.0.begin_map()
+    }
+    #[inline]
+    fn begin_map_as(&mut self, meta: &'static MapMeta) -> Result<(), DecodeError> {
+        self.0.begin_map_as(meta)
+    }
+    #[inline]
+    fn next_key(&mut self) -> Result<Option<String>, DecodeError> {
+        self.0.next_key()
+    }
+    #[inline]
+    fn null(&mut self) -> Result<bool, DecodeError> {
+        self.0.null()
+    }
+    #[inline]
+    fn string(&mut self) -> Result<String, DecodeError> {
+        self.0.string()
+    }
+    #[inline]
+    fn len_hint(&self) -> usize {
+        self.0.len_hint()
+    }
+    #[inline]
+    fn enum_value<T>(&mut self, f: impl FnOnce(&str) -> T) -> Result<T, DecodeError> {
+        self.0.enum_value(f)
+    }
+    #[inline]
+    fn boolean(&mut self) -> Result<bool, DecodeError> {
+        self.0.boolean()
+    }
+    #[inline]
+    fn integer(&mut self) -> Result<i64, DecodeError> {
+        self.0.integer()
+    }
+    #[inline]
+    fn float(&mut self) -> Result<f64, DecodeError> {
+        self.0.float()
+    }
+    #[inline]
+    fn timestamp(&mut self, format: TimestampFormat) -> Result<DateTime, DecodeError> {
+        self.0.timestamp(format)
+    }
+    #[inline]
+    fn blob(&mut self) -> Result<Vec<u8>, DecodeError> {
+        self.0.blob()
+    }
+    #[inline]
+    fn skip(&mut self) -> Result<(), DecodeError> {
+        self.0.skip()
+    }
+    #[inline]
+    fn integer32(&mut self) -> Result<i32, DecodeError> {
+        self.0.integer32()
+    }
+    #[inline]
+    fn next_union_member(
+        &mut self,
+        fields: &'static [Field],
+    ) -> Result<Option<UnionMember>, DecodeError> {
+        self.0.next_union_member(fields)
+    }
+    #[inline]
+    fn peek_kind(&mut self) -> Result<ValueKind, DecodeError> {
+        self.0.peek_kind()
+    }
+    #[inline]
+    fn document(&mut self) -> Result<Document, DecodeError> {
+        self.0.document()
+    }
 }
 
 /// Reads a list, dropping null items (non-sparse lists).
@@ -624,5 +805,338 @@ mod union_tests {
             [UnionMember::Known(1), UnionMember::Unknown("zz".into())]
         );
         assert_eq!(r.position(), body.len());
+    }
+}
+
+#[cfg(test)]
+mod float_tests {
+    //! Every f64 survives each codec unchanged: written and read back, and read from the
+    //! shortest text or integer form another SDK may send.
+    use super::query::QueryWriter;
+    use super::{cbor, json, xml, Field, Reader, Writer};
+
+    /// Values where a sloppy parser or printer rounds wrongly: subnormals, the largest
+    /// double, integers past 2^53, and decimal strings that sit near a rounding boundary.
+    pub(crate) const HARD: &[&str] = &[
+        "2.5e-308",
+        "5e-324",
+        "4.9406564584124654e-324",
+        "2.2250738585072009e-308",
+        "2.2250738585072014e-308",
+        "9007199254740993",
+        "9007199254740994",
+        "-9007199254740994",
+        "1e23",
+        "8.98846567431158e307",
+        "1.7976931348623157e308",
+        "-1.7976931348623157e308",
+        "0.1",
+        "123456789012345.67",
+        "-0.0",
+    ];
+
+    fn want(text: &str) -> f64 {
+        text.parse().expect("a float literal")
+    }
+
+    #[test]
+    fn json_writes_and_reads_every_double_exactly() {
+        for text in HARD {
+            let v = want(text);
+            let mut w = json::JsonWriter::new();
+            w.float64(v);
+            let bytes = w.into_bytes();
+            let got = json::JsonReader::new(&bytes).float().unwrap();
+            assert_eq!(got.to_bits(), v.to_bits(), "{text} sent as {bytes:?}");
+            let got = json::JsonReader::new(text.as_bytes()).float().unwrap();
+            assert_eq!(got.to_bits(), v.to_bits(), "{text} read");
+            let doc = json::decode_value(text.as_bytes()).unwrap();
+            assert_eq!(doc.as_f64().map(f64::to_bits), Some(v.to_bits()), "{text}");
+        }
+    }
+
+    #[test]
+    fn cbor_writes_and_reads_every_double_exactly() {
+        for text in HARD {
+            let v = want(text);
+            let mut w = cbor::CborWriter::new();
+            w.float64(v);
+            let bytes = w.into_bytes();
+            let got = cbor::CborReader::new(&bytes).float().unwrap();
+            assert_eq!(got.to_bits(), v.to_bits(), "{text}");
+            // Another encoder may send an integral double as a CBOR integer.
+            if let Ok(i) = text.parse::<i64>() {
+                let mut w = cbor::CborWriter::new();
+                w.integer(i);
+                let bytes = w.into_bytes();
+                let got = cbor::CborReader::new(&bytes).float().unwrap();
+                assert_eq!(got.to_bits(), (i as f64).to_bits(), "{text} as an integer");
+            }
+        }
+        // Integers beyond the i64 range, in both directions (major types 0 and 1).
+        for (bytes, v) in [
+            (
+                [0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+                u64::MAX as f64,
+            ),
+            ([0x3b, 0x00, 0x20, 0, 0, 0, 0, 0, 0x01], -9007199254740994.0),
+            (
+                [0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+                -18446744073709551616.0,
+            ),
+        ] {
+            let got = cbor::CborReader::new(&bytes).float().unwrap();
+            assert_eq!(got.to_bits(), f64::to_bits(v), "{bytes:02x?}");
+        }
+    }
+
+    #[test]
+    fn query_writes_and_xml_reads_every_double_exactly() {
+        for text in HARD {
+            let v = want(text);
+            static F: Field = Field::new("V");
+            let mut w = QueryWriter::new("A", "1");
+            w.begin_struct();
+            w.field(&F);
+            w.float64(v);
+            w.end_struct();
+            let body = w.finish();
+            let sent = body
+                .rsplit('=')
+                .next()
+                .unwrap_or_default()
+                .replace("%2B", "+");
+            assert_eq!(want(&sent).to_bits(), v.to_bits(), "{text} sent as {body}");
+            for text in [text.to_string(), sent] {
+                let el = xml::Element::parse(format!("<V>{text}</V>").as_bytes()).unwrap();
+                let got = xml::XmlReader::new(&el).float().unwrap();
+                assert_eq!(got.to_bits(), v.to_bits(), "{text} read from XML");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod error_correction_tests {
+    //! A missing required member of a response decodes as its type's zero value, on every
+    //! codec; through [`Strict`] it is an error. The shapes are written the way codegen
+    //! emits them.
+    use std::collections::HashMap;
+
+    use super::xml::{Element, XmlReader};
+    use super::{cbor, json, Decode, DecodeError, Field, Reader, Strict, ZeroValue};
+    use crate::{DateTime, Document};
+
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Unknown(String),
+    }
+
+    impl ZeroValue for Color {
+        fn zero_value() -> Self {
+            Color::Unknown(String::new())
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Inner {
+        id: String,
+        note: Option<String>,
+    }
+
+    impl ZeroValue for Inner {
+        fn zero_value() -> Self {
+            Inner {
+                id: ZeroValue::zero_value(),
+                note: None,
+            }
+        }
+    }
+
+    const INNER: &[Field] = &[Field::new("Id"), Field::new("Note")];
+
+    impl Decode for Inner {
+        fn decode<R: Reader>(r: &mut R) -> Result<Self, DecodeError> {
+            let (mut id, mut note) = (None, None);
+            r.begin_struct()?;
+            while let Some(i) = r.next_field(INNER)? {
+                match i {
+                    0 => id = Some(r.string()?),
+                    1 => note = Some(r.string()?),
+                    _ => r.skip()?,
+                }
+            }
+            Ok(Inner {
+                id: r.required(id, "Inner", "Id")?,
+                note,
+            })
+        }
+    }
+
+    /// One required member of each type.
+    #[derive(Debug, PartialEq)]
+    struct All {
+        s: String,
+        list: Vec<String>,
+        map: HashMap<String, i32>,
+        int: i32,
+        long: i64,
+        float: f32,
+        double: f64,
+        flag: bool,
+        when: DateTime,
+        color: Color,
+        inner: Inner,
+        boxed: Box<Inner>,
+        blob: Vec<u8>,
+        doc: Document,
+    }
+
+    const ALL: &[Field] = &[
+        Field::new("S"),
+        Field::new("List"),
+        Field::new("Map"),
+        Field::new("Int"),
+        Field::new("Long"),
+        Field::new("Float"),
+        Field::new("Double"),
+        Field::new("Flag"),
+        Field::new("When"),
+        Field::new("Color"),
+        Field::new("Inner"),
+        Field::new("Boxed"),
+        Field::new("Blob"),
+        Field::new("Doc"),
+    ];
+
+    impl Decode for All {
+        fn decode<R: Reader>(r: &mut R) -> Result<Self, DecodeError> {
+            let (mut s, mut list, mut map, mut int, mut long) = (None, None, None, None, None);
+            let (mut float, mut double, mut flag, mut when) = (None, None, None, None);
+            let (mut color, mut inner, mut boxed, mut blob, mut doc) =
+                (None, None, None, None, None);
+            r.begin_struct()?;
+            while let Some(i) = r.next_field(ALL)? {
+                match i {
+                    0 => s = Some(r.string()?),
+                    1 => list = Some(super::decode_list(r, |r| r.string())?),
+                    2 => map = Some(super::decode_map(r, |r| r.integer32())?),
+                    3 => int = Some(r.integer32()?),
+                    4 => long = Some(r.integer()?),
+                    5 => float = Some(r.float()? as f32),
+                    6 => double = Some(r.float()?),
+                    7 => flag = Some(r.boolean()?),
+                    8 => when = Some(r.timestamp(super::TimestampFormat::Default)?),
+                    9 => {
+                        color = Some(r.enum_value(|v| match v {
+                            "red" => Color::Red,
+                            other => Color::Unknown(other.into()),
+                        })?)
+                    }
+                    10 => inner = Some(Inner::decode(r)?),
+                    11 => boxed = Some(Box::new(Inner::decode(r)?)),
+                    12 => blob = Some(r.blob()?),
+                    13 => doc = Some(r.document()?),
+                    _ => r.skip()?,
+                }
+            }
+            Ok(All {
+                s: r.required(s, "All", "S")?,
+                list: r.required(list, "All", "List")?,
+                map: r.required(map, "All", "Map")?,
+                int: r.required(int, "All", "Int")?,
+                long: r.required(long, "All", "Long")?,
+                float: r.required(float, "All", "Float")?,
+                double: r.required(double, "All", "Double")?,
+                flag: r.required(flag, "All", "Flag")?,
+                when: r.required(when, "All", "When")?,
+                color: r.required(color, "All", "Color")?,
+                inner: r.required(inner, "All", "Inner")?,
+                boxed: r.required(boxed, "All", "Boxed")?,
+                blob: r.required(blob, "All", "Blob")?,
+                doc: r.required(doc, "All", "Doc")?,
+            })
+        }
+    }
+
+    fn zero() -> All {
+        All {
+            s: String::new(),
+            list: Vec::new(),
+            map: HashMap::new(),
+            int: 0,
+            long: 0,
+            float: 0.0,
+            double: 0.0,
+            flag: false,
+            when: DateTime::from_secs(0),
+            color: Color::Unknown(String::new()),
+            inner: Inner {
+                id: String::new(),
+                note: None,
+            },
+            boxed: Box::new(Inner {
+                id: String::new(),
+                note: None,
+            }),
+            blob: Vec::new(),
+            doc: Document::Null,
+        }
+    }
+
+    #[test]
+    fn json_fills_every_missing_required_member_with_its_zero_value() {
+        assert_eq!(json::from_slice::<All>(b"{}").unwrap(), zero());
+        // Nulls count as missing; so does an empty body.
+        let nulls = br#"{"S":null,"List":null,"Inner":{"Id":null},"Boxed":{}}"#;
+        assert_eq!(json::from_slice::<All>(nulls).unwrap(), zero());
+        assert_eq!(json::from_slice::<All>(b"").unwrap(), zero());
+        // Members that are present keep their values.
+        let some = br#"{"S":"x","Int":7,"Color":"red","Inner":{"Note":"n"},"Flag":true}"#;
+        let got = json::from_slice::<All>(some).unwrap();
+        assert_eq!(
+            (got.s.as_str(), got.int, got.color, got.flag),
+            ("x", 7, Color::Red, true)
+        );
+        assert_eq!(got.inner.id, "");
+        assert_eq!(got.inner.note.as_deref(), Some("n"));
+    }
+
+    #[test]
+    fn cbor_fills_every_missing_required_member_with_its_zero_value() {
+        assert_eq!(cbor::from_slice::<All>(&[0xa0]).unwrap(), zero());
+        assert_eq!(cbor::from_slice::<All>(&[]).unwrap(), zero());
+        // {"Inner": {}} (indefinite map)
+        let body = [0xa1, 0x65, b'I', b'n', b'n', b'e', b'r', 0xbf, 0xff];
+        assert_eq!(cbor::from_slice::<All>(&body).unwrap(), zero());
+    }
+
+    #[test]
+    fn xml_fills_every_missing_required_member_with_its_zero_value() {
+        let root = Element::parse(b"<R><Inner><Note>n</Note></Inner><Unknown/></R>").unwrap();
+        let got = All::decode(&mut XmlReader::new(&root)).unwrap();
+        let mut want = zero();
+        want.inner.note = Some("n".into());
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn strict_readers_reject_a_missing_required_member() {
+        let e = json::from_slice_strict::<All>(b"{}").unwrap_err();
+        assert_eq!(e.to_string(), "required member All.S is missing");
+        let e = Inner::decode(&mut Strict(cbor::CborReader::new(&[0xa0]))).unwrap_err();
+        assert_eq!(e.to_string(), "required member Inner.Id is missing");
+        let root = Element::parse(b"<R/>").unwrap();
+        let e = Inner::decode(&mut Strict(XmlReader::new(&root))).unwrap_err();
+        assert_eq!(e.to_string(), "required member Inner.Id is missing");
+        // Nested structures are strict too.
+        let e = json::from_slice_strict::<Inner>(br#"{"Note":"x"}"#).unwrap_err();
+        assert!(e.to_string().contains("Inner.Id"), "{e}");
+        let body = br#"{"S":"","List":[],"Map":{},"Int":0,"Long":0,"Float":0,"Double":0,
+            "Flag":false,"When":0,"Color":"","Inner":{"Id":""},"Boxed":{},"Blob":"","Doc":null}"#;
+        let e = json::from_slice_strict::<All>(body).unwrap_err();
+        assert_eq!(e.to_string(), "required member Inner.Id is missing");
+        assert!(json::from_slice_strict::<Inner>(br#"{"Id":"a"}"#).is_ok());
     }
 }

@@ -71,7 +71,10 @@ pub fn form_encode(s: &str) -> String {
                 out.push(b as char)
             }
             b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => {
+                let [hi, lo] = crate::hex::upper(b);
+                out.extend(['%', char::from(hi), char::from(lo)]);
+            }
         }
     }
     out

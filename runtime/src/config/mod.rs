@@ -67,14 +67,17 @@ impl Env {
     }
 }
 
-/// The retry strategy named by `retry_mode` / `AWS_RETRY_MODE`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The retry strategy (`retry_mode` / `AWS_RETRY_MODE`: `legacy`, `standard`, `adaptive`).
+/// Defined here, with the settings that name it; the retry loop reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum RetryMode {
-    /// `legacy`.
+    /// botocore's legacy mode: 5 attempts, no retry quota.
     Legacy,
-    /// `standard`.
+    /// Standard mode: 3 attempts, capped exponential backoff with full jitter, retry quota.
+    #[default]
     Standard,
-    /// `adaptive`.
+    /// Standard plus client-side rate limiting after throttling errors.
     Adaptive,
 }
 

@@ -69,7 +69,7 @@ impl SsoProvider {
         let fail = CredentialsError::Failed;
         let key = self.session.as_deref().unwrap_or(&self.start_url);
         let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
-        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::hex::encode(digest.as_ref());
         let home =
             self.cfg.env().home_dir().ok_or_else(|| {
                 fail("SSO: no home directory (HOME) to find the token cache".into())

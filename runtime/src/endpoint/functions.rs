@@ -141,17 +141,12 @@ fn substring(input: &str, start: usize, stop: usize, reverse: bool) -> Option<St
     Some(input[a..b].to_string())
 }
 
-/// Percent-encodes everything but the RFC 3986 unreserved characters.
+/// Percent-encodes everything but the RFC 3986 unreserved characters (SigV4's rule).
 pub(crate) fn uri_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(s.len());
+    crate::sigv4::encode_component(&mut out, s.as_bytes());
+    // Percent-encoding writes ASCII only.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn parse_url(url: &str) -> Option<Value> {

@@ -162,10 +162,8 @@ static UNRESERVED: [bool; 256] = {
 };
 
 fn push_percent(buf: &mut Vec<u8>, b: u8) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     buf.push(b'%');
-    buf.push(HEX[usize::from(b >> 4)]);
-    buf.push(HEX[usize::from(b & 0x0f)]);
+    buf.extend_from_slice(&crate::hex::upper(b));
 }
 
 /// Percent-encodes every byte outside the unreserved set.

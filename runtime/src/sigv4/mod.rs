@@ -7,6 +7,8 @@
 mod canonical;
 mod time;
 
+pub(crate) use canonical::encode_component;
+
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -771,10 +773,8 @@ fn host_from_uri(uri: &http::Uri) -> Result<HeaderValue, SigningError> {
 
 /// Lowercase hex of `bytes` into `out` (which must be twice as long; extra input is ignored).
 fn hex_into(out: &mut [u8], bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 0x0f)];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&crate::hex::lower(b));
     }
 }
 

@@ -15,16 +15,18 @@ impl AmzDate {
             .duration_since(UNIX_EPOCH)
             .map_err(|_| SigningError::TimeOutOfRange)?
             .as_secs();
-        let days = secs / 86_400;
+        let days = i64::try_from(secs / 86_400).map_err(|_| SigningError::TimeOutOfRange)?;
         let rem = secs % 86_400;
-        let (year, month, day) = civil_from_days(days);
+        let (year, month, day) = crate::datetime::civil_from_days(days);
+        // Days are non-negative, so the year is at least 1970.
+        let year = u64::try_from(year).map_err(|_| SigningError::TimeOutOfRange)?;
         if year > 9999 {
             return Err(SigningError::TimeOutOfRange);
         }
         let mut out = *b"00000000T000000Z";
         put_digits(&mut out[0..4], year);
-        put_digits(&mut out[4..6], month);
-        put_digits(&mut out[6..8], day);
+        put_digits(&mut out[4..6], u64::from(month));
+        put_digits(&mut out[6..8], u64::from(day));
         put_digits(&mut out[9..11], rem / 3600);
         put_digits(&mut out[11..13], rem % 3600 / 60);
         put_digits(&mut out[13..15], rem % 60);
@@ -50,21 +52,6 @@ fn put_digits(out: &mut [u8], mut value: u64) {
         *slot = b'0' + (value % 10) as u8;
         value /= 10;
     }
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's `civil_from_days`, restricted to non-negative days).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -68,11 +68,7 @@ impl ::awsrt::codec::Decode for CancelJobInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CancelJobInput",
-                    "JobId",
-                ))?,
+            job_id: r.required(m_job_id, "CancelJobInput", "JobId")?,
             api_version: m_api_version,
         })
     }

@@ -129,22 +129,11 @@ impl ::awsrt::codec::Decode for CreateJobInput {
             }
         }
         Ok(Self {
-            job_type: m_job_type
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateJobInput",
-                    "JobType",
-                ))?,
-            manifest: m_manifest
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateJobInput",
-                    "Manifest",
-                ))?,
+            job_type: r.required(m_job_type, "CreateJobInput", "JobType")?,
+            manifest: r.required(m_manifest, "CreateJobInput", "Manifest")?,
             manifest_addendum: m_manifest_addendum,
-            validate_only: m_validate_only
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateJobInput",
-                    "ValidateOnly",
-                ))?,
+            validate_only: r
+                .required(m_validate_only, "CreateJobInput", "ValidateOnly")?,
             api_version: m_api_version,
         })
     }

@@ -262,11 +262,7 @@ impl ::awsrt::codec::Decode for GetShippingLabelInput {
             }
         }
         Ok(Self {
-            job_ids: m_job_ids
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "GetShippingLabelInput",
-                    "jobIds",
-                ))?,
+            job_ids: r.required(m_job_ids, "GetShippingLabelInput", "jobIds")?,
             name: m_name,
             company: m_company,
             phone_number: m_phone_number,

@@ -68,11 +68,7 @@ impl ::awsrt::codec::Decode for GetStatusInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "GetStatusInput",
-                    "JobId",
-                ))?,
+            job_id: r.required(m_job_id, "GetStatusInput", "JobId")?,
             api_version: m_api_version,
         })
     }

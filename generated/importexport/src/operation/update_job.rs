@@ -124,26 +124,11 @@ impl ::awsrt::codec::Decode for UpdateJobInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "UpdateJobInput",
-                    "JobId",
-                ))?,
-            manifest: m_manifest
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "UpdateJobInput",
-                    "Manifest",
-                ))?,
-            job_type: m_job_type
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "UpdateJobInput",
-                    "JobType",
-                ))?,
-            validate_only: m_validate_only
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "UpdateJobInput",
-                    "ValidateOnly",
-                ))?,
+            job_id: r.required(m_job_id, "UpdateJobInput", "JobId")?,
+            manifest: r.required(m_manifest, "UpdateJobInput", "Manifest")?,
+            job_type: r.required(m_job_type, "UpdateJobInput", "JobType")?,
+            validate_only: r
+                .required(m_validate_only, "UpdateJobInput", "ValidateOnly")?,
             api_version: m_api_version,
         })
     }

@@ -76,3 +76,8 @@ impl<'de> serde::Deserialize<'de> for JobType {
         <String as serde::Deserialize>::deserialize(d).map(JobType::from)
     }
 }
+impl ::awsrt::codec::ZeroValue for JobType {
+    fn zero_value() -> Self {
+        Self::Unknown(String::new())
+    }
+}

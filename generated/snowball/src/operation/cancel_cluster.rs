@@ -51,11 +51,7 @@ impl ::awsrt::codec::Decode for CancelClusterInput {
             }
         }
         Ok(Self {
-            cluster_id: m_cluster_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CancelClusterRequest",
-                    "ClusterId",
-                ))?,
+            cluster_id: r.required(m_cluster_id, "CancelClusterRequest", "ClusterId")?,
         })
     }
 }

@@ -49,11 +49,7 @@ impl ::awsrt::codec::Decode for CancelJobInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CancelJobRequest",
-                    "JobId",
-                ))?,
+            job_id: r.required(m_job_id, "CancelJobRequest", "JobId")?,
         })
     }
 }

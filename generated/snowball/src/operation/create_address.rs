@@ -51,11 +51,7 @@ impl ::awsrt::codec::Decode for CreateAddressInput {
             }
         }
         Ok(Self {
-            address: m_address
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateAddressRequest",
-                    "Address",
-                ))?,
+            address: r.required(m_address, "CreateAddressRequest", "Address")?,
         })
     }
 }

@@ -469,31 +469,17 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
             }
         }
         Ok(Self {
-            job_type: m_job_type
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateClusterRequest",
-                    "JobType",
-                ))?,
+            job_type: r.required(m_job_type, "CreateClusterRequest", "JobType")?,
             resources: m_resources,
             on_device_service_configuration: m_on_device_service_configuration,
             description: m_description,
-            address_id: m_address_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateClusterRequest",
-                    "AddressId",
-                ))?,
+            address_id: r.required(m_address_id, "CreateClusterRequest", "AddressId")?,
             kms_key_arn: m_kms_key_arn,
             role_arn: m_role_arn,
-            snowball_type: m_snowball_type
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateClusterRequest",
-                    "SnowballType",
-                ))?,
-            shipping_option: m_shipping_option
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateClusterRequest",
-                    "ShippingOption",
-                ))?,
+            snowball_type: r
+                .required(m_snowball_type, "CreateClusterRequest", "SnowballType")?,
+            shipping_option: r
+                .required(m_shipping_option, "CreateClusterRequest", "ShippingOption")?,
             notification: m_notification,
             forwarding_address_id: m_forwarding_address_id,
             tax_documents: m_tax_documents,

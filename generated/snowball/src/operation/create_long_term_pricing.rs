@@ -106,17 +106,19 @@ impl ::awsrt::codec::Decode for CreateLongTermPricingInput {
             }
         }
         Ok(Self {
-            long_term_pricing_type: m_long_term_pricing_type
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
+            long_term_pricing_type: r
+                .required(
+                    m_long_term_pricing_type,
                     "CreateLongTermPricingRequest",
                     "LongTermPricingType",
-                ))?,
+                )?,
             is_long_term_pricing_auto_renew: m_is_long_term_pricing_auto_renew,
-            snowball_type: m_snowball_type
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
+            snowball_type: r
+                .required(
+                    m_snowball_type,
                     "CreateLongTermPricingRequest",
                     "SnowballType",
-                ))?,
+                )?,
         })
     }
 }

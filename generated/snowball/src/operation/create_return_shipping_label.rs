@@ -81,11 +81,7 @@ impl ::awsrt::codec::Decode for CreateReturnShippingLabelInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "CreateReturnShippingLabelRequest",
-                    "JobId",
-                ))?,
+            job_id: r.required(m_job_id, "CreateReturnShippingLabelRequest", "JobId")?,
             shipping_option: m_shipping_option,
         })
     }

@@ -51,11 +51,7 @@ impl ::awsrt::codec::Decode for DescribeAddressInput {
             }
         }
         Ok(Self {
-            address_id: m_address_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "DescribeAddressRequest",
-                    "AddressId",
-                ))?,
+            address_id: r.required(m_address_id, "DescribeAddressRequest", "AddressId")?,
         })
     }
 }

@@ -51,11 +51,7 @@ impl ::awsrt::codec::Decode for DescribeClusterInput {
             }
         }
         Ok(Self {
-            cluster_id: m_cluster_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "DescribeClusterRequest",
-                    "ClusterId",
-                ))?,
+            cluster_id: r.required(m_cluster_id, "DescribeClusterRequest", "ClusterId")?,
         })
     }
 }

@@ -49,11 +49,7 @@ impl ::awsrt::codec::Decode for DescribeReturnShippingLabelInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "DescribeReturnShippingLabelRequest",
-                    "JobId",
-                ))?,
+            job_id: r.required(m_job_id, "DescribeReturnShippingLabelRequest", "JobId")?,
         })
     }
 }

@@ -49,11 +49,7 @@ impl ::awsrt::codec::Decode for GetJobManifestInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "GetJobManifestRequest",
-                    "JobId",
-                ))?,
+            job_id: r.required(m_job_id, "GetJobManifestRequest", "JobId")?,
         })
     }
 }

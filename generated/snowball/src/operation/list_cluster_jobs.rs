@@ -93,11 +93,7 @@ impl ::awsrt::codec::Decode for ListClusterJobsInput {
             }
         }
         Ok(Self {
-            cluster_id: m_cluster_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "ListClusterJobsRequest",
-                    "ClusterId",
-                ))?,
+            cluster_id: r.required(m_cluster_id, "ListClusterJobsRequest", "ClusterId")?,
             max_results: m_max_results,
             next_token: m_next_token,
         })

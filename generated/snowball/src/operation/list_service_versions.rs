@@ -134,11 +134,8 @@ impl ::awsrt::codec::Decode for ListServiceVersionsInput {
             }
         }
         Ok(Self {
-            service_name: m_service_name
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "ListServiceVersionsRequest",
-                    "ServiceName",
-                ))?,
+            service_name: r
+                .required(m_service_name, "ListServiceVersionsRequest", "ServiceName")?,
             dependent_services: m_dependent_services,
             max_results: m_max_results,
             next_token: m_next_token,
@@ -291,16 +288,14 @@ impl ::awsrt::codec::Decode for ListServiceVersionsOutput {
             }
         }
         Ok(Self {
-            service_versions: m_service_versions
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
+            service_versions: r
+                .required(
+                    m_service_versions,
                     "ListServiceVersionsResult",
                     "ServiceVersions",
-                ))?,
-            service_name: m_service_name
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "ListServiceVersionsResult",
-                    "ServiceName",
-                ))?,
+                )?,
+            service_name: r
+                .required(m_service_name, "ListServiceVersionsResult", "ServiceName")?,
             dependent_services: m_dependent_services,
             next_token: m_next_token,
         })

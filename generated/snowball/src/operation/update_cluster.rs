@@ -251,11 +251,7 @@ impl ::awsrt::codec::Decode for UpdateClusterInput {
             }
         }
         Ok(Self {
-            cluster_id: m_cluster_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "UpdateClusterRequest",
-                    "ClusterId",
-                ))?,
+            cluster_id: r.required(m_cluster_id, "UpdateClusterRequest", "ClusterId")?,
             role_arn: m_role_arn,
             description: m_description,
             resources: m_resources,

@@ -308,11 +308,7 @@ impl ::awsrt::codec::Decode for UpdateJobInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "UpdateJobRequest",
-                    "JobId",
-                ))?,
+            job_id: r.required(m_job_id, "UpdateJobRequest", "JobId")?,
             role_arn: m_role_arn,
             notification: m_notification,
             resources: m_resources,

@@ -82,16 +82,13 @@ impl ::awsrt::codec::Decode for UpdateJobShipmentStateInput {
             }
         }
         Ok(Self {
-            job_id: m_job_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "UpdateJobShipmentStateRequest",
-                    "JobId",
-                ))?,
-            shipment_state: m_shipment_state
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
+            job_id: r.required(m_job_id, "UpdateJobShipmentStateRequest", "JobId")?,
+            shipment_state: r
+                .required(
+                    m_shipment_state,
                     "UpdateJobShipmentStateRequest",
                     "ShipmentState",
-                ))?,
+                )?,
         })
     }
 }

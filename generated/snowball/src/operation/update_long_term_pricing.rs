@@ -99,11 +99,12 @@ impl ::awsrt::codec::Decode for UpdateLongTermPricingInput {
             }
         }
         Ok(Self {
-            long_term_pricing_id: m_long_term_pricing_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
+            long_term_pricing_id: r
+                .required(
+                    m_long_term_pricing_id,
                     "UpdateLongTermPricingRequest",
                     "LongTermPricingId",
-                ))?,
+                )?,
             replacement_job: m_replacement_job,
             is_long_term_pricing_auto_renew: m_is_long_term_pricing_auto_renew,
         })

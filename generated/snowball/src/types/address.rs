@@ -371,3 +371,24 @@ impl ::awsrt::codec::Decode for Address {
         })
     }
 }
+impl ::awsrt::codec::ZeroValue for Address {
+    fn zero_value() -> Self {
+        Self {
+            address_id: None,
+            name: None,
+            company: None,
+            street1: None,
+            street2: None,
+            street3: None,
+            city: None,
+            state_or_province: None,
+            prefecture_or_district: None,
+            landmark: None,
+            country: None,
+            postal_code: None,
+            phone_number: None,
+            is_restricted: None,
+            r#type: None,
+        }
+    }
+}

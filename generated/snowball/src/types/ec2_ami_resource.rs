@@ -72,11 +72,7 @@ impl ::awsrt::codec::Decode for Ec2AmiResource {
             }
         }
         Ok(Self {
-            ami_id: m_ami_id
-                .ok_or_else(|| ::awsrt::codec::DecodeError::missing(
-                    "Ec2AmiResource",
-                    "AmiId",
-                ))?,
+            ami_id: r.required(m_ami_id, "Ec2AmiResource", "AmiId")?,
             snowball_ami_id: m_snowball_ami_id,
         })
     }

@@ -80,3 +80,8 @@ impl<'de> serde::Deserialize<'de> for LongTermPricingType {
         <String as serde::Deserialize>::deserialize(d).map(LongTermPricingType::from)
     }
 }
+impl ::awsrt::codec::ZeroValue for LongTermPricingType {
+    fn zero_value() -> Self {
+        Self::Unknown(String::new())
+    }
+}

@@ -76,3 +76,8 @@ impl<'de> serde::Deserialize<'de> for ServiceName {
         <String as serde::Deserialize>::deserialize(d).map(ServiceName::from)
     }
 }
+impl ::awsrt::codec::ZeroValue for ServiceName {
+    fn zero_value() -> Self {
+        Self::Unknown(String::new())
+    }
+}

@@ -76,3 +76,8 @@ impl<'de> serde::Deserialize<'de> for ShipmentState {
         <String as serde::Deserialize>::deserialize(d).map(ShipmentState::from)
     }
 }
+impl ::awsrt::codec::ZeroValue for ShipmentState {
+    fn zero_value() -> Self {
+        Self::Unknown(String::new())
+    }
+}

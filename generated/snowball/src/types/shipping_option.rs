@@ -89,3 +89,8 @@ impl<'de> serde::Deserialize<'de> for ShippingOption {
         <String as serde::Deserialize>::deserialize(d).map(ShippingOption::from)
     }
 }
+impl ::awsrt::codec::ZeroValue for ShippingOption {
+    fn zero_value() -> Self {
+        Self::Unknown(String::new())
+    }
+}

@@ -119,3 +119,8 @@ impl<'de> serde::Deserialize<'de> for SnowballType {
         <String as serde::Deserialize>::deserialize(d).map(SnowballType::from)
     }
 }
+impl ::awsrt::codec::ZeroValue for SnowballType {
+    fn zero_value() -> Self {
+        Self::Unknown(String::new())
+    }
+}
