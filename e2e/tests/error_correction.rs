@@ -6,7 +6,7 @@
 //! by the runtime's codec tests (`codec::error_correction_tests`).
 
 use awsrt::Protocol;
-use e2e::{client, Reply, Server};
+use e2e::{client, Reply, ReplyExt, Server};
 use serde_json::json;
 use snowball::types::ServiceName;
 
