@@ -145,7 +145,8 @@ pub enum Then {
     KeepAlive,
     /// Closes the connection (FIN).
     Close,
-    /// Resets the connection (RST).
+    /// Resets the connection (RST) when it is plain TCP; a wrapped stream (TLS) is
+    /// dropped without a shutdown.
     Reset,
     /// Holds the connection open without a word more.
     Stall,
