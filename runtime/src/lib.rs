@@ -6,7 +6,8 @@
 //! [`Operation`], [`OperationError`], [`SdkError`], [`ErrorMetadata`],
 //! [`Paginated`], [`Paginator`], [`DateTime`], and the [`codec`] traits
 //! ([`codec::Encode`], [`codec::Decode`], [`codec::Writer`], [`codec::Reader`], [`codec::Field`],
-//! and for XML/query names [`codec::ListMeta`], [`codec::MapMeta`]).
+//! and for XML/query names [`codec::ListMeta`], [`codec::MapMeta`]; `codec::ZeroValue`,
+//! hidden, for the zero value a required member missing from a response decodes as).
 
 mod base64;
 pub mod codec;
