@@ -555,7 +555,7 @@ async fn a_skewed_clock_is_corrected_from_the_date_header() {
 async fn retry_settings_come_from_the_environment_unless_set_in_code() {
     let server = start(|_| Answer::raw(response(503, &[], b""))).await;
     let from_env = |vars: &[(&str, &str)]| {
-        snowball::Config::with_env(awsrt::config::Env::from_vars(vars.iter().copied()))
+        snowball::Config::with_env(awsrt::shared_config::Env::from_vars(vars.iter().copied()))
             .region(e2e::REGION)
             .endpoint_url(format!("http://{}", server.addr()))
             .credentials(e2e::credentials())

@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use awsrt::config::Env;
 use awsrt::http::TestTransport;
+use awsrt::shared_config::Env;
 use snowball::{Config, Credentials, SdkError};
 
 const EVIL: &str = "evil.example/";

@@ -3,15 +3,17 @@
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
-use crate::config::{Env, SharedConfig};
 use crate::credentials::{Credentials, CredentialsCache, DefaultChain, ProvideCredentials};
 use crate::endpoint::{Partitions, RuleSet};
 use crate::error::SdkError;
 use crate::http::{HttpTransport, Transport};
-use crate::operation::{Operation, Protocol, ServiceMeta};
-use crate::protocol;
+use crate::operation::{Operation, ServiceMeta};
+use crate::protocol::Protocol;
+use crate::shared_config::{Env, RetryMode, SharedConfig};
 use crate::sigv4::{Signer, SigningParams};
+use crate::wire;
 
 /// Client settings. Start from [`Config::from_env`] or [`Config::new`] and override.
 #[derive(Clone, Default)]
@@ -30,7 +32,7 @@ pub struct Config {
     pub(crate) ignore_configured_endpoint_urls: Option<bool>,
     /// Send requests unsigned, without looking for credentials (`--no-sign-request`).
     pub(crate) anonymous: bool,
-    /// Retry and timeout settings (setters in `retry.rs`).
+    /// Retry and timeout settings.
     pub(crate) retry: crate::retry::RetrySettings,
 }
 
@@ -129,6 +131,51 @@ impl Config {
     /// A custom HTTP transport (a mock in tests, or your own client).
     pub fn transport(mut self, transport: impl Transport) -> Self {
         self.transport = Some(Arc::new(transport));
+        self
+    }
+}
+
+/// Retry and timeout settings. Explicit settings win over `AWS_RETRY_MODE`,
+/// `AWS_MAX_ATTEMPTS` and the profile's `retry_mode` / `max_attempts`.
+impl Config {
+    /// The retry strategy (default: [`RetryMode::Standard`]).
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.retry.mode = Some(mode);
+        self
+    }
+
+    /// How many attempts a call may make, the first included (default 3; 5 in legacy
+    /// mode); 1 disables retries. 0 counts as 1.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = Some(attempts);
+        self
+    }
+
+    /// The backoff base: the delay before retry `n` is `rand[0,1) × min(base × 2^(n−1),
+    /// 20 s)` (default 1 s). Tests use a small one.
+    pub fn initial_backoff(mut self, base: Duration) -> Self {
+        self.retry.initial_backoff = Some(base);
+        self
+    }
+
+    /// The limit on opening a connection (DNS, TCP, TLS) with the default transport
+    /// (default 3.1 s); a custom [`Config::transport`] applies its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.retry.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The limit on one attempt: connecting, sending and reading the whole response
+    /// (default 60 s). An attempt that runs out is retried like a connection error.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.retry.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The limit on a whole call: every attempt and the backoff between them (default
+    /// 300 s).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.retry.operation_timeout = Some(timeout);
         self
     }
 }
@@ -484,8 +531,8 @@ impl Client {
         };
         policy.operation_timeout = policy.operation_timeout.saturating_sub(started.elapsed());
         let invocation_id = crate::uuid_v4();
-        let mut request = protocol::build_request(protocol, &resolved.uri, input, &invocation_id)
-            .map_err(invalid)?;
+        let mut request =
+            wire::build_request(protocol, &resolved.uri, input, &invocation_id).map_err(invalid)?;
         for (name, value) in &resolved.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| invalid(format!("endpoint header {name:?}: {e}")))?;

@@ -6,8 +6,6 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::codec::DecodeError;
-
 const NANOS_PER_SEC: u32 = 1_000_000_000;
 const SECS_PER_DAY: i64 = 86_400;
 
@@ -190,19 +188,19 @@ impl DateTime {
     /// Parses RFC 3339 (`2024-01-02T03:04:05.123+01:00`): offsets, lowercase `t`/`z`, a
     /// space instead of `T`, any number of fraction digits (truncated to nanoseconds), and
     /// the signed expanded years [`DateTime::fmt_iso8601`] writes.
-    pub fn parse_iso8601(s: &str) -> Result<Self, DecodeError> {
+    pub fn parse_iso8601(s: &str) -> Result<Self, DateTimeParseError> {
         parse_iso8601(s.as_bytes()).ok_or_else(|| invalid("RFC 3339 date-time", s))
     }
 
     /// Parses RFC 7231 IMF-fixdate (`Tue, 02 Jan 2024 03:04:05 GMT`), also with a
     /// fraction of up to nine digits, as Smithy allows.
-    pub fn parse_http_date(s: &str) -> Result<Self, DecodeError> {
+    pub fn parse_http_date(s: &str) -> Result<Self, DateTimeParseError> {
         parse_http_date(s.trim().as_bytes()).ok_or_else(|| invalid("HTTP date", s))
     }
 
     /// Parses Smithy `epoch-seconds` text (`-?digits(.digits{1,9})?`) with the same
     /// convention as [`DateTime::fmt_epoch`].
-    pub fn parse_epoch(s: &str) -> Result<Self, DecodeError> {
+    pub fn parse_epoch(s: &str) -> Result<Self, DateTimeParseError> {
         parse_epoch(s.as_bytes()).ok_or_else(|| invalid("epoch-seconds timestamp", s))
     }
 
@@ -242,10 +240,10 @@ impl fmt::Display for DateTime {
 }
 
 impl std::str::FromStr for DateTime {
-    type Err = DecodeError;
+    type Err = DateTimeParseError;
 
     /// Parses RFC 3339, as [`DateTime::parse_iso8601`].
-    fn from_str(s: &str) -> Result<Self, DecodeError> {
+    fn from_str(s: &str) -> Result<Self, DateTimeParseError> {
         DateTime::parse_iso8601(s)
     }
 }
@@ -261,10 +259,23 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-fn invalid(what: &str, s: &str) -> DecodeError {
+/// Text that is not a timestamp of the expected format. The codecs turn it into their
+/// `DecodeError`; this module stays below them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateTimeParseError(String);
+
+impl fmt::Display for DateTimeParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DateTimeParseError {}
+
+fn invalid(what: &str, s: &str) -> DateTimeParseError {
     // Cap the echoed input: it comes from the network.
     let shown: String = s.chars().take(64).collect();
-    DecodeError::new(format!("invalid {what}: {shown:?}"))
+    DateTimeParseError(format!("invalid {what}: {shown:?}"))
 }
 
 /// Appends `.` and `value` as a `width`-digit fraction with trailing zeros trimmed.

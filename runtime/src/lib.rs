@@ -6,7 +6,8 @@
 //! [`Operation`], [`OperationError`], [`SdkError`], [`ErrorMetadata`],
 //! [`Paginated`], [`Paginator`], [`DateTime`], and the [`codec`] traits
 //! ([`codec::Encode`], [`codec::Decode`], [`codec::Writer`], [`codec::Reader`], [`codec::Field`],
-//! and for XML/query names [`codec::ListMeta`], [`codec::MapMeta`]).
+//! and for XML/query names [`codec::ListMeta`], [`codec::MapMeta`]; `codec::ZeroValue`,
+//! hidden, for the zero value a required member missing from a response decodes as).
 
 mod base64;
 pub mod codec;
@@ -15,11 +16,10 @@ mod hex;
 pub mod http;
 pub mod sigv4;
 
-pub use datetime::DateTime;
+pub use datetime::{DateTime, DateTimeParseError};
 mod document;
 pub use document::Document;
 mod client;
-pub mod config;
 pub mod credentials;
 pub mod endpoint;
 mod error;
@@ -27,15 +27,16 @@ mod operation;
 mod paginator;
 mod protocol;
 mod retry;
+pub mod shared_config;
+mod wire;
 
 pub use client::{Client, Config};
-pub use config::RetryMode;
 pub use credentials::Credentials;
 pub use error::{ErrorMetadata, SdkError, ServiceError};
-pub use operation::{
-    check_host_labels, Operation, OperationError, Paginated, Protocol, ServiceMeta,
-};
+pub use operation::{check_host_labels, Operation, OperationError, Paginated, ServiceMeta};
 pub use paginator::{Items, Paginator};
+pub use protocol::Protocol;
+pub use shared_config::RetryMode;
 
 /// A random UUID v4 string, from the OS random source that `ring` uses.
 pub(crate) fn uuid_v4() -> String {

@@ -26,12 +26,12 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use crate::client::Config;
 use crate::error::SdkError;
 use crate::http::{Transport, TransportErrorKind};
-use crate::operation::{Operation, Protocol};
-use crate::protocol;
+use crate::operation::Operation;
+use crate::protocol::Protocol;
 use crate::sigv4::{Signer, SigningParams};
+use crate::wire;
 
 /// The default connect timeout (TCP + TLS), as the SDKs' `standard` defaults mode.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
@@ -92,7 +92,7 @@ const RETRY_COST: u32 = 5;
 const TIMEOUT_RETRY_COST: u32 = 10;
 const NO_RETRY_INCREMENT: u32 = 1;
 
-pub(crate) use crate::config::RetryMode;
+pub(crate) use crate::shared_config::RetryMode;
 
 /// Retry and timeout settings as configured; `None` means "from the shared config, else
 /// the default".
@@ -131,51 +131,6 @@ impl RetrySettings {
             attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
         }
-    }
-}
-
-/// Retry and timeout settings. Explicit settings win over `AWS_RETRY_MODE`,
-/// `AWS_MAX_ATTEMPTS` and the profile's `retry_mode` / `max_attempts`.
-impl Config {
-    /// The retry strategy (default: [`RetryMode::Standard`]).
-    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
-        self.retry.mode = Some(mode);
-        self
-    }
-
-    /// How many attempts a call may make, the first included (default 3; 5 in legacy
-    /// mode); 1 disables retries. 0 counts as 1.
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.retry.max_attempts = Some(attempts);
-        self
-    }
-
-    /// The backoff base: the delay before retry `n` is `rand[0,1) × min(base × 2^(n−1),
-    /// 20 s)` (default 1 s). Tests use a small one.
-    pub fn initial_backoff(mut self, base: Duration) -> Self {
-        self.retry.initial_backoff = Some(base);
-        self
-    }
-
-    /// The limit on opening a connection (DNS, TCP, TLS) with the default transport
-    /// (default 3.1 s); a custom [`Config::transport`] applies its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.retry.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The limit on one attempt: connecting, sending and reading the whole response
-    /// (default 60 s). An attempt that runs out is retried like a connection error.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.retry.attempt_timeout = Some(timeout);
-        self
-    }
-
-    /// The limit on a whole call: every attempt and the backoff between them (default
-    /// 300 s).
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.retry.operation_timeout = Some(timeout);
-        self
     }
 }
 
@@ -614,7 +569,7 @@ async fn attempt_loop<O: Operation>(
                 false,
             ),
             Ok(Ok(response)) => {
-                let request_id = protocol::request_id(&response);
+                let request_id = wire::request_id(&response);
                 span.record("status", response.status().as_u16());
                 span.record("request_id", request_id.as_deref().unwrap_or("-"));
                 tracing::debug!(
@@ -625,7 +580,7 @@ async fn attempt_loop<O: Operation>(
                 );
                 let corrected = state.observe_date(response.headers().get(http::header::DATE));
                 (
-                    protocol::parse_response::<O>(protocol, &response)
+                    wire::parse_response::<O>(protocol, &response)
                         .map_err(|e| e.with_attempts(attempt)),
                     corrected,
                 )

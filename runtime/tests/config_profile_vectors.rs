@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use awsrt::config::{Env, FileKind, FileLocations, Platform, ProfileSet, RetryMode, SharedConfig};
+use awsrt::shared_config::{
+    Env, FileKind, FileLocations, Platform, ProfileSet, RetryMode, SharedConfig,
+};
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
@@ -15,7 +17,7 @@ fn vectors(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn props(s: &awsrt::config::Section) -> Value {
+fn props(s: &awsrt::shared_config::Section) -> Value {
     Value::Object(
         s.properties()
             .iter()

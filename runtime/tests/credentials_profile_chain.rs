@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use awsrt::config::{ProfileSet, Section};
 use awsrt::credentials::profile::{resolve_chain, BaseProvider};
+use awsrt::shared_config::{ProfileSet, Section};
 use serde_json::{json, Map, Value};
 
 fn section(v: &Value) -> Section {

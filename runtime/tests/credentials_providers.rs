@@ -5,12 +5,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use awsrt::config::{Env, SharedConfig};
 use awsrt::credentials::{
     ContainerProvider, CredentialsCache, CredentialsError, DefaultChain, ImdsProvider,
     ProcessProvider, ProfileProvider, ProvideCredentials, WebIdentityProvider,
 };
 use awsrt::http::{HttpTransport, Transport};
+use awsrt::shared_config::{Env, SharedConfig};
 use awsrt::DateTime;
 use loopback::{Recorded, Reply, Server};
 

@@ -67,7 +67,7 @@ fn expect_format(got: Option<String>, error: bool, value: Option<&str>) -> Resul
 }
 
 fn expect_parse(
-    parse: fn(&str) -> Result<DateTime, awsrt::codec::DecodeError>,
+    parse: fn(&str) -> Result<DateTime, awsrt::DateTimeParseError>,
 ) -> impl Fn(DateTime, bool, Option<&str>) -> Result<(), String> {
     move |dt, error, value| {
         let text = value.ok_or("no input value")?;

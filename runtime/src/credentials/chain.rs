@@ -6,8 +6,8 @@ use super::{
     ContainerProvider, Credentials, CredentialsError, EnvProvider, ImdsProvider, ProfileProvider,
     ProvideCredentials, WebIdentityProvider,
 };
-use crate::config::SharedConfig;
 use crate::http::{BoxFuture, Transport};
+use crate::shared_config::SharedConfig;
 
 /// Tries, in order: environment variables, web identity (environment), the profile
 /// (static keys, assume-role chains, `credential_process`, SSO), container

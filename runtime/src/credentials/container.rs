@@ -8,8 +8,8 @@ use bytes::Bytes;
 
 use super::util::{excerpt, json_credentials, parse_json, send};
 use super::{Credentials, CredentialsError, ProvideCredentials};
-use crate::config::Env;
 use crate::http::{BoxFuture, Transport};
+use crate::shared_config::Env;
 
 /// botocore's container timeout.
 const TIMEOUT: Duration = Duration::from_secs(2);

@@ -1,8 +1,8 @@
 //! Credentials from environment variables.
 
 use super::{Credentials, CredentialsError, ProvideCredentials};
-use crate::config::Env;
 use crate::http::BoxFuture;
+use crate::shared_config::Env;
 
 /// `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN` (or the
 /// older `AWS_SECURITY_TOKEN`) and `AWS_CREDENTIAL_EXPIRATION` (ISO 8601).

@@ -7,8 +7,8 @@ use bytes::Bytes;
 
 use super::util::{excerpt, json_credentials, parse_json, send};
 use super::{Credentials, CredentialsError, ProvideCredentials};
-use crate::config::SharedConfig;
 use crate::http::{BoxFuture, Transport};
+use crate::shared_config::SharedConfig;
 
 /// botocore's IMDS timeout: one attempt, one second.
 const TIMEOUT: Duration = Duration::from_secs(1);

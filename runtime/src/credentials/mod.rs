@@ -62,7 +62,7 @@ impl Credentials {
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optional `AWS_SESSION_TOKEN`
     /// from the process environment; empty values count as unset.
     pub fn from_env() -> Option<Self> {
-        env::from_env(&crate::config::Env::process()).ok()
+        env::from_env(&crate::shared_config::Env::process()).ok()
     }
 
     /// The access key id (not secret: it appears in every signed request).

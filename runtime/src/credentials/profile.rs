@@ -10,8 +10,8 @@ use super::{
     ContainerProvider, Credentials, CredentialsError, EnvProvider, ImdsProvider, ProcessProvider,
     ProvideCredentials, SsoProvider, WebIdentityProvider,
 };
-use crate::config::{ProfileSet, Section, SharedConfig};
 use crate::http::{BoxFuture, Transport};
+use crate::shared_config::{ProfileSet, Section, SharedConfig};
 
 /// Where the first credentials of a profile chain come from. `Debug` redacts the
 /// secret key, the session token and the `credential_process` command line.

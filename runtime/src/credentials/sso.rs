@@ -12,9 +12,9 @@ use bytes::Bytes;
 
 use super::util::{excerpt, json_credentials, parse_json, parse_time, send};
 use super::{Credentials, CredentialsError, ProvideCredentials};
-use crate::config::SharedConfig;
 use crate::endpoint::Partitions;
 use crate::http::{BoxFuture, Transport};
+use crate::shared_config::SharedConfig;
 
 const SSO_TIMEOUT: Duration = Duration::from_secs(5);
 

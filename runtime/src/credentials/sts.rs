@@ -10,9 +10,9 @@ use super::util::{excerpt, parse_time, send};
 use super::{Credentials, CredentialsError, ProvideCredentials};
 use crate::codec::query::{QueryWriter, CONTENT_TYPE};
 use crate::codec::xml::{query_error, Element};
-use crate::config::SharedConfig;
 use crate::endpoint::Partitions;
 use crate::http::{BoxFuture, Transport};
+use crate::shared_config::SharedConfig;
 use crate::sigv4::{Signer, SigningParams};
 
 const STS_VERSION: &str = "2011-06-15";

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use awsrt::config::{Env, FileKind, ProfileSet, SharedConfig};
 use awsrt::endpoint::{Partitions, RuleSet};
+use awsrt::shared_config::{Env, FileKind, ProfileSet, SharedConfig};
 use serde_json::Value;
 
 use super::Report;
