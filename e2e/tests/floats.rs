@@ -6,7 +6,7 @@
 
 use awsrt::codec::{cbor, json};
 use awsrt::Protocol;
-use e2e::{client, Reply, Server};
+use e2e::{client, Reply, ReplyExt, Server};
 use snowball::types::{OnDeviceServiceConfiguration, S3OnDeviceServiceConfiguration};
 
 const HARD: &[&str] = &[
