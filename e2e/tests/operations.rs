@@ -425,7 +425,7 @@ fn job_list_entries() -> (Vec<JobListEntry>, J) {
                 .description("first"),
             JobListEntry::new()
                 .job_id(JOB2)
-                .job_state(JobState::Unknown("Teleporting".into()))
+                .job_state(JobState::from("Teleporting"))
                 .is_master(false)
                 .job_type(JobType::LocalUse)
                 .snowball_type(SnowballType::V3_5c)
@@ -658,10 +658,7 @@ async fn create_return_shipping_label(p: Protocol) {
         &body,
         json!({"JobId": JOB, "ShippingOption": "EXPRESS"}),
     );
-    assert_eq!(
-        out.status,
-        Some(ShippingLabelStatus::Unknown("Printing".into()))
-    );
+    assert_eq!(out.status, Some(ShippingLabelStatus::from("Printing")));
 }
 
 async fn describe_address(p: Protocol) {
@@ -676,7 +673,7 @@ async fn describe_address(p: Protocol) {
     .await;
     assert_body(p, op, &body, json!({"AddressId": ADDRESS}));
     let want = addr
-        .r#type(AddressType::Unknown("DROP_BOX".into()))
+        .r#type(AddressType::from("DROP_BOX"))
         .landmark("Space Needle");
     assert_eq!(
         out,
@@ -742,7 +739,7 @@ async fn describe_cluster(p: Protocol) {
         .description("MyCluster")
         .kms_key_arn(KMS)
         .role_arn(ROLE)
-        .cluster_state(ClusterState::Unknown("Rebalancing".into()))
+        .cluster_state(ClusterState::from("Rebalancing"))
         .job_type(JobType::LocalUse)
         .snowball_type(SnowballType::Edge)
         .creation_date(DateTime::from_millis(T2_MS))
@@ -856,8 +853,8 @@ async fn describe_job(p: Protocol) {
         .snowball_id("SID-1");
     let sub = JobMetadata::new()
         .job_id(JOB2)
-        .job_state(JobState::Unknown("Hibernating".into()))
-        .snowball_capacity_preference(SnowballCapacity::Unknown("T9000".into()));
+        .job_state(JobState::from("Hibernating"))
+        .snowball_capacity_preference(SnowballCapacity::from("T9000"));
     assert_eq!(
         out,
         describe_job::DescribeJobOutput::new()
@@ -1017,7 +1014,7 @@ async fn list_clusters(p: Protocol) {
                 .description("c1"),
             ClusterListEntry::new()
                 .cluster_id("CID2")
-                .cluster_state(ClusterState::Unknown("Melting".into())),
+                .cluster_state(ClusterState::from("Melting")),
         ])
     );
 }
@@ -1147,7 +1144,7 @@ async fn list_service_versions(p: Protocol) {
             ServiceName::Kubernetes,
         )
         .dependent_services(vec![DependentService::new()
-            .service_name(ServiceName::Unknown("WARP_DRIVE".into()))
+            .service_name(ServiceName::from("WARP_DRIVE"))
             .service_version(ServiceVersion::new().version("9"))])
         .next_token("nv")
     );

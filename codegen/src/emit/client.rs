@@ -9,7 +9,7 @@ use super::{doc_attrs, inner_doc_attrs};
 use crate::ir::Service;
 
 /// The crate root.
-pub fn lib_rs(service: &Service) -> TokenStream {
+pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
     let m = &service.meta;
     let krate = &service.crate_name;
     // A usage example needs an operation that can be called without arguments.
@@ -31,6 +31,14 @@ pub fn lib_rs(service: &Service) -> TokenStream {
     );
     let crate_doc = inner_doc_attrs(&crate_doc);
 
+    let primitives = if has_primitives {
+        quote! {
+            #[rustfmt::skip]
+            pub mod primitives;
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #crate_doc
 
@@ -40,6 +48,7 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         pub mod operation;
         #[rustfmt::skip]
         pub mod types;
+        #primitives
         #[cfg(feature = "cli")]
         #[rustfmt::skip]
         pub mod cli;

@@ -15,15 +15,23 @@
 //! ```
 //!
 //! Operation inputs, outputs and error enums live in [`operation`], shared shapes in [`types`].
+
 #[rustfmt::skip]
 mod client;
+
 #[rustfmt::skip]
 pub mod operation;
+
 #[rustfmt::skip]
 pub mod types;
+
+#[rustfmt::skip]
+pub mod primitives;
+
 #[cfg(feature = "cli")]
 #[rustfmt::skip]
 pub mod cli;
+
 pub use ::awsrt::{Config, Credentials, DateTime, Protocol, SdkError};
 pub use client::Client;
 pub(crate) use client::SERVICE;
