@@ -406,6 +406,7 @@ pub fn with_article(word: &str, capital: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::html_to_markdown as md;
+    use super::{article, with_article};
 
     #[test]
     fn paragraphs_code_and_links() {
