@@ -44,6 +44,12 @@ impl Client {
     }
 
     /// This operation cancels a specified job. Only the job owner can cancel it. The operation fails if the job has already started or is complete.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
     pub fn cancel_job(
         &self,
         job_id: impl Into<String>,
@@ -55,6 +61,14 @@ impl Client {
     }
 
     /// This operation initiates the process of scheduling an upload or download of your data. You include in the request a manifest that describes the data transfer specifics. The response to the request includes a job ID, which you can use in other operations, a signature that you use to identify your storage device, and the address where you should ship your storage device.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_type`: the `JobType` member.
+    /// - `manifest`: the `Manifest` member.
+    /// - `validate_only`: the `ValidateOnly` member (a `bool`: pass a named variable, `let validate_only = false;`, rather than a bare literal).
     pub fn create_job(
         &self,
         job_type: impl Into<crate::types::JobType>,
@@ -68,6 +82,12 @@ impl Client {
     }
 
     /// This operation generates a pre-paid UPS shipping label that you will use to ship your device to AWS for processing.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_ids`: the `jobIds` member.
     pub fn get_shipping_label(
         &self,
         job_ids: Vec<String>,
@@ -79,6 +99,12 @@ impl Client {
     }
 
     /// This operation returns information about a job, including where the job is in the processing pipeline, the status of the results, and the signature value associated with the job. You can only return information about jobs you own.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
     pub fn get_status(
         &self,
         job_id: impl Into<String>,
@@ -98,6 +124,15 @@ impl Client {
     }
 
     /// You use this operation to change the parameters specified in the original manifest file by supplying a new manifest file. The manifest file attached to this request replaces the original manifest file. You can only use the operation after a CreateJob request but before the data transfer starts and you can only use it on jobs you own.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
+    /// - `manifest`: the `Manifest` member.
+    /// - `job_type`: the `JobType` member.
+    /// - `validate_only`: the `ValidateOnly` member (a `bool`: pass a named variable, `let validate_only = false;`, rather than a bare literal).
     pub fn update_job(
         &self,
         job_id: impl Into<String>,

@@ -45,6 +45,12 @@ impl Client {
 
     /// Cancels a cluster job. You can only cancel a cluster job while it's in the `AwaitingQuorum` status. You'll have at least an hour after creating a cluster job to cancel it.
     ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `cluster_id`: the `ClusterId` member.
+    ///
     /// # To cancel a cluster job
     ///
     /// This operation cancels a cluster job. You can only cancel a cluster job while it's in the AwaitingQuorum status.
@@ -71,6 +77,12 @@ impl Client {
 
     /// Cancels the specified job. You can only cancel a job before its `JobState` value changes to `PreparingAppliance`. Requesting the `ListJobs` or `DescribeJob` action returns a job's `JobState` as part of the response element data returned.
     ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
+    ///
     /// # To cancel a job for a Snowball device
     ///
     /// This operation cancels a job. You can only cancel a job before its JobState value changes to PreparingAppliance.
@@ -96,6 +108,12 @@ impl Client {
     }
 
     /// Creates an address for a Snow device to be shipped to. In most regions, addresses are validated at the time of creation. The address you provide must be located within the serviceable area of your region. If the address is invalid or unsupported, then an exception is thrown. If providing an address as a JSON file through the `cli-input-json` option, include the full file path. For example, `--cli-input-json file://create-address.json`.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `address`: the `Address` member.
     ///
     /// # To create an address for a job
     ///
@@ -132,6 +150,15 @@ impl Client {
     }
 
     /// Creates an empty cluster. Each cluster supports five nodes. You use the CreateJob action separately to create the jobs for each of these nodes. The cluster does not ship until these five node jobs have been created.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_type`: the `JobType` member.
+    /// - `address_id`: the `AddressId` member.
+    /// - `snowball_type`: the `SnowballType` member.
+    /// - `shipping_option`: the `ShippingOption` member.
     ///
     /// # To create a cluster
     ///
@@ -278,6 +305,13 @@ impl Client {
     }
 
     /// Creates a job with the long-term usage option for a device. The long-term usage is a 1-year or 3-year long-term pricing type for the device. You are billed upfront, and Amazon Web Services provides discounts for long-term pricing.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `long_term_pricing_type`: the `LongTermPricingType` member.
+    /// - `snowball_type`: the `SnowballType` member.
     pub fn create_long_term_pricing(
         &self,
         long_term_pricing_type: impl Into<crate::types::LongTermPricingType>,
@@ -293,6 +327,12 @@ impl Client {
     }
 
     /// Creates a shipping label that will be used to return the Snow device to Amazon Web Services.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
     pub fn create_return_shipping_label(
         &self,
         job_id: impl Into<String>,
@@ -306,6 +346,12 @@ impl Client {
     }
 
     /// Takes an `AddressId` and returns specific details about that address in the form of an `Address` object.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `address_id`: the `AddressId` member.
     ///
     /// # To describe an address for a job
     ///
@@ -355,6 +401,12 @@ impl Client {
 
     /// Returns information about a specific cluster including shipping information, cluster status, and other important metadata.
     ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `cluster_id`: the `ClusterId` member.
+    ///
     /// # To describe a cluster
     ///
     /// Returns information about a specific cluster including shipping information, cluster status, and other important metadata.
@@ -381,6 +433,12 @@ impl Client {
 
     /// Returns information about a specific job including shipping information, job status, and other important metadata.
     ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
+    ///
     /// # To describe a job you've created for AWS Snowball
     ///
     /// This operation describes a job you've created for AWS Snowball.
@@ -406,6 +464,12 @@ impl Client {
     }
 
     /// Information on the shipping label of a Snow device that is being returned to Amazon Web Services.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
     pub fn describe_return_shipping_label(
         &self,
         job_id: impl Into<String>,
@@ -425,6 +489,12 @@ impl Client {
     /// As a best practice, we recommend that you don't save a copy of an `UnlockCode` value in the same location as the manifest file for that job. Saving these separately helps prevent unauthorized parties from gaining access to the Snow device associated with that job.
     ///
     /// The credentials of a given job, including its manifest file and unlock code, expire 360 days after the job is created.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
     ///
     /// # To get the manifest for a job you've created for AWS Snowball
     ///
@@ -461,6 +531,12 @@ impl Client {
     /// The `UnlockCode` value is a 29-character code with 25 alphanumeric characters and 4 hyphens. This code is used to decrypt the manifest file when it is passed along with the manifest to the Snow device through the Snowball client when the client is started for the first time. The only valid status for calling this API is `WithCustomer` as the manifest and `Unlock` code values are used for securing your device and should only be used when you have the device.
     ///
     /// As a best practice, we recommend that you don't save a copy of the `UnlockCode` in the same location as the manifest file for that job. Saving these separately helps prevent unauthorized parties from gaining access to the Snow device associated with that job.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
     ///
     /// # To get the unlock code for a job you've created for AWS Snowball
     ///
@@ -517,6 +593,12 @@ impl Client {
     }
 
     /// Returns an Amazon S3 presigned URL for an update file associated with a specified `JobId`.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
     pub fn get_software_updates(
         &self,
         job_id: impl Into<String>,
@@ -528,6 +610,12 @@ impl Client {
     }
 
     /// Returns an array of `JobListEntry` objects of the specified length. Each `JobListEntry` object is for a job in the specified cluster and contains a job's state, a job's ID, and other information.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `cluster_id`: the `ClusterId` member.
     ///
     /// # To get a list of jobs in a cluster that you've created for AWS Snowball
     ///
@@ -624,6 +712,12 @@ impl Client {
     }
 
     /// Lists all supported versions for Snow on-device services. Returns an array of `ServiceVersion` object containing the supported versions for a particular service.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `service_name`: the `ServiceName` member.
     pub fn list_service_versions(
         &self,
         service_name: impl Into<crate::types::ServiceName>,
@@ -635,6 +729,12 @@ impl Client {
     }
 
     /// While a cluster's `ClusterState` value is in the `AwaitingQuorum` state, you can update some of the information associated with a cluster. Once the cluster changes to a different job state, usually 60 minutes after the cluster being created, this action is no longer available.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `cluster_id`: the `ClusterId` member.
     ///
     /// # To update a cluster
     ///
@@ -663,6 +763,12 @@ impl Client {
     }
 
     /// While a job's `JobState` value is `New`, you can update some of the information associated with a job. Once the job changes to a different job state, usually within 60 minutes of the job being created, this action is no longer available.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
     ///
     /// # To update a job
     ///
@@ -693,6 +799,13 @@ impl Client {
     }
 
     /// Updates the state when a shipment state changes to a different state.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `job_id`: the `JobId` member.
+    /// - `shipment_state`: the `ShipmentState` member.
     pub fn update_job_shipment_state(
         &self,
         job_id: impl Into<String>,
@@ -708,6 +821,12 @@ impl Client {
     }
 
     /// Updates the long-term pricing type.
+    ///
+    /// # Arguments
+    ///
+    /// The input's required members, in the model's order (the order of the input's fields); set optional members on the returned call.
+    ///
+    /// - `long_term_pricing_id`: the `LongTermPricingId` member.
     pub fn update_long_term_pricing(
         &self,
         long_term_pricing_id: impl Into<String>,
