@@ -163,11 +163,11 @@ fn generated_docs_and_layout_read_like_hand_written_code() {
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
         let lines: Vec<&str> = text.lines().collect();
         for (i, pair) in lines.windows(2).enumerate() {
-            let item_end = pair[0] == "}";
+            let item_end = pair[0] == "}" && !pair[1].is_empty() && pair[1] != "}";
             let method_end = pair[0] == "    }"
                 && (pair[1].starts_with("    ///") || pair[1].starts_with("    pub fn"));
             assert!(
-                !(item_end && !pair[1].is_empty() && pair[1] != "}") && !method_end,
+                !item_end && !method_end,
                 "{path}:{}: no blank line between items:\n{}\n{}",
                 i + 1,
                 pair[0],
