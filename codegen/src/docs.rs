@@ -351,9 +351,62 @@ fn wrap_bare_urls(s: &str) -> String {
     out
 }
 
+/// The indefinite article for `word` in generated prose: "an" before a vowel sound.
+///
+/// English picks by sound, not letter: `an UpdateJob` but `a UniqueId`, `an SMS` (an
+/// acronym reads by letter names) but `a KMSKey`, `an hour` but `a Host`. The word may be
+/// wrapped in backticks.
+pub fn article(word: &str) -> &'static str {
+    let w = word.trim_start_matches(['`', '*', '[', '(']);
+    let lower = w.to_ascii_lowercase();
+    let mut chars = w.chars();
+    let (Some(first), second) = (chars.next(), chars.next()) else {
+        return "a";
+    };
+    // Two capitals (or a capital and a digit) open an acronym, read letter by letter
+    // ("an S3 bucket", "an HTTP header", "a URL"); letters whose names start with a vowel sound.
+    if first.is_ascii_uppercase()
+        && second.is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return if "AEFHILMNORSX".contains(first) {
+            "an"
+        } else {
+            "a"
+        };
+    }
+    // "u" sounding like "you", "o" like "w", and a silent "h".
+    const YOU: &[&str] = &[
+        "uni", "use", "usa", "usi", "usu", "uti", "ura", "ure", "uri", "uro", "ubiq", "eu", "ewe",
+    ];
+    const WON: &[&str] = &["one", "once"];
+    const SILENT_H: &[&str] = &["hour", "honest", "honor", "honour", "heir"];
+    if YOU.iter().chain(WON).any(|p| lower.starts_with(p)) {
+        return "a";
+    }
+    if SILENT_H.iter().any(|p| lower.starts_with(p)) {
+        return "an";
+    }
+    if "aeiou".contains(lower.chars().next().unwrap_or('x')) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `word` with its article, capitalized when `capital` (sentence start): "An `UpdateJob`".
+pub fn with_article(word: &str, capital: bool) -> String {
+    let a = article(word);
+    match (capital, a) {
+        (true, "an") => format!("An {word}"),
+        (true, _) => format!("A {word}"),
+        (false, a) => format!("{a} {word}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::html_to_markdown as md;
+    use super::{article, with_article};
 
     #[test]
     fn paragraphs_code_and_links() {
@@ -386,5 +439,33 @@ mod tests {
         assert_eq!(md("plain text, no tags"), "plain text, no tags");
         assert_eq!(md(""), "");
         assert_eq!(md("<p>unclosed <b>bold"), "unclosed **bold");
+    }
+
+    #[test]
+    fn articles_follow_the_sound() {
+        let cases = [
+            ("`InvalidJobStateException`", "an"),
+            ("`UpdateJobInput`", "an"),
+            ("`UnsupportedAddressException`", "an"),
+            ("`ListJobsInput`", "a"),
+            ("`Ec2RequestFailedException`", "an"),
+            ("`UniqueId`", "a"),
+            ("`UserData`", "a"),
+            ("`S3Resource`", "an"),
+            ("`SMSConfig`", "an"),
+            ("`KMSKey`", "a"),
+            ("`URLConfig`", "a"),
+            ("`HTTPHeader`", "an"),
+            ("`OneTimeToken`", "a"),
+            ("`HourlyRate`", "an"),
+            ("`Host`", "a"),
+            ("`EuropeRegion`", "a"),
+            ("", "a"),
+        ];
+        for (word, want) in cases {
+            assert_eq!(article(word), want, "{word}");
+        }
+        assert_eq!(with_article("`AddressType`", true), "An `AddressType`");
+        assert_eq!(with_article("`JobType`", false), "a `JobType`");
     }
 }

@@ -136,3 +136,44 @@ fn check_reports_changed_missing_and_leftover_files() {
     assert_eq!(codegen::write(&dir, &files).unwrap(), 3);
     assert!(codegen::check(&dir, &files).is_empty());
 }
+
+#[test]
+fn generated_docs_and_layout_read_like_hand_written_code() {
+    let files = codegen::generate(&snowball()).unwrap();
+    // "an" before a vowel sound, picked by one helper wherever docs choose an article.
+    let exception = &files["src/types/invalid_job_state_exception.rs"];
+    assert!(
+        exception.contains("/// An `InvalidJobStateException` with no members set."),
+        "{exception}"
+    );
+    let update = &files["src/operation/update_long_term_pricing.rs"];
+    assert!(
+        update.contains("/// An `UpdateLongTermPricing` call, ready to `send()`"),
+        "{update}"
+    );
+    // The paginator's doc paragraphs are separate paragraphs.
+    let list_jobs = &files["src/operation/list_jobs.rs"];
+    assert!(
+        list_jobs.contains(
+            "sets the page size.\n    ///\n    /// Stops when the service sends no (or an empty) token, and fails if it repeats one.\n    ///\n    /// The stream's items"
+        ),
+        "{list_jobs}"
+    );
+    // A blank line after every top-level item and between the methods of an impl.
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, pair) in lines.windows(2).enumerate() {
+            let item_end = pair[0] == "}" && !pair[1].is_empty() && pair[1] != "}";
+            let method_end = pair[0] == "    }"
+                && (pair[1].starts_with("    ///") || pair[1].starts_with("    pub fn"));
+            assert!(
+                !item_end && !method_end,
+                "{path}:{}: no blank line between items:\n{}\n{}",
+                i + 1,
+                pair[0],
+                pair[1]
+            );
+        }
+        assert!(!text.contains("\n\n\n"), "{path}: two blank lines in a row");
+    }
+}

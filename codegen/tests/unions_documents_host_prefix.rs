@@ -142,7 +142,7 @@ fn emits_a_union_enum_document_members_and_host_prefix() {
         "pub enum Choice",
         "S(String)",
         "Nested(Box<crate::types::Wrapper>)",
-        "Unknown(String)",
+        "Unknown(crate::primitives::UnknownVariantValue)",
         "#[non_exhaustive]",
         "serde(rename = \"Secret\")",
         "*** Sensitive Data Redacted ***",

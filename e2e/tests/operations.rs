@@ -427,7 +427,7 @@ fn job_list_entries() -> (Vec<JobListEntry>, J) {
                 .description("first"),
             JobListEntry::new()
                 .job_id(JOB2)
-                .job_state(JobState::Unknown("Teleporting".into()))
+                .job_state(JobState::from("Teleporting"))
                 .is_master(false)
                 .job_type(JobType::LocalUse)
                 .snowball_type(SnowballType::V3_5c)
@@ -660,10 +660,7 @@ async fn create_return_shipping_label(p: Protocol) {
         &body,
         json!({"JobId": JOB, "ShippingOption": "EXPRESS"}),
     );
-    assert_eq!(
-        out.status,
-        Some(ShippingLabelStatus::Unknown("Printing".into()))
-    );
+    assert_eq!(out.status, Some(ShippingLabelStatus::from("Printing")));
 }
 
 async fn describe_address(p: Protocol) {
@@ -678,7 +675,7 @@ async fn describe_address(p: Protocol) {
     .await;
     assert_body(p, op, &body, json!({"AddressId": ADDRESS}));
     let want = addr
-        .r#type(AddressType::Unknown("DROP_BOX".into()))
+        .r#type(AddressType::from("DROP_BOX"))
         .landmark("Space Needle");
     assert_eq!(
         out,
@@ -744,7 +741,7 @@ async fn describe_cluster(p: Protocol) {
         .description("MyCluster")
         .kms_key_arn(KMS)
         .role_arn(ROLE)
-        .cluster_state(ClusterState::Unknown("Rebalancing".into()))
+        .cluster_state(ClusterState::from("Rebalancing"))
         .job_type(JobType::LocalUse)
         .snowball_type(SnowballType::Edge)
         .creation_date(DateTime::from_millis(T2_MS))
@@ -858,8 +855,8 @@ async fn describe_job(p: Protocol) {
         .snowball_id("SID-1");
     let sub = JobMetadata::new()
         .job_id(JOB2)
-        .job_state(JobState::Unknown("Hibernating".into()))
-        .snowball_capacity_preference(SnowballCapacity::Unknown("T9000".into()));
+        .job_state(JobState::from("Hibernating"))
+        .snowball_capacity_preference(SnowballCapacity::from("T9000"));
     assert_eq!(
         out,
         describe_job::DescribeJobOutput::new()
@@ -1019,7 +1016,7 @@ async fn list_clusters(p: Protocol) {
                 .description("c1"),
             ClusterListEntry::new()
                 .cluster_id("CID2")
-                .cluster_state(ClusterState::Unknown("Melting".into())),
+                .cluster_state(ClusterState::from("Melting")),
         ])
     );
 }
@@ -1149,7 +1146,7 @@ async fn list_service_versions(p: Protocol) {
             ServiceName::Kubernetes,
         )
         .dependent_services(vec![DependentService::new()
-            .service_name(ServiceName::Unknown("WARP_DRIVE".into()))
+            .service_name(ServiceName::from("WARP_DRIVE"))
             .service_version(ServiceVersion::new().version("9"))])
         .next_token("nv")
     );

@@ -17,7 +17,7 @@ fn shapes_serialize_with_wire_names() {
         serde_json::from_value(json!({"JobId": "JID1", "JobState": "Recycled", "IsMaster": true}))
             .unwrap();
     assert_eq!(entry.job_id.as_deref(), Some("JID1"));
-    assert_eq!(entry.job_state, Some(JobState::Unknown("Recycled".into())));
+    assert_eq!(entry.job_state, Some(JobState::from("Recycled")));
     assert_eq!(
         serde_json::to_value(&entry).unwrap(),
         json!({"JobId": "JID1", "JobState": "Recycled", "IsMaster": true})

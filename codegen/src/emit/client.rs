@@ -6,10 +6,25 @@ use quote::{format_ident, quote};
 use super::examples::examples_doc;
 use super::shapes::{ident, param};
 use super::{doc_attrs, inner_doc_attrs};
-use crate::ir::Service;
+use crate::ir::{MemberDef, Service, Type};
+use crate::naming::bare;
+
+/// How a call is written, for the crate docs. Why required members stay positional
+/// rather than going through a builder is in README's "Using the generated crate".
+const CALLS: &str = "\n\n# Calls\n\nEach operation is a method of [`Client`]. Its arguments \
+    are the operation's required members, in the order the model lists them (the order of \
+    the input's fields, shown under *Arguments* in each method's docs), so a call that \
+    lacks one does not compile. Optional members are setters on the returned call; \
+    `.send()` sends it. A required `bool` reads best as a named variable \
+    (`let validate_only = true;`, then pass `validate_only`) rather than a bare literal.";
+
+/// Enum handling, for the crate docs of a service with enums or unions.
+const UNKNOWN: &str = "\n\nEnums keep values this version does not know: compare \
+    `as_str()` in a catch-all arm rather than matching `Unknown` (see \
+    [`primitives::UnknownVariantValue`]).";
 
 /// The crate root.
-pub fn lib_rs(service: &Service) -> TokenStream {
+pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
     let m = &service.meta;
     let krate = &service.crate_name;
     // A usage example needs an operation that can be called without arguments.
@@ -26,11 +41,24 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         None => String::new(),
     };
     let crate_doc = format!(
-        "Client for {} (`{}`, API version {}).\n\n{}{}",
-        m.full_name, m.service_id, m.api_version, service.docs, usage
+        "Client for {} (`{}`, API version {}).\n\n{}{}{CALLS}{}",
+        m.full_name,
+        m.service_id,
+        m.api_version,
+        service.docs,
+        usage,
+        if has_primitives { UNKNOWN } else { "" }
     );
     let crate_doc = inner_doc_attrs(&crate_doc);
 
+    let primitives = if has_primitives {
+        quote! {
+            #[rustfmt::skip]
+            pub mod primitives;
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #crate_doc
 
@@ -40,6 +68,7 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         pub mod operation;
         #[rustfmt::skip]
         pub mod types;
+        #primitives
         #[cfg(feature = "cli")]
         #[rustfmt::skip]
         pub mod cli;
@@ -48,6 +77,32 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         pub use client::Client;
         pub(crate) use client::SERVICE;
     }
+}
+
+/// The `# Arguments` section of a client method: its required members, in order, since
+/// a positional argument (a `bool` above all) says nothing at the call site.
+fn arguments_doc(required: &[&MemberDef]) -> String {
+    if required.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = required
+        .iter()
+        .map(|m| {
+            let ty = match &m.ty {
+                Type::Bool => format!(
+                    " (a `bool`: pass a named variable, `let {} = false;`, rather than a bare literal)",
+                    bare(&m.field)
+                ),
+                _ => String::new(),
+            };
+            format!("- `{}`: the `{}` member{ty}.", bare(&m.field), m.wire)
+        })
+        .collect();
+    format!(
+        "\n\n# Arguments\n\nThe input's required members, in the model's order (the order of \
+         the input's fields); set optional members on the returned call.\n\n{}",
+        lines.join("\n")
+    )
 }
 
 fn methods(service: &Service) -> Vec<TokenStream> {
@@ -64,6 +119,7 @@ fn methods(service: &Service) -> Vec<TokenStream> {
         });
         let args = required.iter().map(|m| ident(&m.field));
         let mut doc = if op.docs.is_empty() { format!("Calls `{}`.", op.name) } else { op.docs.clone() };
+        doc.push_str(&arguments_doc(&required));
         let examples = examples_doc(service, op);
         if !examples.is_empty() {
             doc.push_str("\n\n");

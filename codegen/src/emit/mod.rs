@@ -28,7 +28,14 @@ pub fn crate_files(
     let version = spec.version.as_str();
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), cargo_toml(service, spec));
-    files.insert("src/lib.rs".to_string(), format(&client::lib_rs(service))?);
+    let primitives = shapes::unknown_variant_value(service);
+    files.insert(
+        "src/lib.rs".to_string(),
+        format(&client::lib_rs(service, primitives.is_some()))?,
+    );
+    if let Some(tokens) = &primitives {
+        files.insert("src/primitives.rs".to_string(), format(tokens)?);
+    }
     files.insert(
         "src/client.rs".to_string(),
         format(&client::client_rs(
@@ -69,7 +76,7 @@ pub fn crate_files(
     for (module, op) in &service.operations {
         files.insert(
             format!("src/operation/{}.rs", crate::naming::bare(module)),
-            format(&operation::operation(service, op))?,
+            format(&operation::operation(op))?,
         );
         op_mods.push((module.clone(), String::new()));
     }
@@ -106,7 +113,7 @@ pub fn format(tokens: &TokenStream) -> Result<String, Error> {
             format!("generated invalid Rust: {e}\n{tokens}"),
         )
     })?;
-    let text = prettyplease::unparse(&file);
+    let text = space_items(&prettyplease::unparse(&file));
     // Single-line `#[doc = "..."]` strings carry no leading space; give every doc line
     // the `/// text` form people write by hand.
     let mut out = String::with_capacity(text.len() + HEADER.len() + 1024);
@@ -126,6 +133,88 @@ pub fn format(tokens: &TokenStream) -> Result<String, Error> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Adds the blank lines prettyplease leaves out: after the inner docs, and between the
+/// items of a file, an `impl`, a `trait` or a `mod` block, so generated diffs read like
+/// hand-written code. Two one-line items in a row (`mod a;` then `pub use a::A;`,
+/// `type Output = ..;` then `type Error = ..;`) stay together.
+///
+/// It reads prettyplease's layout: a block opens with a line ending in `{` and closes with
+/// a line starting with `}` at the opener's indent; an item ends with a line at the
+/// block's item indent that starts with `}` or ends with `;`.
+fn space_items(text: &str) -> String {
+    struct Block {
+        /// The indent of the block's direct children.
+        child: usize,
+        /// Whether the children are items (file, `impl`, `trait`, `mod`).
+        items: bool,
+        /// The current item's header line (its first line that is no attribute or comment).
+        head: Option<String>,
+        /// Lines of the current item so far (0: between items).
+        lines: usize,
+        /// Whether the previous item was one line; `None` before the first.
+        prev_single: Option<bool>,
+    }
+    let block = |child, items| Block {
+        child,
+        items,
+        head: None,
+        lines: 0,
+        prev_single: None,
+    };
+    let mut stack = vec![block(0, true)];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let comment = trimmed.starts_with("//");
+        if trimmed.is_empty() {
+            out.push('\n');
+            continue;
+        }
+        if !comment && trimmed.starts_with('}') {
+            while stack.len() > 1 && stack.last().is_some_and(|b| indent < b.child) {
+                stack.pop();
+            }
+        }
+        let mut opens_items = false;
+        if let Some(top) = stack.last_mut().filter(|b| b.items && b.child == indent) {
+            if trimmed.starts_with("//!") || trimmed.starts_with("#![") {
+                // Inner docs and attributes: the first item gets a blank line after them.
+                top.prev_single = Some(false);
+            } else {
+                let attr = comment || trimmed.starts_with("#[");
+                let ends = !attr && (trimmed.starts_with('}') || trimmed.ends_with(';'));
+                if top.lines == 0 && top.prev_single.is_some_and(|prev| !(prev && ends)) {
+                    out.push('\n');
+                }
+                top.lines += 1;
+                if !attr && top.head.is_none() {
+                    top.head = Some(trimmed.to_string());
+                }
+                let head = top.head.as_deref().unwrap_or("");
+                let head = head
+                    .trim_start_matches("pub(crate) ")
+                    .trim_start_matches("pub ")
+                    .trim_start_matches("unsafe ");
+                opens_items = ["impl ", "impl<", "trait ", "mod "]
+                    .iter()
+                    .any(|k| head.starts_with(k));
+                if ends {
+                    top.prev_single = Some(top.lines == 1);
+                    top.lines = 0;
+                    top.head = None;
+                }
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        if !comment && trimmed.ends_with('{') {
+            stack.push(block(indent + 4, opens_items));
+        }
+    }
+    out
 }
 
 /// `#[doc = "..."]` attributes for Markdown text, one per line so it renders as `///`.

@@ -5,22 +5,109 @@ use quote::{format_ident, quote};
 
 use super::doc_attrs;
 use super::shapes::{ident, param, rust_type, structure};
-use crate::ir::{HostPrefixPart, OperationDef, PathStep, Service, Type};
+use crate::docs::with_article;
+use crate::ir::{HostPrefixPart, OperationDef, PaginatorDef, PathStep, Type};
 use crate::naming::bare;
 
 /// The file of one operation.
-pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
+pub fn operation(op: &OperationDef) -> TokenStream {
     let file_doc = format!("`{}`: its input, output, errors and call builder.", op.name);
-    let input_name = ident(&op.input.name);
-    let output_name = ident(&op.output.name);
-    let error_name = ident(&op.error_name);
-    let call_name = format_ident!("{}Call", crate::naming::camel(&op.name));
-    let wire_name = &op.name;
     // No member holds an operation's input or output: neither needs a zero value.
     let input = structure(&op.input, false, false);
     let output = structure(&op.output, false, false);
     let errors = error_enum(op);
+    let operation = operation_impl(op);
+    let call = call_builder(op);
+    let paginator = op.paginator.as_ref().map(|p| paginator(op, p));
+    quote! {
+        #![doc = #file_doc]
+        #input
+        #output
+        #errors
+        #operation
+        #call
+        #paginator
+    }
+}
 
+/// The call builder's name (`ListJobsCall`).
+fn call_name(op: &OperationDef) -> proc_macro2::Ident {
+    format_ident!("{}Call", crate::naming::camel(&op.name))
+}
+
+/// `impl Operation for <Input>`: what the runtime needs to send it and read the answer.
+fn operation_impl(op: &OperationDef) -> TokenStream {
+    let input_name = ident(&op.input.name);
+    let output_name = ident(&op.output.name);
+    let error_name = ident(&op.error_name);
+    let wire_name = &op.name;
+    // An operation the model gives no input shape tells the runtime so (RPC v2 CBOR then
+    // sends no body).
+    let no_input = if op.input.shape.is_empty() {
+        quote!(
+            const HAS_INPUT: bool = false;
+        )
+    } else {
+        quote!()
+    };
+    let result_wrapper = op.result_wrapper.as_ref().map(|w| {
+        quote!(
+            const RESULT_WRAPPER: Option<&'static str> = Some(#w);
+        )
+    });
+    let host_prefix = op.host_prefix.as_deref().map(host_prefix_fn);
+    quote! {
+        impl ::awsrt::Operation for #input_name {
+            type Output = #output_name;
+            type Error = #error_name;
+            const NAME: &'static str = #wire_name;
+            const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+            #no_input
+            #result_wrapper
+            #host_prefix
+        }
+    }
+}
+
+/// `fn host_prefix`: the endpoint's host prefix with its labels filled from the input,
+/// each checked to be a valid host label first.
+fn host_prefix_fn(parts: &[HostPrefixPart]) -> TokenStream {
+    let labels: Vec<TokenStream> = parts
+        .iter()
+        .filter_map(|p| match p {
+            HostPrefixPart::Label { wire, field } => {
+                let f = ident(field);
+                Some(quote!((#wire, self.#f.as_str())))
+            }
+            HostPrefixPart::Literal(_) => None,
+        })
+        .collect();
+    let check = if labels.is_empty() {
+        quote!()
+    } else {
+        quote!(::awsrt::check_host_labels(&[#(#labels),*])?;)
+    };
+    let pieces = parts.iter().map(|p| match p {
+        HostPrefixPart::Literal(text) => quote!(#text),
+        HostPrefixPart::Label { field, .. } => {
+            let f = ident(field);
+            quote!(self.#f.as_str())
+        }
+    });
+    quote! {
+        fn host_prefix(&self) -> Result<Option<String>, String> {
+            #check
+            Ok(Some([#(#pieces),*].concat()))
+        }
+    }
+}
+
+/// The call builder: the client and the input, a setter per optional member, `send()`.
+fn call_builder(op: &OperationDef) -> TokenStream {
+    let input_name = ident(&op.input.name);
+    let output_name = ident(&op.output.name);
+    let error_name = ident(&op.error_name);
+    let call_name = call_name(op);
     let setters = op.input.members.iter().filter(|m| !m.required).map(|m| {
         let f = ident(&m.field);
         let (t, _) = param(&m.ty);
@@ -44,148 +131,12 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
             }
         }
     });
-
-    let paginator = op.paginator.as_ref().map(|p| {
-        let token = ident(&p.input_token);
-        let (item_ty, into_items) = match &p.items {
-            Some((field, ty)) => {
-                let f = ident(field);
-                let t = rust_type(ty);
-                let required = op
-                    .output
-                    .members
-                    .iter()
-                    .any(|m| &m.field == field && m.required);
-                let take = if required {
-                    quote!(output.#f)
-                } else {
-                    quote!(output.#f.unwrap_or_default())
-                };
-                (t, take)
-            }
-            None => (quote!(#output_name), quote!(vec![output])),
-        };
-        let page_size = match &p.limit {
-            Some((field, ty)) => {
-                let f = ident(field);
-                let v = if *ty == Type::I64 {
-                    quote!(i64::from(size))
-                } else {
-                    quote!(size)
-                };
-                quote!(self.#f = Some(#v);)
-            }
-            None => quote!(let _ = size;),
-        };
-        let next = token_expr(&p.output_token);
-        let more = p.more_results.as_ref().map(|f| {
-            let f = ident(f);
-            quote! {
-                fn more_results(output: &#output_name) -> bool {
-                    output.#f.unwrap_or(false)
-                }
-            }
-        });
-        let items_doc = match &p.items {
-            Some(_) => "The result items of every page, fetched as the stream is read.",
-            None => "Every page, fetched as the stream is read.",
-        };
-        quote! {
-            impl ::awsrt::Paginated for #input_name {
-                type Item = #item_ty;
-                fn set_token(&mut self, token: Option<String>) {
-                    self.#token = token;
-                }
-                fn set_page_size(&mut self, size: i32) {
-                    #page_size
-                }
-                fn next_token(output: &#output_name) -> Option<&str> {
-                    #next
-                }
-                #more
-                fn into_items(output: #output_name) -> Vec<#item_ty> {
-                    #into_items
-                }
-            }
-
-            impl #call_name {
-                /// Pages through every result: a `Stream` of pages; `.items()` streams the
-                /// items, `.page_size(n)` sets the page size. Stops when the service sends no
-                /// (or an empty) token, and fails if it repeats one.
-                #[doc = #items_doc]
-                pub fn into_paginator(self) -> ::awsrt::Paginator<#input_name> {
-                    ::awsrt::Paginator::new(self.client, self.input)
-                }
-            }
-        }
-    });
-
     let call_doc = format!(
-        "A `{}` call, ready to `send()`; set optional members first.",
-        op.name
+        "{} call, ready to `send()`; set optional members first.",
+        with_article(&format!("`{}`", op.name), true)
     );
     let send_doc = format!("Sends the `{}` request and waits for its output.", op.name);
-    let _ = service;
-    // An operation the model gives no input shape tells the runtime so (RPC v2 CBOR then
-    // sends no body).
-    let no_input = if op.input.shape.is_empty() {
-        quote!(
-            const HAS_INPUT: bool = false;
-        )
-    } else {
-        quote!()
-    };
-    let result_wrapper = op.result_wrapper.as_ref().map(|w| {
-        quote!(
-            const RESULT_WRAPPER: Option<&'static str> = Some(#w);
-        )
-    });
-    let host_prefix = op.host_prefix.as_ref().map(|parts| {
-        let labels: Vec<TokenStream> = parts
-            .iter()
-            .filter_map(|p| match p {
-                HostPrefixPart::Label { wire, field } => {
-                    let f = ident(field);
-                    Some(quote!((#wire, self.#f.as_str())))
-                }
-                HostPrefixPart::Literal(_) => None,
-            })
-            .collect();
-        let check = if labels.is_empty() {
-            quote!()
-        } else {
-            quote!(::awsrt::check_host_labels(&[#(#labels),*])?;)
-        };
-        let pieces = parts.iter().map(|p| match p {
-            HostPrefixPart::Literal(text) => quote!(#text),
-            HostPrefixPart::Label { field, .. } => {
-                let f = ident(field);
-                quote!(self.#f.as_str())
-            }
-        });
-        quote! {
-            fn host_prefix(&self) -> Result<Option<String>, String> {
-                #check
-                Ok(Some([#(#pieces),*].concat()))
-            }
-        }
-    });
     quote! {
-        #![doc = #file_doc]
-        #input
-        #output
-        #errors
-
-        impl ::awsrt::Operation for #input_name {
-            type Output = #output_name;
-            type Error = #error_name;
-            const NAME: &'static str = #wire_name;
-            const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
-            #no_input
-            #result_wrapper
-            #host_prefix
-        }
-
         #[doc = #call_doc]
         #[derive(Clone, Debug)]
         pub struct #call_name {
@@ -210,8 +161,90 @@ pub fn operation(service: &Service, op: &OperationDef) -> TokenStream {
                 self.client.call(&self.input).await
             }
         }
+    }
+}
 
-        #paginator
+/// `impl Paginated for <Input>` (tokens, page size, items) and `into_paginator()`.
+fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
+    let input_name = ident(&op.input.name);
+    let output_name = ident(&op.output.name);
+    let call_name = call_name(op);
+    let token = ident(&p.input_token);
+    let (item_ty, into_items) = match &p.items {
+        Some((field, ty)) => {
+            let f = ident(field);
+            let t = rust_type(ty);
+            let required = op
+                .output
+                .members
+                .iter()
+                .any(|m| &m.field == field && m.required);
+            let take = if required {
+                quote!(output.#f)
+            } else {
+                quote!(output.#f.unwrap_or_default())
+            };
+            (t, take)
+        }
+        None => (quote!(#output_name), quote!(vec![output])),
+    };
+    let page_size = match &p.limit {
+        Some((field, ty)) => {
+            let f = ident(field);
+            let v = if *ty == Type::I64 {
+                quote!(i64::from(size))
+            } else {
+                quote!(size)
+            };
+            quote!(self.#f = Some(#v);)
+        }
+        None => quote!(let _ = size;),
+    };
+    let next = token_expr(&p.output_token);
+    let more = p.more_results.as_ref().map(|f| {
+        let f = ident(f);
+        quote! {
+            fn more_results(output: &#output_name) -> bool {
+                output.#f.unwrap_or(false)
+            }
+        }
+    });
+    let items_doc = match &p.items {
+        Some(_) => {
+            "The stream's items are the result items of every page, fetched as the stream is read."
+        }
+        None => "The stream's items are the pages, fetched as the stream is read.",
+    };
+    let doc = doc_attrs(&format!(
+        "Pages through every result: a `Stream` of pages; `.items()` streams the items, \
+         `.page_size(n)` sets the page size.\n\n\
+         Stops when the service sends no (or an empty) token, and fails if it repeats one.\n\n\
+         {items_doc}"
+    ));
+    quote! {
+        impl ::awsrt::Paginated for #input_name {
+            type Item = #item_ty;
+            fn set_token(&mut self, token: Option<String>) {
+                self.#token = token;
+            }
+            fn set_page_size(&mut self, size: i32) {
+                #page_size
+            }
+            fn next_token(output: &#output_name) -> Option<&str> {
+                #next
+            }
+            #more
+            fn into_items(output: #output_name) -> Vec<#item_ty> {
+                #into_items
+            }
+        }
+
+        impl #call_name {
+            #doc
+            pub fn into_paginator(self) -> ::awsrt::Paginator<#input_name> {
+                ::awsrt::Paginator::new(self.client, self.input)
+            }
+        }
     }
 }
 

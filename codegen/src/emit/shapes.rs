@@ -6,7 +6,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
-use crate::ir::{EnumDef, Layout, MemberDef, StructDef, Type};
+use crate::docs::with_article;
+use crate::ir::{EnumDef, Layout, MemberDef, Service, StructDef, Type, TypeDef};
 use crate::naming::{bare, camel};
 
 /// An identifier token for a name the IR has already made valid (maybe `r#type`).
@@ -126,22 +127,7 @@ pub fn structure(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStrea
         return union(s, with_header_doc, zero);
     }
     let name = ident(&s.name);
-    let doc_text = if s.docs.is_empty() {
-        format!("The `{}` structure.", s.shape)
-    } else {
-        s.docs.clone()
-    };
-    let docs = doc_attrs(&doc_text);
-    let file_doc = if with_header_doc {
-        let line = format!("The `{}` shape.", s.shape);
-        quote!(#![doc = #line])
-    } else {
-        quote!()
-    };
-    let deprecated = s
-        .deprecated
-        .as_ref()
-        .map(|msg| quote!(#[deprecated(note = #msg)]));
+    let header = item_header(s, "structure", with_header_doc);
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let t = field_type(m);
@@ -170,17 +156,10 @@ pub fn structure(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStrea
     let decode = decode_impl(s);
     let error_impl = error_impl(s);
     let zero_impl = if zero { zero_struct_impl(s) } else { quote!() };
-    let allow_deprecated =
-        if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
-            quote!(#[allow(deprecated)])
-        } else {
-            quote!()
-        };
+    let allow_deprecated = allow_deprecated(s);
 
     quote! {
-        #file_doc
-        #docs
-        #deprecated
+        #header
         #[derive(Clone, PartialEq, #default_derive #debug_derive)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
@@ -230,12 +209,21 @@ fn zero_struct_impl(s: &StructDef) -> TokenStream {
     }
 }
 
+/// The path of the opaque value an enum's or union's `Unknown` variant holds.
+const UNKNOWN_VALUE: &str = "crate::primitives::UnknownVariantValue";
+
+fn unknown_value_type() -> TokenStream {
+    UNKNOWN_VALUE.parse().unwrap_or_default()
+}
+
 /// `ZeroValue` for an enum or union: `Unknown("")`, a value no model defines.
 fn zero_unknown_impl(name: &Ident) -> TokenStream {
+    let unknown = unknown_value_type();
     quote! {
+        #[allow(deprecated)]
         impl ::awsrt::codec::ZeroValue for #name {
             fn zero_value() -> Self {
-                Self::Unknown(String::new())
+                Self::Unknown(#unknown::new(String::new()))
             }
         }
     }
@@ -296,14 +284,18 @@ fn constructor(s: &StructDef) -> TokenStream {
         }
     });
     let doc = if required.is_empty() {
-        format!("A `{name}` with no members set.")
+        format!(
+            "{} with no members set.",
+            with_article(&format!("`{name}`"), true)
+        )
     } else {
         let names: Vec<String> = required
             .iter()
             .map(|m| format!("`{}`", bare(&m.field)))
             .collect();
         format!(
-            "A `{name}` with its required members ({}); set the others with the builder methods.",
+            "{} with its required members ({}); set the others with the builder methods.",
+            with_article(&format!("`{name}`"), true),
             names.join(", ")
         )
     };
@@ -600,32 +592,9 @@ fn variant(m: &MemberDef) -> Ident {
 /// (redacting sensitive members) and codecs that insist on exactly one member.
 pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
     let name = ident(&s.name);
-    let mut doc_text = if s.docs.is_empty() {
-        format!("The `{}` union.", s.shape)
-    } else {
-        s.docs.clone()
-    };
-    doc_text.push_str(
-        "\n\nA union: exactly one member is set. Members this version does not know \
-         decode as `Unknown`.",
-    );
-    let docs = doc_attrs(&doc_text);
-    let file_doc = if with_header_doc {
-        let line = format!("The `{}` shape.", s.shape);
-        quote!(#![doc = #line])
-    } else {
-        quote!()
-    };
-    let deprecated = s
-        .deprecated
-        .as_ref()
-        .map(|msg| quote!(#[deprecated(note = #msg)]));
-    let allow_deprecated =
-        if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
-            quote!(#[allow(deprecated)])
-        } else {
-            quote!()
-        };
+    let unknown = unknown_value_type();
+    let header = item_header(s, "union", with_header_doc);
+    let allow_deprecated = allow_deprecated(s);
     let variants = s.members.iter().map(|m| {
         let v = variant(m);
         let t = rust_type(&m.ty);
@@ -644,71 +613,22 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
             None => quote!(::awsrt::codec::Field::new(#w)),
         }
     });
-    let accessors = s.members.iter().map(|m| {
-        let v = variant(m);
-        let f = format_ident!("as_{}", bare(&m.field));
-        let t = rust_type(&m.ty);
-        let doc = format!("The `{}` member, if it is the one set.", m.wire);
-        quote! {
-            #[doc = #doc]
-            pub fn #f(&self) -> Option<&#t> {
-                match self {
-                    Self::#v(v) => Some(v),
-                    _ => None,
-                }
-            }
-        }
-    });
+    let accessors = s.members.iter().map(union_accessor);
     let sensitive = s.members.iter().any(|m| m.sensitive);
     let debug_derive = if sensitive { quote!() } else { quote!(Debug,) };
     let debug_impl = if sensitive {
-        let arms = s.members.iter().map(|m| {
-            let v = variant(m);
-            let label = v.to_string();
-            if m.sensitive {
-                quote!(Self::#v(_) => f.debug_tuple(#label).field(&"*** Sensitive Data Redacted ***").finish(),)
-            } else {
-                quote!(Self::#v(v) => f.debug_tuple(#label).field(v).finish(),)
-            }
-        });
-        quote! {
-            #allow_deprecated
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    match self {
-                        #(#arms)*
-                        Self::Unknown(n) => f.debug_tuple("Unknown").field(n).finish(),
-                    }
-                }
-            }
-        }
+        union_debug_impl(s)
     } else {
         quote!()
     };
-    let writes = s.members.iter().enumerate().map(|(i, m)| {
-        let v = variant(m);
-        let i = Literal::usize_unsuffixed(i);
-        let e = encode_value(&m.ty, &m.layout, quote!(v));
-        quote!(Self::#v(v) => { w.field(&Self::FIELDS[#i]); #e; })
-    });
-    let reads = s.members.iter().enumerate().map(|(i, m)| {
-        let v = variant(m);
-        let i = Literal::usize_unsuffixed(i);
-        let d = decode_value(&m.ty, &m.layout);
-        quote!(::awsrt::codec::UnionMember::Known(#i) => Self::#v(#d),)
-    });
-    let shape = &s.shape;
-    let many = format!("union {shape} has more than one member set");
-    let none = format!("union {shape} has no member set");
+    let codecs = union_codecs(s);
     let zero_impl = if zero {
         zero_unknown_impl(&name)
     } else {
         quote!()
     };
     quote! {
-        #file_doc
-        #docs
-        #deprecated
+        #header
         #[derive(Clone, PartialEq, #debug_derive)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
@@ -718,7 +638,7 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
             /// newer service sent it (its value is dropped). It cannot be sent: encoding it
             /// writes an empty union.
             #[cfg_attr(feature = "serde", serde(skip))]
-            Unknown(String),
+            Unknown(#unknown),
         }
 
         #allow_deprecated
@@ -734,7 +654,112 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
         }
 
         #debug_impl
+        #codecs
+        #zero_impl
+    }
+}
 
+/// The file doc (with `with_header_doc`), the item docs and `#[deprecated]` of a
+/// structure or union (`kind`).
+fn item_header(s: &StructDef, kind: &str, with_header_doc: bool) -> TokenStream {
+    let mut doc_text = if s.docs.is_empty() {
+        format!("The `{}` {kind}.", s.shape)
+    } else {
+        s.docs.clone()
+    };
+    if s.union {
+        doc_text.push_str(
+            "\n\nA union: exactly one member is set. Members this version does not know \
+             decode as `Unknown`.",
+        );
+    }
+    let docs = doc_attrs(&doc_text);
+    let file_doc = if with_header_doc {
+        let line = format!("The `{}` shape.", s.shape);
+        quote!(#![doc = #line])
+    } else {
+        quote!()
+    };
+    let deprecated = s
+        .deprecated
+        .as_ref()
+        .map(|msg| quote!(#[deprecated(note = #msg)]));
+    quote!(#file_doc #docs #deprecated)
+}
+
+/// `#[allow(deprecated)]` when the shape or any member is deprecated.
+fn allow_deprecated(s: &StructDef) -> TokenStream {
+    if s.members.iter().any(|m| m.deprecated.is_some()) || s.deprecated.is_some() {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    }
+}
+
+/// `as_<member>()`: the member's value if it is the one set.
+fn union_accessor(m: &MemberDef) -> TokenStream {
+    let v = variant(m);
+    let f = format_ident!("as_{}", bare(&m.field));
+    let t = rust_type(&m.ty);
+    let doc = format!("The `{}` member, if it is the one set.", m.wire);
+    quote! {
+        #[doc = #doc]
+        pub fn #f(&self) -> Option<&#t> {
+            match self {
+                Self::#v(v) => Some(v),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// `Debug` for a union with a sensitive member: that member prints redacted.
+fn union_debug_impl(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let allow_deprecated = allow_deprecated(s);
+    let arms = s.members.iter().map(|m| {
+        let v = variant(m);
+        let label = v.to_string();
+        if m.sensitive {
+            quote!(Self::#v(_) => f.debug_tuple(#label).field(&"*** Sensitive Data Redacted ***").finish(),)
+        } else {
+            quote!(Self::#v(v) => f.debug_tuple(#label).field(v).finish(),)
+        }
+    });
+    quote! {
+        #allow_deprecated
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(n) => f.debug_tuple("Unknown").field(n).finish(),
+                }
+            }
+        }
+    }
+}
+
+/// `Encode` and `Decode` for a union: one member in, exactly one member out.
+fn union_codecs(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let unknown = unknown_value_type();
+    let allow_deprecated = allow_deprecated(s);
+    let writes = s.members.iter().enumerate().map(|(i, m)| {
+        let v = variant(m);
+        let i = Literal::usize_unsuffixed(i);
+        let e = encode_value(&m.ty, &m.layout, quote!(v));
+        quote!(Self::#v(v) => { w.field(&Self::FIELDS[#i]); #e; })
+    });
+    let reads = s.members.iter().enumerate().map(|(i, m)| {
+        let v = variant(m);
+        let i = Literal::usize_unsuffixed(i);
+        let d = decode_value(&m.ty, &m.layout);
+        quote!(::awsrt::codec::UnionMember::Known(#i) => Self::#v(#d),)
+    });
+    let shape = &s.shape;
+    let many = format!("union {shape} has more than one member set");
+    let none = format!("union {shape} has no member set");
+    quote! {
         #allow_deprecated
         impl ::awsrt::codec::Encode for #name {
             fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
@@ -759,7 +784,7 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
                             r.skip()?;
                             continue;
                         }
-                        ::awsrt::codec::UnionMember::Unknown(n) => Self::Unknown(n),
+                        ::awsrt::codec::UnionMember::Unknown(n) => Self::Unknown(#unknown::new(n)),
                     };
                     if value.replace(v).is_some() {
                         return Err(::awsrt::codec::DecodeError::new(#many));
@@ -768,8 +793,6 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
                 value.ok_or_else(|| ::awsrt::codec::DecodeError::new(#none))
             }
         }
-
-        #zero_impl
     }
 }
 
@@ -805,8 +828,13 @@ fn error_impl(s: &StructDef) -> TokenStream {
 }
 
 /// A string enum that keeps unknown values; with `zero`, also its `ZeroValue`.
+///
+/// The unknown value is opaque ([`unknown_variant_value`]) and the variant deprecated, as
+/// in smithy-rs: `Unknown(s) if s == "V4"` would silently stop matching once `V4` becomes
+/// a known variant, while a comparison of `as_str()` keeps working.
 pub fn enumeration(e: &EnumDef, zero: bool) -> TokenStream {
     let name = ident(&e.name);
+    let unknown = unknown_value_type();
     let zero_impl = if zero {
         zero_unknown_impl(&name)
     } else {
@@ -837,15 +865,21 @@ pub fn enumeration(e: &EnumDef, zero: bool) -> TokenStream {
         #docs
         ///
         /// Values this version does not know are kept in `Unknown`, so a newer service
-        /// never breaks decoding; match on [`Self::as_str`] to handle them.
+        /// never breaks decoding. Handle them by comparing [`Self::as_str`] in the
+        /// catch-all arm, never by matching `Unknown`: a value unknown today may be a
+        /// variant in the next version of the crate, and `as_str()` gives the same string
+        /// either way. `From<&str>` builds a value from its wire string, known or not.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// A value this version of the crate does not know, as received.
-            Unknown(String),
+            /// A value this version of the crate does not know, as received. Built only by
+            /// `From<&str>` and decoding, for a value no variant covers.
+            #[deprecated(note = "Don't match on `Unknown`: compare `as_str()`, which gives the same string whether or not this version knows the value.")]
+            Unknown(#unknown),
         }
 
+        #[allow(deprecated)]
         impl #name {
             /// The known values, in model order.
             pub const VALUES: &'static [&'static str] = &[#(#wires),*];
@@ -854,7 +888,7 @@ pub fn enumeration(e: &EnumDef, zero: bool) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
-                    #name::Unknown(s) => s,
+                    #name::Unknown(s) => s.as_str(),
                 }
             }
 
@@ -864,20 +898,22 @@ pub fn enumeration(e: &EnumDef, zero: bool) -> TokenStream {
             }
         }
 
+        #[allow(deprecated)]
         impl From<&str> for #name {
             #[inline]
             fn from(s: &str) -> Self {
                 match s {
                     #(#from)*
-                    other => #name::Unknown(other.to_string()),
+                    other => #name::Unknown(#unknown::new(other.to_string())),
                 }
             }
         }
 
+        #[allow(deprecated)]
         impl From<String> for #name {
             fn from(s: String) -> Self {
                 match #name::from(s.as_str()) {
-                    #name::Unknown(_) => #name::Unknown(s),
+                    #name::Unknown(_) => #name::Unknown(#unknown::new(s)),
                     known => known,
                 }
             }
@@ -918,4 +954,69 @@ pub fn enumeration(e: &EnumDef, zero: bool) -> TokenStream {
 
         #zero_impl
     }
+}
+
+/// `primitives.rs`: the opaque value of every enum's and union's `Unknown` variant, when
+/// the service has any. It is generated into each crate rather than kept in the runtime,
+/// as smithy-rs does, so that its constructor can be `pub(crate)`: a runtime type would
+/// need a public constructor for the generated crates, and user code could call it too.
+pub fn unknown_variant_value(service: &Service) -> Option<TokenStream> {
+    let has_union = service
+        .types
+        .values()
+        .any(|t| matches!(t, TypeDef::Struct(s) if s.union));
+    let example = service.types.values().find_map(|t| match t {
+        TypeDef::Enum(e) => e.values.first().map(|(wire, _)| (e, wire)),
+        TypeDef::Struct(_) => None,
+    });
+    if example.is_none() && !has_union {
+        return None;
+    }
+    let krate = &service.crate_name;
+    // Doc tests on a real enum of the crate: one a user may write, and the one the type
+    // exists to reject (building `Unknown` from a value the crate knows).
+    let examples = match example {
+        Some((e, wire)) => format!(
+            "\n\nCompare the string in a catch-all arm; it reads the same when a newer crate \
+             knows the value:\n\n```\nuse {krate}::types::{name};\nlet value = {name}::from(\"NotYetModeled\");\n\
+             let handled = match &value {{\n    {name}::{variant} => \"known\",\n    \
+             other if other.as_str() == \"NotYetModeled\" => \"new\",\n    _ => \"other\",\n}};\n\
+             assert_eq!(handled, \"new\");\n```\n\nUser code cannot build one, so it cannot \
+             make an `Unknown` out of a value the crate knows (`{wire}` is \
+             `{name}::{variant}`, and only that):\n\n```compile_fail\n#![allow(deprecated)]\n\
+             use {krate}::{{primitives::UnknownVariantValue, types::{name}}};\n\
+             let value = {name}::Unknown(UnknownVariantValue::new(\"{wire}\".to_string()));\n```\n\n\
+             Nor can it compare the unknown value to a string in a pattern guard, the match \
+             that would silently stop matching once the value became a variant:\n\n\
+             ```compile_fail\n#![allow(deprecated)]\nuse {krate}::types::{name};\n\
+             let value = {name}::from(\"NotYetModeled\");\nlet handled = match &value {{\n    \
+             {name}::Unknown(s) if s == \"NotYetModeled\" => \"new\",\n    _ => \"other\",\n}};\n```",
+            name = e.name,
+            variant = e.values[0].1,
+        ),
+        None => String::new(),
+    };
+    let docs = doc_attrs(&format!(
+        "A value of an enum, or a member name of a union, that this version of the crate \
+         does not know: what the `Unknown` variants hold.\n\nIt is opaque: only the crate \
+         builds one, when `From<&str>` or a decoder meets a value no variant covers. Read \
+         it with [`Self::as_str`].{examples}"
+    ));
+    Some(quote! {
+        #![doc = "Values that stand for what this version of the crate does not know."]
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct UnknownVariantValue(String);
+
+        impl UnknownVariantValue {
+            pub(crate) fn new(value: String) -> Self {
+                Self(value)
+            }
+
+            /// The value as the service sent it (or as given to `From<&str>`).
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    })
 }

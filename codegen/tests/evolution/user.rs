@@ -50,12 +50,20 @@ async fn main() {
             JobState::Cancelled => "cancelled",
             _ => "other",
         };
+        // A value this crate may not know is handled by its string in the catch-all arm
+        // (never by matching `Unknown`): the same line holds once a newer crate knows it.
+        let recycled = match state {
+            JobState::Cancelled => false,
+            other => other.as_str() == "Recycled",
+        };
         println!(
-            "{} {} {kind} master={:?}",
+            "{} {} {kind} master={:?} recycled={recycled}",
             entry.job_id.as_deref().unwrap_or("-"),
             state.as_str(),
             entry.is_master
         );
+        // Which variant holds it: `Unknown` before the update, the new variant after.
+        println!("  {state:?}");
     }
     let sent = transport.requests();
     let body = String::from_utf8_lossy(sent[0].body());

@@ -2,6 +2,7 @@
 //! The command table of a command-line client for this service (operation and flag
 //! names as the AWS CLI spells them, shapes, docs, paginators), and [`call`], which
 //! sends an operation whose input is given as an awsJson document.
+
 /// The shape of a value, enough to parse command-line values and print responses.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -31,6 +32,7 @@ pub enum Kind {
     /// A map from strings to values of this kind.
     Map(&'static Kind),
 }
+
 /// A structure: its model name and members in model order.
 #[derive(Debug)]
 pub struct Struct {
@@ -39,6 +41,7 @@ pub struct Struct {
     /// The members, in model order.
     pub members: &'static [Member],
 }
+
 /// A structure member.
 #[derive(Debug)]
 pub struct Member {
@@ -62,6 +65,7 @@ pub struct Member {
     /// The documentation, as Markdown.
     pub docs: &'static str,
 }
+
 /// A paginator, with wire member names.
 #[derive(Debug)]
 pub struct Paginator {
@@ -76,6 +80,7 @@ pub struct Paginator {
     /// The "more results" boolean member.
     pub more_results: Option<&'static str>,
 }
+
 /// One command.
 #[derive(Debug)]
 pub struct Operation {
@@ -96,6 +101,7 @@ pub struct Operation {
     /// The paginator, when the operation has one.
     pub paginator: Option<Paginator>,
 }
+
 /// The service.
 #[derive(Debug)]
 pub struct ServiceTable {
@@ -113,6 +119,7 @@ pub struct ServiceTable {
     /// Every operation, sorted by command name.
     pub operations: &'static [Operation],
 }
+
 /// This service's command table.
 pub static SERVICE: ServiceTable = ServiceTable {
     service_id: "ImportExport",
@@ -250,6 +257,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
         },
     ],
 };
+
 static S_ARTIFACT: Struct = Struct {
     name: "Artifact",
     members: &[
@@ -277,6 +285,7 @@ static S_ARTIFACT: Struct = Struct {
         },
     ],
 };
+
 static S_JOB: Struct = Struct {
     name: "Job",
     members: &[
@@ -326,7 +335,9 @@ static S_JOB: Struct = Struct {
         },
     ],
 };
+
 static S_JOB_TYPE: &[&str] = &["Import", "Export"];
+
 static S_CANCEL_JOB_INPUT: Struct = Struct {
     name: "CancelJobInput",
     members: &[
@@ -354,6 +365,7 @@ static S_CANCEL_JOB_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CANCEL_JOB_OUTPUT: Struct = Struct {
     name: "CancelJobOutput",
     members: &[
@@ -370,6 +382,7 @@ static S_CANCEL_JOB_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_JOB_INPUT: Struct = Struct {
     name: "CreateJobInput",
     members: &[
@@ -430,6 +443,7 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_JOB_OUTPUT: Struct = Struct {
     name: "CreateJobOutput",
     members: &[
@@ -501,6 +515,7 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
     name: "GetShippingLabelInput",
     members: &[
@@ -638,6 +653,7 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     name: "GetShippingLabelOutput",
     members: &[
@@ -665,6 +681,7 @@ static S_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_STATUS_INPUT: Struct = Struct {
     name: "GetStatusInput",
     members: &[
@@ -692,6 +709,7 @@ static S_GET_STATUS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_STATUS_OUTPUT: Struct = Struct {
     name: "GetStatusOutput",
     members: &[
@@ -873,6 +891,7 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_JOBS_INPUT: Struct = Struct {
     name: "ListJobsInput",
     members: &[
@@ -911,6 +930,7 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_JOBS_OUTPUT: Struct = Struct {
     name: "ListJobsOutput",
     members: &[
@@ -938,6 +958,7 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_UPDATE_JOB_INPUT: Struct = Struct {
     name: "UpdateJobInput",
     members: &[
@@ -998,6 +1019,7 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_UPDATE_JOB_OUTPUT: Struct = Struct {
     name: "UpdateJobOutput",
     members: &[
@@ -1036,6 +1058,7 @@ static S_UPDATE_JOB_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 /// Why [`call`] failed.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -1056,6 +1079,7 @@ pub enum Failure {
     /// Anything else (transport, timeout, undecodable response, credentials).
     Other(String),
 }
+
 /// Decodes `input` (an awsJson document with wire names) into the input of the
 /// operation named `operation` (wire name), sends it, and returns the output
 /// re-encoded as an awsJson document.
@@ -1089,6 +1113,7 @@ pub async fn call(
         other => Err(Failure::Input(format!("unknown operation `{other}`"))),
     }
 }
+
 async fn run<O>(client: &::awsrt::Client, input: &[u8]) -> Result<Vec<u8>, Failure>
 where
     O: ::awsrt::Operation + ::awsrt::codec::Decode,

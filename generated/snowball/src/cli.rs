@@ -2,6 +2,7 @@
 //! The command table of a command-line client for this service (operation and flag
 //! names as the AWS CLI spells them, shapes, docs, paginators), and [`call`], which
 //! sends an operation whose input is given as an awsJson document.
+
 /// The shape of a value, enough to parse command-line values and print responses.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -31,6 +32,7 @@ pub enum Kind {
     /// A map from strings to values of this kind.
     Map(&'static Kind),
 }
+
 /// A structure: its model name and members in model order.
 #[derive(Debug)]
 pub struct Struct {
@@ -39,6 +41,7 @@ pub struct Struct {
     /// The members, in model order.
     pub members: &'static [Member],
 }
+
 /// A structure member.
 #[derive(Debug)]
 pub struct Member {
@@ -62,6 +65,7 @@ pub struct Member {
     /// The documentation, as Markdown.
     pub docs: &'static str,
 }
+
 /// A paginator, with wire member names.
 #[derive(Debug)]
 pub struct Paginator {
@@ -76,6 +80,7 @@ pub struct Paginator {
     /// The "more results" boolean member.
     pub more_results: Option<&'static str>,
 }
+
 /// One command.
 #[derive(Debug)]
 pub struct Operation {
@@ -96,6 +101,7 @@ pub struct Operation {
     /// The paginator, when the operation has one.
     pub paginator: Option<Paginator>,
 }
+
 /// The service.
 #[derive(Debug)]
 pub struct ServiceTable {
@@ -113,6 +119,7 @@ pub struct ServiceTable {
     /// Every operation, sorted by command name.
     pub operations: &'static [Operation],
 }
+
 /// This service's command table.
 pub static SERVICE: ServiceTable = ServiceTable {
     service_id: "Snowball",
@@ -471,6 +478,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
         },
     ],
 };
+
 static S_ADDRESS: Struct = Struct {
     name: "Address",
     members: &[
@@ -641,7 +649,9 @@ static S_ADDRESS: Struct = Struct {
         },
     ],
 };
+
 static S_ADDRESS_TYPE: &[&str] = &["CUST_PICKUP", "AWS_SHIP"];
+
 static S_CLUSTER_LIST_ENTRY: Struct = Struct {
     name: "ClusterListEntry",
     members: &[
@@ -691,6 +701,7 @@ static S_CLUSTER_LIST_ENTRY: Struct = Struct {
         },
     ],
 };
+
 static S_CLUSTER_METADATA: Struct = Struct {
     name: "ClusterMetadata",
     members: &[
@@ -861,6 +872,7 @@ static S_CLUSTER_METADATA: Struct = Struct {
         },
     ],
 };
+
 static S_CLUSTER_STATE: &[&str] = &[
     "AwaitingQuorum",
     "Pending",
@@ -868,6 +880,7 @@ static S_CLUSTER_STATE: &[&str] = &[
     "Complete",
     "Cancelled",
 ];
+
 static S_COMPATIBLE_IMAGE: Struct = Struct {
     name: "CompatibleImage",
     members: &[
@@ -895,6 +908,7 @@ static S_COMPATIBLE_IMAGE: Struct = Struct {
         },
     ],
 };
+
 static S_DATA_TRANSFER: Struct = Struct {
     name: "DataTransfer",
     members: &[
@@ -944,6 +958,7 @@ static S_DATA_TRANSFER: Struct = Struct {
         },
     ],
 };
+
 static S_DEPENDENT_SERVICE: Struct = Struct {
     name: "DependentService",
     members: &[
@@ -971,6 +986,7 @@ static S_DEPENDENT_SERVICE: Struct = Struct {
         },
     ],
 };
+
 static S_DEVICE_CONFIGURATION: Struct = Struct {
     name: "DeviceConfiguration",
     members: &[
@@ -987,10 +1003,12 @@ static S_DEVICE_CONFIGURATION: Struct = Struct {
         },
     ],
 };
+
 static S_DEVICE_SERVICE_NAME: &[&str] = &[
     "NFS_ON_DEVICE_SERVICE",
     "S3_ON_DEVICE_SERVICE",
 ];
+
 static S_EC2_AMI_RESOURCE: Struct = Struct {
     name: "Ec2AmiResource",
     members: &[
@@ -1018,6 +1036,7 @@ static S_EC2_AMI_RESOURCE: Struct = Struct {
         },
     ],
 };
+
 static S_EKS_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
     name: "EKSOnDeviceServiceConfiguration",
     members: &[
@@ -1045,6 +1064,7 @@ static S_EKS_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         },
     ],
 };
+
 static S_EVENT_TRIGGER_DEFINITION: Struct = Struct {
     name: "EventTriggerDefinition",
     members: &[
@@ -1061,7 +1081,9 @@ static S_EVENT_TRIGGER_DEFINITION: Struct = Struct {
         },
     ],
 };
+
 static S_IMPACT_LEVEL: &[&str] = &["IL2", "IL4", "IL5", "IL6", "IL99"];
+
 static S_IND_TAX_DOCUMENTS: Struct = Struct {
     name: "INDTaxDocuments",
     members: &[
@@ -1078,6 +1100,7 @@ static S_IND_TAX_DOCUMENTS: Struct = Struct {
         },
     ],
 };
+
 static S_JOB_LIST_ENTRY: Struct = Struct {
     name: "JobListEntry",
     members: &[
@@ -1160,6 +1183,7 @@ static S_JOB_LIST_ENTRY: Struct = Struct {
         },
     ],
 };
+
 static S_JOB_LOGS: Struct = Struct {
     name: "JobLogs",
     members: &[
@@ -1198,6 +1222,7 @@ static S_JOB_LOGS: Struct = Struct {
         },
     ],
 };
+
 static S_JOB_METADATA: Struct = Struct {
     name: "JobMetadata",
     members: &[
@@ -1478,6 +1503,7 @@ static S_JOB_METADATA: Struct = Struct {
         },
     ],
 };
+
 static S_JOB_RESOURCE: Struct = Struct {
     name: "JobResource",
     members: &[
@@ -1516,6 +1542,7 @@ static S_JOB_RESOURCE: Struct = Struct {
         },
     ],
 };
+
 static S_JOB_STATE: &[&str] = &[
     "New",
     "PreparingAppliance",
@@ -1531,7 +1558,9 @@ static S_JOB_STATE: &[&str] = &[
     "Listing",
     "Pending",
 ];
+
 static S_JOB_TYPE: &[&str] = &["IMPORT", "EXPORT", "LOCAL_USE"];
+
 static S_KEY_RANGE: Struct = Struct {
     name: "KeyRange",
     members: &[
@@ -1559,6 +1588,7 @@ static S_KEY_RANGE: Struct = Struct {
         },
     ],
 };
+
 static S_LAMBDA_RESOURCE: Struct = Struct {
     name: "LambdaResource",
     members: &[
@@ -1586,6 +1616,7 @@ static S_LAMBDA_RESOURCE: Struct = Struct {
         },
     ],
 };
+
 static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
     name: "LongTermPricingListEntry",
     members: &[
@@ -1701,7 +1732,9 @@ static S_LONG_TERM_PRICING_LIST_ENTRY: Struct = Struct {
         },
     ],
 };
+
 static S_LONG_TERM_PRICING_TYPE: &[&str] = &["OneYear", "ThreeYear", "OneMonth"];
+
 static S_NFS_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
     name: "NFSOnDeviceServiceConfiguration",
     members: &[
@@ -1729,6 +1762,7 @@ static S_NFS_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         },
     ],
 };
+
 static S_NOTIFICATION: Struct = Struct {
     name: "Notification",
     members: &[
@@ -1778,6 +1812,7 @@ static S_NOTIFICATION: Struct = Struct {
         },
     ],
 };
+
 static S_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
     name: "OnDeviceServiceConfiguration",
     members: &[
@@ -1827,6 +1862,7 @@ static S_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         },
     ],
 };
+
 static S_PICKUP_DETAILS: Struct = Struct {
     name: "PickupDetails",
     members: &[
@@ -1909,11 +1945,13 @@ static S_PICKUP_DETAILS: Struct = Struct {
         },
     ],
 };
+
 static S_REMOTE_MANAGEMENT: &[&str] = &[
     "INSTALLED_ONLY",
     "INSTALLED_AUTOSTART",
     "NOT_INSTALLED",
 ];
+
 static S_S3_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
     name: "S3OnDeviceServiceConfiguration",
     members: &[
@@ -1963,6 +2001,7 @@ static S_S3_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         },
     ],
 };
+
 static S_S3_RESOURCE: Struct = Struct {
     name: "S3Resource",
     members: &[
@@ -2001,7 +2040,9 @@ static S_S3_RESOURCE: Struct = Struct {
         },
     ],
 };
+
 static S_SERVICE_NAME: &[&str] = &["KUBERNETES", "EKS_ANYWHERE"];
+
 static S_SERVICE_VERSION: Struct = Struct {
     name: "ServiceVersion",
     members: &[
@@ -2018,6 +2059,7 @@ static S_SERVICE_VERSION: Struct = Struct {
         },
     ],
 };
+
 static S_SHIPMENT: Struct = Struct {
     name: "Shipment",
     members: &[
@@ -2045,7 +2087,9 @@ static S_SHIPMENT: Struct = Struct {
         },
     ],
 };
+
 static S_SHIPMENT_STATE: &[&str] = &["RECEIVED", "RETURNED"];
+
 static S_SHIPPING_DETAILS: Struct = Struct {
     name: "ShippingDetails",
     members: &[
@@ -2084,13 +2128,16 @@ static S_SHIPPING_DETAILS: Struct = Struct {
         },
     ],
 };
+
 static S_SHIPPING_LABEL_STATUS: &[&str] = &[
     "InProgress",
     "TimedOut",
     "Succeeded",
     "Failed",
 ];
+
 static S_SHIPPING_OPTION: &[&str] = &["SECOND_DAY", "NEXT_DAY", "EXPRESS", "STANDARD"];
+
 static S_SNOWBALL_CAPACITY: &[&str] = &[
     "T50",
     "T80",
@@ -2104,6 +2151,7 @@ static S_SNOWBALL_CAPACITY: &[&str] = &[
     "T240",
     "T13",
 ];
+
 static S_SNOWBALL_TYPE: &[&str] = &[
     "STANDARD",
     "EDGE",
@@ -2116,6 +2164,7 @@ static S_SNOWBALL_TYPE: &[&str] = &[
     "V3_5S",
     "RACK_5U_C",
 ];
+
 static S_SNOWCONE_DEVICE_CONFIGURATION: Struct = Struct {
     name: "SnowconeDeviceConfiguration",
     members: &[
@@ -2132,7 +2181,9 @@ static S_SNOWCONE_DEVICE_CONFIGURATION: Struct = Struct {
         },
     ],
 };
+
 static S_STORAGE_UNIT: &[&str] = &["TB"];
+
 static S_TARGET_ON_DEVICE_SERVICE: Struct = Struct {
     name: "TargetOnDeviceService",
     members: &[
@@ -2160,6 +2211,7 @@ static S_TARGET_ON_DEVICE_SERVICE: Struct = Struct {
         },
     ],
 };
+
 static S_TAX_DOCUMENTS: Struct = Struct {
     name: "TaxDocuments",
     members: &[
@@ -2176,6 +2228,7 @@ static S_TAX_DOCUMENTS: Struct = Struct {
         },
     ],
 };
+
 static S_TGW_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
     name: "TGWOnDeviceServiceConfiguration",
     members: &[
@@ -2203,7 +2256,9 @@ static S_TGW_ON_DEVICE_SERVICE_CONFIGURATION: Struct = Struct {
         },
     ],
 };
+
 static S_TRANSFER_OPTION: &[&str] = &["IMPORT", "EXPORT", "LOCAL_USE"];
+
 static S_WIRELESS_CONNECTION: Struct = Struct {
     name: "WirelessConnection",
     members: &[
@@ -2220,6 +2275,7 @@ static S_WIRELESS_CONNECTION: Struct = Struct {
         },
     ],
 };
+
 static S_CANCEL_CLUSTER_INPUT: Struct = Struct {
     name: "CancelClusterRequest",
     members: &[
@@ -2236,10 +2292,12 @@ static S_CANCEL_CLUSTER_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CANCEL_CLUSTER_OUTPUT: Struct = Struct {
     name: "CancelClusterResult",
     members: &[],
 };
+
 static S_CANCEL_JOB_INPUT: Struct = Struct {
     name: "CancelJobRequest",
     members: &[
@@ -2256,10 +2314,12 @@ static S_CANCEL_JOB_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CANCEL_JOB_OUTPUT: Struct = Struct {
     name: "CancelJobResult",
     members: &[],
 };
+
 static S_CREATE_ADDRESS_INPUT: Struct = Struct {
     name: "CreateAddressRequest",
     members: &[
@@ -2276,6 +2336,7 @@ static S_CREATE_ADDRESS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_ADDRESS_OUTPUT: Struct = Struct {
     name: "CreateAddressResult",
     members: &[
@@ -2292,6 +2353,7 @@ static S_CREATE_ADDRESS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_CLUSTER_INPUT: Struct = Struct {
     name: "CreateClusterRequest",
     members: &[
@@ -2484,6 +2546,7 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_CLUSTER_OUTPUT: Struct = Struct {
     name: "CreateClusterResult",
     members: &[
@@ -2511,6 +2574,7 @@ static S_CREATE_CLUSTER_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_JOB_INPUT: Struct = Struct {
     name: "CreateJobRequest",
     members: &[
@@ -2725,6 +2789,7 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_JOB_OUTPUT: Struct = Struct {
     name: "CreateJobResult",
     members: &[
@@ -2741,6 +2806,7 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
     name: "CreateLongTermPricingRequest",
     members: &[
@@ -2779,6 +2845,7 @@ static S_CREATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
     name: "CreateLongTermPricingResult",
     members: &[
@@ -2795,6 +2862,7 @@ static S_CREATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
     name: "CreateReturnShippingLabelRequest",
     members: &[
@@ -2822,6 +2890,7 @@ static S_CREATE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_CREATE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     name: "CreateReturnShippingLabelResult",
     members: &[
@@ -2838,6 +2907,7 @@ static S_CREATE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_ADDRESS_INPUT: Struct = Struct {
     name: "DescribeAddressRequest",
     members: &[
@@ -2854,6 +2924,7 @@ static S_DESCRIBE_ADDRESS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_ADDRESS_OUTPUT: Struct = Struct {
     name: "DescribeAddressResult",
     members: &[
@@ -2870,6 +2941,7 @@ static S_DESCRIBE_ADDRESS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_ADDRESSES_INPUT: Struct = Struct {
     name: "DescribeAddressesRequest",
     members: &[
@@ -2897,6 +2969,7 @@ static S_DESCRIBE_ADDRESSES_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_ADDRESSES_OUTPUT: Struct = Struct {
     name: "DescribeAddressesResult",
     members: &[
@@ -2924,6 +2997,7 @@ static S_DESCRIBE_ADDRESSES_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_CLUSTER_INPUT: Struct = Struct {
     name: "DescribeClusterRequest",
     members: &[
@@ -2940,6 +3014,7 @@ static S_DESCRIBE_CLUSTER_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_CLUSTER_OUTPUT: Struct = Struct {
     name: "DescribeClusterResult",
     members: &[
@@ -2956,6 +3031,7 @@ static S_DESCRIBE_CLUSTER_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_JOB_INPUT: Struct = Struct {
     name: "DescribeJobRequest",
     members: &[
@@ -2972,6 +3048,7 @@ static S_DESCRIBE_JOB_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_JOB_OUTPUT: Struct = Struct {
     name: "DescribeJobResult",
     members: &[
@@ -2999,6 +3076,7 @@ static S_DESCRIBE_JOB_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
     name: "DescribeReturnShippingLabelRequest",
     members: &[
@@ -3015,6 +3093,7 @@ static S_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     name: "DescribeReturnShippingLabelResult",
     members: &[
@@ -3053,6 +3132,7 @@ static S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_JOB_MANIFEST_INPUT: Struct = Struct {
     name: "GetJobManifestRequest",
     members: &[
@@ -3069,6 +3149,7 @@ static S_GET_JOB_MANIFEST_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_JOB_MANIFEST_OUTPUT: Struct = Struct {
     name: "GetJobManifestResult",
     members: &[
@@ -3085,6 +3166,7 @@ static S_GET_JOB_MANIFEST_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_JOB_UNLOCK_CODE_INPUT: Struct = Struct {
     name: "GetJobUnlockCodeRequest",
     members: &[
@@ -3101,6 +3183,7 @@ static S_GET_JOB_UNLOCK_CODE_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_JOB_UNLOCK_CODE_OUTPUT: Struct = Struct {
     name: "GetJobUnlockCodeResult",
     members: &[
@@ -3117,10 +3200,12 @@ static S_GET_JOB_UNLOCK_CODE_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_SNOWBALL_USAGE_INPUT: Struct = Struct {
     name: "GetSnowballUsageRequest",
     members: &[],
 };
+
 static S_GET_SNOWBALL_USAGE_OUTPUT: Struct = Struct {
     name: "GetSnowballUsageResult",
     members: &[
@@ -3148,6 +3233,7 @@ static S_GET_SNOWBALL_USAGE_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_SOFTWARE_UPDATES_INPUT: Struct = Struct {
     name: "GetSoftwareUpdatesRequest",
     members: &[
@@ -3164,6 +3250,7 @@ static S_GET_SOFTWARE_UPDATES_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_GET_SOFTWARE_UPDATES_OUTPUT: Struct = Struct {
     name: "GetSoftwareUpdatesResult",
     members: &[
@@ -3180,6 +3267,7 @@ static S_GET_SOFTWARE_UPDATES_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_CLUSTER_JOBS_INPUT: Struct = Struct {
     name: "ListClusterJobsRequest",
     members: &[
@@ -3218,6 +3306,7 @@ static S_LIST_CLUSTER_JOBS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_CLUSTER_JOBS_OUTPUT: Struct = Struct {
     name: "ListClusterJobsResult",
     members: &[
@@ -3245,6 +3334,7 @@ static S_LIST_CLUSTER_JOBS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_CLUSTERS_INPUT: Struct = Struct {
     name: "ListClustersRequest",
     members: &[
@@ -3272,6 +3362,7 @@ static S_LIST_CLUSTERS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_CLUSTERS_OUTPUT: Struct = Struct {
     name: "ListClustersResult",
     members: &[
@@ -3299,6 +3390,7 @@ static S_LIST_CLUSTERS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_COMPATIBLE_IMAGES_INPUT: Struct = Struct {
     name: "ListCompatibleImagesRequest",
     members: &[
@@ -3326,6 +3418,7 @@ static S_LIST_COMPATIBLE_IMAGES_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_COMPATIBLE_IMAGES_OUTPUT: Struct = Struct {
     name: "ListCompatibleImagesResult",
     members: &[
@@ -3353,6 +3446,7 @@ static S_LIST_COMPATIBLE_IMAGES_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_JOBS_INPUT: Struct = Struct {
     name: "ListJobsRequest",
     members: &[
@@ -3380,6 +3474,7 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_JOBS_OUTPUT: Struct = Struct {
     name: "ListJobsResult",
     members: &[
@@ -3407,6 +3502,7 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_LONG_TERM_PRICING_INPUT: Struct = Struct {
     name: "ListLongTermPricingRequest",
     members: &[
@@ -3434,6 +3530,7 @@ static S_LIST_LONG_TERM_PRICING_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
     name: "ListLongTermPricingResult",
     members: &[
@@ -3461,6 +3558,7 @@ static S_LIST_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_PICKUP_LOCATIONS_INPUT: Struct = Struct {
     name: "ListPickupLocationsRequest",
     members: &[
@@ -3488,6 +3586,7 @@ static S_LIST_PICKUP_LOCATIONS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_PICKUP_LOCATIONS_OUTPUT: Struct = Struct {
     name: "ListPickupLocationsResult",
     members: &[
@@ -3515,6 +3614,7 @@ static S_LIST_PICKUP_LOCATIONS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
     name: "ListServiceVersionsRequest",
     members: &[
@@ -3564,6 +3664,7 @@ static S_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
     name: "ListServiceVersionsResult",
     members: &[
@@ -3613,6 +3714,7 @@ static S_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
         },
     ],
 };
+
 static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
     name: "UpdateClusterRequest",
     members: &[
@@ -3717,10 +3819,12 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_UPDATE_CLUSTER_OUTPUT: Struct = Struct {
     name: "UpdateClusterResult",
     members: &[],
 };
+
 static S_UPDATE_JOB_INPUT: Struct = Struct {
     name: "UpdateJobRequest",
     members: &[
@@ -3847,10 +3951,12 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_UPDATE_JOB_OUTPUT: Struct = Struct {
     name: "UpdateJobResult",
     members: &[],
 };
+
 static S_UPDATE_JOB_SHIPMENT_STATE_INPUT: Struct = Struct {
     name: "UpdateJobShipmentStateRequest",
     members: &[
@@ -3878,10 +3984,12 @@ static S_UPDATE_JOB_SHIPMENT_STATE_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_UPDATE_JOB_SHIPMENT_STATE_OUTPUT: Struct = Struct {
     name: "UpdateJobShipmentStateResult",
     members: &[],
 };
+
 static S_UPDATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
     name: "UpdateLongTermPricingRequest",
     members: &[
@@ -3920,10 +4028,12 @@ static S_UPDATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
         },
     ],
 };
+
 static S_UPDATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
     name: "UpdateLongTermPricingResult",
     members: &[],
 };
+
 /// Why [`call`] failed.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -3944,6 +4054,7 @@ pub enum Failure {
     /// Anything else (transport, timeout, undecodable response, credentials).
     Other(String),
 }
+
 /// Decodes `input` (an awsJson document with wire names) into the input of the
 /// operation named `operation` (wire name), sends it, and returns the output
 /// re-encoded as an awsJson document.
@@ -4091,6 +4202,7 @@ pub async fn call(
         other => Err(Failure::Input(format!("unknown operation `{other}`"))),
     }
 }
+
 async fn run<O>(client: &::awsrt::Client, input: &[u8]) -> Result<Vec<u8>, Failure>
 where
     O: ::awsrt::Operation + ::awsrt::codec::Decode,
