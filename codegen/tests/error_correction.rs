@@ -123,6 +123,6 @@ fn zero_values_are_emitted_for_the_types_required_members_hold() {
         "{inner}"
     );
     assert!(files["src/types/color.rs"].contains("Self::Unknown(String::new())"));
-    // The CLI decodes what the user wrote strictly.
-    assert!(files["src/cli.rs"].contains("json::from_slice_strict(input)"));
+    // The CLI sends through `awsrt::cli::run`, which decodes what the user wrote strictly.
+    assert!(files["src/cli.rs"].contains("::awsrt::cli::run::<"));
 }
