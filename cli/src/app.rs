@@ -1,6 +1,6 @@
 //! The command-line client shared by every service binary: it behaves like
-//! `aws <service>` (AWS CLI v1) for the command table the binary's `service` module
-//! re-exports (the generated `<crate>::cli`). It parses flags into an input document,
+//! `aws <service>` (AWS CLI v1) for the command table the binary passes to
+//! [`crate::main`] (the generated `<crate>::cli::SERVICE`). It parses flags into an input document,
 //! sends it through the generated dispatcher, pages, and prints what the AWS CLI would
 //! print. Nothing here knows a particular service.
 
@@ -11,8 +11,9 @@ use std::time::Duration;
 use crate::output;
 use crate::params;
 use crate::pyjson;
-use crate::service::{Failure, Kind, Operation, SERVICE};
+use crate::service;
 use crate::transport;
+use awsrt::cli::{Command as Operation, Failure, Kind};
 use serde_json::{Map, Value};
 
 /// Exit code for a service error, a validation error or an unknown option (AWS CLI v1).
@@ -22,7 +23,7 @@ const EXIT_USAGE: u8 = 2;
 
 /// The argparse usage text, for this binary.
 fn usage() -> String {
-    let cmd = SERVICE.command;
+    let cmd = service().table.command;
     format!(
         "usage: {cmd} [options] <command> [parameters]\nTo see help text, you can run:\n\n  {cmd} help\n  {cmd} <command> help\n"
     )
@@ -54,7 +55,7 @@ impl Exit {
     fn usage(msg: impl std::fmt::Display) -> Self {
         Exit {
             code: EXIT_USAGE,
-            text: format!("{}{}: error: {msg}\n", usage(), SERVICE.command),
+            text: format!("{}{}: error: {msg}\n", usage(), service().table.command),
         }
     }
     fn error(msg: impl std::fmt::Display) -> Self {
@@ -66,7 +67,7 @@ impl Exit {
 }
 
 /// Runs the command line of this process and returns its exit code.
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -199,8 +200,14 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
         }
         return Err(Exit::usage("the following arguments are required: command"));
     };
-    let Some(op) = SERVICE.operations.iter().find(|o| o.command == command) else {
-        let list = SERVICE
+    let Some(op) = service()
+        .table
+        .operations
+        .iter()
+        .find(|o| o.command == command)
+    else {
+        let list = service()
+            .table
             .operations
             .iter()
             .map(|o| o.command)
@@ -265,7 +272,8 @@ fn max_items(v: &str) -> Result<i64, Exit> {
 /// The flag a hidden alias of the AWS CLI stands for (`--street-1` for `--street1`),
 /// else the name itself.
 fn canonical<'a>(command: &str, name: &'a str) -> &'a str {
-    crate::service::HIDDEN_ALIASES
+    service()
+        .hidden_aliases
         .iter()
         .find(|(c, alias, _)| *c == command && *alias == name)
         .map_or(name, |(_, _, flag)| flag)
@@ -276,7 +284,7 @@ fn canonical<'a>(command: &str, name: &'a str) -> &'a str {
 fn flag_arity(command: &Option<String>, name: &str) -> usize {
     let op = command
         .as_deref()
-        .and_then(|c| SERVICE.operations.iter().find(|o| o.command == c));
+        .and_then(|c| service().table.operations.iter().find(|o| o.command == c));
     let member = op.and_then(|op| {
         let name = canonical(op.command, name);
         op.input.members.iter().find(|m| {
@@ -487,7 +495,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
 /// True when the model lists several protocols, so `--protocol` (and the
 /// `<SERVICE>_PROTOCOL` variable) chooses one.
 fn several_protocols() -> bool {
-    SERVICE.protocols.len() > 1
+    service().table.protocols.len() > 1
 }
 
 /// The `--protocol` name of a protocol.
@@ -519,7 +527,8 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
     if let Some(u) = &g.endpoint_url {
         config = config.endpoint_url(u.clone());
     }
-    let default = SERVICE
+    let default = service()
+        .table
         .protocols
         .first()
         .copied()
@@ -528,20 +537,22 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
     if several_protocols() {
         let env = format!(
             "{}_PROTOCOL",
-            SERVICE.command.to_uppercase().replace('-', "_")
+            service().table.command.to_uppercase().replace('-', "_")
         );
         let chosen = g
             .protocol
             .clone()
             .or_else(|| std::env::var(env).ok().filter(|p| !p.is_empty()));
         if let Some(name) = chosen {
-            protocol = SERVICE
+            protocol = service()
+                .table
                 .protocols
                 .iter()
                 .copied()
                 .find(|p| protocol_name(*p) == name)
                 .ok_or_else(|| {
-                    let choices: Vec<String> = SERVICE
+                    let choices: Vec<String> = service()
+                        .table
                         .protocols
                         .iter()
                         .map(|p| format!("'{}'", protocol_name(*p)))

@@ -1,6 +1,7 @@
 //! `<service> help`, `<service> <command> help`, `--help`: the model's documentation.
 
-use crate::service::{Kind, Operation, SERVICE};
+use crate::service;
+use awsrt::cli::{Command as Operation, Kind};
 
 fn indent(text: &str, by: &str) -> String {
     let mut out = String::new();
@@ -20,10 +21,10 @@ fn indent(text: &str, by: &str) -> String {
 pub fn service_help() -> String {
     let mut out = format!(
         "{}\n\nDESCRIPTION\n{}\nAVAILABLE COMMANDS\n",
-        SERVICE.command,
-        indent(SERVICE.docs, "  ")
+        service().table.command,
+        indent(service().table.docs, "  ")
     );
-    for op in SERVICE.operations {
+    for op in service().table.operations {
         out.push_str(&format!("  o {}\n", op.command));
     }
     out.push_str("  o help\n");

@@ -1,29 +1,13 @@
 //! `importexport`: a command-line client for AWS Import/Export that behaves like
-//! `aws importexport` (AWS CLI v1), with its command table generated from the model
-//! (`importexport::cli::SERVICE`). The client itself is shared with the other service
-//! binaries (`app`); this file only names the service.
+//! `aws importexport` (AWS CLI v1), over the command table generated from the model.
 
-mod app;
-mod help;
-mod output;
-mod params;
-mod pyjson;
-mod transport;
-
-/// The generated command table and dispatcher this binary serves, and the AWS CLI's
-/// customizations of it.
-mod service {
-    pub use importexport::cli::*;
-
-    /// The AWS CLI's hidden flag aliases (`awscli/customizations/argrename.py`):
-    /// (command, alias, flag).
-    pub const HIDDEN_ALIASES: &[(&str, &str, &str)] = &[
-        ("get-shipping-label", "street-1", "street1"),
-        ("get-shipping-label", "street-2", "street2"),
-        ("get-shipping-label", "street-3", "street3"),
-    ];
-}
+/// The AWS CLI's hidden flag aliases for this service (`argrename.py`).
+const HIDDEN_ALIASES: &[snowball_cli::HiddenAlias] = &[
+    ("get-shipping-label", "street-1", "street1"),
+    ("get-shipping-label", "street-2", "street2"),
+    ("get-shipping-label", "street-3", "street3"),
+];
 
 fn main() -> std::process::ExitCode {
-    app::main()
+    snowball_cli::main(&importexport::cli::SERVICE, HIDDEN_ALIASES)
 }

@@ -9,8 +9,9 @@ use serde_json::{Map, Number, Value};
 
 use crate::app::Paging;
 use crate::params;
-use crate::service::{Failure, Kind, Operation, Struct};
+use crate::service;
 use crate::transport::Recorder;
+use awsrt::cli::{Command as Operation, Failure, Kind, Struct};
 
 /// Sends one call with these parameters (wire member names) and parses the response as
 /// the AWS CLI does for `protocol`: JSON and XML from the body the server sent, CBOR
@@ -24,7 +25,7 @@ pub async fn call(
 ) -> Result<Value, Failure> {
     let wire = params::to_wire(&Kind::Structure(op.input), params).map_err(Failure::Input)?;
     let body = serde_json::to_vec(&wire).map_err(|e| Failure::Input(e.to_string()))?;
-    let decoded = crate::service::call(client, op.name, &body).await?;
+    let decoded = (service().table.call)(client, op.name, &body).await?;
     let raw = recorder.take_body();
     let output = Kind::Structure(op.output);
     Ok(match protocol {

@@ -20,9 +20,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use awsrt::cli::{Command as Operation, Kind};
 use common::{aws_arg_tables, aws_cli, header, normalize, run, serve, Tally};
 use serde_json::{json, Map, Value};
-use snowball::cli::{Kind, Operation, SERVICE};
+use snowball::cli::SERVICE;
 
 /// A sample value of a kind, valid for botocore's validation (`min` respected).
 fn sample(kind: &Kind, min: Option<f64>, depth: usize, seed: &str) -> Value {

@@ -20,8 +20,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use awsrt::cli::{Command as Operation, Kind, Struct};
 use common::{aws_arg_tables, aws_cli, run, serve_with, Responder, Run, Seen, Tally};
-use importexport::cli::{Kind, Operation, Struct, SERVICE};
+use importexport::cli::SERVICE;
 use serde_json::Value;
 
 /// The AWS CLI's hidden aliases of Import/Export flags (`argrename.py`): (command, alias).

@@ -9,7 +9,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use snowball::cli::{Kind, SERVICE};
+use awsrt::cli::Kind;
+use snowball::cli::SERVICE;
 use snowball_cli::params;
 
 fuzz_target!(|data: &[u8]| {

@@ -10,6 +10,8 @@
 //! hidden, for the zero value a required member missing from a response decodes as).
 
 mod base64;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod codec;
 mod datetime;
 mod hex;

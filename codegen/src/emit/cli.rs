@@ -112,33 +112,6 @@ fn kind(ty: &Type) -> TokenStream {
     }
 }
 
-/// True when some member of the service is a `document` (the `Kind::Document` variant
-/// is emitted only then).
-fn uses_documents(service: &Service) -> bool {
-    fn has(t: &Type) -> bool {
-        match t {
-            Type::Document => true,
-            Type::List { item, .. } => has(item),
-            Type::Map { value, .. } => has(value),
-            _ => false,
-        }
-    }
-    let structs = service
-        .types
-        .values()
-        .filter_map(|d| match d {
-            TypeDef::Struct(s) => Some(s),
-            TypeDef::Enum(_) => None,
-        })
-        .chain(
-            service
-                .operations
-                .values()
-                .flat_map(|o| [&o.input, &o.output]),
-        );
-    structs.flat_map(|s| &s.members).any(|m| has(&m.ty))
-}
-
 fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
     let name = &s.shape;
     let members = s.members.iter().map(|m| {
@@ -277,7 +250,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             }
         };
         ops.push(quote! {
-            Operation {
+            Command {
                 name: #name,
                 command: #command,
                 docs: #docs,
@@ -291,7 +264,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         let module = ident(&op.module);
         let input_ty = ident(&op.input.name);
         arms.push(quote! {
-            #name => run::<crate::operation::#module::#input_ty>(client, input).await,
+            #name => ::awsrt::cli::run::<crate::operation::#module::#input_ty>(client, input).await,
         });
     }
     let service_id = &service.meta.service_id;
@@ -302,137 +275,14 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         let p = format_ident!("{}", p);
         quote!(::awsrt::Protocol::#p)
     });
-    let document_kind = if uses_documents(service) {
-        quote! {
-            /// A `document`: any JSON value, sent as is.
-            Document,
-        }
-    } else {
-        quote!()
-    };
 
     quote! {
         //! The command table of a command-line client for this service (operation and flag
-        //! names as the AWS CLI spells them, shapes, docs, paginators), and [`call`], which
-        //! sends an operation whose input is given as an awsJson document.
+        //! names as the AWS CLI spells them, shapes, docs, paginators) and [`call`], which
+        //! sends an operation whose input is given as an awsJson document. The table's
+        //! types and the client that reads it are written once, in `awsrt::cli`.
 
-        /// The shape of a value, enough to parse command-line values and print responses.
-        #[derive(Debug, Clone, Copy)]
-        #[non_exhaustive]
-        pub enum Kind {
-            /// A string.
-            String,
-            /// A string enum with its known values (others are accepted too).
-            Enum(&'static [&'static str]),
-            /// A boolean.
-            Boolean,
-            /// `byte`, `short` or `integer`.
-            Integer,
-            /// `long`.
-            Long,
-            /// `float`.
-            Float,
-            /// `double`.
-            Double,
-            /// A timestamp.
-            Timestamp,
-            /// A blob (base64 on the JSON wire).
-            Blob,
-            /// A structure.
-            Structure(&'static Struct),
-            /// A list of items of this kind.
-            List(&'static Kind),
-            /// A map from strings to values of this kind.
-            Map(&'static Kind),
-            #document_kind
-        }
-
-        /// A structure: its model name and members in model order.
-        #[derive(Debug)]
-        pub struct Struct {
-            /// The shape name in the model.
-            pub name: &'static str,
-            /// The members, in model order.
-            pub members: &'static [Member],
-        }
-
-        /// A structure member.
-        #[derive(Debug)]
-        pub struct Member {
-            /// The member name (CBOR key).
-            pub name: &'static str,
-            /// The JSON key.
-            pub json: &'static str,
-            /// The XML element name (awsQuery responses); for a flattened list, the name
-            /// each item's element has.
-            pub xml: &'static str,
-            /// A flattened list or map: its items are repeated elements of the parent.
-            pub flattened: bool,
-            /// The command-line flag without `--` (`job-id`).
-            pub flag: &'static str,
-            /// The value's shape.
-            pub kind: Kind,
-            /// Whether the member is required.
-            pub required: bool,
-            /// The model's `min` (length, or value for numbers).
-            pub min: Option<f64>,
-            /// The documentation, as Markdown.
-            pub docs: &'static str,
-        }
-
-        /// A paginator, with wire member names.
-        #[derive(Debug)]
-        pub struct Paginator {
-            /// The input token member.
-            pub input_token: &'static str,
-            /// The output token path (`NextToken`, `Items[-1].Id`).
-            pub output_token: &'static str,
-            /// The page-size member.
-            pub limit_key: Option<&'static str>,
-            /// The result list member.
-            pub result_key: Option<&'static str>,
-            /// The "more results" boolean member.
-            pub more_results: Option<&'static str>,
-        }
-
-        /// One command.
-        #[derive(Debug)]
-        pub struct Operation {
-            /// The wire name (`ListJobs`).
-            pub name: &'static str,
-            /// The command name (`list-jobs`).
-            pub command: &'static str,
-            /// The documentation, as Markdown.
-            pub docs: &'static str,
-            /// The input structure.
-            pub input: &'static Struct,
-            /// The output structure.
-            pub output: &'static Struct,
-            /// The element an awsQuery response wraps the output in (`ListJobsResult`).
-            pub result_wrapper: Option<&'static str>,
-            /// The modeled error codes.
-            pub errors: &'static [&'static str],
-            /// The paginator, when the operation has one.
-            pub paginator: Option<Paginator>,
-        }
-
-        /// The service.
-        #[derive(Debug)]
-        pub struct ServiceTable {
-            /// The `serviceId`.
-            pub service_id: &'static str,
-            /// The full name.
-            pub full_name: &'static str,
-            /// The AWS CLI command name (`snowball`).
-            pub command: &'static str,
-            /// The service documentation, as Markdown.
-            pub docs: &'static str,
-            /// The wire protocols the model lists, in its order of preference (the
-            /// first is the default).
-            pub protocols: &'static [::awsrt::Protocol],
-            /// Every operation, sorted by command name.
-            pub operations: &'static [Operation],
-        }
+        use ::awsrt::cli::{Command, Failure, Kind, Member, Paginator, ServiceTable, Struct};
 
         /// This service's command table.
         pub static SERVICE: ServiceTable = ServiceTable {
@@ -442,66 +292,25 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             docs: #docs,
             protocols: &[#(#protocols),*],
             operations: &[#(#ops),*],
+            call,
         };
 
         #(#statics)*
 
-        /// Why [`call`] failed.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum Failure {
-            /// The operation name is unknown, or the input document does not decode.
-            Input(String),
-            /// The service answered with an error.
-            Service {
-                /// The error code.
-                code: String,
-                /// The error message.
-                message: Option<String>,
-                /// The HTTP status.
-                status: u16,
-                /// The request id.
-                request_id: Option<String>,
-            },
-            /// Anything else (transport, timeout, undecodable response, credentials).
-            Other(String),
-        }
-
         /// Decodes `input` (an awsJson document with wire names) into the input of the
         /// operation named `operation` (wire name), sends it, and returns the output
         /// re-encoded as an awsJson document.
-        pub async fn call(
-            client: &::awsrt::Client,
-            operation: &str,
-            input: &[u8],
-        ) -> Result<Vec<u8>, Failure> {
-            match operation {
-                #(#arms)*
-                other => Err(Failure::Input(format!("unknown operation `{other}`"))),
-            }
-        }
-
-        async fn run<O>(client: &::awsrt::Client, input: &[u8]) -> Result<Vec<u8>, Failure>
-        where
-            O: ::awsrt::Operation + ::awsrt::codec::Decode,
-            O::Output: ::awsrt::codec::Encode,
-            O::Error: ::std::fmt::Display,
-        {
-            // Strict: a missing required input is an error, never a zero value sent on.
-            let input: O = ::awsrt::codec::json::from_slice_strict(input)
-                .map_err(|e| Failure::Input(e.to_string()))?;
-            match client.call(&input).await {
-                Ok(output) => Ok(::awsrt::codec::json::to_vec(&output)),
-                Err(e) => Err(match e.meta() {
-                    Some(meta) => Failure::Service {
-                        code: meta.code.clone(),
-                        message: meta.message.clone(),
-                        status: meta.status,
-                        request_id: meta.request_id.clone(),
-                    },
-                    None => Failure::Other(e.to_string()),
-                }),
-            }
+        pub fn call<'a>(
+            client: &'a ::awsrt::Client,
+            operation: &'a str,
+            input: &'a [u8],
+        ) -> ::awsrt::http::BoxFuture<'a, Result<Vec<u8>, Failure>> {
+            Box::pin(async move {
+                match operation {
+                    #(#arms)*
+                    other => Err(::awsrt::cli::unknown_operation(other)),
+                }
+            })
         }
     }
 }

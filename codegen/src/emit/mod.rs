@@ -262,7 +262,7 @@ default = []
 # Serialize/Deserialize on every shape, with the wire names.
 serde = ["dep:serde", "awsrt/serde"]
 # The command table of a command-line client (`cli` module).
-cli = []
+cli = ["awsrt/cli"]
 
 [dependencies]
 awsrt = {{ path = "{runtime_path}", version = "{runtime_version}" }}

@@ -1,0 +1,185 @@
+//! The command table a command-line client is built from (feature `cli`): the types each
+//! generated crate fills with static data (operations and flag names as the AWS CLI
+//! spells them, shapes, docs, paginators) and [`run`], which its dispatch function calls
+//! to send one operation whose input is an awsJson document. Written once here, not
+//! emitted into every generated crate.
+
+use crate::codec::{json, Decode, Encode};
+use crate::http::BoxFuture;
+use crate::{Client, Operation, Protocol};
+
+/// The shape of a value, enough to parse command-line values and print responses.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A string.
+    String,
+    /// A string enum with its known values (others are accepted too).
+    Enum(&'static [&'static str]),
+    /// A boolean.
+    Boolean,
+    /// `byte`, `short` or `integer`.
+    Integer,
+    /// `long`.
+    Long,
+    /// `float`.
+    Float,
+    /// `double`.
+    Double,
+    /// A timestamp.
+    Timestamp,
+    /// A blob (base64 on the JSON wire).
+    Blob,
+    /// A `document`: any JSON value, sent as is.
+    Document,
+    /// A structure.
+    Structure(&'static Struct),
+    /// A list of items of this kind.
+    List(&'static Kind),
+    /// A map from strings to values of this kind.
+    Map(&'static Kind),
+}
+
+/// A structure: its model name and members in model order.
+#[derive(Debug)]
+pub struct Struct {
+    /// The shape name in the model.
+    pub name: &'static str,
+    /// The members, in model order.
+    pub members: &'static [Member],
+}
+
+/// A structure member.
+#[derive(Debug)]
+pub struct Member {
+    /// The member name (CBOR key).
+    pub name: &'static str,
+    /// The JSON key.
+    pub json: &'static str,
+    /// The XML element name (awsQuery responses); for a flattened list, the name each
+    /// item's element has.
+    pub xml: &'static str,
+    /// A flattened list or map: its items are repeated elements of the parent.
+    pub flattened: bool,
+    /// The command-line flag without `--` (`job-id`).
+    pub flag: &'static str,
+    /// The value's shape.
+    pub kind: Kind,
+    /// Whether the member is required.
+    pub required: bool,
+    /// The model's `min` (length, or value for numbers).
+    pub min: Option<f64>,
+    /// The documentation, as Markdown.
+    pub docs: &'static str,
+}
+
+/// A paginator, with wire member names.
+#[derive(Debug)]
+pub struct Paginator {
+    /// The input token member.
+    pub input_token: &'static str,
+    /// The output token path (`NextToken`, `Items[-1].Id`).
+    pub output_token: &'static str,
+    /// The page-size member.
+    pub limit_key: Option<&'static str>,
+    /// The result list member.
+    pub result_key: Option<&'static str>,
+    /// The "more results" boolean member.
+    pub more_results: Option<&'static str>,
+}
+
+/// One command.
+#[derive(Debug)]
+pub struct Command {
+    /// The wire name (`ListJobs`).
+    pub name: &'static str,
+    /// The command name (`list-jobs`).
+    pub command: &'static str,
+    /// The documentation, as Markdown.
+    pub docs: &'static str,
+    /// The input structure.
+    pub input: &'static Struct,
+    /// The output structure.
+    pub output: &'static Struct,
+    /// The element an awsQuery response wraps the output in (`ListJobsResult`).
+    pub result_wrapper: Option<&'static str>,
+    /// The modeled error codes.
+    pub errors: &'static [&'static str],
+    /// The paginator, when the operation has one.
+    pub paginator: Option<Paginator>,
+}
+
+/// Sends the operation named by its wire name with an awsJson input document and returns
+/// the output as an awsJson document: each generated crate's `cli::call`.
+pub type CallFn =
+    for<'a> fn(&'a Client, &'a str, &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, Failure>>;
+
+/// A service's command table.
+#[derive(Debug)]
+pub struct ServiceTable {
+    /// The `serviceId`.
+    pub service_id: &'static str,
+    /// The full name.
+    pub full_name: &'static str,
+    /// The AWS CLI command name (`snowball`).
+    pub command: &'static str,
+    /// The service documentation, as Markdown.
+    pub docs: &'static str,
+    /// The wire protocols the model lists, in its order of preference (the first is the
+    /// default).
+    pub protocols: &'static [Protocol],
+    /// Every operation, sorted by command name.
+    pub operations: &'static [Command],
+    /// The dispatcher over the operations.
+    pub call: CallFn,
+}
+
+/// Why a call through a [`ServiceTable`] failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Failure {
+    /// The operation name is unknown, or the input document does not decode.
+    Input(String),
+    /// The service answered with an error.
+    Service {
+        /// The error code.
+        code: String,
+        /// The error message.
+        message: Option<String>,
+        /// The HTTP status.
+        status: u16,
+        /// The request id.
+        request_id: Option<String>,
+    },
+    /// Anything else (transport, timeout, undecodable response, credentials).
+    Other(String),
+}
+
+/// Decodes `input` (an awsJson document with wire names) as `O`, sends it, and returns
+/// the output re-encoded as an awsJson document.
+pub async fn run<O>(client: &Client, input: &[u8]) -> Result<Vec<u8>, Failure>
+where
+    O: Operation + Decode,
+    O::Output: Encode,
+    O::Error: std::fmt::Display,
+{
+    // Strict: a missing required input is an error, never a zero value sent on.
+    let input: O = json::from_slice_strict(input).map_err(|e| Failure::Input(e.to_string()))?;
+    match client.call(&input).await {
+        Ok(output) => Ok(json::to_vec(&output)),
+        Err(e) => Err(match e.meta() {
+            Some(meta) => Failure::Service {
+                code: meta.code.clone(),
+                message: meta.message.clone(),
+                status: meta.status,
+                request_id: meta.request_id.clone(),
+            },
+            None => Failure::Other(e.to_string()),
+        }),
+    }
+}
+
+/// The [`Failure`] for an operation name the table does not know.
+pub fn unknown_operation(name: &str) -> Failure {
+    Failure::Input(format!("unknown operation `{name}`"))
+}
