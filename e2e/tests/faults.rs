@@ -10,10 +10,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use awsrt::http::TransportErrorKind;
-use awsrt::RetryMode;
 use e2e::{config, encode_body, verify_sigv4, Answer, Reply, Server, Then, PROTOCOLS};
 use serde_json::json;
-use snowball::{Protocol, SdkError};
+use snowball::{Protocol, RetryMode, SdkError};
 
 /// A loopback server that answers request `n` (0-based, over all connections) with
 /// `act(n)`, and records every request.

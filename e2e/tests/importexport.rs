@@ -422,7 +422,7 @@ async fn unmodeled_error_codes_and_bad_bodies() {
 
 #[tokio::test]
 async fn default_endpoint_and_signing_come_from_the_rules() {
-    let transport = awsrt::http::TestTransport::new();
+    let transport = importexport::TestTransport::new();
     transport.push_response(200, &[], "<ListJobsResponse/>");
     let c = Client::new(
         Config::new()

@@ -73,7 +73,12 @@ pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
         #[rustfmt::skip]
         pub mod cli;
 
-        pub use ::awsrt::{Config, Credentials, DateTime, Protocol, SdkError};
+        // What a user names in ordinary code, so depending on this crate alone is enough.
+        pub use ::awsrt::{
+            Config, Credentials, DateTime, ErrorMetadata, Items, Paginator, Protocol, RetryMode,
+            SdkError, ServiceError,
+        };
+        pub use ::awsrt::http::{TestTransport, Transport};
         pub use client::Client;
         pub(crate) use client::SERVICE;
     }

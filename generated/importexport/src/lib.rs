@@ -38,6 +38,11 @@ pub mod primitives;
 #[rustfmt::skip]
 pub mod cli;
 
-pub use ::awsrt::{Config, Credentials, DateTime, Protocol, SdkError};
+pub use ::awsrt::{
+    Config, Credentials, DateTime, ErrorMetadata, Items, Paginator, Protocol, RetryMode,
+    SdkError, ServiceError,
+};
+
+pub use ::awsrt::http::{TestTransport, Transport};
 pub use client::Client;
 pub(crate) use client::SERVICE;
