@@ -74,11 +74,10 @@ pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
         pub mod cli;
 
         // What a user names in ordinary code, so depending on this crate alone is enough.
-        pub use ::awsrt::{
-            Config, Credentials, DateTime, ErrorMetadata, Items, Paginator, Protocol, RetryMode,
-            SdkError, ServiceError,
-        };
+        // Short lines in rustfmt's order, so prettyplease and rustfmt agree on them.
         pub use ::awsrt::http::{TestTransport, Transport};
+        pub use ::awsrt::{Config, Credentials, DateTime, Protocol, RetryMode};
+        pub use ::awsrt::{ErrorMetadata, Items, Paginator, SdkError, ServiceError};
         pub use client::Client;
         pub(crate) use client::SERVICE;
     }
