@@ -147,7 +147,7 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
     let target_prefix = &m.target_prefix;
     let api_version = &m.api_version;
     let protocols = m.protocols.iter().map(|p| {
-        let p = format_ident!("{}", p);
+        let p = format_ident!("{}", p.variant());
         quote!(::awsrt::Protocol::#p)
     });
     let crate_id = format!("{krate}/{version}");
