@@ -506,12 +506,16 @@ impl Differ {
                 Impact::Patch,
             );
         }
+        let (op, np) = (
+            o.target_prefix.as_deref().unwrap_or(""),
+            n.target_prefix.as_deref().unwrap_or(""),
+        );
         for (what, a, b) in [
-            ("service id", &o.service_id, &n.service_id),
+            ("service id", o.service_id.as_str(), n.service_id.as_str()),
             ("full name", &o.full_name, &n.full_name),
             ("endpoint prefix", &o.endpoint_prefix, &n.endpoint_prefix),
             ("signing name", &o.signing_name, &n.signing_name),
-            ("target prefix", &o.target_prefix, &n.target_prefix),
+            ("target prefix", op, np),
             ("API version", &o.api_version, &n.api_version),
         ] {
             if a != b {

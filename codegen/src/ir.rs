@@ -60,7 +60,8 @@ pub struct ServiceInfo {
     pub full_name: String,
     pub endpoint_prefix: String,
     pub signing_name: String,
-    pub target_prefix: String,
+    /// The awsJson `X-Amz-Target` prefix, when the model has one.
+    pub target_prefix: Option<String>,
     pub api_version: String,
     /// Supported protocols in the model's order.
     pub protocols: Vec<Protocol>,
@@ -379,8 +380,8 @@ pub enum PathStep {
 /// An example call from `examples-1.json`.
 #[derive(Debug)]
 pub struct ExampleDef {
-    pub title: String,
-    pub description: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
     pub input: serde_json::Value,
 }
 
@@ -565,7 +566,7 @@ impl<'a> Lowering<'a> {
                 .signing_name
                 .clone()
                 .unwrap_or_else(|| m.endpoint_prefix.clone()),
-            target_prefix: m.target_prefix.clone().unwrap_or_default(),
+            target_prefix: m.target_prefix.clone(),
             api_version: m.api_version.clone(),
             protocols,
         })
@@ -773,8 +774,7 @@ impl<'a> Lowering<'a> {
             return None;
         }
         let item = target.member.as_ref()?.location_name.clone()?;
-        let location = r.location_name.as_deref().unwrap_or("");
-        (item != location).then_some(item)
+        (r.location_name.as_ref() != Some(&item)).then_some(item)
     }
 
     /// The XML/query names of the value `r` points at (lists and maps, recursively).
@@ -1019,8 +1019,8 @@ impl<'a> Lowering<'a> {
             .map(|list| {
                 list.iter()
                     .map(|e| ExampleDef {
-                        title: e.title.clone().unwrap_or_default(),
-                        description: e.description.clone().unwrap_or_default(),
+                        title: e.title.clone().filter(|t| !t.is_empty()),
+                        description: e.description.clone().filter(|d| !d.is_empty()),
                         input: e
                             .input
                             .clone()

@@ -148,3 +148,36 @@ fn a_non_structure_input_says_what_type_it_found() {
     assert_eq!(e.path, "shapes.Color.type", "{e}");
     assert_eq!(e.message, "expected a structure, found `string`", "{e}");
 }
+
+#[test]
+fn a_missing_target_prefix_is_none() {
+    let service = lower(&model()).unwrap();
+    assert_eq!(service.meta.target_prefix.as_deref(), Some("Tiny"));
+    let mut m = model();
+    m["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("targetPrefix");
+    assert_eq!(lower(&m).unwrap().meta.target_prefix, None);
+}
+
+#[test]
+fn example_titles_and_descriptions_are_options() {
+    let mut files = files(&model());
+    files.examples = parse_json(
+        Path::new("examples-1.json"),
+        &json!({"examples": {"Ping": [
+            {"title": "First", "description": "Pings."},
+            {"title": "", "input": {}}
+        ]}})
+        .to_string(),
+    )
+    .unwrap();
+    let service = ir::lower(&files, "tiny").unwrap();
+    let examples = &service.operations["ping"].examples;
+    assert_eq!(examples[0].title.as_deref(), Some("First"));
+    assert_eq!(examples[0].description.as_deref(), Some("Pings."));
+    // An empty title says no more than a missing one.
+    assert_eq!(examples[1].title, None);
+    assert_eq!(examples[1].description, None);
+}
