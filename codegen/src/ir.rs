@@ -414,6 +414,8 @@ struct Lowering<'a> {
     shapes: IndexMap<&'a str, Shape<'a>>,
     /// Shapes that need a named Rust type, with their Rust names.
     named: BTreeMap<String, String>,
+    /// The reverse of `named`: the shape of each Rust type name.
+    shape_of: BTreeMap<String, String>,
 }
 
 impl<'a> Lowering<'a> {
@@ -423,6 +425,7 @@ impl<'a> Lowering<'a> {
             model: &files.service,
             shapes: IndexMap::new(),
             named: BTreeMap::new(),
+            shape_of: BTreeMap::new(),
         }
     }
 
@@ -473,7 +476,7 @@ impl<'a> Lowering<'a> {
             |s: &str| io_shapes.contains(s) && !member_targets.contains(s) && !errors.contains(s);
 
         // Name every shape that becomes a type in `types/`.
-        let mut by_rust: BTreeMap<String, String> = BTreeMap::new();
+        let mut by_rust = BTreeMap::new();
         for (&name, shape) in &self.shapes {
             let is_type = match shape.kind {
                 ShapeKind::Structure if shape.document => false,
@@ -485,7 +488,7 @@ impl<'a> Lowering<'a> {
                 continue;
             }
             let rust = camel(name);
-            if let Some(other) = by_rust.insert(rust.clone(), name.to_string()) {
+            if let Some(other) = by_rust.insert(rust.clone(), name) {
                 return Err(self.err(
                     format!("shapes.{name}"),
                     format!("its Rust name `{rust}` collides with shape `{other}`"),
@@ -493,6 +496,10 @@ impl<'a> Lowering<'a> {
             }
             self.named.insert(name.to_string(), rust);
         }
+        self.shape_of = by_rust
+            .into_iter()
+            .map(|(rust, shape)| (rust, shape.to_string()))
+            .collect();
 
         let mut types = BTreeMap::new();
         for (shape_name, rust) in &self.named {
@@ -1223,14 +1230,9 @@ impl<'a> Lowering<'a> {
                 }
             }
             if let Type::Struct { name, .. } = &t {
-                let shape = self
-                    .named
-                    .iter()
-                    .find(|(_, r)| *r == name)
-                    .map(|(s, _)| s.clone())
-                    .ok_or("unknown structure")?;
+                let shape = self.shape_of.get(name).ok_or("unknown structure")?;
                 current = Some(
-                    self.structure(&shape, name.clone())
+                    self.structure(shape, name.clone())
                         .map_err(|e| e.to_string())?,
                 );
             }
