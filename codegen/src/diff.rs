@@ -12,7 +12,8 @@ use std::fmt::{self, Write as _};
 use std::path::Path;
 
 use crate::ir::{
-    self, EnumDef, MemberDef, OperationDef, PaginatorDef, Service, StructDef, Type, TypeDef,
+    self, EnumDef, MemberDef, OperationDef, PaginatorDef, Protocol, Service, StructDef, Type,
+    TypeDef,
 };
 use crate::model::ModelFiles;
 use crate::Error;
@@ -497,16 +498,24 @@ impl Differ {
                 Action::Changed,
                 None,
                 svc.clone(),
-                format!("protocols {:?} -> {:?}", o.protocols, n.protocols),
+                format!(
+                    "protocols {:?} -> {:?}",
+                    protocol_names(&o.protocols),
+                    protocol_names(&n.protocols)
+                ),
                 Impact::Patch,
             );
         }
+        let (op, np) = (
+            o.target_prefix.as_deref().unwrap_or(""),
+            n.target_prefix.as_deref().unwrap_or(""),
+        );
         for (what, a, b) in [
-            ("service id", &o.service_id, &n.service_id),
+            ("service id", o.service_id.as_str(), n.service_id.as_str()),
             ("full name", &o.full_name, &n.full_name),
             ("endpoint prefix", &o.endpoint_prefix, &n.endpoint_prefix),
             ("signing name", &o.signing_name, &n.signing_name),
-            ("target prefix", &o.target_prefix, &n.target_prefix),
+            ("target prefix", op, np),
             ("API version", &o.api_version, &n.api_version),
         ] {
             if a != b {
@@ -745,7 +754,7 @@ impl Differ {
     fn named_type(&mut self, rust: &str, old: &TypeDef, new: &TypeDef) {
         match (old, new) {
             (TypeDef::Struct(o), TypeDef::Struct(n)) => {
-                let subject = format!("`{}`", n.shape);
+                let subject = format!("`{}`", n.shape_name());
                 self.docs(None, &subject, &o.docs, &n.docs);
                 self.deprecation(
                     Category::Shape,
@@ -945,11 +954,16 @@ impl Differ {
     }
 }
 
+/// The runtime variant names, printed as the changelog always has.
+fn protocol_names(protocols: &[Protocol]) -> Vec<&'static str> {
+    protocols.iter().map(|p| p.variant()).collect()
+}
+
 /// The shape name and what kind of type it is.
 fn type_kind(t: &TypeDef) -> (&str, &'static str) {
     match t {
-        TypeDef::Struct(s) if s.error_code.is_some() => (&s.shape, "error structure"),
-        TypeDef::Struct(s) => (&s.shape, "structure"),
+        TypeDef::Struct(s) if s.error_code.is_some() => (s.shape_name(), "error structure"),
+        TypeDef::Struct(s) => (s.shape_name(), "structure"),
         TypeDef::Enum(e) => (&e.shape, "enum"),
     }
 }

@@ -2,6 +2,9 @@
 //! input, output, errors and paginator. Emitters read only this.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Deref;
+
+use indexmap::IndexMap;
 
 use crate::docs::html_to_markdown;
 use crate::model::{self, ModelFiles, ShapeRef};
@@ -57,10 +60,99 @@ pub struct ServiceInfo {
     pub full_name: String,
     pub endpoint_prefix: String,
     pub signing_name: String,
-    pub target_prefix: String,
+    /// The awsJson `X-Amz-Target` prefix, when the model has one.
+    pub target_prefix: Option<String>,
     pub api_version: String,
-    /// Protocols in the model's order, as runtime `Protocol` variant names.
-    pub protocols: Vec<&'static str>,
+    /// Supported protocols in the model's order.
+    pub protocols: Vec<Protocol>,
+}
+
+/// A wire protocol the runtime speaks (the runtime's `awsrt::Protocol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    RpcV2Cbor,
+    AwsJson1_0,
+    AwsJson1_1,
+    AwsQuery,
+}
+
+impl Protocol {
+    /// The runtime's variant name (`awsrt::Protocol::<this>`).
+    pub fn variant(self) -> &'static str {
+        match self {
+            Protocol::RpcV2Cbor => "RpcV2Cbor",
+            Protocol::AwsJson1_0 => "AwsJson1_0",
+            Protocol::AwsJson1_1 => "AwsJson1_1",
+            Protocol::AwsQuery => "AwsQuery",
+        }
+    }
+}
+
+/// How a timestamp is written on the wire (the runtime's `awsrt::codec::TimestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// The protocol's default.
+    Default,
+    /// `iso8601`.
+    Iso8601,
+    /// `unixTimestamp`.
+    EpochSeconds,
+    /// `rfc822`.
+    HttpDate,
+}
+
+impl TimestampFormat {
+    /// The runtime's variant name (`awsrt::codec::TimestampFormat::<this>`).
+    pub fn variant(self) -> &'static str {
+        match self {
+            TimestampFormat::Default => "Default",
+            TimestampFormat::Iso8601 => "Iso8601",
+            TimestampFormat::EpochSeconds => "EpochSeconds",
+            TimestampFormat::HttpDate => "HttpDate",
+        }
+    }
+}
+
+/// A shape's `type`, resolved once at lowering; a string with `enum` values is [`ShapeKind::Enum`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeKind {
+    Structure,
+    List,
+    Map,
+    String,
+    Enum,
+    Boolean,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    Timestamp,
+    Blob,
+}
+
+impl ShapeKind {
+    /// The kind of a model shape, or the unsupported `type` as written.
+    fn of(shape: &model::Shape) -> Result<ShapeKind, &str> {
+        Ok(match shape.type_name.as_str() {
+            "structure" => ShapeKind::Structure,
+            "list" => ShapeKind::List,
+            "map" => ShapeKind::Map,
+            "string" if shape.enum_values.is_some() => ShapeKind::Enum,
+            "string" => ShapeKind::String,
+            "boolean" => ShapeKind::Boolean,
+            "byte" => ShapeKind::Byte,
+            "short" => ShapeKind::Short,
+            "integer" => ShapeKind::Integer,
+            "long" => ShapeKind::Long,
+            "float" => ShapeKind::Float,
+            "double" => ShapeKind::Double,
+            "timestamp" => ShapeKind::Timestamp,
+            "blob" => ShapeKind::Blob,
+            other => return Err(other),
+        })
+    }
 }
 
 /// A named type: a structure or an enum.
@@ -73,8 +165,9 @@ pub enum TypeDef {
 /// A structure (also inputs, outputs and exceptions), or a union.
 #[derive(Debug, Clone)]
 pub struct StructDef {
-    /// The model's shape name.
-    pub shape: String,
+    /// The model's shape name; `None` for the empty input or output of an operation the
+    /// model gives none.
+    pub shape: Option<String>,
     /// The Rust type name.
     pub name: String,
     pub docs: String,
@@ -92,6 +185,12 @@ impl StructDef {
     /// True when some member must be given to build a value.
     pub fn has_required(&self) -> bool {
         self.members.iter().any(|m| m.required)
+    }
+
+    /// The model's shape name, for messages and docs; the Rust name for the empty input
+    /// or output of an operation the model gives none.
+    pub fn shape_name(&self) -> &str {
+        self.shape.as_deref().unwrap_or(&self.name)
     }
 }
 
@@ -178,8 +277,8 @@ pub enum Type {
     I64,
     F32,
     F64,
-    /// A timestamp with the runtime `TimestampFormat` variant name.
-    Timestamp(&'static str),
+    /// A timestamp and its wire format.
+    Timestamp(TimestampFormat),
     Blob,
     /// An enum from `types/`.
     Enum(String),
@@ -281,12 +380,27 @@ pub enum PathStep {
 /// An example call from `examples-1.json`.
 #[derive(Debug)]
 pub struct ExampleDef {
-    pub title: String,
-    pub description: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
     pub input: serde_json::Value,
 }
 
 const SERVICE_FILE: &str = "service-2.json";
+
+/// A model shape with its resolved kind; reads through to the model's fields.
+#[derive(Clone, Copy)]
+struct Shape<'a> {
+    kind: ShapeKind,
+    def: &'a model::Shape,
+}
+
+impl Deref for Shape<'_> {
+    type Target = model::Shape;
+
+    fn deref(&self) -> &model::Shape {
+        self.def
+    }
+}
 
 /// Resolves a loaded model into the IR.
 pub fn lower(files: &ModelFiles, crate_name: &str) -> Result<Service, Error> {
@@ -296,8 +410,12 @@ pub fn lower(files: &ModelFiles, crate_name: &str) -> Result<Service, Error> {
 struct Lowering<'a> {
     files: &'a ModelFiles,
     model: &'a model::ServiceModel,
+    /// The model's shapes with their kinds, in model order (filled first by `run`).
+    shapes: IndexMap<&'a str, Shape<'a>>,
     /// Shapes that need a named Rust type, with their Rust names.
     named: BTreeMap<String, String>,
+    /// The reverse of `named`: the shape of each Rust type name.
+    shape_of: BTreeMap<String, String>,
 }
 
 impl<'a> Lowering<'a> {
@@ -305,7 +423,9 @@ impl<'a> Lowering<'a> {
         Lowering {
             files,
             model: &files.service,
+            shapes: IndexMap::new(),
             named: BTreeMap::new(),
+            shape_of: BTreeMap::new(),
         }
     }
 
@@ -313,8 +433,8 @@ impl<'a> Lowering<'a> {
         Error::new(&self.files.file(SERVICE_FILE), &path.into(), message.into())
     }
 
-    fn shape(&self, name: &str, path: &str) -> Result<&'a model::Shape, Error> {
-        self.model.shapes.get(name).ok_or_else(|| {
+    fn shape(&self, name: &str, path: &str) -> Result<Shape<'a>, Error> {
+        self.shapes.get(name).copied().ok_or_else(|| {
             self.err(
                 path,
                 format!("refers to shape `{name}`, which the model does not define"),
@@ -324,6 +444,7 @@ impl<'a> Lowering<'a> {
 
     fn run(mut self, crate_name: &str) -> Result<Service, Error> {
         let meta = self.service_info()?;
+        self.shapes = self.resolve_kinds()?;
         self.check_shapes()?;
 
         // Input and output shapes belong to their operation unless something else uses them.
@@ -334,7 +455,7 @@ impl<'a> Lowering<'a> {
             }
         }
         let mut member_targets: BTreeSet<&str> = BTreeSet::new();
-        for shape in self.model.shapes.values() {
+        for shape in self.shapes.values() {
             for r in shape
                 .members
                 .values()
@@ -355,31 +476,35 @@ impl<'a> Lowering<'a> {
             |s: &str| io_shapes.contains(s) && !member_targets.contains(s) && !errors.contains(s);
 
         // Name every shape that becomes a type in `types/`.
-        let mut by_rust: BTreeMap<String, String> = BTreeMap::new();
-        for (name, shape) in &self.model.shapes {
-            let is_type = match shape.kind.as_str() {
-                "structure" if shape.document => false,
-                "structure" => shape.union || !inline_io(name),
-                "string" => shape.enum_values.is_some(),
+        let mut by_rust = BTreeMap::new();
+        for (&name, shape) in &self.shapes {
+            let is_type = match shape.kind {
+                ShapeKind::Structure if shape.document => false,
+                ShapeKind::Structure => shape.union || !inline_io(name),
+                ShapeKind::Enum => true,
                 _ => false,
             };
             if !is_type {
                 continue;
             }
             let rust = camel(name);
-            if let Some(other) = by_rust.insert(rust.clone(), name.clone()) {
+            if let Some(other) = by_rust.insert(rust.clone(), name) {
                 return Err(self.err(
                     format!("shapes.{name}"),
                     format!("its Rust name `{rust}` collides with shape `{other}`"),
                 ));
             }
-            self.named.insert(name.clone(), rust);
+            self.named.insert(name.to_string(), rust);
         }
+        self.shape_of = by_rust
+            .into_iter()
+            .map(|(rust, shape)| (rust, shape.to_string()))
+            .collect();
 
         let mut types = BTreeMap::new();
         for (shape_name, rust) in &self.named {
-            let shape = &self.model.shapes[shape_name];
-            let def = if shape.kind == "structure" {
+            let shape = self.shape(shape_name, &format!("shapes.{shape_name}"))?;
+            let def = if shape.kind == ShapeKind::Structure {
                 TypeDef::Struct(self.structure(shape_name, rust.clone())?)
             } else {
                 TypeDef::Enum(self.enumeration(shape_name, rust.clone(), shape)?)
@@ -429,10 +554,10 @@ impl<'a> Lowering<'a> {
         let mut protocols = Vec::new();
         for p in &listed {
             let v = match p.as_str() {
-                "smithy-rpc-v2-cbor" => "RpcV2Cbor",
-                "json" if m.json_version.as_deref() == Some("1.0") => "AwsJson1_0",
-                "json" => "AwsJson1_1",
-                "query" => "AwsQuery",
+                "smithy-rpc-v2-cbor" => Protocol::RpcV2Cbor,
+                "json" if m.json_version.as_deref() == Some("1.0") => Protocol::AwsJson1_0,
+                "json" => Protocol::AwsJson1_1,
+                "query" => Protocol::AwsQuery,
                 _ => continue,
             };
             protocols.push(v);
@@ -448,26 +573,32 @@ impl<'a> Lowering<'a> {
                 .signing_name
                 .clone()
                 .unwrap_or_else(|| m.endpoint_prefix.clone()),
-            target_prefix: m.target_prefix.clone().unwrap_or_default(),
+            target_prefix: m.target_prefix.clone(),
             api_version: m.api_version.clone(),
             protocols,
         })
     }
 
+    /// Every shape with its kind, in model order; an unsupported `type` is an error.
+    fn resolve_kinds(&self) -> Result<IndexMap<&'a str, Shape<'a>>, Error> {
+        let model: &'a model::ServiceModel = self.model;
+        model
+            .shapes
+            .iter()
+            .map(|(name, def)| match ShapeKind::of(def) {
+                Ok(kind) => Ok((name.as_str(), Shape { kind, def })),
+                Err(other) => Err(self.err(
+                    format!("shapes.{name}.type"),
+                    format!("unsupported shape type `{other}`"),
+                )),
+            })
+            .collect()
+    }
+
     /// Rejects shapes the generator cannot express, naming the shape.
     fn check_shapes(&self) -> Result<(), Error> {
-        for (name, shape) in &self.model.shapes {
+        for (name, shape) in &self.shapes {
             let path = format!("shapes.{name}");
-            match shape.kind.as_str() {
-                "structure" | "list" | "map" | "string" | "integer" | "long" | "float"
-                | "double" | "boolean" | "timestamp" | "blob" | "byte" | "short" => {}
-                other => {
-                    return Err(self.err(
-                        format!("{path}.type"),
-                        format!("unsupported shape type `{other}`"),
-                    ));
-                }
-            }
             for (flag, on) in [
                 ("eventstream", shape.eventstream),
                 ("streaming", shape.streaming),
@@ -479,11 +610,11 @@ impl<'a> Lowering<'a> {
                     ));
                 }
             }
-            match shape.kind.as_str() {
-                "list" if shape.member.is_none() => {
+            match shape.kind {
+                ShapeKind::List if shape.member.is_none() => {
                     return Err(self.err(format!("{path}.member"), "a list needs a `member`"));
                 }
-                "map" if shape.key.is_none() || shape.value.is_none() => {
+                ShapeKind::Map if shape.key.is_none() || shape.value.is_none() => {
                     return Err(
                         self.err(format!("{path}.key"), "a map needs a `key` and a `value`")
                     );
@@ -512,7 +643,7 @@ impl<'a> Lowering<'a> {
                     ));
                 }
             }
-            if (shape.union || shape.document) && shape.kind != "structure" {
+            if (shape.union || shape.document) && shape.kind != ShapeKind::Structure {
                 return Err(self.err(
                     format!("{path}.type"),
                     "`union` and `document` shapes must have type `structure`",
@@ -562,10 +693,10 @@ impl<'a> Lowering<'a> {
 
     fn structure(&self, shape_name: &str, rust: String) -> Result<StructDef, Error> {
         let shape = self.shape(shape_name, &format!("shapes.{shape_name}"))?;
-        if shape.kind != "structure" {
+        if shape.kind != ShapeKind::Structure {
             return Err(self.err(
                 format!("shapes.{shape_name}.type"),
-                format!("expected a structure, found `{}`", shape.kind),
+                format!("expected a structure, found `{}`", shape.type_name),
             ));
         }
         let mut members = Vec::new();
@@ -632,7 +763,7 @@ impl<'a> Lowering<'a> {
             None
         };
         Ok(StructDef {
-            shape: shape_name.to_string(),
+            shape: Some(shape_name.to_string()),
             name: rust,
             docs: self.docs(shape.documentation.as_deref()),
             members,
@@ -644,19 +775,18 @@ impl<'a> Lowering<'a> {
 
     /// botocore `_member_key_name`: a flattened list whose member has a `locationName`
     /// is read from elements of that name.
-    fn flattened_item_name(&self, r: &ShapeRef, target: &model::Shape) -> Option<String> {
+    fn flattened_item_name(&self, r: &ShapeRef, target: Shape) -> Option<String> {
         let flattened = r.flattened || target.flattened;
-        if target.kind != "list" || !flattened {
+        if target.kind != ShapeKind::List || !flattened {
             return None;
         }
         let item = target.member.as_ref()?.location_name.clone()?;
-        let location = r.location_name.as_deref().unwrap_or("");
-        (item != location).then_some(item)
+        (r.location_name.as_ref() != Some(&item)).then_some(item)
     }
 
     /// The XML/query names of the value `r` points at (lists and maps, recursively).
     fn layout(&self, r: &ShapeRef, depth: usize) -> Layout {
-        let Some(shape) = self.model.shapes.get(&r.shape) else {
+        let Some(shape) = self.shapes.get(r.shape.as_str()) else {
             return Layout::Plain;
         };
         // Recursion goes through structures, which start a fresh layout; the cap only
@@ -665,13 +795,13 @@ impl<'a> Lowering<'a> {
             return Layout::Plain;
         }
         let flattened = r.flattened || shape.flattened;
-        match (shape.kind.as_str(), &shape.member, &shape.key, &shape.value) {
-            ("list", Some(member), _, _) => Layout::List {
+        match (shape.kind, &shape.member, &shape.key, &shape.value) {
+            (ShapeKind::List, Some(member), _, _) => Layout::List {
                 member: member.location_name.clone(),
                 flattened,
                 item: Box::new(self.layout(member, depth + 1)),
             },
-            ("map", _, Some(key), Some(value)) => Layout::Map {
+            (ShapeKind::Map, _, Some(key), Some(value)) => Layout::Map {
                 key: key.location_name.clone().unwrap_or_else(|| "key".into()),
                 value: value
                     .location_name
@@ -693,24 +823,18 @@ impl<'a> Lowering<'a> {
         if !seen.insert(from.to_string()) {
             return false;
         }
-        let Some(shape) = self.model.shapes.get(from) else {
+        let Some(shape) = self.shapes.get(from) else {
             return false;
         };
         shape.members.values().any(|r| {
-            self.model
-                .shapes
-                .get(&r.shape)
-                .is_some_and(|s| s.kind == "structure")
+            self.shapes
+                .get(r.shape.as_str())
+                .is_some_and(|s| s.kind == ShapeKind::Structure)
                 && self.reaches(&r.shape, to, seen)
         })
     }
 
-    fn enumeration(
-        &self,
-        shape_name: &str,
-        rust: String,
-        shape: &model::Shape,
-    ) -> Result<EnumDef, Error> {
+    fn enumeration(&self, shape_name: &str, rust: String, shape: Shape) -> Result<EnumDef, Error> {
         let mut values = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (i, v) in shape.enum_values.iter().flatten().enumerate() {
@@ -746,22 +870,22 @@ impl<'a> Lowering<'a> {
             .timestamp_format
             .as_deref()
             .or(shape.timestamp_format.as_deref());
-        Ok(match shape.kind.as_str() {
-            "string" if shape.enum_values.is_some() => Type::Enum(self.named[&r.shape].clone()),
-            "string" => Type::String,
-            "boolean" => Type::Bool,
-            "byte" => Type::I8,
-            "short" => Type::I16,
-            "integer" => Type::I32,
-            "long" => Type::I64,
-            "float" => Type::F32,
-            "double" => Type::F64,
-            "blob" => Type::Blob,
-            "timestamp" => Type::Timestamp(match tsfmt {
-                None => "Default",
-                Some("iso8601") => "Iso8601",
-                Some("unixTimestamp") => "EpochSeconds",
-                Some("rfc822") => "HttpDate",
+        Ok(match shape.kind {
+            ShapeKind::Enum => Type::Enum(self.named[&r.shape].clone()),
+            ShapeKind::String => Type::String,
+            ShapeKind::Boolean => Type::Bool,
+            ShapeKind::Byte => Type::I8,
+            ShapeKind::Short => Type::I16,
+            ShapeKind::Integer => Type::I32,
+            ShapeKind::Long => Type::I64,
+            ShapeKind::Float => Type::F32,
+            ShapeKind::Double => Type::F64,
+            ShapeKind::Blob => Type::Blob,
+            ShapeKind::Timestamp => Type::Timestamp(match tsfmt {
+                None => TimestampFormat::Default,
+                Some("iso8601") => TimestampFormat::Iso8601,
+                Some("unixTimestamp") => TimestampFormat::EpochSeconds,
+                Some("rfc822") => TimestampFormat::HttpDate,
                 Some(other) => {
                     return Err(self.err(
                         format!("{path}.timestampFormat"),
@@ -769,8 +893,8 @@ impl<'a> Lowering<'a> {
                     ));
                 }
             }),
-            "structure" if shape.document => Type::Document,
-            "structure" => match self.named.get(&r.shape) {
+            ShapeKind::Structure if shape.document => Type::Document,
+            ShapeKind::Structure => match self.named.get(&r.shape) {
                 Some(name) => Type::Struct {
                     name: name.clone(),
                     boxed: false,
@@ -785,7 +909,7 @@ impl<'a> Lowering<'a> {
                     ))
                 }
             },
-            "list" => {
+            ShapeKind::List => {
                 let item = shape.member.as_ref().ok_or_else(|| {
                     self.err(
                         format!("shapes.{}.member", r.shape),
@@ -797,7 +921,7 @@ impl<'a> Lowering<'a> {
                     sparse: shape.sparse,
                 }
             }
-            "map" => {
+            ShapeKind::Map => {
                 let (Some(key), Some(value)) = (&shape.key, &shape.value) else {
                     return Err(self.err(
                         format!("shapes.{}.key", r.shape),
@@ -816,12 +940,6 @@ impl<'a> Lowering<'a> {
                     sparse: shape.sparse,
                 }
             }
-            other => {
-                return Err(self.err(
-                    format!("shapes.{}.type", r.shape),
-                    format!("unsupported shape type `{other}`"),
-                ))
-            }
         })
     }
 
@@ -832,7 +950,7 @@ impl<'a> Lowering<'a> {
             let name = format!("{}{suffix}", camel(op_name));
             match r {
                 None => Ok(StructDef {
-                    shape: String::new(),
+                    shape: None,
                     name,
                     docs: String::new(),
                     members: Vec::new(),
@@ -869,7 +987,7 @@ impl<'a> Lowering<'a> {
         for (i, e) in op.errors.iter().enumerate() {
             let epath = format!("{path}.errors[{i}].shape");
             let shape = self.shape(&e.shape, &epath)?;
-            if shape.kind != "structure" || shape.union || shape.document {
+            if shape.kind != ShapeKind::Structure || shape.union || shape.document {
                 return Err(self.err(
                     epath,
                     format!("error shape `{}` is not a structure", e.shape),
@@ -908,8 +1026,8 @@ impl<'a> Lowering<'a> {
             .map(|list| {
                 list.iter()
                     .map(|e| ExampleDef {
-                        title: e.title.clone().unwrap_or_default(),
-                        description: e.description.clone().unwrap_or_default(),
+                        title: e.title.clone().filter(|t| !t.is_empty()),
+                        description: e.description.clone().filter(|d| !d.is_empty()),
                         input: e
                             .input
                             .clone()
@@ -1112,14 +1230,9 @@ impl<'a> Lowering<'a> {
                 }
             }
             if let Type::Struct { name, .. } = &t {
-                let shape = self
-                    .named
-                    .iter()
-                    .find(|(_, r)| *r == name)
-                    .map(|(s, _)| s.clone())
-                    .ok_or("unknown structure")?;
+                let shape = self.shape_of.get(name).ok_or("unknown structure")?;
                 current = Some(
-                    self.structure(&shape, name.clone())
+                    self.structure(shape, name.clone())
                         .map_err(|e| e.to_string())?,
                 );
             }
@@ -1137,17 +1250,16 @@ fn deprecation(deprecated: bool, message: Option<&String>) -> Option<String> {
 }
 
 /// Adds the model's constraints to a doc string, so users see them without the model.
-fn constraint_docs(shape: &model::Shape, docs: Option<&mut String>) {
+fn constraint_docs(shape: Shape, docs: Option<&mut String>) {
     let Some(docs) = docs else { return };
     let mut parts = Vec::new();
-    let unit = if shape.kind == "string"
-        || shape.kind == "list"
-        || shape.kind == "map"
-        || shape.kind == "blob"
-    {
-        "length "
-    } else {
-        ""
+    let unit = match shape.kind {
+        ShapeKind::String
+        | ShapeKind::Enum
+        | ShapeKind::List
+        | ShapeKind::Map
+        | ShapeKind::Blob => "length ",
+        _ => "",
     };
     match (shape.min, shape.max) {
         (Some(a), Some(b)) => parts.push(format!("{unit}{a}..={b}")),

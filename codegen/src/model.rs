@@ -123,8 +123,9 @@ pub struct ShapeRef {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Shape {
+    /// The `type` as written; the IR resolves it once into a `ShapeKind`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub type_name: String,
     #[serde(default)]
     pub members: IndexMap<String, ShapeRef>,
     #[serde(default)]

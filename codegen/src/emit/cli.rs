@@ -113,7 +113,8 @@ fn kind(ty: &Type) -> TokenStream {
 }
 
 fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
-    let name = &s.shape;
+    // The runtime's table names no shape with "" (an operation the model gives no input).
+    let name = s.shape.as_deref().unwrap_or("");
     let members = s.members.iter().map(|m| {
         let wire = &m.wire;
         let json = m.json_name.as_deref().unwrap_or(&m.wire);
@@ -272,7 +273,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
     let command = xform_name(&service.meta.endpoint_prefix, '-');
     let docs = &service.docs;
     let protocols = service.meta.protocols.iter().map(|p| {
-        let p = format_ident!("{}", p);
+        let p = format_ident!("{}", p.variant());
         quote!(::awsrt::Protocol::#p)
     });
 

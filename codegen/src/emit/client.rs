@@ -148,10 +148,11 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
     let service_id = &m.service_id;
     let endpoint_prefix = &m.endpoint_prefix;
     let signing_name = &m.signing_name;
-    let target_prefix = &m.target_prefix;
+    // The runtime's `ServiceMeta` writes "no prefix" as "".
+    let target_prefix = m.target_prefix.as_deref().unwrap_or("");
     let api_version = &m.api_version;
     let protocols = m.protocols.iter().map(|p| {
-        let p = format_ident!("{}", p);
+        let p = format_ident!("{}", p.variant());
         quote!(::awsrt::Protocol::#p)
     });
     let crate_id = format!("{krate}/{version}");

@@ -33,14 +33,10 @@ pub fn examples_doc(service: &Service, op: &OperationDef) -> String {
         if lines.len() < 3 {
             continue;
         }
-        let title = if ex.title.is_empty() {
-            "Example".to_string()
-        } else {
-            ex.title.clone()
-        };
-        out.push_str(&format!("# {}\n\n", escape(&title)));
-        if !ex.description.is_empty() {
-            out.push_str(&escape(&ex.description));
+        let title = ex.title.as_deref().unwrap_or("Example");
+        out.push_str(&format!("# {}\n\n", escape(title)));
+        if let Some(description) = &ex.description {
+            out.push_str(&escape(description));
             out.push_str("\n\n");
         }
         out.push_str("```no_run\n");

@@ -61,14 +61,13 @@ pub fn crate_files(
             format!("src/types/{}.rs", crate::naming::bare(&module)),
             format(&tokens)?,
         );
-        type_mods.push((module, name.clone()));
+        type_mods.push((module, Some(name.clone())));
     }
     files.insert(
         "src/types/mod.rs".to_string(),
         format(&module_index(
             "Shapes shared by the operations: structures, enums and modeled errors.",
             &type_mods,
-            true,
         ))?,
     );
 
@@ -78,27 +77,28 @@ pub fn crate_files(
             format!("src/operation/{}.rs", crate::naming::bare(module)),
             format(&operation::operation(op))?,
         );
-        op_mods.push((module.clone(), String::new()));
+        op_mods.push((module.clone(), None));
     }
     files.insert(
         "src/operation/mod.rs".to_string(),
         format(&module_index(
             "One module per operation: its input, output, error enum, call builder and paginator.",
             &op_mods,
-            false,
         ))?,
     );
     Ok(files)
 }
 
-fn module_index(doc: &str, mods: &[(String, String)], reexport: bool) -> TokenStream {
-    let items = mods.iter().map(|(m, name)| {
+/// A `mod.rs`: each module, private with its item re-exported when it names one, else public.
+fn module_index(doc: &str, mods: &[(String, Option<String>)]) -> TokenStream {
+    let items = mods.iter().map(|(m, reexport)| {
         let m: TokenStream = m.parse().unwrap_or_default();
-        if reexport {
-            let n = quote::format_ident!("{}", name);
-            quote! { mod #m; pub use #m::#n; }
-        } else {
-            quote! { pub mod #m; }
+        match reexport {
+            Some(name) => {
+                let n = quote::format_ident!("{}", name);
+                quote! { mod #m; pub use #m::#n; }
+            }
+            None => quote! { pub mod #m; },
         }
     });
     quote! { #![doc = #doc] #(#items)* }

@@ -43,7 +43,7 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
     let wire_name = &op.name;
     // An operation the model gives no input shape tells the runtime so (RPC v2 CBOR then
     // sends no body).
-    let no_input = if op.input.shape.is_empty() {
+    let no_input = if op.input.shape.is_none() {
         quote!(
             const HAS_INPUT: bool = false;
         )

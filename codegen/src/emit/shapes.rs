@@ -359,7 +359,7 @@ pub fn encode_value(ty: &Type, layout: &Layout, v: TokenStream) -> TokenStream {
         Type::F32 => quote!(w.float32(*#v)),
         Type::F64 => quote!(w.float64(*#v)),
         Type::Timestamp(fmt) => {
-            let fmt = format_ident!("{}", fmt);
+            let fmt = format_ident!("{}", fmt.variant());
             quote!(w.timestamp(#v, ::awsrt::codec::TimestampFormat::#fmt))
         }
         Type::Blob => quote!(w.blob(#v)),
@@ -427,7 +427,7 @@ fn decode_result(ty: &Type, layout: &Layout) -> TokenStream {
         Type::F32 => quote!(r.float().map(|v| v as f32)),
         Type::F64 => quote!(r.float()),
         Type::Timestamp(fmt) => {
-            let fmt = format_ident!("{}", fmt);
+            let fmt = format_ident!("{}", fmt.variant());
             quote!(r.timestamp(::awsrt::codec::TimestampFormat::#fmt))
         }
         Type::Blob => quote!(r.blob()),
@@ -536,7 +536,7 @@ fn decode_impl(s: &StructDef) -> TokenStream {
         let d = decode_value(&m.ty, &m.layout);
         quote!(#i => #l = Some(#d),)
     });
-    let shape = &s.shape;
+    let shape = s.shape_name();
     let inits = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let l = local(m);
@@ -663,7 +663,7 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
 /// structure or union (`kind`).
 fn item_header(s: &StructDef, kind: &str, with_header_doc: bool) -> TokenStream {
     let mut doc_text = if s.docs.is_empty() {
-        format!("The `{}` {kind}.", s.shape)
+        format!("The `{}` {kind}.", s.shape_name())
     } else {
         s.docs.clone()
     };
@@ -675,7 +675,7 @@ fn item_header(s: &StructDef, kind: &str, with_header_doc: bool) -> TokenStream 
     }
     let docs = doc_attrs(&doc_text);
     let file_doc = if with_header_doc {
-        let line = format!("The `{}` shape.", s.shape);
+        let line = format!("The `{}` shape.", s.shape_name());
         quote!(#![doc = #line])
     } else {
         quote!()
@@ -756,7 +756,7 @@ fn union_codecs(s: &StructDef) -> TokenStream {
         let d = decode_value(&m.ty, &m.layout);
         quote!(::awsrt::codec::UnionMember::Known(#i) => Self::#v(#d),)
     });
-    let shape = &s.shape;
+    let shape = s.shape_name();
     let many = format!("union {shape} has more than one member set");
     let none = format!("union {shape} has no member set");
     quote! {
