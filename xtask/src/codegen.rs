@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`: writes `generated/` from `models/`, or checks it.
+//! `cargo xtask codegen [--check]`: writes `generated/` from `models/` and each fixture
+//! crate from its model under `codegen/fixtures/`, or checks them.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -10,6 +11,15 @@ pub const CRATES: &[(&str, &str)] = &[
     ("models/snowball/2016-06-30", "snowball"),
     ("models/importexport/2010-06-01", "importexport"),
 ];
+
+/// Fixture models, one small botocore model per construct the emitter must get right:
+/// `codegen/fixtures/NAME/model/` generates the workspace crate `codegen/fixtures/NAME/crate/`,
+/// whose library is `NAME` and whose hand-written tests drive it. They are compiled and
+/// tested by `cargo test`, and not packaged or versioned like the service crates.
+pub const FIXTURES: &[&str] = &["unions_documents_host_prefix"];
+
+/// The version every fixture crate carries: they are never published.
+const FIXTURE_VERSION: &str = "0.1.0";
 
 /// The file holding a generated crate's version: `CRATE_VERSION` beside the model's
 /// API-version directory (`models/snowball/CRATE_VERSION`). `update-model` bumps it.
@@ -41,21 +51,34 @@ pub fn runtime_version(root: &Path) -> Result<String, String> {
         .ok_or_else(|| format!("{}: no version", path.display()))
 }
 
-/// Every crate spec, with paths under `root`.
+/// Every crate spec (service crates, then fixtures), with its output directory under `root`.
 pub fn specs(root: &Path) -> Result<Vec<(CrateSpec, PathBuf)>, String> {
-    CRATES
+    let runtime = runtime_version(root)?;
+    let mut specs = CRATES
         .iter()
         .map(|(model, name)| {
             let spec = CrateSpec {
                 model_dir: root.join(model),
                 crate_name: name.to_string(),
                 runtime_path: "../../runtime".to_string(),
-                runtime_version: runtime_version(root)?,
+                runtime_version: runtime.clone(),
                 version: crate_version(root, model)?,
             };
             Ok((spec, root.join("generated").join(name)))
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()?;
+    for name in FIXTURES {
+        let dir = root.join("codegen").join("fixtures").join(name);
+        let spec = CrateSpec {
+            model_dir: dir.join("model"),
+            crate_name: name.to_string(),
+            runtime_path: "../../../../runtime".to_string(),
+            runtime_version: runtime.clone(),
+            version: FIXTURE_VERSION.to_string(),
+        };
+        specs.push((spec, dir.join("crate")));
+    }
+    Ok(specs)
 }
 
 /// Generates every crate; with `check`, fails naming each stale file instead of writing.
@@ -73,7 +96,10 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
     }
     if check {
         if stale_all.is_empty() {
-            println!("generated/ is up to date ({:.0?})", start.elapsed());
+            println!(
+                "generated/ and codegen/fixtures/ are up to date ({:.0?})",
+                start.elapsed()
+            );
             return Ok(());
         }
         for s in &stale_all {

@@ -700,13 +700,23 @@ fn allow_deprecated(s: &StructDef) -> TokenStream {
 fn union_accessor(m: &MemberDef) -> TokenStream {
     let v = variant(m);
     let f = format_ident!("as_{}", bare(&m.field));
-    let t = rust_type(&m.ty);
     let doc = format!("The `{}` member, if it is the one set.", m.wire);
+    // A boxed (recursive) member lends the struct, not the `Box` (clippy::borrowed_box).
+    let (t, value) = match &m.ty {
+        Type::Struct { name, boxed: true } => (
+            rust_type(&Type::Struct {
+                name: name.clone(),
+                boxed: false,
+            }),
+            quote!(&**v),
+        ),
+        ty => (rust_type(ty), quote!(v)),
+    };
     quote! {
         #[doc = #doc]
         pub fn #f(&self) -> Option<&#t> {
             match self {
-                Self::#v(v) => Some(v),
+                Self::#v(v) => Some(#value),
                 _ => None,
             }
         }
