@@ -9,7 +9,7 @@
 
 use quick_xml::events::Event;
 
-use super::{DecodeError, Field, MapMeta, Reader, TimestampFormat};
+use super::{DecodeError, Field, MapMeta, Reader, TimestampFormat, UnionMember};
 use crate::DateTime;
 
 /// Deepest nesting accepted; AWS responses are far shallower.
@@ -253,6 +253,43 @@ impl<'a> XmlReader<'a> {
     fn text(&mut self, what: &str) -> Result<&'a str, DecodeError> {
         self.element(what).map(|e| e.text.as_str())
     }
+
+    /// The next member of the current structure. An element no field names is skipped,
+    /// or, with `unknown` (a union), returned by name: a member a newer service added
+    /// is then `Unknown` rather than "no member set", as the JSON reader does.
+    fn next_child(
+        &mut self,
+        fields: &'static [Field],
+        unknown: bool,
+    ) -> Result<Option<UnionMember>, DecodeError> {
+        self.next = None;
+        let Some(Frame::Struct { el, pos, taken }) = self.stack.last_mut() else {
+            return Err(DecodeError::new("next_field outside a structure"));
+        };
+        let el: &Element = el;
+        while let Some(child) = el.children.get(*pos) {
+            *pos += 1;
+            let Some(i) = fields.iter().position(|f| f.xml == child.name) else {
+                if unknown {
+                    return Ok(Some(UnionMember::Unknown(child.name.clone())));
+                }
+                continue;
+            };
+            let f = &fields[i];
+            if f.flattened {
+                if taken.contains(&f.xml) {
+                    continue;
+                }
+                taken.push(f.xml);
+                self.next = Some(Node::Many(el.children_named(f.xml).collect()));
+            } else {
+                self.next = Some(Node::One(child));
+            }
+            return Ok(Some(UnionMember::Known(i)));
+        }
+        self.stack.pop();
+        Ok(None)
+    }
 }
 
 fn bad(what: &str, text: &str) -> DecodeError {
@@ -271,30 +308,17 @@ impl Reader for XmlReader<'_> {
     }
 
     fn next_field(&mut self, fields: &'static [Field]) -> Result<Option<usize>, DecodeError> {
-        self.next = None;
-        let Some(Frame::Struct { el, pos, taken }) = self.stack.last_mut() else {
-            return Err(DecodeError::new("next_field outside a structure"));
-        };
-        let el: &Element = el;
-        while let Some(child) = el.children.get(*pos) {
-            *pos += 1;
-            let Some(i) = fields.iter().position(|f| f.xml == child.name) else {
-                continue;
-            };
-            let f = &fields[i];
-            if f.flattened {
-                if taken.contains(&f.xml) {
-                    continue;
-                }
-                taken.push(f.xml);
-                self.next = Some(Node::Many(el.children_named(f.xml).collect()));
-            } else {
-                self.next = Some(Node::One(child));
-            }
-            return Ok(Some(i));
-        }
-        self.stack.pop();
-        Ok(None)
+        Ok(match self.next_child(fields, false)? {
+            Some(UnionMember::Known(i)) => Some(i),
+            _ => None,
+        })
+    }
+
+    fn next_union_member(
+        &mut self,
+        fields: &'static [Field],
+    ) -> Result<Option<UnionMember>, DecodeError> {
+        self.next_child(fields, true)
     }
 
     fn begin_list(&mut self) -> Result<(), DecodeError> {
