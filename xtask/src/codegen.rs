@@ -16,7 +16,11 @@ pub const CRATES: &[(&str, &str)] = &[
 /// `codegen/fixtures/NAME/model/` generates the workspace crate `codegen/fixtures/NAME/crate/`,
 /// whose library is `NAME` and whose hand-written tests drive it. They are compiled and
 /// tested by `cargo test`, and not packaged or versioned like the service crates.
-pub const FIXTURES: &[&str] = &["query_host_prefix_union", "unions_documents_host_prefix"];
+pub const FIXTURES: &[&str] = &[
+    "cbor_union_host_prefix",
+    "query_host_prefix_union",
+    "unions_documents_host_prefix",
+];
 
 /// The version every fixture crate carries: they are never published.
 const FIXTURE_VERSION: &str = "0.1.0";
