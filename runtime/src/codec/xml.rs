@@ -454,6 +454,29 @@ mod tests {
     use super::*;
     use crate::codec::{decode_list, decode_map, decode_map_as, Decode};
 
+    #[test]
+    fn a_union_reads_known_and_unknown_members_in_order() {
+        const UNION: &[Field] = &[Field::new("A"), Field::new("B")];
+        let root = Element::parse(b"<U><Z>1</Z><B>b</B><Y/></U>").unwrap();
+        let mut r = XmlReader::new(&root);
+        r.begin_struct().unwrap();
+        let mut seen = Vec::new();
+        while let Some(m) = r.next_union_member(UNION).unwrap() {
+            if m == UnionMember::Known(1) {
+                assert_eq!(r.string().unwrap(), "b");
+            }
+            seen.push(m);
+        }
+        assert_eq!(
+            seen,
+            [
+                UnionMember::Unknown("Z".into()),
+                UnionMember::Known(1),
+                UnionMember::Unknown("Y".into()),
+            ]
+        );
+    }
+
     #[derive(Debug, Default, PartialEq)]
     struct Out {
         name: Option<String>,
