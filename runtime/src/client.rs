@@ -548,16 +548,14 @@ impl Client {
             service: &resolved.signing_name,
             time: std::time::SystemTime::now(),
         });
-        crate::retry::send::<O>(
-            &*self.inner.transport,
-            &self.inner.signer,
-            &self.inner.retry,
+        let call = crate::retry::Call {
+            transport: &*self.inner.transport,
+            signer: &self.inner.signer,
+            state: &self.inner.retry,
             policy,
             protocol,
-            request,
-            params,
-        )
-        .await
+        };
+        crate::retry::send::<O>(call, request, params).await
     }
 
     /// Retry settings: explicit ones, else `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` and the

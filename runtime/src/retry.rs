@@ -458,31 +458,27 @@ fn copy_request(template: &http::Request<Bytes>) -> http::Request<Bytes> {
 
 const SDK_REQUEST: http::HeaderName = http::HeaderName::from_static("amz-sdk-request");
 
+/// What every attempt of one call shares: where requests go, how they are signed, the
+/// client's retry state and this call's retry rules.
+pub(crate) struct Call<'a> {
+    pub(crate) transport: &'a dyn Transport,
+    pub(crate) signer: &'a Signer,
+    pub(crate) state: &'a RetryState,
+    pub(crate) policy: Policy,
+    pub(crate) protocol: Protocol,
+}
+
 /// Sends `template` (built, unsigned) with retries and timeouts, and decodes the answer.
 /// `params.time` is replaced by a fresh signing time on every attempt; `None` sends
 /// the request unsigned ([`crate::Config::anonymous`]).
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn send<O: Operation>(
-    transport: &dyn Transport,
-    signer: &Signer,
-    state: &RetryState,
-    policy: Policy,
-    protocol: Protocol,
+    call: Call<'_>,
     template: http::Request<Bytes>,
     params: Option<SigningParams<'_>>,
 ) -> Result<O::Output, SdkError<O::Error>> {
     let mut attempts = 0u32;
-    let run = attempt_loop::<O>(
-        transport,
-        signer,
-        state,
-        policy,
-        protocol,
-        &template,
-        params,
-        &mut attempts,
-    );
-    match tokio::time::timeout(policy.operation_timeout, run).await {
+    let run = call.attempt_loop::<O>(&template, params, &mut attempts);
+    match tokio::time::timeout(call.policy.operation_timeout, run).await {
         Ok(result) => result,
         Err(_) => {
             tracing::debug!(attempts, "operation timed out");
@@ -495,33 +491,63 @@ pub(crate) async fn send<O: Operation>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn attempt_loop<O: Operation>(
-    transport: &dyn Transport,
-    signer: &Signer,
-    state: &RetryState,
-    policy: Policy,
-    protocol: Protocol,
-    template: &http::Request<Bytes>,
-    params: Option<SigningParams<'_>>,
-    attempts: &mut u32,
-) -> Result<O::Output, SdkError<O::Error>> {
-    let max = policy.max_attempts;
-    let mut last_cost: Option<u32> = None;
-    loop {
-        *attempts += 1;
-        let attempt = *attempts;
+impl Call<'_> {
+    /// Runs attempts until one succeeds, fails for good or runs out of retries; counts
+    /// them in `attempts`, which the operation timeout in [`send`] reports.
+    async fn attempt_loop<O: Operation>(
+        &self,
+        template: &http::Request<Bytes>,
+        params: Option<SigningParams<'_>>,
+        attempts: &mut u32,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        let mut last_cost: Option<u32> = None;
+        loop {
+            *attempts += 1;
+            let attempt = *attempts;
+            let request = self.signed_attempt::<O>(template, params, attempt)?;
+            if self.policy.mode == RetryMode::Adaptive {
+                self.state.before_send().await;
+            }
+            let (result, skew_corrected) = self.send_attempt::<O>(request, attempt).await;
+            let err = match result {
+                Ok(output) => {
+                    self.succeeded(last_cost);
+                    return Ok(output);
+                }
+                Err(err) => err,
+            };
+            let Some(why) = self.retry_reason(&err, skew_corrected) else {
+                return Err(err);
+            };
+            if !self.take_retry(&err, why, attempt, &mut last_cost) {
+                return Err(err);
+            }
+            let delay = backoff(&self.policy, attempt, jitter());
+            tracing::debug!(attempt, ?why, ?delay, error = %err, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// A fresh copy of `template` for attempt number `attempt`, with its
+    /// `amz-sdk-request` header, signed at the current (skew-corrected) time.
+    fn signed_attempt<O: Operation>(
+        &self,
+        template: &http::Request<Bytes>,
+        params: Option<SigningParams<'_>>,
+        attempt: u32,
+    ) -> Result<http::Request<Bytes>, SdkError<O::Error>> {
+        let max = self.policy.max_attempts;
         let mut request = copy_request(template);
         let value = format!("attempt={attempt}; max={max}");
         if let Ok(v) = http::HeaderValue::from_str(&value) {
             request.headers_mut().insert(SDK_REQUEST, v);
         }
         let params = params.map(|p| SigningParams {
-            time: state.signing_time(),
+            time: self.state.signing_time(),
             ..p
         });
         if let Some(params) = &params {
-            signer
+            self.signer
                 .sign(&mut request, params)
                 .map_err(|e| SdkError::InvalidInput {
                     operation: O::NAME,
@@ -534,10 +560,17 @@ async fn attempt_loop<O: Operation>(
             headers = ?crate::http::redact::LoggableHeaders(request.headers()),
             "signed"
         );
-        if policy.mode == RetryMode::Adaptive {
-            state.before_send().await;
-        }
-        tracing::debug!(attempt, max, uri = %request.uri(), "sending");
+        Ok(request)
+    }
+
+    /// Sends one attempt under the attempt timeout and decodes the answer; the flag says
+    /// whether the response's `Date` corrected the clock skew.
+    async fn send_attempt<O: Operation>(
+        &self,
+        request: http::Request<Bytes>,
+        attempt: u32,
+    ) -> (Result<O::Output, SdkError<O::Error>>, bool) {
+        tracing::debug!(attempt, max = self.policy.max_attempts, uri = %request.uri(), "sending");
         // One span per attempt, inside the call's span; status and request id are
         // recorded on it when the response arrives.
         let span = tracing::debug_span!(
@@ -547,11 +580,11 @@ async fn attempt_loop<O: Operation>(
             request_id = tracing::field::Empty
         );
         let sent = tokio::time::timeout(
-            policy.attempt_timeout,
-            tracing::Instrument::instrument(transport.send(request), span.clone()),
+            self.policy.attempt_timeout,
+            tracing::Instrument::instrument(self.transport.send(request), span.clone()),
         )
         .await;
-        let (result, skew_corrected) = match sent {
+        match sent {
             Err(_) => (
                 Err(SdkError::Timeout {
                     operation: O::NAME,
@@ -578,57 +611,70 @@ async fn attempt_loop<O: Operation>(
                     request_id = request_id.as_deref().unwrap_or("-"),
                     "received"
                 );
-                let corrected = state.observe_date(response.headers().get(http::header::DATE));
+                let corrected = self
+                    .state
+                    .observe_date(response.headers().get(http::header::DATE));
                 (
-                    wire::parse_response::<O>(protocol, &response)
+                    wire::parse_response::<O>(self.protocol, &response)
                         .map_err(|e| e.with_attempts(attempt)),
                     corrected,
                 )
             }
-        };
-        let err = match result {
-            Ok(output) => {
-                if policy.mode != RetryMode::Legacy {
-                    state.release(last_cost);
-                }
-                if policy.mode == RetryMode::Adaptive {
-                    state.after_response(false);
-                }
-                return Ok(output);
-            }
-            Err(err) => err,
-        };
-        let mut why = classify(&err, policy.mode);
+        }
+    }
+
+    /// Books a success: returns the last retry's quota cost and tells the rate limiter.
+    fn succeeded(&self, last_cost: Option<u32>) {
+        if self.policy.mode != RetryMode::Legacy {
+            self.state.release(last_cost);
+        }
+        if self.policy.mode == RetryMode::Adaptive {
+            self.state.after_response(false);
+        }
+    }
+
+    /// Why `err` may be retried, if it may; feeds service answers to the rate limiter.
+    /// A clock-skew error counts as transient once the response corrected the skew.
+    fn retry_reason<E>(&self, err: &SdkError<E>, skew_corrected: bool) -> Option<Retryable> {
+        let mut why = classify(err, self.policy.mode);
         if why.is_none()
             && skew_corrected
             && err.code().is_some_and(|c| CLOCK_SKEW_CODES.contains(&c))
         {
             why = Some(Retryable::Transient);
         }
-        if policy.mode == RetryMode::Adaptive
+        if self.policy.mode == RetryMode::Adaptive
             && !matches!(err, SdkError::Timeout { .. } | SdkError::Transport { .. })
         {
-            state.after_response(why == Some(Retryable::Throttling));
+            self.state
+                .after_response(why == Some(Retryable::Throttling));
         }
-        let Some(why) = why else {
-            return Err(err);
-        };
-        if attempt >= max {
+        why
+    }
+
+    /// Whether another attempt is allowed: attempts left and, outside legacy mode, quota
+    /// for it (whose cost lands in `last_cost`).
+    fn take_retry<E>(
+        &self,
+        err: &SdkError<E>,
+        why: Retryable,
+        attempt: u32,
+        last_cost: &mut Option<u32>,
+    ) -> bool {
+        if attempt >= self.policy.max_attempts {
             tracing::debug!(attempt, error = %err, "no attempts left");
-            return Err(err);
+            return false;
         }
-        if policy.mode != RetryMode::Legacy {
-            match state.acquire(why) {
-                Some(cost) => last_cost = Some(cost),
+        if self.policy.mode != RetryMode::Legacy {
+            match self.state.acquire(why) {
+                Some(cost) => *last_cost = Some(cost),
                 None => {
                     tracing::debug!(attempt, error = %err, "retry quota exhausted");
-                    return Err(err);
+                    return false;
                 }
             }
         }
-        let delay = backoff(&policy, attempt, jitter());
-        tracing::debug!(attempt, ?why, ?delay, error = %err, "retrying");
-        tokio::time::sleep(delay).await;
+        true
     }
 }
 

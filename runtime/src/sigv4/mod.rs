@@ -506,6 +506,27 @@ impl Signer {
         params: &SigningParams<'_>,
     ) -> Result<(), SigningError> {
         let date = AmzDate::new(params.time)?;
+        let prepared = self.prepare_headers(request, params, &date)?;
+        let key = self.signing_key(params, &date);
+        let authorization =
+            self.authorization(request, params, &date, &key, prepared.body_hash.as_ref())?;
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, authorization);
+        if let (Some(token), false) = (prepared.token, self.settings.sign_session_token) {
+            headers.insert(X_AMZ_SECURITY_TOKEN, token);
+        }
+        Ok(())
+    }
+
+    /// Checks the inputs, then drops the previous attempt's signing headers and sets the
+    /// ones that are signed: `Host`, `X-Amz-Date`, the session token and the content hash
+    /// as the settings ask. Nothing is changed when an input is invalid.
+    fn prepare_headers(
+        &self,
+        request: &mut http::Request<Bytes>,
+        params: &SigningParams<'_>,
+        date: &AmzDate,
+    ) -> Result<Prepared, SigningError> {
         let token = params
             .session_token
             .map(HeaderValue::from_str)
@@ -558,37 +579,30 @@ impl Signer {
                 })?,
             );
         }
+        Ok(Prepared { token, body_hash })
+    }
 
-        let key = self.signing_key(params, &date);
-        let (parts_uri, parts_method) = (request.uri(), request.method());
+    /// The `Authorization` value for the prepared request: canonical request, string to
+    /// sign, signature. One buffer serves all three and becomes the header value.
+    fn authorization(
+        &self,
+        request: &http::Request<Bytes>,
+        params: &SigningParams<'_>,
+        date: &AmzDate,
+        key: &hmac::Key,
+        body_hash: Option<&[u8; 64]>,
+    ) -> Result<HeaderValue, SigningError> {
         let headers = request.headers();
-        let payload_hash: &[u8] = match (&body_hash, headers.get(X_AMZ_CONTENT_SHA256)) {
-            (Some(hash), _) => hash,
-            (None, Some(value)) => value.as_bytes(),
-            (None, None) => EMPTY_PAYLOAD_SHA256.as_bytes(),
-        };
-        let mut entries: Vec<Header<'_>> = Vec::with_capacity(headers.len());
-        for (name, value) in headers {
-            let name = name.as_str();
-            if !canonical::is_excluded(name) {
-                entries.push(Header {
-                    name,
-                    value: value.as_bytes(),
-                });
-            }
-        }
-        canonical::sort_headers(&mut entries);
-
+        let entries = canonical_headers(headers);
         let mut buf = Vec::with_capacity(1024);
         canonical::write_canonical_request(
             &mut buf,
-            parts_method.as_str(),
-            parts_uri.path(),
-            parts_uri.query().unwrap_or(""),
+            request.method().as_str(),
+            request.uri().path(),
+            request.uri().query().unwrap_or(""),
             &[],
             &entries,
-            // Header values and the hashes above are visible ASCII.
-            std::str::from_utf8(payload_hash).unwrap_or(EMPTY_PAYLOAD_SHA256),
+            hash_to_sign(body_hash, headers),
             &self.settings,
         );
         let creq_hash = digest::digest(&digest::SHA256, &buf);
@@ -602,22 +616,14 @@ impl Signer {
             creq_hash.as_ref(),
         );
         let mut signature = [0u8; 64];
-        hex_into(&mut signature, hmac::sign(&key, &buf).as_ref());
+        hex_into(&mut signature, hmac::sign(key, &buf).as_ref());
         buf.clear();
-        write_authorization(&mut buf, params, &date, &entries, &signature);
-        drop(entries);
-        let authorization = HeaderValue::from_maybe_shared(Bytes::from(buf)).map_err(|_| {
+        write_authorization(&mut buf, params, date, &entries, &signature);
+        HeaderValue::from_maybe_shared(Bytes::from(buf)).map_err(|_| {
             SigningError::InvalidHeaderValue {
                 header: "authorization",
             }
-        })?;
-
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, authorization);
-        if let (Some(token), false) = (token, self.settings.sign_session_token) {
-            headers.insert(X_AMZ_SECURITY_TOKEN, token);
-        }
-        Ok(())
+        })
     }
 
     /// The cached key for these params, derived again when the secret, date, region or
@@ -649,6 +655,42 @@ impl Signer {
         });
         key
     }
+}
+
+/// What [`Signer::sign`] keeps from preparing the headers for the later steps.
+struct Prepared {
+    /// The session token, added after signing when the settings leave it unsigned.
+    token: Option<HeaderValue>,
+    /// The body's hex SHA-256, unless a caller-supplied `X-Amz-Content-SHA256` stands in.
+    body_hash: Option<[u8; 64]>,
+}
+
+/// The headers that are signed, sorted, borrowing names and values from `headers`.
+fn canonical_headers(headers: &http::HeaderMap) -> Vec<Header<'_>> {
+    let mut entries: Vec<Header<'_>> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let name = name.as_str();
+        if !canonical::is_excluded(name) {
+            entries.push(Header {
+                name,
+                value: value.as_bytes(),
+            });
+        }
+    }
+    canonical::sort_headers(&mut entries);
+    entries
+}
+
+/// The payload hash to sign: the body's, else a caller-supplied `X-Amz-Content-SHA256`
+/// (e.g. UNSIGNED-PAYLOAD), else the empty body's.
+fn hash_to_sign<'a>(body_hash: Option<&'a [u8; 64]>, headers: &'a http::HeaderMap) -> &'a str {
+    let hash: &[u8] = match (body_hash, headers.get(X_AMZ_CONTENT_SHA256)) {
+        (Some(hash), _) => hash,
+        (None, Some(value)) => value.as_bytes(),
+        (None, None) => EMPTY_PAYLOAD_SHA256.as_bytes(),
+    };
+    // Header values and the hashes above are visible ASCII.
+    std::str::from_utf8(hash).unwrap_or(EMPTY_PAYLOAD_SHA256)
 }
 
 /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
