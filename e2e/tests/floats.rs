@@ -4,7 +4,6 @@
 //! `-2^53`). The bodies are built and read here with exact parsers, not the client's
 //! writers, so a codec bug cannot cancel itself out.
 
-use awsrt::codec::{cbor, json};
 use awsrt::Protocol;
 use e2e::{client, Reply, ReplyExt, Server};
 use snowball::types::{OnDeviceServiceConfiguration, S3OnDeviceServiceConfiguration};
@@ -99,34 +98,11 @@ async fn responses_carry_every_double_exactly() {
     }
 }
 
-/// `StorageLimit` in a request body, read with the runtime's exact parsers.
+/// `StorageLimit` in a request body, through e2e's comparable form (exact for doubles).
 fn sent(protocol: Protocol, body: &[u8]) -> Option<f64> {
-    let path = &KEYS[1..];
-    if protocol == Protocol::RpcV2Cbor {
-        let mut v = cbor::decode_value(body).ok()?;
-        for key in path {
-            let cbor::Value::Map(entries) = v else {
-                return None;
-            };
-            v = entries
-                .into_iter()
-                .find(|(k, _)| matches!(k, cbor::Value::Text(t) if t == key))?
-                .1;
-        }
-        match v {
-            cbor::Value::Float(f) => Some(f),
-            _ => None,
-        }
-    } else {
-        let mut v = json::decode_value(body).ok()?;
-        for key in path {
-            let json::Value::Object(members) = v else {
-                return None;
-            };
-            v = members.into_iter().find(|(k, _)| k == key)?.1;
-        }
-        v.as_f64()
-    }
+    let v = e2e::decode_body(protocol, body).ok()?;
+    let pointer: String = KEYS[1..].iter().map(|k| format!("/{k}")).collect();
+    v.pointer(&pointer)?.as_f64()
 }
 
 #[tokio::test]
