@@ -37,14 +37,14 @@ fn main() {
                 continue;
             }
             let text = std::fs::read_to_string(&file).unwrap();
-            for name in names_after(&text, "impl ::awsrt::codec::Decode for ") {
+            for name in names_after(&text, "impl ::awsrt::internal::Decode for ") {
                 shapes.push(if dir == "operation" {
                     format!("snowball::operation::{module}::{name}")
                 } else {
                     format!("snowball::types::{name}")
                 });
             }
-            for name in names_after(&text, "impl ::awsrt::OperationError for ") {
+            for name in names_after(&text, "impl ::awsrt::internal::OperationError for ") {
                 // Codes are the string patterns of the decode match: `"Code" => {`.
                 let codes: Vec<String> = text
                     .lines()

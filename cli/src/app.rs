@@ -13,7 +13,7 @@ use crate::params;
 use crate::pyjson;
 use crate::service;
 use crate::transport;
-use awsrt::cli::{Command as Operation, Failure, Kind};
+use awsrt::internal::cli::{Command as Operation, Failure, Kind};
 use serde_json::{Map, Value};
 
 /// Exit code for a service error, a validation error or an unknown option (AWS CLI v1).
@@ -518,7 +518,7 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
     let mut config = awsrt::Config::from_env();
     if let Some(r) = &g.region {
         // Checked here to name the flag; it goes into the endpoint's host name.
-        awsrt::endpoint::validate_region(r, "--region").map_err(Exit::error)?;
+        awsrt::internal::endpoint::validate_region(r, "--region").map_err(Exit::error)?;
         config = config.region(r.clone());
     }
     if g.no_sign_request {

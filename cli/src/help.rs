@@ -1,7 +1,7 @@
 //! `<service> help`, `<service> <command> help`, `--help`: the model's documentation.
 
 use crate::service;
-use awsrt::cli::{Command as Operation, Kind};
+use awsrt::internal::cli::{Command as Operation, Kind};
 
 fn indent(text: &str, by: &str) -> String {
     let mut out = String::new();

@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use awsrt::cli::ServiceTable;
+use awsrt::internal::cli::ServiceTable;
 
 mod app;
 mod help;
@@ -45,7 +45,11 @@ static EMPTY: ServiceTable = ServiceTable {
     docs: "",
     protocols: &[],
     operations: &[],
-    call: |_, name, _| Box::pin(std::future::ready(Err(awsrt::cli::unknown_operation(name)))),
+    call: |_, name, _| {
+        Box::pin(std::future::ready(Err(
+            awsrt::internal::cli::unknown_operation(name),
+        )))
+    },
 };
 
 /// Runs the command line of this process (`std::env::args`) against `table`, printing as

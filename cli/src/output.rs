@@ -3,7 +3,7 @@
 //! as the server wrote them), paginators merged like botocore's `build_full_result`, and
 //! `--query`.
 
-use awsrt::codec::xml::Element;
+use awsrt::internal::xml::Element;
 use awsrt::Protocol;
 use serde_json::{Map, Number, Value};
 
@@ -11,7 +11,7 @@ use crate::app::Paging;
 use crate::params;
 use crate::service;
 use crate::transport::Recorder;
-use awsrt::cli::{Command as Operation, Failure, Kind, Struct};
+use awsrt::internal::cli::{Command as Operation, Failure, Kind, Struct};
 
 /// Sends one call with these parameters (wire member names) and parses the response as
 /// the AWS CLI does for `protocol`: JSON and XML from the body the server sent, CBOR

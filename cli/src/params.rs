@@ -2,7 +2,7 @@
 //! (`Key=Value,List=a,b,Nested={K=V},Explicit=[x,y]`), scalar conversion by shape, and
 //! botocore's client-side parameter validation (required, unknown, type, `min`).
 
-use awsrt::cli::{Kind, Struct};
+use awsrt::internal::cli::{Kind, Struct};
 use serde_json::{Map, Number, Value};
 
 /// How deeply shorthand `{...}` and `[...]` may nest: serde_json's recursion limit, which

@@ -2,15 +2,17 @@
 //! `--cli-read-timeout` limits, the raw body of the last service response (so JSON and
 //! XML responses are printed from what the server sent), and the `--debug` trace of each
 //! request, including the credential providers' own (STS, SSO, container, IMDS). The
-//! trace follows the runtime's redaction rule (`awsrt::http::redact`): every header
+//! trace follows the runtime's redaction rule (`awsrt::internal::http::redact`): every header
 //! that carries a credential or token is `<redacted>`, and bodies are never printed,
 //! only their sizes, since credential providers' responses are credentials.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
-use awsrt::http::redact;
-use awsrt::http::{BoxFuture, HttpTransport, Transport, TransportError, TransportErrorKind};
+use awsrt::internal::http::redact;
+use awsrt::internal::http::{
+    BoxFuture, HttpTransport, Transport, TransportError, TransportErrorKind,
+};
 use bytes::Bytes;
 
 /// Sends through [`HttpTransport`], keeping the last response body.

@@ -20,7 +20,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use awsrt::cli::{Command as Operation, Kind};
+use awsrt::internal::cli::{Command as Operation, Kind};
 use common::{aws_arg_tables, aws_cli, header, normalize, run, serve, Tally};
 use serde_json::{json, Map, Value};
 use snowball::cli::SERVICE;
@@ -101,8 +101,8 @@ fn args_for(op: &Operation) -> Vec<String> {
     args
 }
 
-fn cbor_to_json(v: awsrt::codec::cbor::Value) -> Value {
-    use awsrt::codec::cbor::Value as C;
+fn cbor_to_json(v: awsrt::internal::cbor::Value) -> Value {
+    use awsrt::internal::cbor::Value as C;
     match v {
         C::Unsigned(n) => json!(n as f64),
         C::Negative(n) => json!(-1.0 - n as f64),
@@ -213,7 +213,7 @@ async fn success_case(aws: PathBuf, ours: PathBuf, op: &'static Operation) -> Ta
         .first()
         .map(|s| normalize(serde_json::from_slice(&s.1).unwrap_or(Value::Null)));
     let cbor_doc = seen_cbor.first().map(|s| {
-        awsrt::codec::cbor::decode_value(&s.1)
+        awsrt::internal::cbor::decode_value(&s.1)
             .map(cbor_to_json)
             .unwrap_or(Value::Null)
     });

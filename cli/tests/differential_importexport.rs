@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use awsrt::cli::{Command as Operation, Kind, Struct};
+use awsrt::internal::cli::{Command as Operation, Kind, Struct};
 use common::{aws_arg_tables, aws_cli, run, serve_with, Responder, Run, Seen, Tally};
 use importexport::cli::SERVICE;
 use serde_json::Value;

@@ -13,7 +13,7 @@ mod common;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use awsrt::codec::{cbor, json};
+use awsrt::internal::{cbor, json};
 use common::{aws_cli, run, serve, Run};
 
 /// Doubles that a sloppy parser or printer gets wrong, as JSON number literals.

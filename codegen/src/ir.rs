@@ -88,7 +88,7 @@ impl Protocol {
     }
 }
 
-/// How a timestamp is written on the wire (the runtime's `awsrt::codec::TimestampFormat`).
+/// How a timestamp is written on the wire (the runtime's `awsrt::internal::TimestampFormat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimestampFormat {
     /// The protocol's default.
@@ -102,7 +102,7 @@ pub enum TimestampFormat {
 }
 
 impl TimestampFormat {
-    /// The runtime's variant name (`awsrt::codec::TimestampFormat::<this>`).
+    /// The runtime's variant name (`awsrt::internal::TimestampFormat::<this>`).
     pub fn variant(self) -> &'static str {
         match self {
             TimestampFormat::Default => "Default",

@@ -105,7 +105,7 @@ fn zero_values_are_emitted_for_the_types_required_members_hold() {
         );
     }
     assert!(!get.contains("DecodeError::missing"), "{get}");
-    let has_zero = |file: &str| files[file].contains("impl ::awsrt::codec::ZeroValue for");
+    let has_zero = |file: &str| files[file].contains("impl ::awsrt::internal::ZeroValue for");
     for (file, want) in [
         ("src/types/color.rs", true),
         ("src/types/shade.rs", true),
@@ -118,12 +118,12 @@ fn zero_values_are_emitted_for_the_types_required_members_hold() {
     }
     let inner = &files["src/types/inner.rs"];
     assert!(
-        inner.contains("deep: ::awsrt::codec::ZeroValue::zero_value()")
+        inner.contains("deep: ::awsrt::internal::ZeroValue::zero_value()")
             && inner.contains("note: None"),
         "{inner}"
     );
     assert!(files["src/types/color.rs"]
         .contains("Self::Unknown(crate::primitives::UnknownVariantValue::new(String::new()))"));
-    // The CLI sends through `awsrt::cli::run`, which decodes what the user wrote strictly.
-    assert!(files["src/cli.rs"].contains("::awsrt::cli::run::<"));
+    // The CLI sends through `awsrt::internal::cli::run`, which decodes what the user wrote strictly.
+    assert!(files["src/cli.rs"].contains("::awsrt::internal::cli::run::<"));
 }

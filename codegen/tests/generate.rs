@@ -64,7 +64,7 @@ fn snowball_crate_has_every_operation_paginator_and_exception() {
     assert_eq!(ops.len(), 27, "{ops:?}");
     let paginated = files
         .values()
-        .filter(|t| t.contains("impl ::awsrt::Paginated for"))
+        .filter(|t| t.contains("impl ::awsrt::internal::Paginated for"))
         .count();
     assert_eq!(paginated, 6);
     let exceptions: Vec<&String> = files

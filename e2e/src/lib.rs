@@ -12,7 +12,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use awsrt::codec::{cbor, json};
+use awsrt::internal::{cbor, json};
 use serde_json::Value as J;
 use snowball::{Config, Credentials, Protocol};
 
@@ -122,7 +122,9 @@ pub fn verify_sigv4(req: &Recorded) -> Result<SignatureInfo, String> {
 
 /// [`verify_sigv4`] with an explicit secret key.
 pub fn verify_sigv4_with(req: &Recorded, secret: &str) -> Result<SignatureInfo, String> {
-    use awsrt::sigv4::{payload_hash, sign_parts, RequestParts, SigningParams, SigningSettings};
+    use awsrt::internal::sigv4::{
+        payload_hash, sign_parts, RequestParts, SigningParams, SigningSettings,
+    };
 
     if req.header_count("authorization") != 1 {
         return Err("expected exactly one Authorization header".into());
@@ -593,7 +595,7 @@ mod tests {
 
     #[test]
     fn verifier_rejects_tampering() {
-        let params = awsrt::sigv4::SigningParams {
+        let params = awsrt::internal::sigv4::SigningParams {
             access_key_id: ACCESS_KEY_ID,
             secret_access_key: SECRET_ACCESS_KEY,
             session_token: Some(SESSION_TOKEN),
@@ -607,7 +609,7 @@ mod tests {
             .header("content-type", "application/x-amz-json-1.1")
             .body(bytes::Bytes::from_static(b"{}"))
             .unwrap();
-        awsrt::sigv4::sign(&mut req, &params).unwrap();
+        awsrt::internal::sigv4::sign(&mut req, &params).unwrap();
         let recorded = Recorded {
             method: "POST".into(),
             target: "/".into(),

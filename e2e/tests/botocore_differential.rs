@@ -25,8 +25,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use awsrt::codec::{json, Decode, Encode};
-use awsrt::{Operation, Protocol};
+use awsrt::internal::Operation;
+use awsrt::internal::{json, Decode, Encode};
+use awsrt::Protocol;
 use e2e::{Recorded, Reply, Server};
 use serde_json::{json as j, Value};
 use snowball::operation as op;

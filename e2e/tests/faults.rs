@@ -9,7 +9,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
-use awsrt::http::TransportErrorKind;
+use awsrt::TransportErrorKind;
 use e2e::{config, encode_body, verify_sigv4, Answer, Reply, Server, Then, PROTOCOLS};
 use serde_json::json;
 use snowball::{Protocol, RetryMode, SdkError};
@@ -554,12 +554,14 @@ async fn a_skewed_clock_is_corrected_from_the_date_header() {
 async fn retry_settings_come_from_the_environment_unless_set_in_code() {
     let server = start(|_| Answer::raw(response(503, &[], b""))).await;
     let from_env = |vars: &[(&str, &str)]| {
-        snowball::Config::with_env(awsrt::shared_config::Env::from_vars(vars.iter().copied()))
-            .region(e2e::REGION)
-            .endpoint_url(format!("http://{}", server.addr()))
-            .credentials(e2e::credentials())
-            .protocol(Protocol::AwsJson1_1)
-            .initial_backoff(Duration::from_millis(1))
+        snowball::Config::with_env(awsrt::internal::shared_config::Env::from_vars(
+            vars.iter().copied(),
+        ))
+        .region(e2e::REGION)
+        .endpoint_url(format!("http://{}", server.addr()))
+        .credentials(e2e::credentials())
+        .protocol(Protocol::AwsJson1_1)
+        .initial_backoff(Duration::from_millis(1))
     };
     let cases = [
         (from_env(&[("AWS_MAX_ATTEMPTS", "2")]), 2),
@@ -595,12 +597,12 @@ async fn retry_settings_come_from_the_environment_unless_set_in_code() {
 #[derive(Debug)]
 struct SlowProvider(Option<Duration>);
 
-impl awsrt::credentials::ProvideCredentials for SlowProvider {
+impl awsrt::internal::credentials::ProvideCredentials for SlowProvider {
     fn provide(
         &self,
-    ) -> awsrt::http::BoxFuture<
+    ) -> awsrt::BoxFuture<
         '_,
-        Result<snowball::Credentials, awsrt::credentials::CredentialsError>,
+        Result<snowball::Credentials, awsrt::internal::credentials::CredentialsError>,
     > {
         let delay = self.0;
         Box::pin(async move {

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use awsrt::{Paginated, Paginator};
+use awsrt::internal::Paginated;
+use awsrt::Paginator;
 use e2e::{check_request, client, Reply, ReplyExt, Server, PROTOCOLS};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{json, Value as J};
@@ -415,7 +416,7 @@ fn every_paginated_operation_is_covered() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let src = std::fs::read_to_string(&path).unwrap();
-        if src.contains("impl ::awsrt::Paginated for") {
+        if src.contains("impl ::awsrt::internal::Paginated for") {
             let name = src
                 .lines()
                 .find_map(|l| l.split("const NAME: &'static str = \"").nth(1))

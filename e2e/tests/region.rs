@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use awsrt::http::TestTransport;
-use awsrt::shared_config::Env;
+use awsrt::internal::shared_config::Env;
+use awsrt::TestTransport;
 use snowball::{Config, Credentials, SdkError};
 
 const EVIL: &str = "evil.example/";

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use awsrt::http::{TestTransport, TransportErrorKind};
-use awsrt::shared_config::Env;
-use awsrt::sigv4::{Signer, SigningParams};
+use awsrt::internal::shared_config::Env;
+use awsrt::internal::sigv4::{Signer, SigningParams};
+use awsrt::{TestTransport, TransportErrorKind};
 use e2e::{encode_body, Reply, ReplyExt, Server, PROTOCOLS, REGION};
 use serde_json::json;
 use snowball::{Config, Credentials, Protocol, SdkError};
@@ -222,11 +222,11 @@ fn assert_debug_clean(what: &str, value: &dyn std::fmt::Debug) {
 
 #[tokio::test]
 async fn debug_of_env_profiles_and_providers_hides_planted_secrets() {
-    use awsrt::credentials::{
+    use awsrt::internal::credentials::{
         profile::resolve_chain, ContainerProvider, CredentialsCache, DefaultChain, EnvProvider,
         ImdsProvider, ProcessProvider, ProfileProvider, SsoProvider, WebIdentityProvider,
     };
-    use awsrt::shared_config::SharedConfig;
+    use awsrt::internal::shared_config::SharedConfig;
 
     let dir = std::env::temp_dir().join(format!("awsrt-debug-secrets-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -294,7 +294,7 @@ async fn debug_of_env_profiles_and_providers_hides_planted_secrets() {
     }
 
     let transport = TestTransport::new();
-    let t: Arc<dyn awsrt::http::Transport> = Arc::new(transport.clone());
+    let t: Arc<dyn awsrt::Transport> = Arc::new(transport.clone());
     assert_debug_clean("EnvProvider", &EnvProvider::new(env.clone()));
     assert_debug_clean(
         "ProcessProvider",

@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use awsrt::cli::Kind;
+use awsrt::internal::cli::Kind;
 use snowball::cli::SERVICE;
 use snowball_cli::params;
 

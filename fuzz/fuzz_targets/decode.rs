@@ -9,9 +9,9 @@
 use std::cell::RefCell;
 use std::fmt::Debug;
 
-use awsrt::codec::{cbor, json, Decode};
-use awsrt::http::TestTransport;
-use awsrt::OperationError;
+use awsrt::internal::{cbor, json, Decode};
+use awsrt::TestTransport;
+use awsrt::internal::OperationError;
 use libfuzzer_sys::fuzz_target;
 use snowball::{Config, Credentials, Protocol};
 

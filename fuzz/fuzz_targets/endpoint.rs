@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use awsrt::endpoint::{Partitions, RuleSet};
+use awsrt::internal::endpoint::{Partitions, RuleSet};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

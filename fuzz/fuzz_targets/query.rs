@@ -9,9 +9,9 @@
 use std::cell::RefCell;
 use std::fmt::Debug;
 
-use awsrt::codec::xml::{query_error, Element, XmlReader};
-use awsrt::codec::Decode;
-use awsrt::http::TestTransport;
+use awsrt::internal::xml::{query_error, Element, XmlReader};
+use awsrt::internal::Decode;
+use awsrt::TestTransport;
 use importexport::operation::{
     cancel_job::CancelJobOutput, create_job::CreateJobOutput,
     get_shipping_label::GetShippingLabelOutput, get_status::GetStatusOutput,

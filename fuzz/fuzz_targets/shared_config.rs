@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use awsrt::shared_config::profile::ProfileSet;
-use awsrt::shared_config::{Env, SharedConfig};
+use awsrt::internal::shared_config::profile::ProfileSet;
+use awsrt::internal::shared_config::{Env, SharedConfig};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,7 +6,8 @@
 
 use crate::codec::{json, Decode, Encode};
 use crate::http::BoxFuture;
-use crate::{Client, Operation, Protocol};
+use crate::operation::Operation;
+use crate::{Client, Protocol};
 
 /// The shape of a value, enough to parse command-line values and print responses.
 #[derive(Debug, Clone, Copy)]

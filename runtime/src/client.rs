@@ -299,6 +299,9 @@ impl Client {
     }
 
     /// The shared config (environment and files), when the config reads them.
+    // Hidden: for the command-line clients (output format, profile settings), not a
+    // user contract.
+    #[doc(hidden)]
     pub fn shared_config(&self) -> Result<Option<&SharedConfig>, String> {
         let cfg = &self.inner.config;
         self.inner
@@ -490,6 +493,8 @@ impl Client {
     }
 
     /// Sends one operation and decodes its response.
+    // Hidden: generated clients call it; users call the generated methods.
+    #[doc(hidden)]
     pub async fn call<O: Operation>(&self, input: &O) -> Result<O::Output, SdkError<O::Error>> {
         use tracing::Instrument;
         let span =

@@ -2,43 +2,94 @@
 //! the wire protocols (Smithy RPC v2 CBOR, awsJson 1.0/1.1, awsQuery), credentials,
 //! retries and timeouts.
 //!
-//! Generated code uses only these names: [`Client`], [`Config`], [`ServiceMeta`],
-//! [`Operation`], [`OperationError`], [`SdkError`], [`ErrorMetadata`],
-//! [`Paginated`], [`Paginator`], [`DateTime`], and the [`codec`] traits
-//! ([`codec::Encode`], [`codec::Decode`], [`codec::Writer`], [`codec::Reader`], [`codec::Field`],
-//! and for XML/query names [`codec::ListMeta`], [`codec::MapMeta`]; `codec::ZeroValue`,
-//! hidden, for the zero value a required member missing from a response decodes as).
+//! Most users never name this crate: a generated service crate (`snowball`,
+//! `importexport`) re-exports what ordinary code needs. Its public surface is these
+//! names and nothing else:
+//!
+//! - the client and its settings: [`Client`], [`Config`], [`RetryMode`], [`Protocol`],
+//!   [`Env`] (the environment a [`Config`] reads, for hermetic setups);
+//! - credentials: [`Credentials`], the [`ProvideCredentials`] trait for your own source,
+//!   and its [`CredentialsError`];
+//! - errors: [`SdkError`], [`ServiceError`], [`ErrorMetadata`];
+//! - paginators: [`Paginator`] (a stream of pages) and [`Items`] (a stream of items);
+//! - values: [`DateTime`] (and [`DateTimeParseError`]), [`Document`];
+//! - the HTTP layer, to replace or fake it: the [`Transport`] trait, its [`BoxFuture`],
+//!   [`TransportError`] and [`TransportErrorKind`], and [`TestTransport`], which answers
+//!   from a queue and records what was sent.
+//!
+//! Generated code also uses a hidden module, `awsrt::internal` (the codec traits,
+//! `Field`, `ListMeta`/`MapMeta`, the list and map helpers, `ServiceMeta`, `Operation`,
+//! `OperationError`, the command-line tables): it is for generated code and the
+//! project's own tools, and carries no stability promise.
 
 mod base64;
 #[cfg(feature = "cli")]
-pub mod cli;
-pub mod codec;
-mod datetime;
-mod hex;
-pub mod http;
-pub mod sigv4;
-
-pub use datetime::{DateTime, DateTimeParseError};
-mod document;
-pub use document::Document;
+mod cli;
 mod client;
-pub mod credentials;
-pub mod endpoint;
+mod codec;
+mod credentials;
+mod datetime;
+mod document;
+mod endpoint;
 mod error;
+mod hex;
+mod http;
 mod operation;
 mod paginator;
 mod protocol;
 mod retry;
-pub mod shared_config;
+mod shared_config;
+mod sigv4;
 mod wire;
 
 pub use client::{Client, Config};
-pub use credentials::Credentials;
+pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
+pub use datetime::{DateTime, DateTimeParseError};
+pub use document::Document;
 pub use error::{ErrorMetadata, SdkError, ServiceError};
-pub use operation::{check_host_labels, Operation, OperationError, Paginated, ServiceMeta};
+pub use http::{BoxFuture, TestTransport, Transport, TransportError, TransportErrorKind};
 pub use paginator::{Items, Paginator};
 pub use protocol::Protocol;
-pub use shared_config::RetryMode;
+pub use shared_config::{Env, RetryMode};
+
+#[doc(hidden)]
+pub mod internal {
+    //! For generated code and this project's own tools (the CLI, xtask, fuzz, bench,
+    //! tests) only: no stability promise, hidden from the docs. Generated code names
+    //! the codec items (`Encode`, `Decode`, `Writer`, `Reader`, `Field`, `ListMeta`,
+    //! `MapMeta`, the list and map helpers) and the operation traits from here.
+
+    pub use crate::codec::*;
+    pub use crate::operation::{
+        check_host_labels, Operation, OperationError, Paginated, ServiceMeta,
+    };
+
+    /// The command-line clients' tables and send helper.
+    #[cfg(feature = "cli")]
+    pub mod cli {
+        pub use crate::cli::*;
+    }
+    /// Credential providers and their cache.
+    pub mod credentials {
+        pub use crate::credentials::*;
+    }
+    /// Endpoint rule sets, partitions and region checks.
+    pub mod endpoint {
+        pub use crate::endpoint::*;
+    }
+    /// The HTTP transport over hyper and rustls, and what logs may show.
+    pub mod http {
+        pub use crate::http::*;
+    }
+    /// The shared `config` and `credentials` files.
+    pub mod shared_config {
+        pub use crate::shared_config::*;
+    }
+    /// Signature Version 4.
+    pub mod sigv4 {
+        pub use crate::sigv4::*;
+    }
+}
 
 /// A random UUID v4 string, from the OS random source that `ring` uses.
 pub(crate) fn uuid_v4() -> String {

@@ -16,8 +16,8 @@ type PageFuture<O> = Pin<
     Box<
         dyn Future<
                 Output = Result<
-                    <O as crate::Operation>::Output,
-                    SdkError<<O as crate::Operation>::Error>,
+                    <O as crate::operation::Operation>::Output,
+                    SdkError<<O as crate::operation::Operation>::Error>,
                 >,
             > + Send,
     >,
@@ -39,6 +39,8 @@ enum State<O: Paginated> {
 
 impl<O: Paginated> Paginator<O> {
     /// A paginator starting from `input` (its token, if set, is the starting token).
+    // Hidden: generated `into_paginator` methods build it.
+    #[doc(hidden)]
     pub fn new(client: Client, input: O) -> Self {
         Paginator {
             client,

@@ -1,8 +1,8 @@
 //! Mutated CBOR bodies never panic the decoder, and the typed reader, the generic
 //! decoder and `skip` agree on which inputs are well formed.
 
-use awsrt::codec::cbor::{self, CborReader, CborWriter};
-use awsrt::codec::{
+use awsrt::internal::cbor::{self, CborReader, CborWriter};
+use awsrt::internal::{
     decode_list, decode_map, Decode, DecodeError, Field, Reader, TimestampFormat, Writer,
 };
 use awsrt::DateTime;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use awsrt::shared_config::{
+use awsrt::internal::shared_config::{
     Env, FileKind, FileLocations, Platform, ProfileSet, RetryMode, SharedConfig,
 };
 use serde_json::Value;
@@ -17,7 +17,7 @@ fn vectors(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn props(s: &awsrt::shared_config::Section) -> Value {
+fn props(s: &awsrt::internal::shared_config::Section) -> Value {
     Value::Object(
         s.properties()
             .iter()

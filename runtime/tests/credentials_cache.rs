@@ -7,8 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use awsrt::credentials::{Credentials, CredentialsCache, CredentialsError, ProvideCredentials};
-use awsrt::http::BoxFuture;
+use awsrt::internal::credentials::{
+    Credentials, CredentialsCache, CredentialsError, ProvideCredentials,
+};
+use awsrt::BoxFuture;
 use tokio::time::Instant;
 
 /// What the provider does on its next call.

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use awsrt::credentials::profile::{resolve_chain, BaseProvider};
-use awsrt::shared_config::{ProfileSet, Section};
+use awsrt::internal::credentials::profile::{resolve_chain, BaseProvider};
+use awsrt::internal::shared_config::{ProfileSet, Section};
 use serde_json::{json, Map, Value};
 
 fn section(v: &Value) -> Section {

@@ -5,12 +5,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use awsrt::credentials::{
+use awsrt::internal::credentials::{
     ContainerProvider, CredentialsCache, CredentialsError, DefaultChain, ImdsProvider,
     ProcessProvider, ProfileProvider, ProvideCredentials, WebIdentityProvider,
 };
-use awsrt::http::{HttpTransport, Transport};
-use awsrt::shared_config::{Env, SharedConfig};
+use awsrt::internal::http::{HttpTransport, Transport};
+use awsrt::internal::shared_config::{Env, SharedConfig};
 use awsrt::DateTime;
 use loopback::{Recorded, Reply, Server};
 

@@ -6,7 +6,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use awsrt::codec::{cbor, xml::Element};
+use awsrt::internal::{cbor, xml::Element};
 
 struct Counting;
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use awsrt::endpoint::{EndpointError, Partitions, RuleSet};
+use awsrt::internal::endpoint::{EndpointError, Partitions, RuleSet};
 use serde_json::{json, Value};
 
 fn rules(model: &str) -> RuleSet {
@@ -154,7 +154,7 @@ fn standard_library_functions() {
 
 #[test]
 fn partitions() {
-    let p = Partitions::parse(awsrt::endpoint::PARTITIONS_JSON).unwrap();
+    let p = Partitions::parse(awsrt::internal::endpoint::PARTITIONS_JSON).unwrap();
     let get = |r: &str, k: &str| p.lookup(r).unwrap()[k].clone();
     assert_eq!(get("us-east-1", "name"), json!("aws"));
     assert_eq!(get("cn-north-1", "dnsSuffix"), json!("amazonaws.com.cn"));

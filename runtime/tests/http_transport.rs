@@ -7,7 +7,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use awsrt::http::{HttpTransport, TestTransport, Transport, TransportError, TransportErrorKind};
+use awsrt::internal::http::{
+    HttpTransport, TestTransport, Transport, TransportError, TransportErrorKind,
+};
 use bytes::Bytes;
 use loopback::{Answer, Recorded, Then};
 use tokio::io::AsyncReadExt;

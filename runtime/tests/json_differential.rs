@@ -2,7 +2,7 @@
 //! documents must read back the same in both, and mutated (mostly broken) documents must
 //! be accepted or rejected by both alike, never panicking.
 
-use awsrt::codec::json::{decode_value, to_vec, Value};
+use awsrt::internal::json::{decode_value, to_vec, Value};
 
 /// xorshift64*: deterministic, so a failure names a reproducible seed.
 struct Rng(u64);

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use awsrt::sigv4::{self, RequestParts, SigningParams, SigningSettings};
+use awsrt::internal::sigv4::{self, RequestParts, SigningParams, SigningSettings};
 use bytes::Bytes;
 
 const AKID: &str = "AKIDEXAMPLE";

@@ -4,9 +4,10 @@
 // A run of only input (or only output) files leaves the other half of the prelude unused.
 #![allow(dead_code)]
 
-use awsrt::codec::{DecodeError, Encode};
-use awsrt::http::TestTransport;
-use awsrt::{Client, Config, Credentials, Operation, SdkError};
+use awsrt::internal::{DecodeError, Encode};
+use awsrt::TestTransport;
+use awsrt::internal::Operation;
+use awsrt::{Client, Config, Credentials, SdkError};
 use serde_json::json;
 
 fn client(endpoint: &str, transport: &TestTransport) -> Client {
@@ -66,7 +67,7 @@ async fn output_case<O: Operation>(
 }
 
 fn print_output<T: Encode>(n: usize, out: &T) {
-    let text = String::from_utf8_lossy(&awsrt::codec::json::to_vec(out)).into_owned();
+    let text = String::from_utf8_lossy(&awsrt::internal::json::to_vec(out)).into_owned();
     emit(json!({"case": n, "output": text}));
 }
 

@@ -73,9 +73,9 @@ fn canned_output(n: usize) -> ListJobsOutput {
 fn canned_body(cbor: bool, n: usize) -> Vec<u8> {
     let out = canned_output(n);
     if cbor {
-        awsrt::codec::cbor::to_vec(&out)
+        awsrt::internal::cbor::to_vec(&out)
     } else {
-        awsrt::codec::json::to_vec(&out)
+        awsrt::internal::json::to_vec(&out)
     }
 }
 
@@ -430,9 +430,9 @@ fn decode(who: &str, iters: u32) -> Result<(), String> {
     match who {
         "ours-cbor" | "ours-json" => {
             let check: ListJobsOutput = if cbor {
-                awsrt::codec::cbor::from_slice(&body)
+                awsrt::internal::cbor::from_slice(&body)
             } else {
-                awsrt::codec::json::from_slice(&body)
+                awsrt::internal::json::from_slice(&body)
             }
             .map_err(|e| e.to_string())?;
             if check != canned_output(1000) {
@@ -441,9 +441,9 @@ fn decode(who: &str, iters: u32) -> Result<(), String> {
             start = Instant::now();
             for _ in 0..iters {
                 let out: ListJobsOutput = if cbor {
-                    awsrt::codec::cbor::from_slice(std::hint::black_box(&body))
+                    awsrt::internal::cbor::from_slice(std::hint::black_box(&body))
                 } else {
-                    awsrt::codec::json::from_slice(std::hint::black_box(&body))
+                    awsrt::internal::json::from_slice(std::hint::black_box(&body))
                 }
                 .map_err(|e| e.to_string())?;
                 std::hint::black_box(out);

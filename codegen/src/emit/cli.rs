@@ -241,7 +241,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                 let limit = opt(p.limit.as_ref().map(|(f, _)| wire_of(&op.input, f)));
                 let result = opt(p.items.as_ref().map(|(f, _)| wire_of(&op.output, f)));
                 let more = opt(p.more_results.as_ref().map(|f| wire_of(&op.output, f)));
-                quote!(Some(Paginator {
+                quote!(Some(::awsrt::internal::cli::Paginator {
                     input_token: #input_token,
                     output_token: #output_token,
                     limit_key: #limit,
@@ -265,7 +265,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         let module = ident(&op.module);
         let input_ty = ident(&op.input.name);
         arms.push(quote! {
-            #name => ::awsrt::cli::run::<crate::operation::#module::#input_ty>(client, input).await,
+            #name => ::awsrt::internal::cli::run::<crate::operation::#module::#input_ty>(client, input).await,
         });
     }
     let service_id = &service.meta.service_id;
@@ -281,9 +281,9 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         //! The command table of a command-line client for this service (operation and flag
         //! names as the AWS CLI spells them, shapes, docs, paginators) and [`call`], which
         //! sends an operation whose input is given as an awsJson document. The table's
-        //! types and the client that reads it are written once, in `awsrt::cli`.
+        //! types and the client that reads it are written once, in `awsrt::internal::cli`.
 
-        use ::awsrt::cli::{Command, Failure, Kind, Member, Paginator, ServiceTable, Struct};
+        use ::awsrt::internal::cli::{Command, Failure, Kind, Member, ServiceTable, Struct};
 
         /// This service's command table.
         pub static SERVICE: ServiceTable = ServiceTable {
@@ -305,11 +305,11 @@ pub fn cli_rs(service: &Service) -> TokenStream {
             client: &'a ::awsrt::Client,
             operation: &'a str,
             input: &'a [u8],
-        ) -> ::awsrt::http::BoxFuture<'a, Result<Vec<u8>, Failure>> {
+        ) -> ::awsrt::BoxFuture<'a, Result<Vec<u8>, Failure>> {
             Box::pin(async move {
                 match operation {
                     #(#arms)*
-                    other => Err(::awsrt::cli::unknown_operation(other)),
+                    other => Err(::awsrt::internal::cli::unknown_operation(other)),
                 }
             })
         }

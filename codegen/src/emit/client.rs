@@ -75,9 +75,9 @@ pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
 
         // What a user names in ordinary code, so depending on this crate alone is enough.
         // Short lines in rustfmt's order, so prettyplease and rustfmt agree on them.
-        pub use ::awsrt::http::{TestTransport, Transport};
         pub use ::awsrt::{Config, Credentials, DateTime, Protocol, RetryMode};
         pub use ::awsrt::{ErrorMetadata, Items, Paginator, SdkError, ServiceError};
+        pub use ::awsrt::{TestTransport, Transport};
         pub use client::Client;
         pub(crate) use client::SERVICE;
     }
@@ -167,7 +167,7 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
         use crate::operation;
 
         /// What the runtime needs to know about this service.
-        pub(crate) const SERVICE: ::awsrt::ServiceMeta = ::awsrt::ServiceMeta {
+        pub(crate) const SERVICE: ::awsrt::internal::ServiceMeta = ::awsrt::internal::ServiceMeta {
             service_id: #service_id,
             endpoint_prefix: #endpoint_prefix,
             signing_name: #signing_name,
@@ -197,7 +197,7 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
             }
 
             /// Sends any operation input of this crate.
-            pub async fn call<O: ::awsrt::Operation>(&self, input: &O) -> Result<O::Output, ::awsrt::SdkError<O::Error>> {
+            pub async fn call<O: ::awsrt::internal::Operation>(&self, input: &O) -> Result<O::Output, ::awsrt::SdkError<O::Error>> {
                 self.inner.call(input).await
             }
 

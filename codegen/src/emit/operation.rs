@@ -57,11 +57,11 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
     });
     let host_prefix = op.host_prefix.as_deref().map(host_prefix_fn);
     quote! {
-        impl ::awsrt::Operation for #input_name {
+        impl ::awsrt::internal::Operation for #input_name {
             type Output = #output_name;
             type Error = #error_name;
             const NAME: &'static str = #wire_name;
-            const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+            const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
             #no_input
             #result_wrapper
             #host_prefix
@@ -85,7 +85,7 @@ fn host_prefix_fn(parts: &[HostPrefixPart]) -> TokenStream {
     let check = if labels.is_empty() {
         quote!()
     } else {
-        quote!(::awsrt::check_host_labels(&[#(#labels),*])?;)
+        quote!(::awsrt::internal::check_host_labels(&[#(#labels),*])?;)
     };
     let pieces = parts.iter().map(|p| match p {
         HostPrefixPart::Literal(text) => quote!(#text),
@@ -222,7 +222,7 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
          {items_doc}"
     ));
     quote! {
-        impl ::awsrt::Paginated for #input_name {
+        impl ::awsrt::internal::Paginated for #input_name {
             type Item = #item_ty;
             fn set_token(&mut self, token: Option<String>) {
                 self.#token = token;
@@ -300,7 +300,7 @@ fn error_enum(op: &OperationDef) -> TokenStream {
         let v = ident(&e.variant);
         let t = ident(&e.type_name);
         let code = &e.code;
-        quote!(#code => #name::#v(<crate::types::#t as ::awsrt::codec::Decode>::decode(body)?),)
+        quote!(#code => #name::#v(<crate::types::#t as ::awsrt::internal::Decode>::decode(body)?),)
     });
     let is_fns = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
@@ -353,8 +353,8 @@ fn error_enum(op: &OperationDef) -> TokenStream {
             }
         }
 
-        impl ::awsrt::OperationError for #name {
-            fn decode<R: ::awsrt::codec::Reader>(code: &str, body: &mut R) -> Result<Self, ::awsrt::codec::DecodeError> {
+        impl ::awsrt::internal::OperationError for #name {
+            fn decode<R: ::awsrt::internal::Reader>(code: &str, body: &mut R) -> Result<Self, ::awsrt::internal::DecodeError> {
                 #decode_body
             }
         }

@@ -169,7 +169,7 @@ pub fn structure(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStrea
 
         #allow_deprecated
         impl #name {
-            const FIELDS: &'static [::awsrt::codec::Field] = &[#(#field_consts),*];
+            const FIELDS: &'static [::awsrt::internal::Field] = &[#(#field_consts),*];
 
             #ctor
             #(#setters)*
@@ -189,7 +189,7 @@ fn zero_struct_impl(s: &StructDef) -> TokenStream {
     let inits = s.members.iter().map(|m| {
         let f = ident(&m.field);
         if m.required {
-            quote!(#f: ::awsrt::codec::ZeroValue::zero_value())
+            quote!(#f: ::awsrt::internal::ZeroValue::zero_value())
         } else {
             quote!(#f: None)
         }
@@ -201,7 +201,7 @@ fn zero_struct_impl(s: &StructDef) -> TokenStream {
     };
     quote! {
         #allow
-        impl ::awsrt::codec::ZeroValue for #name {
+        impl ::awsrt::internal::ZeroValue for #name {
             fn zero_value() -> Self {
                 Self { #(#inits),* }
             }
@@ -221,7 +221,7 @@ fn zero_unknown_impl(name: &Ident) -> TokenStream {
     let unknown = unknown_value_type();
     quote! {
         #[allow(deprecated)]
-        impl ::awsrt::codec::ZeroValue for #name {
+        impl ::awsrt::internal::ZeroValue for #name {
             fn zero_value() -> Self {
                 Self::Unknown(#unknown::new(String::new()))
             }
@@ -233,8 +233,8 @@ fn zero_unknown_impl(name: &Ident) -> TokenStream {
 fn field_const(m: &MemberDef) -> TokenStream {
     let w = &m.wire;
     let mut f = match &m.json_name {
-        Some(j) => quote!(::awsrt::codec::Field::with_json(#w, #j)),
-        None => quote!(::awsrt::codec::Field::new(#w)),
+        Some(j) => quote!(::awsrt::internal::Field::with_json(#w, #j)),
+        None => quote!(::awsrt::internal::Field::new(#w)),
     };
     if m.location.is_some() || m.xml_item.is_some() {
         let query = m.location.as_deref().unwrap_or(w);
@@ -253,12 +253,12 @@ fn list_meta(member: &Option<String>, flattened: bool) -> TokenStream {
         Some(m) => quote!(Some(#m)),
         None => quote!(None),
     };
-    quote!(&::awsrt::codec::ListMeta { member: #member, flattened: #flattened })
+    quote!(&::awsrt::internal::ListMeta { member: #member, flattened: #flattened })
 }
 
 /// A `&'static MapMeta` expression for a map layout.
 fn map_meta(key: &str, value: &str, flattened: bool) -> TokenStream {
-    quote!(&::awsrt::codec::MapMeta { key: #key, value: #value, flattened: #flattened })
+    quote!(&::awsrt::internal::MapMeta { key: #key, value: #value, flattened: #flattened })
 }
 
 fn constructor(s: &StructDef) -> TokenStream {
@@ -360,12 +360,12 @@ pub fn encode_value(ty: &Type, layout: &Layout, v: TokenStream) -> TokenStream {
         Type::F64 => quote!(w.float64(*#v)),
         Type::Timestamp(fmt) => {
             let fmt = format_ident!("{}", fmt.variant());
-            quote!(w.timestamp(#v, ::awsrt::codec::TimestampFormat::#fmt))
+            quote!(w.timestamp(#v, ::awsrt::internal::TimestampFormat::#fmt))
         }
         Type::Blob => quote!(w.blob(#v)),
         Type::Enum(_) => quote!(w.string(#v.as_str())),
-        Type::Struct { boxed: false, .. } => quote!(::awsrt::codec::Encode::encode(#v, w)),
-        Type::Struct { boxed: true, .. } => quote!(::awsrt::codec::Encode::encode(&**#v, w)),
+        Type::Struct { boxed: false, .. } => quote!(::awsrt::internal::Encode::encode(#v, w)),
+        Type::Struct { boxed: true, .. } => quote!(::awsrt::internal::Encode::encode(&**#v, w)),
         Type::List { item, sparse } => match layout {
             Layout::List {
                 member,
@@ -374,11 +374,11 @@ pub fn encode_value(ty: &Type, layout: &Layout, v: TokenStream) -> TokenStream {
             } if !layout.is_default() => {
                 let inner = sparse_encode(item, item_layout, *sparse);
                 let meta = list_meta(member, *flattened);
-                quote!(::awsrt::codec::encode_list_as(w, #meta, #v, |w, v| #inner))
+                quote!(::awsrt::internal::encode_list_as(w, #meta, #v, |w, v| #inner))
             }
             _ => {
                 let inner = sparse_encode(item, &Layout::Plain, *sparse);
-                quote!(::awsrt::codec::encode_list(w, #v, |w, v| #inner))
+                quote!(::awsrt::internal::encode_list(w, #v, |w, v| #inner))
             }
         },
         Type::Map { value, sparse } => match layout {
@@ -390,11 +390,11 @@ pub fn encode_value(ty: &Type, layout: &Layout, v: TokenStream) -> TokenStream {
             } if !layout.is_default() => {
                 let inner = sparse_encode(value, value_layout, *sparse);
                 let meta = map_meta(key, value_name, *flattened);
-                quote!(::awsrt::codec::encode_map_as(w, #meta, #v, |w, v| #inner))
+                quote!(::awsrt::internal::encode_map_as(w, #meta, #v, |w, v| #inner))
             }
             _ => {
                 let inner = sparse_encode(value, &Layout::Plain, *sparse);
-                quote!(::awsrt::codec::encode_map(w, #v, |w, v| #inner))
+                quote!(::awsrt::internal::encode_map(w, #v, |w, v| #inner))
             }
         },
         Type::Document => quote!(w.document(#v)),
@@ -421,14 +421,14 @@ fn decode_result(ty: &Type, layout: &Layout) -> TokenStream {
     match ty {
         Type::String => quote!(r.string()),
         Type::Bool => quote!(r.boolean()),
-        Type::I8 | Type::I16 => quote!(r.integer().and_then(::awsrt::codec::narrow)),
+        Type::I8 | Type::I16 => quote!(r.integer().and_then(::awsrt::internal::narrow)),
         Type::I32 => quote!(r.integer32()),
         Type::I64 => quote!(r.integer()),
         Type::F32 => quote!(r.float().map(|v| v as f32)),
         Type::F64 => quote!(r.float()),
         Type::Timestamp(fmt) => {
             let fmt = format_ident!("{}", fmt.variant());
-            quote!(r.timestamp(::awsrt::codec::TimestampFormat::#fmt))
+            quote!(r.timestamp(::awsrt::internal::TimestampFormat::#fmt))
         }
         Type::Blob => quote!(r.blob()),
         Type::Enum(_) => {
@@ -442,9 +442,9 @@ fn decode_result(ty: &Type, layout: &Layout) -> TokenStream {
                 boxed: false,
             });
             if *boxed {
-                quote!(<#t as ::awsrt::codec::Decode>::decode(r).map(Box::new))
+                quote!(<#t as ::awsrt::internal::Decode>::decode(r).map(Box::new))
             } else {
-                quote!(<#t as ::awsrt::codec::Decode>::decode(r))
+                quote!(<#t as ::awsrt::internal::Decode>::decode(r))
             }
         }
         Type::List { item, sparse } => {
@@ -455,9 +455,9 @@ fn decode_result(ty: &Type, layout: &Layout) -> TokenStream {
             };
             let inner = decode_result(item, item_layout);
             if *sparse {
-                quote!(::awsrt::codec::decode_sparse_list(r, |r| #inner))
+                quote!(::awsrt::internal::decode_sparse_list(r, |r| #inner))
             } else {
-                quote!(::awsrt::codec::decode_list(r, |r| #inner))
+                quote!(::awsrt::internal::decode_list(r, |r| #inner))
             }
         }
         Type::Map { value, sparse } => {
@@ -476,11 +476,13 @@ fn decode_result(ty: &Type, layout: &Layout) -> TokenStream {
             let inner = decode_result(value, value_layout);
             match (named, *sparse) {
                 (Some(meta), true) => {
-                    quote!(::awsrt::codec::decode_sparse_map_as(r, #meta, |r| #inner))
+                    quote!(::awsrt::internal::decode_sparse_map_as(r, #meta, |r| #inner))
                 }
-                (Some(meta), false) => quote!(::awsrt::codec::decode_map_as(r, #meta, |r| #inner)),
-                (None, true) => quote!(::awsrt::codec::decode_sparse_map(r, |r| #inner)),
-                (None, false) => quote!(::awsrt::codec::decode_map(r, |r| #inner)),
+                (Some(meta), false) => {
+                    quote!(::awsrt::internal::decode_map_as(r, #meta, |r| #inner))
+                }
+                (None, true) => quote!(::awsrt::internal::decode_sparse_map(r, |r| #inner)),
+                (None, false) => quote!(::awsrt::internal::decode_map(r, |r| #inner)),
             }
         }
         Type::Document => quote!(r.document()),
@@ -498,7 +500,7 @@ fn encode_impl(s: &StructDef) -> TokenStream {
         } else if m.idempotency_token {
             quote! {{
                 let token;
-                let v = match &self.#f { Some(v) => v, None => { token = ::awsrt::codec::idempotency_token(); &token } };
+                let v = match &self.#f { Some(v) => v, None => { token = ::awsrt::internal::idempotency_token(); &token } };
                 w.field(&Self::FIELDS[#i]);
                 #e;
             }}
@@ -513,8 +515,8 @@ fn encode_impl(s: &StructDef) -> TokenStream {
     };
     quote! {
         #allow
-        impl ::awsrt::codec::Encode for #name {
-            fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+        impl ::awsrt::internal::Encode for #name {
+            fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
                 w.begin_struct();
                 #(#writes)*
                 w.end_struct();
@@ -573,8 +575,8 @@ fn decode_impl(s: &StructDef) -> TokenStream {
     };
     quote! {
         #allow
-        impl ::awsrt::codec::Decode for #name {
-            fn decode<R: ::awsrt::codec::Reader>(r: &mut R) -> Result<Self, ::awsrt::codec::DecodeError> {
+        impl ::awsrt::internal::Decode for #name {
+            fn decode<R: ::awsrt::internal::Reader>(r: &mut R) -> Result<Self, ::awsrt::internal::DecodeError> {
                 #(#lets)*
                 #body
                 Ok(Self { #(#inits),* })
@@ -609,8 +611,8 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
     let field_consts = s.members.iter().map(|m| {
         let w = &m.wire;
         match &m.json_name {
-            Some(j) => quote!(::awsrt::codec::Field::with_json(#w, #j)),
-            None => quote!(::awsrt::codec::Field::new(#w)),
+            Some(j) => quote!(::awsrt::internal::Field::with_json(#w, #j)),
+            None => quote!(::awsrt::internal::Field::new(#w)),
         }
     });
     let accessors = s.members.iter().map(union_accessor);
@@ -643,7 +645,7 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
 
         #allow_deprecated
         impl #name {
-            const FIELDS: &'static [::awsrt::codec::Field] = &[#(#field_consts),*];
+            const FIELDS: &'static [::awsrt::internal::Field] = &[#(#field_consts),*];
 
             #(#accessors)*
 
@@ -764,15 +766,15 @@ fn union_codecs(s: &StructDef) -> TokenStream {
         let v = variant(m);
         let i = Literal::usize_unsuffixed(i);
         let d = decode_value(&m.ty, &m.layout);
-        quote!(::awsrt::codec::UnionMember::Known(#i) => Self::#v(#d),)
+        quote!(::awsrt::internal::UnionMember::Known(#i) => Self::#v(#d),)
     });
     let shape = s.shape_name();
     let many = format!("union {shape} has more than one member set");
     let none = format!("union {shape} has no member set");
     quote! {
         #allow_deprecated
-        impl ::awsrt::codec::Encode for #name {
-            fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+        impl ::awsrt::internal::Encode for #name {
+            fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
                 w.begin_struct();
                 match self {
                     #(#writes)*
@@ -783,24 +785,24 @@ fn union_codecs(s: &StructDef) -> TokenStream {
         }
 
         #allow_deprecated
-        impl ::awsrt::codec::Decode for #name {
-            fn decode<R: ::awsrt::codec::Reader>(r: &mut R) -> Result<Self, ::awsrt::codec::DecodeError> {
+        impl ::awsrt::internal::Decode for #name {
+            fn decode<R: ::awsrt::internal::Reader>(r: &mut R) -> Result<Self, ::awsrt::internal::DecodeError> {
                 let mut value = None;
                 r.begin_struct()?;
                 while let Some(m) = r.next_union_member(Self::FIELDS)? {
                     let v = match m {
                         #(#reads)*
-                        ::awsrt::codec::UnionMember::Known(_) => {
+                        ::awsrt::internal::UnionMember::Known(_) => {
                             r.skip()?;
                             continue;
                         }
-                        ::awsrt::codec::UnionMember::Unknown(n) => Self::Unknown(#unknown::new(n)),
+                        ::awsrt::internal::UnionMember::Unknown(n) => Self::Unknown(#unknown::new(n)),
                     };
                     if value.replace(v).is_some() {
-                        return Err(::awsrt::codec::DecodeError::new(#many));
+                        return Err(::awsrt::internal::DecodeError::new(#many));
                     }
                 }
-                value.ok_or_else(|| ::awsrt::codec::DecodeError::new(#none))
+                value.ok_or_else(|| ::awsrt::internal::DecodeError::new(#none))
             }
         }
     }

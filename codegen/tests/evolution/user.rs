@@ -3,7 +3,7 @@
 // model (an added enum value, an added optional member, an added operation); both builds
 // must compile and print the same lines.
 
-use awsrt::http::TestTransport;
+use awsrt::TestTransport;
 use snowball::operation::create_job::CreateJobInput;
 use snowball::types::{JobState, JobType, SnowballType};
 use snowball::{Client, Config, Credentials, Protocol};

@@ -2,9 +2,9 @@
 //! The command table of a command-line client for this service (operation and flag
 //! names as the AWS CLI spells them, shapes, docs, paginators) and [`call`], which
 //! sends an operation whose input is given as an awsJson document. The table's
-//! types and the client that reads it are written once, in `awsrt::cli`.
+//! types and the client that reads it are written once, in `awsrt::internal::cli`.
 
-use ::awsrt::cli::{Command, Failure, Kind, Member, Paginator, ServiceTable, Struct};
+use ::awsrt::internal::cli::{Command, Failure, Kind, Member, ServiceTable, Struct};
 
 /// This service's command table.
 pub static SERVICE: ServiceTable = ServiceTable {
@@ -104,7 +104,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
                 "InvalidAccessKeyIdException",
                 "InvalidVersionException",
             ],
-            paginator: Some(Paginator {
+            paginator: Some(::awsrt::internal::cli::Paginator {
                 input_token: "Marker",
                 output_token: "Jobs[-1].JobId",
                 limit_key: Some("MaxJobs"),
@@ -953,46 +953,46 @@ pub fn call<'a>(
     client: &'a ::awsrt::Client,
     operation: &'a str,
     input: &'a [u8],
-) -> ::awsrt::http::BoxFuture<'a, Result<Vec<u8>, Failure>> {
+) -> ::awsrt::BoxFuture<'a, Result<Vec<u8>, Failure>> {
     Box::pin(async move {
         match operation {
             "CancelJob" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::cancel_job::CancelJobInput,
                 >(client, input)
                     .await
             }
             "CreateJob" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::create_job::CreateJobInput,
                 >(client, input)
                     .await
             }
             "GetShippingLabel" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::get_shipping_label::GetShippingLabelInput,
                 >(client, input)
                     .await
             }
             "GetStatus" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::get_status::GetStatusInput,
                 >(client, input)
                     .await
             }
             "ListJobs" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::list_jobs::ListJobsInput,
                 >(client, input)
                     .await
             }
             "UpdateJob" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::update_job::UpdateJobInput,
                 >(client, input)
                     .await
             }
-            other => Err(::awsrt::cli::unknown_operation(other)),
+            other => Err(::awsrt::internal::cli::unknown_operation(other)),
         }
     })
 }

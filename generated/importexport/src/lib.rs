@@ -38,8 +38,8 @@ pub mod primitives;
 #[rustfmt::skip]
 pub mod cli;
 
-pub use ::awsrt::http::{TestTransport, Transport};
 pub use ::awsrt::{Config, Credentials, DateTime, Protocol, RetryMode};
 pub use ::awsrt::{ErrorMetadata, Items, Paginator, SdkError, ServiceError};
+pub use ::awsrt::{TestTransport, Transport};
 pub use client::Client;
 pub(crate) use client::SERVICE;

@@ -2,9 +2,9 @@
 //! The command table of a command-line client for this service (operation and flag
 //! names as the AWS CLI spells them, shapes, docs, paginators) and [`call`], which
 //! sends an operation whose input is given as an awsJson document. The table's
-//! types and the client that reads it are written once, in `awsrt::cli`.
+//! types and the client that reads it are written once, in `awsrt::internal::cli`.
 
-use ::awsrt::cli::{Command, Failure, Kind, Member, Paginator, ServiceTable, Struct};
+use ::awsrt::internal::cli::{Command, Failure, Kind, Member, ServiceTable, Struct};
 
 /// This service's command table.
 pub static SERVICE: ServiceTable = ServiceTable {
@@ -127,7 +127,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             output: &S_DESCRIBE_ADDRESSES_OUTPUT,
             result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
-            paginator: Some(Paginator {
+            paginator: Some(::awsrt::internal::cli::Paginator {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 limit_key: Some("MaxResults"),
@@ -217,7 +217,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             output: &S_LIST_CLUSTER_JOBS_OUTPUT,
             result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
-            paginator: Some(Paginator {
+            paginator: Some(::awsrt::internal::cli::Paginator {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 limit_key: Some("MaxResults"),
@@ -233,7 +233,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             output: &S_LIST_CLUSTERS_OUTPUT,
             result_wrapper: None,
             errors: &["InvalidNextTokenException"],
-            paginator: Some(Paginator {
+            paginator: Some(::awsrt::internal::cli::Paginator {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 limit_key: Some("MaxResults"),
@@ -249,7 +249,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             output: &S_LIST_COMPATIBLE_IMAGES_OUTPUT,
             result_wrapper: None,
             errors: &["InvalidNextTokenException", "Ec2RequestFailedException"],
-            paginator: Some(Paginator {
+            paginator: Some(::awsrt::internal::cli::Paginator {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 limit_key: Some("MaxResults"),
@@ -265,7 +265,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             output: &S_LIST_JOBS_OUTPUT,
             result_wrapper: None,
             errors: &["InvalidNextTokenException"],
-            paginator: Some(Paginator {
+            paginator: Some(::awsrt::internal::cli::Paginator {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 limit_key: Some("MaxResults"),
@@ -281,7 +281,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             output: &S_LIST_LONG_TERM_PRICING_OUTPUT,
             result_wrapper: None,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
-            paginator: Some(Paginator {
+            paginator: Some(::awsrt::internal::cli::Paginator {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 limit_key: Some("MaxResults"),
@@ -3928,172 +3928,172 @@ pub fn call<'a>(
     client: &'a ::awsrt::Client,
     operation: &'a str,
     input: &'a [u8],
-) -> ::awsrt::http::BoxFuture<'a, Result<Vec<u8>, Failure>> {
+) -> ::awsrt::BoxFuture<'a, Result<Vec<u8>, Failure>> {
     Box::pin(async move {
         match operation {
             "CancelCluster" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::cancel_cluster::CancelClusterInput,
                 >(client, input)
                     .await
             }
             "CancelJob" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::cancel_job::CancelJobInput,
                 >(client, input)
                     .await
             }
             "CreateAddress" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::create_address::CreateAddressInput,
                 >(client, input)
                     .await
             }
             "CreateCluster" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::create_cluster::CreateClusterInput,
                 >(client, input)
                     .await
             }
             "CreateJob" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::create_job::CreateJobInput,
                 >(client, input)
                     .await
             }
             "CreateLongTermPricing" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::create_long_term_pricing::CreateLongTermPricingInput,
                 >(client, input)
                     .await
             }
             "CreateReturnShippingLabel" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::create_return_shipping_label::CreateReturnShippingLabelInput,
                 >(client, input)
                     .await
             }
             "DescribeAddress" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::describe_address::DescribeAddressInput,
                 >(client, input)
                     .await
             }
             "DescribeAddresses" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::describe_addresses::DescribeAddressesInput,
                 >(client, input)
                     .await
             }
             "DescribeCluster" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::describe_cluster::DescribeClusterInput,
                 >(client, input)
                     .await
             }
             "DescribeJob" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::describe_job::DescribeJobInput,
                 >(client, input)
                     .await
             }
             "DescribeReturnShippingLabel" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelInput,
                 >(client, input)
                     .await
             }
             "GetJobManifest" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::get_job_manifest::GetJobManifestInput,
                 >(client, input)
                     .await
             }
             "GetJobUnlockCode" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::get_job_unlock_code::GetJobUnlockCodeInput,
                 >(client, input)
                     .await
             }
             "GetSnowballUsage" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::get_snowball_usage::GetSnowballUsageInput,
                 >(client, input)
                     .await
             }
             "GetSoftwareUpdates" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::get_software_updates::GetSoftwareUpdatesInput,
                 >(client, input)
                     .await
             }
             "ListClusterJobs" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::list_cluster_jobs::ListClusterJobsInput,
                 >(client, input)
                     .await
             }
             "ListClusters" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::list_clusters::ListClustersInput,
                 >(client, input)
                     .await
             }
             "ListCompatibleImages" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::list_compatible_images::ListCompatibleImagesInput,
                 >(client, input)
                     .await
             }
             "ListJobs" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::list_jobs::ListJobsInput,
                 >(client, input)
                     .await
             }
             "ListLongTermPricing" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::list_long_term_pricing::ListLongTermPricingInput,
                 >(client, input)
                     .await
             }
             "ListPickupLocations" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::list_pickup_locations::ListPickupLocationsInput,
                 >(client, input)
                     .await
             }
             "ListServiceVersions" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::list_service_versions::ListServiceVersionsInput,
                 >(client, input)
                     .await
             }
             "UpdateCluster" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::update_cluster::UpdateClusterInput,
                 >(client, input)
                     .await
             }
             "UpdateJob" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::update_job::UpdateJobInput,
                 >(client, input)
                     .await
             }
             "UpdateJobShipmentState" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::update_job_shipment_state::UpdateJobShipmentStateInput,
                 >(client, input)
                     .await
             }
             "UpdateLongTermPricing" => {
-                ::awsrt::cli::run::<
+                ::awsrt::internal::cli::run::<
                     crate::operation::update_long_term_pricing::UpdateLongTermPricingInput,
                 >(client, input)
                     .await
             }
-            other => Err(::awsrt::cli::unknown_operation(other)),
+            other => Err(::awsrt::internal::cli::unknown_operation(other)),
         }
     })
 }

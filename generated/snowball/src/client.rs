@@ -4,7 +4,7 @@
 use crate::operation;
 
 /// What the runtime needs to know about this service.
-pub(crate) const SERVICE: ::awsrt::ServiceMeta = ::awsrt::ServiceMeta {
+pub(crate) const SERVICE: ::awsrt::internal::ServiceMeta = ::awsrt::internal::ServiceMeta {
     service_id: "Snowball",
     endpoint_prefix: "snowball",
     signing_name: "snowball",
@@ -36,7 +36,7 @@ impl Client {
     }
 
     /// Sends any operation input of this crate.
-    pub async fn call<O: ::awsrt::Operation>(
+    pub async fn call<O: ::awsrt::internal::Operation>(
         &self,
         input: &O,
     ) -> Result<O::Output, ::awsrt::SdkError<O::Error>> {

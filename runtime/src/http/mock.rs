@@ -15,7 +15,7 @@ use super::{BoxFuture, Transport};
 /// Clones share state, so a test keeps one handle while the client owns another:
 ///
 /// ```
-/// use awsrt::http::{TestTransport, Transport};
+/// use awsrt::{TestTransport, Transport};
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let transport = TestTransport::new();
 /// transport.push_response(200, &[("content-type", "application/json")], "{}");

@@ -1,5 +1,5 @@
 //! CBOR conformance: botocore's decode success/error vectors and the RFC 8949 Appendix A
-//! examples, run against `awsrt::codec::cbor`.
+//! examples, run against `awsrt::internal::cbor`.
 //!
 //! The vector files hold integers beyond 64 bits (`-18446744073709551615`,
 //! `18446744073709551616`), which serde_json (without `arbitrary_precision`) would round
@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use awsrt::codec::cbor::{self, CborReader, CborWriter, Value};
-use awsrt::codec::{Reader, TimestampFormat, Writer};
+use awsrt::internal::cbor::{self, CborReader, CborWriter, Value};
+use awsrt::internal::{Reader, TimestampFormat, Writer};
 use awsrt::DateTime;
 
 use super::Report;

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use awsrt::endpoint::{Partitions, RuleSet};
-use awsrt::shared_config::{Env, FileKind, ProfileSet, SharedConfig};
+use awsrt::internal::endpoint::{Partitions, RuleSet};
+use awsrt::internal::shared_config::{Env, FileKind, ProfileSet, SharedConfig};
 use serde_json::Value;
 
 use super::Report;
@@ -92,12 +92,12 @@ pub fn run_rules(suite: &str, ruleset: &Path, tests: &Path) -> Report {
 }
 
 fn compare(
-    got: &Result<awsrt::endpoint::Endpoint, awsrt::endpoint::EndpointError>,
+    got: &Result<awsrt::internal::endpoint::Endpoint, awsrt::internal::endpoint::EndpointError>,
     expect: &Value,
 ) -> Result<(), String> {
     if let Some(err) = expect.get("error").and_then(Value::as_str) {
         return match got {
-            Err(awsrt::endpoint::EndpointError::Rule(m)) if m == err => Ok(()),
+            Err(awsrt::internal::endpoint::EndpointError::Rule(m)) if m == err => Ok(()),
             other => Err(format!("expected error {err:?}, got {other:?}")),
         };
     }

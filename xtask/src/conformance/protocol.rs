@@ -21,7 +21,7 @@ use std::process::Command;
 use serde_json::{json, Map, Value};
 
 use super::Report;
-use awsrt::codec::cbor;
+use awsrt::internal::cbor;
 use awsrt::DateTime;
 
 /// The suite files `cargo xtask conformance` runs, relative to `tests/unit/protocols/`.
@@ -499,7 +499,7 @@ fn case_fn(i: usize, c: &Case) -> Result<String, String> {
         let text = serde_json::to_string(&wire).map_err(|e| e.to_string())?;
         let _ = writeln!(
             s,
-            "    let input: Result<{op_path}::{ty}Input, _> = ::awsrt::codec::json::from_slice({:?}.as_bytes());",
+            "    let input: Result<{op_path}::{ty}Input, _> = ::awsrt::internal::json::from_slice({:?}.as_bytes());",
             text
         );
         let _ = writeln!(s, "    input_case({i}, {:?}, input).await;\n}}", c.endpoint);
@@ -526,7 +526,7 @@ fn case_fn(i: usize, c: &Case) -> Result<String, String> {
     let placeholder = serde_json::to_string(&placeholder).map_err(|e| e.to_string())?;
     let _ = writeln!(
         s,
-        "    let input: Result<{op_path}::{ty}Input, _> = ::awsrt::codec::json::from_slice({placeholder:?}.as_bytes());\n    let result = output_case({status}, &[{}], &{body:?}, &input).await;",
+        "    let input: Result<{op_path}::{ty}Input, _> = ::awsrt::internal::json::from_slice({placeholder:?}.as_bytes());\n    let result = output_case({status}, &[{}], &{body:?}, &input).await;",
         headers.join(", ")
     );
     s.push_str("    match result {\n");
@@ -544,7 +544,7 @@ fn case_fn(i: usize, c: &Case) -> Result<String, String> {
         let variant = camel(shape);
         let _ = writeln!(
             s,
-            "                Some({op_path}::{ty}Error::{variant}(v)) => Some(({shape:?}, ::awsrt::codec::json::to_vec(v))),"
+            "                Some({op_path}::{ty}Error::{variant}(v)) => Some(({shape:?}, ::awsrt::internal::json::to_vec(v))),"
         );
     }
     s.push_str("                _ => None,\n            };\n");

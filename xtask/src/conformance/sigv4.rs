@@ -1,13 +1,15 @@
 //! SigV4 suites: botocore's `aws4_testsuite`, the aws-c-auth signing suite (header and
 //! presigned-query forms) and the smithy-rs additions, each checked step by step (canonical
-//! request, string to sign, signature, signed request) through `awsrt::sigv4`.
+//! request, string to sign, signature, signed request) through `awsrt::internal::sigv4`.
 //!
 //! Every case runs twice: through the plain-string functions (`sign_parts`, `presign_parts`,
 //! `canonical_request`) and, where the request fits in an `http::Request` (a raw space or raw
 //! UTF-8 in the path does not), through `Signer::sign`, which clients call.
 
 use super::Report;
-use awsrt::sigv4::{self, RequestParts, SignedParts, Signer, SigningParams, SigningSettings};
+use awsrt::internal::sigv4::{
+    self, RequestParts, SignedParts, Signer, SigningParams, SigningSettings,
+};
 use bytes::Bytes;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

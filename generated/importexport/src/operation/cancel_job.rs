@@ -18,9 +18,9 @@ pub struct CancelJobInput {
 }
 
 impl CancelJobInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("APIVersion"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("APIVersion"),
     ];
 
     /// A `CancelJobInput` with its required members (`job_id`); set the others with the builder methods.
@@ -44,8 +44,8 @@ impl CancelJobInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CancelJobInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CancelJobInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -60,10 +60,10 @@ impl ::awsrt::codec::Encode for CancelJobInput {
     }
 }
 
-impl ::awsrt::codec::Decode for CancelJobInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CancelJobInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_api_version = None;
         r.begin_struct()?;
@@ -95,8 +95,8 @@ pub struct CancelJobOutput {
 }
 
 impl CancelJobOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Success"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Success"),
     ];
 
     /// A `CancelJobOutput` with no members set.
@@ -111,8 +111,8 @@ impl CancelJobOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for CancelJobOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CancelJobOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.success {
             w.field(&Self::FIELDS[0]);
@@ -122,10 +122,10 @@ impl ::awsrt::codec::Encode for CancelJobOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for CancelJobOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CancelJobOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_success = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -195,51 +195,51 @@ impl CancelJobError {
     }
 }
 
-impl ::awsrt::OperationError for CancelJobError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CancelJobError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidJobIdException" => {
                     CancelJobError::InvalidJobIdException(
-                        <crate::types::InvalidJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ExpiredJobIdException" => {
                     CancelJobError::ExpiredJobIdException(
-                        <crate::types::ExpiredJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ExpiredJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "CanceledJobIdException" => {
                     CancelJobError::CanceledJobIdException(
-                        <crate::types::CanceledJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::CanceledJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "UnableToCancelJobIdException" => {
                     CancelJobError::UnableToCancelJobIdException(
-                        <crate::types::UnableToCancelJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::UnableToCancelJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAccessKeyIdException" => {
                     CancelJobError::InvalidAccessKeyIdException(
-                        <crate::types::InvalidAccessKeyIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAccessKeyIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidVersionException" => {
                     CancelJobError::InvalidVersionException(
-                        <crate::types::InvalidVersionException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidVersionException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -282,11 +282,11 @@ impl ::std::error::Error for CancelJobError {
     }
 }
 
-impl ::awsrt::Operation for CancelJobInput {
+impl ::awsrt::internal::Operation for CancelJobInput {
     type Output = CancelJobOutput;
     type Error = CancelJobError;
     const NAME: &'static str = "CancelJob";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
     const RESULT_WRAPPER: Option<&'static str> = Some("CancelJobResult");
 }
 

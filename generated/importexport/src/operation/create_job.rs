@@ -34,12 +34,12 @@ pub struct CreateJobInput {
 }
 
 impl CreateJobInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("Manifest"),
-        ::awsrt::codec::Field::new("ManifestAddendum"),
-        ::awsrt::codec::Field::new("ValidateOnly"),
-        ::awsrt::codec::Field::new("APIVersion"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("Manifest"),
+        ::awsrt::internal::Field::new("ManifestAddendum"),
+        ::awsrt::internal::Field::new("ValidateOnly"),
+        ::awsrt::internal::Field::new("APIVersion"),
     ];
 
     /// A `CreateJobInput` with its required members (`job_type`, `manifest`, `validate_only`); set the others with the builder methods.
@@ -88,8 +88,8 @@ impl CreateJobInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateJobInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateJobInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_type;
@@ -118,10 +118,10 @@ impl ::awsrt::codec::Encode for CreateJobInput {
     }
 }
 
-impl ::awsrt::codec::Decode for CreateJobInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateJobInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_type = None;
         let mut m_manifest = None;
         let mut m_manifest_addendum = None;
@@ -201,13 +201,13 @@ pub struct CreateJobOutput {
 }
 
 impl CreateJobOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("Signature"),
-        ::awsrt::codec::Field::new("SignatureFileContents"),
-        ::awsrt::codec::Field::new("WarningMessage"),
-        ::awsrt::codec::Field::new("ArtifactList"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("Signature"),
+        ::awsrt::internal::Field::new("SignatureFileContents"),
+        ::awsrt::internal::Field::new("WarningMessage"),
+        ::awsrt::internal::Field::new("ArtifactList"),
     ];
 
     /// A `CreateJobOutput` with no members set.
@@ -259,8 +259,8 @@ impl CreateJobOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateJobOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateJobOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_id {
             w.field(&Self::FIELDS[0]);
@@ -284,20 +284,20 @@ impl ::awsrt::codec::Encode for CreateJobOutput {
         }
         if let Some(v) = &self.artifact_list {
             w.field(&Self::FIELDS[5]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for CreateJobOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateJobOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_job_type = None;
         let mut m_signature = None;
@@ -314,9 +314,9 @@ impl ::awsrt::codec::Decode for CreateJobOutput {
                 4 => m_warning_message = Some(r.string()?),
                 5 => {
                     m_artifact_list = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::Artifact as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::Artifact as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -463,121 +463,121 @@ impl CreateJobError {
     }
 }
 
-impl ::awsrt::OperationError for CreateJobError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CreateJobError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "MissingParameterException" => {
                     CreateJobError::MissingParameterException(
-                        <crate::types::MissingParameterException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MissingParameterException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidParameterException" => {
                     CreateJobError::InvalidParameterException(
-                        <crate::types::InvalidParameterException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidParameterException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAccessKeyIdException" => {
                     CreateJobError::InvalidAccessKeyIdException(
-                        <crate::types::InvalidAccessKeyIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAccessKeyIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAddressException" => {
                     CreateJobError::InvalidAddressException(
-                        <crate::types::InvalidAddressException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAddressException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidManifestFieldException" => {
                     CreateJobError::InvalidManifestFieldException(
-                        <crate::types::InvalidManifestFieldException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidManifestFieldException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "MissingManifestFieldException" => {
                     CreateJobError::MissingManifestFieldException(
-                        <crate::types::MissingManifestFieldException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MissingManifestFieldException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "NoSuchBucketException" => {
                     CreateJobError::NoSuchBucketException(
-                        <crate::types::NoSuchBucketException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::NoSuchBucketException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "MissingCustomsException" => {
                     CreateJobError::MissingCustomsException(
-                        <crate::types::MissingCustomsException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MissingCustomsException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidCustomsException" => {
                     CreateJobError::InvalidCustomsException(
-                        <crate::types::InvalidCustomsException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidCustomsException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidFileSystemException" => {
                     CreateJobError::InvalidFileSystemException(
-                        <crate::types::InvalidFileSystemException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidFileSystemException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "MultipleRegionsException" => {
                     CreateJobError::MultipleRegionsException(
-                        <crate::types::MultipleRegionsException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MultipleRegionsException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "BucketPermissionException" => {
                     CreateJobError::BucketPermissionException(
-                        <crate::types::BucketPermissionException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::BucketPermissionException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "MalformedManifestException" => {
                     CreateJobError::MalformedManifestException(
-                        <crate::types::MalformedManifestException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MalformedManifestException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "CreateJobQuotaExceededException" => {
                     CreateJobError::CreateJobQuotaExceededException(
-                        <crate::types::CreateJobQuotaExceededException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::CreateJobQuotaExceededException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobIdException" => {
                     CreateJobError::InvalidJobIdException(
-                        <crate::types::InvalidJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidVersionException" => {
                     CreateJobError::InvalidVersionException(
-                        <crate::types::InvalidVersionException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidVersionException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -654,11 +654,11 @@ impl ::std::error::Error for CreateJobError {
     }
 }
 
-impl ::awsrt::Operation for CreateJobInput {
+impl ::awsrt::internal::Operation for CreateJobInput {
     type Output = CreateJobOutput;
     type Error = CreateJobError;
     const NAME: &'static str = "CreateJob";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
     const RESULT_WRAPPER: Option<&'static str> = Some("CreateJobResult");
 }
 

@@ -82,19 +82,19 @@ pub struct GetShippingLabelInput {
 }
 
 impl GetShippingLabelInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("jobIds"),
-        ::awsrt::codec::Field::new("name"),
-        ::awsrt::codec::Field::new("company"),
-        ::awsrt::codec::Field::new("phoneNumber"),
-        ::awsrt::codec::Field::new("country"),
-        ::awsrt::codec::Field::new("stateOrProvince"),
-        ::awsrt::codec::Field::new("city"),
-        ::awsrt::codec::Field::new("postalCode"),
-        ::awsrt::codec::Field::new("street1"),
-        ::awsrt::codec::Field::new("street2"),
-        ::awsrt::codec::Field::new("street3"),
-        ::awsrt::codec::Field::new("APIVersion"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("jobIds"),
+        ::awsrt::internal::Field::new("name"),
+        ::awsrt::internal::Field::new("company"),
+        ::awsrt::internal::Field::new("phoneNumber"),
+        ::awsrt::internal::Field::new("country"),
+        ::awsrt::internal::Field::new("stateOrProvince"),
+        ::awsrt::internal::Field::new("city"),
+        ::awsrt::internal::Field::new("postalCode"),
+        ::awsrt::internal::Field::new("street1"),
+        ::awsrt::internal::Field::new("street2"),
+        ::awsrt::internal::Field::new("street3"),
+        ::awsrt::internal::Field::new("APIVersion"),
     ];
 
     /// A `GetShippingLabelInput` with its required members (`job_ids`); set the others with the builder methods.
@@ -188,13 +188,13 @@ impl GetShippingLabelInput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetShippingLabelInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetShippingLabelInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_ids;
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(w, v, |w, v| w.string(v));
+            ::awsrt::internal::encode_list(w, v, |w, v| w.string(v));
         }
         if let Some(v) = &self.name {
             w.field(&Self::FIELDS[1]);
@@ -244,10 +244,10 @@ impl ::awsrt::codec::Encode for GetShippingLabelInput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetShippingLabelInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetShippingLabelInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_ids = None;
         let mut m_name = None;
         let mut m_company = None;
@@ -263,7 +263,7 @@ impl ::awsrt::codec::Decode for GetShippingLabelInput {
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
-                0 => m_job_ids = Some(::awsrt::codec::decode_list(r, |r| r.string())?),
+                0 => m_job_ids = Some(::awsrt::internal::decode_list(r, |r| r.string())?),
                 1 => m_name = Some(r.string()?),
                 2 => m_company = Some(r.string()?),
                 3 => m_phone_number = Some(r.string()?),
@@ -319,9 +319,9 @@ pub struct GetShippingLabelOutput {
 }
 
 impl GetShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ShippingLabelURL"),
-        ::awsrt::codec::Field::new("Warning"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ShippingLabelURL"),
+        ::awsrt::internal::Field::new("Warning"),
     ];
 
     /// A `GetShippingLabelOutput` with no members set.
@@ -345,8 +345,8 @@ impl GetShippingLabelOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetShippingLabelOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetShippingLabelOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.shipping_label_url {
             w.field(&Self::FIELDS[0]);
@@ -360,10 +360,10 @@ impl ::awsrt::codec::Encode for GetShippingLabelOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetShippingLabelOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetShippingLabelOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_shipping_label_url = None;
         let mut m_warning = None;
         r.begin_struct()?;
@@ -445,58 +445,58 @@ impl GetShippingLabelError {
     }
 }
 
-impl ::awsrt::OperationError for GetShippingLabelError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for GetShippingLabelError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidJobIdException" => {
                     GetShippingLabelError::InvalidJobIdException(
-                        <crate::types::InvalidJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ExpiredJobIdException" => {
                     GetShippingLabelError::ExpiredJobIdException(
-                        <crate::types::ExpiredJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ExpiredJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "CanceledJobIdException" => {
                     GetShippingLabelError::CanceledJobIdException(
-                        <crate::types::CanceledJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::CanceledJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAccessKeyIdException" => {
                     GetShippingLabelError::InvalidAccessKeyIdException(
-                        <crate::types::InvalidAccessKeyIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAccessKeyIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAddressException" => {
                     GetShippingLabelError::InvalidAddressException(
-                        <crate::types::InvalidAddressException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAddressException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidVersionException" => {
                     GetShippingLabelError::InvalidVersionException(
-                        <crate::types::InvalidVersionException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidVersionException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidParameterException" => {
                     GetShippingLabelError::InvalidParameterException(
-                        <crate::types::InvalidParameterException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidParameterException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -551,11 +551,11 @@ impl ::std::error::Error for GetShippingLabelError {
     }
 }
 
-impl ::awsrt::Operation for GetShippingLabelInput {
+impl ::awsrt::internal::Operation for GetShippingLabelInput {
     type Output = GetShippingLabelOutput;
     type Error = GetShippingLabelError;
     const NAME: &'static str = "GetShippingLabel";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
     const RESULT_WRAPPER: Option<&'static str> = Some("GetShippingLabelResult");
 }
 

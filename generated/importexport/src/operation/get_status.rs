@@ -18,9 +18,9 @@ pub struct GetStatusInput {
 }
 
 impl GetStatusInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("APIVersion"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("APIVersion"),
     ];
 
     /// A `GetStatusInput` with its required members (`job_id`); set the others with the builder methods.
@@ -44,8 +44,8 @@ impl GetStatusInput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetStatusInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetStatusInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -60,10 +60,10 @@ impl ::awsrt::codec::Encode for GetStatusInput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetStatusInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetStatusInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_api_version = None;
         r.begin_struct()?;
@@ -205,23 +205,23 @@ pub struct GetStatusOutput {
 }
 
 impl GetStatusOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("LocationCode"),
-        ::awsrt::codec::Field::new("LocationMessage"),
-        ::awsrt::codec::Field::new("ProgressCode"),
-        ::awsrt::codec::Field::new("ProgressMessage"),
-        ::awsrt::codec::Field::new("Carrier"),
-        ::awsrt::codec::Field::new("TrackingNumber"),
-        ::awsrt::codec::Field::new("LogBucket"),
-        ::awsrt::codec::Field::new("LogKey"),
-        ::awsrt::codec::Field::new("ErrorCount"),
-        ::awsrt::codec::Field::new("Signature"),
-        ::awsrt::codec::Field::new("SignatureFileContents"),
-        ::awsrt::codec::Field::new("CurrentManifest"),
-        ::awsrt::codec::Field::new("CreationDate"),
-        ::awsrt::codec::Field::new("ArtifactList"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("LocationCode"),
+        ::awsrt::internal::Field::new("LocationMessage"),
+        ::awsrt::internal::Field::new("ProgressCode"),
+        ::awsrt::internal::Field::new("ProgressMessage"),
+        ::awsrt::internal::Field::new("Carrier"),
+        ::awsrt::internal::Field::new("TrackingNumber"),
+        ::awsrt::internal::Field::new("LogBucket"),
+        ::awsrt::internal::Field::new("LogKey"),
+        ::awsrt::internal::Field::new("ErrorCount"),
+        ::awsrt::internal::Field::new("Signature"),
+        ::awsrt::internal::Field::new("SignatureFileContents"),
+        ::awsrt::internal::Field::new("CurrentManifest"),
+        ::awsrt::internal::Field::new("CreationDate"),
+        ::awsrt::internal::Field::new("ArtifactList"),
     ];
 
     /// A `GetStatusOutput` with no members set.
@@ -343,8 +343,8 @@ impl GetStatusOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetStatusOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetStatusOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_id {
             w.field(&Self::FIELDS[0]);
@@ -404,24 +404,24 @@ impl ::awsrt::codec::Encode for GetStatusOutput {
         }
         if let Some(v) = &self.creation_date {
             w.field(&Self::FIELDS[14]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.artifact_list {
             w.field(&Self::FIELDS[15]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for GetStatusOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetStatusOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_job_type = None;
         let mut m_location_code = None;
@@ -457,14 +457,14 @@ impl ::awsrt::codec::Decode for GetStatusOutput {
                 13 => m_current_manifest = Some(r.string()?),
                 14 => {
                     m_creation_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 15 => {
                     m_artifact_list = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::Artifact as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::Artifact as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -544,44 +544,44 @@ impl GetStatusError {
     }
 }
 
-impl ::awsrt::OperationError for GetStatusError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for GetStatusError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidJobIdException" => {
                     GetStatusError::InvalidJobIdException(
-                        <crate::types::InvalidJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ExpiredJobIdException" => {
                     GetStatusError::ExpiredJobIdException(
-                        <crate::types::ExpiredJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ExpiredJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "CanceledJobIdException" => {
                     GetStatusError::CanceledJobIdException(
-                        <crate::types::CanceledJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::CanceledJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAccessKeyIdException" => {
                     GetStatusError::InvalidAccessKeyIdException(
-                        <crate::types::InvalidAccessKeyIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAccessKeyIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidVersionException" => {
                     GetStatusError::InvalidVersionException(
-                        <crate::types::InvalidVersionException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidVersionException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -620,11 +620,11 @@ impl ::std::error::Error for GetStatusError {
     }
 }
 
-impl ::awsrt::Operation for GetStatusInput {
+impl ::awsrt::internal::Operation for GetStatusInput {
     type Output = GetStatusOutput;
     type Error = GetStatusError;
     const NAME: &'static str = "GetStatus";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
     const RESULT_WRAPPER: Option<&'static str> = Some("GetStatusResult");
 }
 

@@ -27,10 +27,10 @@ pub struct ListJobsInput {
 }
 
 impl ListJobsInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("MaxJobs"),
-        ::awsrt::codec::Field::new("Marker"),
-        ::awsrt::codec::Field::new("APIVersion"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("MaxJobs"),
+        ::awsrt::internal::Field::new("Marker"),
+        ::awsrt::internal::Field::new("APIVersion"),
     ];
 
     /// A `ListJobsInput` with no members set.
@@ -61,8 +61,8 @@ impl ListJobsInput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListJobsInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListJobsInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.max_jobs {
             w.field(&Self::FIELDS[0]);
@@ -80,10 +80,10 @@ impl ::awsrt::codec::Encode for ListJobsInput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListJobsInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListJobsInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_max_jobs = None;
         let mut m_marker = None;
         let mut m_api_version = None;
@@ -124,9 +124,9 @@ pub struct ListJobsOutput {
 }
 
 impl ListJobsOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Jobs"),
-        ::awsrt::codec::Field::new("IsTruncated"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Jobs"),
+        ::awsrt::internal::Field::new("IsTruncated"),
     ];
 
     /// A `ListJobsOutput` with no members set.
@@ -150,15 +150,15 @@ impl ListJobsOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListJobsOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListJobsOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.jobs {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.is_truncated {
@@ -169,10 +169,10 @@ impl ::awsrt::codec::Encode for ListJobsOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListJobsOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListJobsOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_jobs = None;
         let mut m_is_truncated = None;
         r.begin_struct()?;
@@ -180,9 +180,11 @@ impl ::awsrt::codec::Decode for ListJobsOutput {
             match i {
                 0 => {
                     m_jobs = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::Job as ::awsrt::codec::Decode>::decode(r),
+                            |r| <crate::types::Job as ::awsrt::internal::Decode>::decode(
+                                r,
+                            ),
                         )?,
                     );
                 }
@@ -233,30 +235,30 @@ impl ListJobsError {
     }
 }
 
-impl ::awsrt::OperationError for ListJobsError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for ListJobsError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidParameterException" => {
                     ListJobsError::InvalidParameterException(
-                        <crate::types::InvalidParameterException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidParameterException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAccessKeyIdException" => {
                     ListJobsError::InvalidAccessKeyIdException(
-                        <crate::types::InvalidAccessKeyIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAccessKeyIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidVersionException" => {
                     ListJobsError::InvalidVersionException(
-                        <crate::types::InvalidVersionException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidVersionException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -291,11 +293,11 @@ impl ::std::error::Error for ListJobsError {
     }
 }
 
-impl ::awsrt::Operation for ListJobsInput {
+impl ::awsrt::internal::Operation for ListJobsInput {
     type Output = ListJobsOutput;
     type Error = ListJobsError;
     const NAME: &'static str = "ListJobs";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
     const RESULT_WRAPPER: Option<&'static str> = Some("ListJobsResult");
 }
 
@@ -340,7 +342,7 @@ impl ListJobsCall {
     }
 }
 
-impl ::awsrt::Paginated for ListJobsInput {
+impl ::awsrt::internal::Paginated for ListJobsInput {
     type Item = crate::types::Job;
 
     fn set_token(&mut self, token: Option<String>) {

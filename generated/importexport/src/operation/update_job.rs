@@ -27,12 +27,12 @@ pub struct UpdateJobInput {
 }
 
 impl UpdateJobInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("Manifest"),
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("ValidateOnly"),
-        ::awsrt::codec::Field::new("APIVersion"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("Manifest"),
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("ValidateOnly"),
+        ::awsrt::internal::Field::new("APIVersion"),
     ];
 
     /// An `UpdateJobInput` with its required members (`job_id`, `manifest`, `job_type`, `validate_only`); set the others with the builder methods.
@@ -82,8 +82,8 @@ impl UpdateJobInput {
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateJobInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateJobInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -113,10 +113,10 @@ impl ::awsrt::codec::Encode for UpdateJobInput {
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateJobInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateJobInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_manifest = None;
         let mut m_job_type = None;
@@ -174,10 +174,10 @@ pub struct UpdateJobOutput {
 }
 
 impl UpdateJobOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Success"),
-        ::awsrt::codec::Field::new("WarningMessage"),
-        ::awsrt::codec::Field::new("ArtifactList"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Success"),
+        ::awsrt::internal::Field::new("WarningMessage"),
+        ::awsrt::internal::Field::new("ArtifactList"),
     ];
 
     /// An `UpdateJobOutput` with no members set.
@@ -208,8 +208,8 @@ impl UpdateJobOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateJobOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateJobOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.success {
             w.field(&Self::FIELDS[0]);
@@ -221,20 +221,20 @@ impl ::awsrt::codec::Encode for UpdateJobOutput {
         }
         if let Some(v) = &self.artifact_list {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateJobOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateJobOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_success = None;
         let mut m_warning_message = None;
         let mut m_artifact_list = None;
@@ -245,9 +245,9 @@ impl ::awsrt::codec::Decode for UpdateJobOutput {
                 1 => m_warning_message = Some(r.string()?),
                 2 => {
                     m_artifact_list = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::Artifact as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::Artifact as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -405,135 +405,135 @@ impl UpdateJobError {
     }
 }
 
-impl ::awsrt::OperationError for UpdateJobError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for UpdateJobError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "MissingParameterException" => {
                     UpdateJobError::MissingParameterException(
-                        <crate::types::MissingParameterException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MissingParameterException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidParameterException" => {
                     UpdateJobError::InvalidParameterException(
-                        <crate::types::InvalidParameterException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidParameterException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAccessKeyIdException" => {
                     UpdateJobError::InvalidAccessKeyIdException(
-                        <crate::types::InvalidAccessKeyIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAccessKeyIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidAddressException" => {
                     UpdateJobError::InvalidAddressException(
-                        <crate::types::InvalidAddressException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAddressException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidManifestFieldException" => {
                     UpdateJobError::InvalidManifestFieldException(
-                        <crate::types::InvalidManifestFieldException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidManifestFieldException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobIdException" => {
                     UpdateJobError::InvalidJobIdException(
-                        <crate::types::InvalidJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "MissingManifestFieldException" => {
                     UpdateJobError::MissingManifestFieldException(
-                        <crate::types::MissingManifestFieldException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MissingManifestFieldException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "NoSuchBucketException" => {
                     UpdateJobError::NoSuchBucketException(
-                        <crate::types::NoSuchBucketException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::NoSuchBucketException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ExpiredJobIdException" => {
                     UpdateJobError::ExpiredJobIdException(
-                        <crate::types::ExpiredJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ExpiredJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "CanceledJobIdException" => {
                     UpdateJobError::CanceledJobIdException(
-                        <crate::types::CanceledJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::CanceledJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "MissingCustomsException" => {
                     UpdateJobError::MissingCustomsException(
-                        <crate::types::MissingCustomsException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MissingCustomsException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidCustomsException" => {
                     UpdateJobError::InvalidCustomsException(
-                        <crate::types::InvalidCustomsException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidCustomsException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidFileSystemException" => {
                     UpdateJobError::InvalidFileSystemException(
-                        <crate::types::InvalidFileSystemException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidFileSystemException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "MultipleRegionsException" => {
                     UpdateJobError::MultipleRegionsException(
-                        <crate::types::MultipleRegionsException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MultipleRegionsException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "BucketPermissionException" => {
                     UpdateJobError::BucketPermissionException(
-                        <crate::types::BucketPermissionException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::BucketPermissionException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "MalformedManifestException" => {
                     UpdateJobError::MalformedManifestException(
-                        <crate::types::MalformedManifestException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::MalformedManifestException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "UnableToUpdateJobIdException" => {
                     UpdateJobError::UnableToUpdateJobIdException(
-                        <crate::types::UnableToUpdateJobIdException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::UnableToUpdateJobIdException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidVersionException" => {
                     UpdateJobError::InvalidVersionException(
-                        <crate::types::InvalidVersionException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidVersionException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -614,11 +614,11 @@ impl ::std::error::Error for UpdateJobError {
     }
 }
 
-impl ::awsrt::Operation for UpdateJobInput {
+impl ::awsrt::internal::Operation for UpdateJobInput {
     type Output = UpdateJobOutput;
     type Error = UpdateJobError;
     const NAME: &'static str = "UpdateJob";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
     const RESULT_WRAPPER: Option<&'static str> = Some("UpdateJobResult");
 }
 

@@ -21,9 +21,9 @@ pub struct Artifact {
 }
 
 impl Artifact {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Description"),
-        ::awsrt::codec::Field::new("URL"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Description"),
+        ::awsrt::internal::Field::new("URL"),
     ];
 
     /// An `Artifact` with no members set.
@@ -47,8 +47,8 @@ impl Artifact {
     }
 }
 
-impl ::awsrt::codec::Encode for Artifact {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for Artifact {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.description {
             w.field(&Self::FIELDS[0]);
@@ -62,10 +62,10 @@ impl ::awsrt::codec::Encode for Artifact {
     }
 }
 
-impl ::awsrt::codec::Decode for Artifact {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for Artifact {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_description = None;
         let mut m_url = None;
         r.begin_struct()?;

@@ -33,11 +33,11 @@ pub struct Job {
 }
 
 impl Job {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("CreationDate"),
-        ::awsrt::codec::Field::new("IsCanceled"),
-        ::awsrt::codec::Field::new("JobType"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("CreationDate"),
+        ::awsrt::internal::Field::new("IsCanceled"),
+        ::awsrt::internal::Field::new("JobType"),
     ];
 
     /// A `Job` with no members set.
@@ -75,8 +75,8 @@ impl Job {
     }
 }
 
-impl ::awsrt::codec::Encode for Job {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for Job {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_id {
             w.field(&Self::FIELDS[0]);
@@ -84,7 +84,7 @@ impl ::awsrt::codec::Encode for Job {
         }
         if let Some(v) = &self.creation_date {
             w.field(&Self::FIELDS[1]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.is_canceled {
             w.field(&Self::FIELDS[2]);
@@ -98,10 +98,10 @@ impl ::awsrt::codec::Encode for Job {
     }
 }
 
-impl ::awsrt::codec::Decode for Job {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for Job {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_creation_date = None;
         let mut m_is_canceled = None;
@@ -112,7 +112,7 @@ impl ::awsrt::codec::Decode for Job {
                 0 => m_job_id = Some(r.string()?),
                 1 => {
                     m_creation_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 2 => m_is_canceled = Some(r.boolean()?),

@@ -106,7 +106,7 @@ impl<'de> serde::Deserialize<'de> for JobType {
 }
 
 #[allow(deprecated)]
-impl ::awsrt::codec::ZeroValue for JobType {
+impl ::awsrt::internal::ZeroValue for JobType {
     fn zero_value() -> Self {
         Self::Unknown(crate::primitives::UnknownVariantValue::new(String::new()))
     }

@@ -14,8 +14,8 @@ pub struct CancelClusterInput {
 }
 
 impl CancelClusterInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterId"),
     ];
 
     /// A `CancelClusterInput` with its required members (`cluster_id`); set the others with the builder methods.
@@ -32,8 +32,8 @@ impl CancelClusterInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CancelClusterInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CancelClusterInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.cluster_id;
@@ -44,10 +44,10 @@ impl ::awsrt::codec::Encode for CancelClusterInput {
     }
 }
 
-impl ::awsrt::codec::Decode for CancelClusterInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CancelClusterInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -68,24 +68,24 @@ impl ::awsrt::codec::Decode for CancelClusterInput {
 #[non_exhaustive]
 pub struct CancelClusterOutput {}
 impl CancelClusterOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[];
+    const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// A `CancelClusterOutput` with no members set.
     pub fn new() -> Self {
         Self {}
     }
 }
 
-impl ::awsrt::codec::Encode for CancelClusterOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CancelClusterOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for CancelClusterOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CancelClusterOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         r.begin_struct()?;
         while r.next_field(Self::FIELDS)?.is_some() {
             r.skip()?;
@@ -130,30 +130,30 @@ impl CancelClusterError {
     }
 }
 
-impl ::awsrt::OperationError for CancelClusterError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CancelClusterError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "KMSRequestFailedException" => {
                     CancelClusterError::KmsRequestFailedException(
-                        <crate::types::KmsRequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::KmsRequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     CancelClusterError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidResourceException" => {
                     CancelClusterError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -192,11 +192,11 @@ impl ::std::error::Error for CancelClusterError {
     }
 }
 
-impl ::awsrt::Operation for CancelClusterInput {
+impl ::awsrt::internal::Operation for CancelClusterInput {
     type Output = CancelClusterOutput;
     type Error = CancelClusterError;
     const NAME: &'static str = "CancelCluster";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `CancelCluster` call, ready to `send()`; set optional members first.

@@ -14,8 +14,8 @@ pub struct CancelJobInput {
 }
 
 impl CancelJobInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
     ];
 
     /// A `CancelJobInput` with its required members (`job_id`); set the others with the builder methods.
@@ -30,8 +30,8 @@ impl CancelJobInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CancelJobInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CancelJobInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -42,10 +42,10 @@ impl ::awsrt::codec::Encode for CancelJobInput {
     }
 }
 
-impl ::awsrt::codec::Decode for CancelJobInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CancelJobInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -66,24 +66,24 @@ impl ::awsrt::codec::Decode for CancelJobInput {
 #[non_exhaustive]
 pub struct CancelJobOutput {}
 impl CancelJobOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[];
+    const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// A `CancelJobOutput` with no members set.
     pub fn new() -> Self {
         Self {}
     }
 }
 
-impl ::awsrt::codec::Encode for CancelJobOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CancelJobOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for CancelJobOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CancelJobOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         r.begin_struct()?;
         while r.next_field(Self::FIELDS)?.is_some() {
             r.skip()?;
@@ -128,30 +128,30 @@ impl CancelJobError {
     }
 }
 
-impl ::awsrt::OperationError for CancelJobError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CancelJobError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     CancelJobError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     CancelJobError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "KMSRequestFailedException" => {
                     CancelJobError::KmsRequestFailedException(
-                        <crate::types::KmsRequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::KmsRequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -186,11 +186,11 @@ impl ::std::error::Error for CancelJobError {
     }
 }
 
-impl ::awsrt::Operation for CancelJobInput {
+impl ::awsrt::internal::Operation for CancelJobInput {
     type Output = CancelJobOutput;
     type Error = CancelJobError;
     const NAME: &'static str = "CancelJob";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `CancelJob` call, ready to `send()`; set optional members first.

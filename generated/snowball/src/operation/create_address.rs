@@ -12,8 +12,8 @@ pub struct CreateAddressInput {
 }
 
 impl CreateAddressInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Address"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Address"),
     ];
 
     /// A `CreateAddressInput` with its required members (`address`); set the others with the builder methods.
@@ -28,29 +28,29 @@ impl CreateAddressInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateAddressInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateAddressInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.address;
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for CreateAddressInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateAddressInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_address = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => {
                     m_address = Some(
-                        <crate::types::Address as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::Address as ::awsrt::internal::Decode>::decode(r)?,
                     );
                 }
                 _ => r.skip()?,
@@ -78,8 +78,8 @@ pub struct CreateAddressOutput {
 }
 
 impl CreateAddressOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("AddressId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("AddressId"),
     ];
 
     /// A `CreateAddressOutput` with no members set.
@@ -94,8 +94,8 @@ impl CreateAddressOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateAddressOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateAddressOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.address_id {
             w.field(&Self::FIELDS[0]);
@@ -105,10 +105,10 @@ impl ::awsrt::codec::Encode for CreateAddressOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for CreateAddressOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateAddressOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_address_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -150,23 +150,23 @@ impl CreateAddressError {
     }
 }
 
-impl ::awsrt::OperationError for CreateAddressError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CreateAddressError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidAddressException" => {
                     CreateAddressError::InvalidAddressException(
-                        <crate::types::InvalidAddressException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidAddressException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "UnsupportedAddressException" => {
                     CreateAddressError::UnsupportedAddressException(
-                        <crate::types::UnsupportedAddressException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::UnsupportedAddressException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -201,11 +201,11 @@ impl ::std::error::Error for CreateAddressError {
     }
 }
 
-impl ::awsrt::Operation for CreateAddressInput {
+impl ::awsrt::internal::Operation for CreateAddressInput {
     type Output = CreateAddressOutput;
     type Error = CreateAddressError;
     const NAME: &'static str = "CreateAddress";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `CreateAddress` call, ready to `send()`; set optional members first.

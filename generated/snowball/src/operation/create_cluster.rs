@@ -159,24 +159,24 @@ pub struct CreateClusterInput {
 }
 
 impl CreateClusterInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("Resources"),
-        ::awsrt::codec::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::codec::Field::new("Description"),
-        ::awsrt::codec::Field::new("AddressId"),
-        ::awsrt::codec::Field::new("KmsKeyARN"),
-        ::awsrt::codec::Field::new("RoleARN"),
-        ::awsrt::codec::Field::new("SnowballType"),
-        ::awsrt::codec::Field::new("ShippingOption"),
-        ::awsrt::codec::Field::new("Notification"),
-        ::awsrt::codec::Field::new("ForwardingAddressId"),
-        ::awsrt::codec::Field::new("TaxDocuments"),
-        ::awsrt::codec::Field::new("RemoteManagement"),
-        ::awsrt::codec::Field::new("InitialClusterSize"),
-        ::awsrt::codec::Field::new("ForceCreateJobs"),
-        ::awsrt::codec::Field::new("LongTermPricingIds"),
-        ::awsrt::codec::Field::new("SnowballCapacityPreference"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("Resources"),
+        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+        ::awsrt::internal::Field::new("Description"),
+        ::awsrt::internal::Field::new("AddressId"),
+        ::awsrt::internal::Field::new("KmsKeyARN"),
+        ::awsrt::internal::Field::new("RoleARN"),
+        ::awsrt::internal::Field::new("SnowballType"),
+        ::awsrt::internal::Field::new("ShippingOption"),
+        ::awsrt::internal::Field::new("Notification"),
+        ::awsrt::internal::Field::new("ForwardingAddressId"),
+        ::awsrt::internal::Field::new("TaxDocuments"),
+        ::awsrt::internal::Field::new("RemoteManagement"),
+        ::awsrt::internal::Field::new("InitialClusterSize"),
+        ::awsrt::internal::Field::new("ForceCreateJobs"),
+        ::awsrt::internal::Field::new("LongTermPricingIds"),
+        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
     ];
 
     /// A `CreateClusterInput` with its required members (`job_type`, `address_id`, `snowball_type`, `shipping_option`); set the others with the builder methods.
@@ -325,8 +325,8 @@ impl CreateClusterInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateClusterInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateClusterInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_type;
@@ -335,11 +335,11 @@ impl ::awsrt::codec::Encode for CreateClusterInput {
         }
         if let Some(v) = &self.resources {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.on_device_service_configuration {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.description {
             w.field(&Self::FIELDS[3]);
@@ -370,7 +370,7 @@ impl ::awsrt::codec::Encode for CreateClusterInput {
         }
         if let Some(v) = &self.notification {
             w.field(&Self::FIELDS[9]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.forwarding_address_id {
             w.field(&Self::FIELDS[10]);
@@ -378,7 +378,7 @@ impl ::awsrt::codec::Encode for CreateClusterInput {
         }
         if let Some(v) = &self.tax_documents {
             w.field(&Self::FIELDS[11]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.remote_management {
             w.field(&Self::FIELDS[12]);
@@ -394,7 +394,7 @@ impl ::awsrt::codec::Encode for CreateClusterInput {
         }
         if let Some(v) = &self.long_term_pricing_ids {
             w.field(&Self::FIELDS[15]);
-            ::awsrt::codec::encode_list(w, v, |w, v| w.string(v));
+            ::awsrt::internal::encode_list(w, v, |w, v| w.string(v));
         }
         if let Some(v) = &self.snowball_capacity_preference {
             w.field(&Self::FIELDS[16]);
@@ -404,10 +404,10 @@ impl ::awsrt::codec::Encode for CreateClusterInput {
     }
 }
 
-impl ::awsrt::codec::Decode for CreateClusterInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateClusterInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_type = None;
         let mut m_resources = None;
         let mut m_on_device_service_configuration = None;
@@ -431,12 +431,14 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
                 0 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 1 => {
                     m_resources = Some(
-                        <crate::types::JobResource as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::JobResource as ::awsrt::internal::Decode>::decode(
+                            r,
+                        )?,
                     );
                 }
                 2 => {
                     m_on_device_service_configuration = Some(
-                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -457,7 +459,7 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
                 }
                 9 => {
                     m_notification = Some(
-                        <crate::types::Notification as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Notification as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -465,7 +467,7 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
                 10 => m_forwarding_address_id = Some(r.string()?),
                 11 => {
                     m_tax_documents = Some(
-                        <crate::types::TaxDocuments as ::awsrt::codec::Decode>::decode(
+                        <crate::types::TaxDocuments as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -479,7 +481,7 @@ impl ::awsrt::codec::Decode for CreateClusterInput {
                 14 => m_force_create_jobs = Some(r.boolean()?),
                 15 => {
                     m_long_term_pricing_ids = Some(
-                        ::awsrt::codec::decode_list(r, |r| r.string())?,
+                        ::awsrt::internal::decode_list(r, |r| r.string())?,
                     );
                 }
                 16 => {
@@ -540,9 +542,9 @@ pub struct CreateClusterOutput {
 }
 
 impl CreateClusterOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterId"),
-        ::awsrt::codec::Field::new("JobListEntries"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterId"),
+        ::awsrt::internal::Field::new("JobListEntries"),
     ];
 
     /// A `CreateClusterOutput` with no members set.
@@ -566,8 +568,8 @@ impl CreateClusterOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateClusterOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateClusterOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.cluster_id {
             w.field(&Self::FIELDS[0]);
@@ -575,20 +577,20 @@ impl ::awsrt::codec::Encode for CreateClusterOutput {
         }
         if let Some(v) = &self.job_list_entries {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for CreateClusterOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateClusterOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_id = None;
         let mut m_job_list_entries = None;
         r.begin_struct()?;
@@ -597,9 +599,9 @@ impl ::awsrt::codec::Decode for CreateClusterOutput {
                 0 => m_cluster_id = Some(r.string()?),
                 1 => {
                     m_job_list_entries = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::JobListEntry as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::JobListEntry as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -658,37 +660,37 @@ impl CreateClusterError {
     }
 }
 
-impl ::awsrt::OperationError for CreateClusterError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CreateClusterError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     CreateClusterError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "KMSRequestFailedException" => {
                     CreateClusterError::KmsRequestFailedException(
-                        <crate::types::KmsRequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::KmsRequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidInputCombinationException" => {
                     CreateClusterError::InvalidInputCombinationException(
-                        <crate::types::InvalidInputCombinationException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidInputCombinationException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "Ec2RequestFailedException" => {
                     CreateClusterError::Ec2RequestFailedException(
-                        <crate::types::Ec2RequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Ec2RequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -731,11 +733,11 @@ impl ::std::error::Error for CreateClusterError {
     }
 }
 
-impl ::awsrt::Operation for CreateClusterInput {
+impl ::awsrt::internal::Operation for CreateClusterInput {
     type Output = CreateClusterOutput;
     type Error = CreateClusterError;
     const NAME: &'static str = "CreateCluster";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `CreateCluster` call, ready to `send()`; set optional members first.

@@ -188,26 +188,26 @@ pub struct CreateJobInput {
 }
 
 impl CreateJobInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("Resources"),
-        ::awsrt::codec::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::codec::Field::new("Description"),
-        ::awsrt::codec::Field::new("AddressId"),
-        ::awsrt::codec::Field::new("KmsKeyARN"),
-        ::awsrt::codec::Field::new("RoleARN"),
-        ::awsrt::codec::Field::new("SnowballCapacityPreference"),
-        ::awsrt::codec::Field::new("ShippingOption"),
-        ::awsrt::codec::Field::new("Notification"),
-        ::awsrt::codec::Field::new("ClusterId"),
-        ::awsrt::codec::Field::new("SnowballType"),
-        ::awsrt::codec::Field::new("ForwardingAddressId"),
-        ::awsrt::codec::Field::new("TaxDocuments"),
-        ::awsrt::codec::Field::new("DeviceConfiguration"),
-        ::awsrt::codec::Field::new("RemoteManagement"),
-        ::awsrt::codec::Field::new("LongTermPricingId"),
-        ::awsrt::codec::Field::new("ImpactLevel"),
-        ::awsrt::codec::Field::new("PickupDetails"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("Resources"),
+        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+        ::awsrt::internal::Field::new("Description"),
+        ::awsrt::internal::Field::new("AddressId"),
+        ::awsrt::internal::Field::new("KmsKeyARN"),
+        ::awsrt::internal::Field::new("RoleARN"),
+        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+        ::awsrt::internal::Field::new("ShippingOption"),
+        ::awsrt::internal::Field::new("Notification"),
+        ::awsrt::internal::Field::new("ClusterId"),
+        ::awsrt::internal::Field::new("SnowballType"),
+        ::awsrt::internal::Field::new("ForwardingAddressId"),
+        ::awsrt::internal::Field::new("TaxDocuments"),
+        ::awsrt::internal::Field::new("DeviceConfiguration"),
+        ::awsrt::internal::Field::new("RemoteManagement"),
+        ::awsrt::internal::Field::new("LongTermPricingId"),
+        ::awsrt::internal::Field::new("ImpactLevel"),
+        ::awsrt::internal::Field::new("PickupDetails"),
     ];
 
     /// A `CreateJobInput` with no members set.
@@ -368,8 +368,8 @@ impl CreateJobInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateJobInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateJobInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_type {
             w.field(&Self::FIELDS[0]);
@@ -377,11 +377,11 @@ impl ::awsrt::codec::Encode for CreateJobInput {
         }
         if let Some(v) = &self.resources {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.on_device_service_configuration {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.description {
             w.field(&Self::FIELDS[3]);
@@ -409,7 +409,7 @@ impl ::awsrt::codec::Encode for CreateJobInput {
         }
         if let Some(v) = &self.notification {
             w.field(&Self::FIELDS[9]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.cluster_id {
             w.field(&Self::FIELDS[10]);
@@ -425,11 +425,11 @@ impl ::awsrt::codec::Encode for CreateJobInput {
         }
         if let Some(v) = &self.tax_documents {
             w.field(&Self::FIELDS[13]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.device_configuration {
             w.field(&Self::FIELDS[14]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.remote_management {
             w.field(&Self::FIELDS[15]);
@@ -445,16 +445,16 @@ impl ::awsrt::codec::Encode for CreateJobInput {
         }
         if let Some(v) = &self.pickup_details {
             w.field(&Self::FIELDS[18]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for CreateJobInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateJobInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_type = None;
         let mut m_resources = None;
         let mut m_on_device_service_configuration = None;
@@ -480,12 +480,14 @@ impl ::awsrt::codec::Decode for CreateJobInput {
                 0 => m_job_type = Some(r.enum_value(|s| crate::types::JobType::from(s))?),
                 1 => {
                     m_resources = Some(
-                        <crate::types::JobResource as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::JobResource as ::awsrt::internal::Decode>::decode(
+                            r,
+                        )?,
                     );
                 }
                 2 => {
                     m_on_device_service_configuration = Some(
-                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -506,7 +508,7 @@ impl ::awsrt::codec::Decode for CreateJobInput {
                 }
                 9 => {
                     m_notification = Some(
-                        <crate::types::Notification as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Notification as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -520,14 +522,14 @@ impl ::awsrt::codec::Decode for CreateJobInput {
                 12 => m_forwarding_address_id = Some(r.string()?),
                 13 => {
                     m_tax_documents = Some(
-                        <crate::types::TaxDocuments as ::awsrt::codec::Decode>::decode(
+                        <crate::types::TaxDocuments as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 14 => {
                     m_device_configuration = Some(
-                        <crate::types::DeviceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::DeviceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -545,7 +547,7 @@ impl ::awsrt::codec::Decode for CreateJobInput {
                 }
                 18 => {
                     m_pickup_details = Some(
-                        <crate::types::PickupDetails as ::awsrt::codec::Decode>::decode(
+                        <crate::types::PickupDetails as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -593,8 +595,8 @@ pub struct CreateJobOutput {
 }
 
 impl CreateJobOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
     ];
 
     /// A `CreateJobOutput` with no members set.
@@ -609,8 +611,8 @@ impl CreateJobOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateJobOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateJobOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_id {
             w.field(&Self::FIELDS[0]);
@@ -620,10 +622,10 @@ impl ::awsrt::codec::Encode for CreateJobOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for CreateJobOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateJobOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -686,44 +688,44 @@ impl CreateJobError {
     }
 }
 
-impl ::awsrt::OperationError for CreateJobError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CreateJobError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     CreateJobError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "KMSRequestFailedException" => {
                     CreateJobError::KmsRequestFailedException(
-                        <crate::types::KmsRequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::KmsRequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidInputCombinationException" => {
                     CreateJobError::InvalidInputCombinationException(
-                        <crate::types::InvalidInputCombinationException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidInputCombinationException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ClusterLimitExceededException" => {
                     CreateJobError::ClusterLimitExceededException(
-                        <crate::types::ClusterLimitExceededException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ClusterLimitExceededException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "Ec2RequestFailedException" => {
                     CreateJobError::Ec2RequestFailedException(
-                        <crate::types::Ec2RequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Ec2RequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -768,11 +770,11 @@ impl ::std::error::Error for CreateJobError {
     }
 }
 
-impl ::awsrt::Operation for CreateJobInput {
+impl ::awsrt::internal::Operation for CreateJobInput {
     type Output = CreateJobOutput;
     type Error = CreateJobError;
     const NAME: &'static str = "CreateJob";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `CreateJob` call, ready to `send()`; set optional members first.

@@ -25,10 +25,10 @@ pub struct CreateLongTermPricingInput {
 }
 
 impl CreateLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("LongTermPricingType"),
-        ::awsrt::codec::Field::new("IsLongTermPricingAutoRenew"),
-        ::awsrt::codec::Field::new("SnowballType"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("LongTermPricingType"),
+        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
+        ::awsrt::internal::Field::new("SnowballType"),
     ];
 
     /// A `CreateLongTermPricingInput` with its required members (`long_term_pricing_type`, `snowball_type`); set the others with the builder methods.
@@ -68,8 +68,8 @@ impl CreateLongTermPricingInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateLongTermPricingInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateLongTermPricingInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.long_term_pricing_type;
@@ -89,10 +89,10 @@ impl ::awsrt::codec::Encode for CreateLongTermPricingInput {
     }
 }
 
-impl ::awsrt::codec::Decode for CreateLongTermPricingInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateLongTermPricingInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_long_term_pricing_type = None;
         let mut m_is_long_term_pricing_auto_renew = None;
         let mut m_snowball_type = None;
@@ -151,8 +151,8 @@ pub struct CreateLongTermPricingOutput {
 }
 
 impl CreateLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("LongTermPricingId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("LongTermPricingId"),
     ];
 
     /// A `CreateLongTermPricingOutput` with no members set.
@@ -167,8 +167,8 @@ impl CreateLongTermPricingOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateLongTermPricingOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateLongTermPricingOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.long_term_pricing_id {
             w.field(&Self::FIELDS[0]);
@@ -178,10 +178,10 @@ impl ::awsrt::codec::Encode for CreateLongTermPricingOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for CreateLongTermPricingOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateLongTermPricingOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_long_term_pricing_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -218,16 +218,16 @@ impl CreateLongTermPricingError {
     }
 }
 
-impl ::awsrt::OperationError for CreateLongTermPricingError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CreateLongTermPricingError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     CreateLongTermPricingError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -258,11 +258,11 @@ impl ::std::error::Error for CreateLongTermPricingError {
     }
 }
 
-impl ::awsrt::Operation for CreateLongTermPricingInput {
+impl ::awsrt::internal::Operation for CreateLongTermPricingInput {
     type Output = CreateLongTermPricingOutput;
     type Error = CreateLongTermPricingError;
     const NAME: &'static str = "CreateLongTermPricing";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `CreateLongTermPricing` call, ready to `send()`; set optional members first.

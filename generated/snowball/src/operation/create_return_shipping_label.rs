@@ -24,9 +24,9 @@ pub struct CreateReturnShippingLabelInput {
 }
 
 impl CreateReturnShippingLabelInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("ShippingOption"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("ShippingOption"),
     ];
 
     /// A `CreateReturnShippingLabelInput` with its required members (`job_id`); set the others with the builder methods.
@@ -53,8 +53,8 @@ impl CreateReturnShippingLabelInput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateReturnShippingLabelInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateReturnShippingLabelInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -69,10 +69,10 @@ impl ::awsrt::codec::Encode for CreateReturnShippingLabelInput {
     }
 }
 
-impl ::awsrt::codec::Decode for CreateReturnShippingLabelInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateReturnShippingLabelInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_shipping_option = None;
         r.begin_struct()?;
@@ -108,8 +108,8 @@ pub struct CreateReturnShippingLabelOutput {
 }
 
 impl CreateReturnShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Status"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Status"),
     ];
 
     /// A `CreateReturnShippingLabelOutput` with no members set.
@@ -127,8 +127,8 @@ impl CreateReturnShippingLabelOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for CreateReturnShippingLabelOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CreateReturnShippingLabelOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.status {
             w.field(&Self::FIELDS[0]);
@@ -138,10 +138,10 @@ impl ::awsrt::codec::Encode for CreateReturnShippingLabelOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for CreateReturnShippingLabelOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CreateReturnShippingLabelOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_status = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -215,44 +215,44 @@ impl CreateReturnShippingLabelError {
     }
 }
 
-impl ::awsrt::OperationError for CreateReturnShippingLabelError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for CreateReturnShippingLabelError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     CreateReturnShippingLabelError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     CreateReturnShippingLabelError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidInputCombinationException" => {
                     CreateReturnShippingLabelError::InvalidInputCombinationException(
-                        <crate::types::InvalidInputCombinationException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidInputCombinationException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ConflictException" => {
                     CreateReturnShippingLabelError::ConflictException(
-                        <crate::types::ConflictException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ConflictException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ReturnShippingLabelAlreadyExistsException" => {
                     CreateReturnShippingLabelError::ReturnShippingLabelAlreadyExistsException(
-                        <crate::types::ReturnShippingLabelAlreadyExistsException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ReturnShippingLabelAlreadyExistsException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -303,11 +303,11 @@ impl ::std::error::Error for CreateReturnShippingLabelError {
     }
 }
 
-impl ::awsrt::Operation for CreateReturnShippingLabelInput {
+impl ::awsrt::internal::Operation for CreateReturnShippingLabelInput {
     type Output = CreateReturnShippingLabelOutput;
     type Error = CreateReturnShippingLabelError;
     const NAME: &'static str = "CreateReturnShippingLabel";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `CreateReturnShippingLabel` call, ready to `send()`; set optional members first.

@@ -14,8 +14,8 @@ pub struct DescribeAddressInput {
 }
 
 impl DescribeAddressInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("AddressId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("AddressId"),
     ];
 
     /// A `DescribeAddressInput` with its required members (`address_id`); set the others with the builder methods.
@@ -32,8 +32,8 @@ impl DescribeAddressInput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeAddressInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeAddressInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.address_id;
@@ -44,10 +44,10 @@ impl ::awsrt::codec::Encode for DescribeAddressInput {
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeAddressInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeAddressInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_address_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -76,8 +76,8 @@ pub struct DescribeAddressOutput {
 }
 
 impl DescribeAddressOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Address"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Address"),
     ];
 
     /// A `DescribeAddressOutput` with no members set.
@@ -92,28 +92,28 @@ impl DescribeAddressOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeAddressOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeAddressOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.address {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeAddressOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeAddressOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_address = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => {
                     m_address = Some(
-                        <crate::types::Address as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::Address as ::awsrt::internal::Decode>::decode(r)?,
                     );
                 }
                 _ => r.skip()?,
@@ -145,16 +145,16 @@ impl DescribeAddressError {
     }
 }
 
-impl ::awsrt::OperationError for DescribeAddressError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for DescribeAddressError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     DescribeAddressError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -185,11 +185,11 @@ impl ::std::error::Error for DescribeAddressError {
     }
 }
 
-impl ::awsrt::Operation for DescribeAddressInput {
+impl ::awsrt::internal::Operation for DescribeAddressInput {
     type Output = DescribeAddressOutput;
     type Error = DescribeAddressError;
     const NAME: &'static str = "DescribeAddress";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `DescribeAddress` call, ready to `send()`; set optional members first.

@@ -25,9 +25,9 @@ pub struct DescribeAddressesInput {
 }
 
 impl DescribeAddressesInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("MaxResults"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("MaxResults"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `DescribeAddressesInput` with no members set.
@@ -51,8 +51,8 @@ impl DescribeAddressesInput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeAddressesInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeAddressesInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.max_results {
             w.field(&Self::FIELDS[0]);
@@ -66,10 +66,10 @@ impl ::awsrt::codec::Encode for DescribeAddressesInput {
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeAddressesInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeAddressesInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_max_results = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -109,9 +109,9 @@ pub struct DescribeAddressesOutput {
 }
 
 impl DescribeAddressesOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Addresses"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Addresses"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `DescribeAddressesOutput` with no members set.
@@ -135,15 +135,15 @@ impl DescribeAddressesOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeAddressesOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeAddressesOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.addresses {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.next_token {
@@ -154,10 +154,10 @@ impl ::awsrt::codec::Encode for DescribeAddressesOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeAddressesOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeAddressesOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_addresses = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -165,9 +165,9 @@ impl ::awsrt::codec::Decode for DescribeAddressesOutput {
             match i {
                 0 => {
                     m_addresses = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::Address as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::Address as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -213,23 +213,23 @@ impl DescribeAddressesError {
     }
 }
 
-impl ::awsrt::OperationError for DescribeAddressesError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for DescribeAddressesError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     DescribeAddressesError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidNextTokenException" => {
                     DescribeAddressesError::InvalidNextTokenException(
-                        <crate::types::InvalidNextTokenException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidNextTokenException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -264,11 +264,11 @@ impl ::std::error::Error for DescribeAddressesError {
     }
 }
 
-impl ::awsrt::Operation for DescribeAddressesInput {
+impl ::awsrt::internal::Operation for DescribeAddressesInput {
     type Output = DescribeAddressesOutput;
     type Error = DescribeAddressesError;
     const NAME: &'static str = "DescribeAddresses";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `DescribeAddresses` call, ready to `send()`; set optional members first.
@@ -312,7 +312,7 @@ impl DescribeAddressesCall {
     }
 }
 
-impl ::awsrt::Paginated for DescribeAddressesInput {
+impl ::awsrt::internal::Paginated for DescribeAddressesInput {
     type Item = crate::types::Address;
 
     fn set_token(&mut self, token: Option<String>) {

@@ -14,8 +14,8 @@ pub struct DescribeClusterInput {
 }
 
 impl DescribeClusterInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterId"),
     ];
 
     /// A `DescribeClusterInput` with its required members (`cluster_id`); set the others with the builder methods.
@@ -32,8 +32,8 @@ impl DescribeClusterInput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeClusterInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeClusterInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.cluster_id;
@@ -44,10 +44,10 @@ impl ::awsrt::codec::Encode for DescribeClusterInput {
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeClusterInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeClusterInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -80,8 +80,8 @@ pub struct DescribeClusterOutput {
 }
 
 impl DescribeClusterOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterMetadata"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterMetadata"),
     ];
 
     /// A `DescribeClusterOutput` with no members set.
@@ -96,28 +96,28 @@ impl DescribeClusterOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeClusterOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeClusterOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.cluster_metadata {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeClusterOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeClusterOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_metadata = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => {
                     m_cluster_metadata = Some(
-                        <crate::types::ClusterMetadata as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ClusterMetadata as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -153,16 +153,16 @@ impl DescribeClusterError {
     }
 }
 
-impl ::awsrt::OperationError for DescribeClusterError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for DescribeClusterError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     DescribeClusterError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -193,11 +193,11 @@ impl ::std::error::Error for DescribeClusterError {
     }
 }
 
-impl ::awsrt::Operation for DescribeClusterInput {
+impl ::awsrt::internal::Operation for DescribeClusterInput {
     type Output = DescribeClusterOutput;
     type Error = DescribeClusterError;
     const NAME: &'static str = "DescribeCluster";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `DescribeCluster` call, ready to `send()`; set optional members first.

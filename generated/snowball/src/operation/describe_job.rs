@@ -14,8 +14,8 @@ pub struct DescribeJobInput {
 }
 
 impl DescribeJobInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
     ];
 
     /// A `DescribeJobInput` with its required members (`job_id`); set the others with the builder methods.
@@ -30,8 +30,8 @@ impl DescribeJobInput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeJobInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeJobInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -42,10 +42,10 @@ impl ::awsrt::codec::Encode for DescribeJobInput {
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeJobInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeJobInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -84,9 +84,9 @@ pub struct DescribeJobOutput {
 }
 
 impl DescribeJobOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobMetadata"),
-        ::awsrt::codec::Field::new("SubJobMetadata"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobMetadata"),
+        ::awsrt::internal::Field::new("SubJobMetadata"),
     ];
 
     /// A `DescribeJobOutput` with no members set.
@@ -110,29 +110,29 @@ impl DescribeJobOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeJobOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeJobOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_metadata {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.sub_job_metadata {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeJobOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeJobOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_metadata = None;
         let mut m_sub_job_metadata = None;
         r.begin_struct()?;
@@ -140,14 +140,16 @@ impl ::awsrt::codec::Decode for DescribeJobOutput {
             match i {
                 0 => {
                     m_job_metadata = Some(
-                        <crate::types::JobMetadata as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::JobMetadata as ::awsrt::internal::Decode>::decode(
+                            r,
+                        )?,
                     );
                 }
                 1 => {
                     m_sub_job_metadata = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::JobMetadata as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::JobMetadata as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -185,16 +187,16 @@ impl DescribeJobError {
     }
 }
 
-impl ::awsrt::OperationError for DescribeJobError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for DescribeJobError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     DescribeJobError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -225,11 +227,11 @@ impl ::std::error::Error for DescribeJobError {
     }
 }
 
-impl ::awsrt::Operation for DescribeJobInput {
+impl ::awsrt::internal::Operation for DescribeJobInput {
     type Output = DescribeJobOutput;
     type Error = DescribeJobError;
     const NAME: &'static str = "DescribeJob";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `DescribeJob` call, ready to `send()`; set optional members first.

@@ -14,8 +14,8 @@ pub struct DescribeReturnShippingLabelInput {
 }
 
 impl DescribeReturnShippingLabelInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
     ];
 
     /// A `DescribeReturnShippingLabelInput` with its required members (`job_id`); set the others with the builder methods.
@@ -30,8 +30,8 @@ impl DescribeReturnShippingLabelInput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeReturnShippingLabelInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeReturnShippingLabelInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -42,10 +42,10 @@ impl ::awsrt::codec::Encode for DescribeReturnShippingLabelInput {
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeReturnShippingLabelInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeReturnShippingLabelInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -96,10 +96,10 @@ pub struct DescribeReturnShippingLabelOutput {
 }
 
 impl DescribeReturnShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Status"),
-        ::awsrt::codec::Field::new("ExpirationDate"),
-        ::awsrt::codec::Field::new("ReturnShippingLabelURI"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Status"),
+        ::awsrt::internal::Field::new("ExpirationDate"),
+        ::awsrt::internal::Field::new("ReturnShippingLabelURI"),
     ];
 
     /// A `DescribeReturnShippingLabelOutput` with no members set.
@@ -133,8 +133,8 @@ impl DescribeReturnShippingLabelOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for DescribeReturnShippingLabelOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DescribeReturnShippingLabelOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.status {
             w.field(&Self::FIELDS[0]);
@@ -142,7 +142,7 @@ impl ::awsrt::codec::Encode for DescribeReturnShippingLabelOutput {
         }
         if let Some(v) = &self.expiration_date {
             w.field(&Self::FIELDS[1]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.return_shipping_label_uri {
             w.field(&Self::FIELDS[2]);
@@ -152,10 +152,10 @@ impl ::awsrt::codec::Encode for DescribeReturnShippingLabelOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for DescribeReturnShippingLabelOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DescribeReturnShippingLabelOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_status = None;
         let mut m_expiration_date = None;
         let mut m_return_shipping_label_uri = None;
@@ -169,7 +169,7 @@ impl ::awsrt::codec::Decode for DescribeReturnShippingLabelOutput {
                 }
                 1 => {
                     m_expiration_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 2 => m_return_shipping_label_uri = Some(r.string()?),
@@ -220,30 +220,30 @@ impl DescribeReturnShippingLabelError {
     }
 }
 
-impl ::awsrt::OperationError for DescribeReturnShippingLabelError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for DescribeReturnShippingLabelError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     DescribeReturnShippingLabelError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     DescribeReturnShippingLabelError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ConflictException" => {
                     DescribeReturnShippingLabelError::ConflictException(
-                        <crate::types::ConflictException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ConflictException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -282,11 +282,11 @@ impl ::std::error::Error for DescribeReturnShippingLabelError {
     }
 }
 
-impl ::awsrt::Operation for DescribeReturnShippingLabelInput {
+impl ::awsrt::internal::Operation for DescribeReturnShippingLabelInput {
     type Output = DescribeReturnShippingLabelOutput;
     type Error = DescribeReturnShippingLabelError;
     const NAME: &'static str = "DescribeReturnShippingLabel";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `DescribeReturnShippingLabel` call, ready to `send()`; set optional members first.

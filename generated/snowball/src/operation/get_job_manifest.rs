@@ -14,8 +14,8 @@ pub struct GetJobManifestInput {
 }
 
 impl GetJobManifestInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
     ];
 
     /// A `GetJobManifestInput` with its required members (`job_id`); set the others with the builder methods.
@@ -30,8 +30,8 @@ impl GetJobManifestInput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetJobManifestInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetJobManifestInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -42,10 +42,10 @@ impl ::awsrt::codec::Encode for GetJobManifestInput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetJobManifestInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetJobManifestInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -76,8 +76,8 @@ pub struct GetJobManifestOutput {
 }
 
 impl GetJobManifestOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ManifestURI"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ManifestURI"),
     ];
 
     /// A `GetJobManifestOutput` with no members set.
@@ -92,8 +92,8 @@ impl GetJobManifestOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetJobManifestOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetJobManifestOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.manifest_uri {
             w.field(&Self::FIELDS[0]);
@@ -103,10 +103,10 @@ impl ::awsrt::codec::Encode for GetJobManifestOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetJobManifestOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetJobManifestOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_manifest_uri = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -150,23 +150,23 @@ impl GetJobManifestError {
     }
 }
 
-impl ::awsrt::OperationError for GetJobManifestError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for GetJobManifestError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     GetJobManifestError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     GetJobManifestError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -201,11 +201,11 @@ impl ::std::error::Error for GetJobManifestError {
     }
 }
 
-impl ::awsrt::Operation for GetJobManifestInput {
+impl ::awsrt::internal::Operation for GetJobManifestInput {
     type Output = GetJobManifestOutput;
     type Error = GetJobManifestError;
     const NAME: &'static str = "GetJobManifest";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `GetJobManifest` call, ready to `send()`; set optional members first.

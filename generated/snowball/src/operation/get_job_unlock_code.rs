@@ -14,8 +14,8 @@ pub struct GetJobUnlockCodeInput {
 }
 
 impl GetJobUnlockCodeInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
     ];
 
     /// A `GetJobUnlockCodeInput` with its required members (`job_id`); set the others with the builder methods.
@@ -30,8 +30,8 @@ impl GetJobUnlockCodeInput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetJobUnlockCodeInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetJobUnlockCodeInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -42,10 +42,10 @@ impl ::awsrt::codec::Encode for GetJobUnlockCodeInput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetJobUnlockCodeInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetJobUnlockCodeInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -76,8 +76,8 @@ pub struct GetJobUnlockCodeOutput {
 }
 
 impl GetJobUnlockCodeOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("UnlockCode"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("UnlockCode"),
     ];
 
     /// A `GetJobUnlockCodeOutput` with no members set.
@@ -92,8 +92,8 @@ impl GetJobUnlockCodeOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetJobUnlockCodeOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetJobUnlockCodeOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.unlock_code {
             w.field(&Self::FIELDS[0]);
@@ -103,10 +103,10 @@ impl ::awsrt::codec::Encode for GetJobUnlockCodeOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetJobUnlockCodeOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetJobUnlockCodeOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_unlock_code = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -148,23 +148,23 @@ impl GetJobUnlockCodeError {
     }
 }
 
-impl ::awsrt::OperationError for GetJobUnlockCodeError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for GetJobUnlockCodeError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     GetJobUnlockCodeError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     GetJobUnlockCodeError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -199,11 +199,11 @@ impl ::std::error::Error for GetJobUnlockCodeError {
     }
 }
 
-impl ::awsrt::Operation for GetJobUnlockCodeInput {
+impl ::awsrt::internal::Operation for GetJobUnlockCodeInput {
     type Output = GetJobUnlockCodeOutput;
     type Error = GetJobUnlockCodeError;
     const NAME: &'static str = "GetJobUnlockCode";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `GetJobUnlockCode` call, ready to `send()`; set optional members first.

@@ -7,24 +7,24 @@
 #[non_exhaustive]
 pub struct GetSnowballUsageInput {}
 impl GetSnowballUsageInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[];
+    const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// A `GetSnowballUsageInput` with no members set.
     pub fn new() -> Self {
         Self {}
     }
 }
 
-impl ::awsrt::codec::Encode for GetSnowballUsageInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetSnowballUsageInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for GetSnowballUsageInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetSnowballUsageInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         r.begin_struct()?;
         while r.next_field(Self::FIELDS)?.is_some() {
             r.skip()?;
@@ -57,9 +57,9 @@ pub struct GetSnowballUsageOutput {
 }
 
 impl GetSnowballUsageOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("SnowballLimit"),
-        ::awsrt::codec::Field::new("SnowballsInUse"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("SnowballLimit"),
+        ::awsrt::internal::Field::new("SnowballsInUse"),
     ];
 
     /// A `GetSnowballUsageOutput` with no members set.
@@ -83,8 +83,8 @@ impl GetSnowballUsageOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetSnowballUsageOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetSnowballUsageOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.snowball_limit {
             w.field(&Self::FIELDS[0]);
@@ -98,10 +98,10 @@ impl ::awsrt::codec::Encode for GetSnowballUsageOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetSnowballUsageOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetSnowballUsageOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_snowball_limit = None;
         let mut m_snowballs_in_use = None;
         r.begin_struct()?;
@@ -134,11 +134,11 @@ impl GetSnowballUsageError {
     }
 }
 
-impl ::awsrt::OperationError for GetSnowballUsageError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for GetSnowballUsageError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let _ = (code, body);
         Ok(GetSnowballUsageError::Unhandled)
     }
@@ -160,11 +160,11 @@ impl ::std::error::Error for GetSnowballUsageError {
     }
 }
 
-impl ::awsrt::Operation for GetSnowballUsageInput {
+impl ::awsrt::internal::Operation for GetSnowballUsageInput {
     type Output = GetSnowballUsageOutput;
     type Error = GetSnowballUsageError;
     const NAME: &'static str = "GetSnowballUsage";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `GetSnowballUsage` call, ready to `send()`; set optional members first.

@@ -14,8 +14,8 @@ pub struct GetSoftwareUpdatesInput {
 }
 
 impl GetSoftwareUpdatesInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
     ];
 
     /// A `GetSoftwareUpdatesInput` with its required members (`job_id`); set the others with the builder methods.
@@ -30,8 +30,8 @@ impl GetSoftwareUpdatesInput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetSoftwareUpdatesInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetSoftwareUpdatesInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -42,10 +42,10 @@ impl ::awsrt::codec::Encode for GetSoftwareUpdatesInput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetSoftwareUpdatesInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetSoftwareUpdatesInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -76,8 +76,8 @@ pub struct GetSoftwareUpdatesOutput {
 }
 
 impl GetSoftwareUpdatesOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("UpdatesURI"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("UpdatesURI"),
     ];
 
     /// A `GetSoftwareUpdatesOutput` with no members set.
@@ -92,8 +92,8 @@ impl GetSoftwareUpdatesOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for GetSoftwareUpdatesOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for GetSoftwareUpdatesOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.updates_uri {
             w.field(&Self::FIELDS[0]);
@@ -103,10 +103,10 @@ impl ::awsrt::codec::Encode for GetSoftwareUpdatesOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for GetSoftwareUpdatesOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for GetSoftwareUpdatesOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_updates_uri = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
@@ -148,23 +148,23 @@ impl GetSoftwareUpdatesError {
     }
 }
 
-impl ::awsrt::OperationError for GetSoftwareUpdatesError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for GetSoftwareUpdatesError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     GetSoftwareUpdatesError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     GetSoftwareUpdatesError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -199,11 +199,11 @@ impl ::std::error::Error for GetSoftwareUpdatesError {
     }
 }
 
-impl ::awsrt::Operation for GetSoftwareUpdatesInput {
+impl ::awsrt::internal::Operation for GetSoftwareUpdatesInput {
     type Output = GetSoftwareUpdatesOutput;
     type Error = GetSoftwareUpdatesError;
     const NAME: &'static str = "GetSoftwareUpdates";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `GetSoftwareUpdates` call, ready to `send()`; set optional members first.

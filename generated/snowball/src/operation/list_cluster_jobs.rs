@@ -30,10 +30,10 @@ pub struct ListClusterJobsInput {
 }
 
 impl ListClusterJobsInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterId"),
-        ::awsrt::codec::Field::new("MaxResults"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterId"),
+        ::awsrt::internal::Field::new("MaxResults"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListClusterJobsInput` with its required members (`cluster_id`); set the others with the builder methods.
@@ -64,8 +64,8 @@ impl ListClusterJobsInput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListClusterJobsInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListClusterJobsInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.cluster_id;
@@ -84,10 +84,10 @@ impl ::awsrt::codec::Encode for ListClusterJobsInput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListClusterJobsInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListClusterJobsInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_id = None;
         let mut m_max_results = None;
         let mut m_next_token = None;
@@ -134,9 +134,9 @@ pub struct ListClusterJobsOutput {
 }
 
 impl ListClusterJobsOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobListEntries"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobListEntries"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListClusterJobsOutput` with no members set.
@@ -160,15 +160,15 @@ impl ListClusterJobsOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListClusterJobsOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListClusterJobsOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_list_entries {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.next_token {
@@ -179,10 +179,10 @@ impl ::awsrt::codec::Encode for ListClusterJobsOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListClusterJobsOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListClusterJobsOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_list_entries = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -190,9 +190,9 @@ impl ::awsrt::codec::Decode for ListClusterJobsOutput {
             match i {
                 0 => {
                     m_job_list_entries = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::JobListEntry as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::JobListEntry as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -238,23 +238,23 @@ impl ListClusterJobsError {
     }
 }
 
-impl ::awsrt::OperationError for ListClusterJobsError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for ListClusterJobsError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     ListClusterJobsError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidNextTokenException" => {
                     ListClusterJobsError::InvalidNextTokenException(
-                        <crate::types::InvalidNextTokenException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidNextTokenException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -289,11 +289,11 @@ impl ::std::error::Error for ListClusterJobsError {
     }
 }
 
-impl ::awsrt::Operation for ListClusterJobsInput {
+impl ::awsrt::internal::Operation for ListClusterJobsInput {
     type Output = ListClusterJobsOutput;
     type Error = ListClusterJobsError;
     const NAME: &'static str = "ListClusterJobs";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `ListClusterJobs` call, ready to `send()`; set optional members first.
@@ -337,7 +337,7 @@ impl ListClusterJobsCall {
     }
 }
 
-impl ::awsrt::Paginated for ListClusterJobsInput {
+impl ::awsrt::internal::Paginated for ListClusterJobsInput {
     type Item = crate::types::JobListEntry;
 
     fn set_token(&mut self, token: Option<String>) {

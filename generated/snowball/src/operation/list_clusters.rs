@@ -25,9 +25,9 @@ pub struct ListClustersInput {
 }
 
 impl ListClustersInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("MaxResults"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("MaxResults"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListClustersInput` with no members set.
@@ -51,8 +51,8 @@ impl ListClustersInput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListClustersInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListClustersInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.max_results {
             w.field(&Self::FIELDS[0]);
@@ -66,10 +66,10 @@ impl ::awsrt::codec::Encode for ListClustersInput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListClustersInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListClustersInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_max_results = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -113,9 +113,9 @@ pub struct ListClustersOutput {
 }
 
 impl ListClustersOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterListEntries"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterListEntries"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListClustersOutput` with no members set.
@@ -142,15 +142,15 @@ impl ListClustersOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListClustersOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListClustersOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.cluster_list_entries {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.next_token {
@@ -161,10 +161,10 @@ impl ::awsrt::codec::Encode for ListClustersOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListClustersOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListClustersOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_list_entries = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -172,9 +172,9 @@ impl ::awsrt::codec::Decode for ListClustersOutput {
             match i {
                 0 => {
                     m_cluster_list_entries = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::ClusterListEntry as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::ClusterListEntry as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -213,16 +213,16 @@ impl ListClustersError {
     }
 }
 
-impl ::awsrt::OperationError for ListClustersError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for ListClustersError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidNextTokenException" => {
                     ListClustersError::InvalidNextTokenException(
-                        <crate::types::InvalidNextTokenException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidNextTokenException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -253,11 +253,11 @@ impl ::std::error::Error for ListClustersError {
     }
 }
 
-impl ::awsrt::Operation for ListClustersInput {
+impl ::awsrt::internal::Operation for ListClustersInput {
     type Output = ListClustersOutput;
     type Error = ListClustersError;
     const NAME: &'static str = "ListClusters";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `ListClusters` call, ready to `send()`; set optional members first.
@@ -301,7 +301,7 @@ impl ListClustersCall {
     }
 }
 
-impl ::awsrt::Paginated for ListClustersInput {
+impl ::awsrt::internal::Paginated for ListClustersInput {
     type Item = crate::types::ClusterListEntry;
 
     fn set_token(&mut self, token: Option<String>) {

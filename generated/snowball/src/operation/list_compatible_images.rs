@@ -25,9 +25,9 @@ pub struct ListCompatibleImagesInput {
 }
 
 impl ListCompatibleImagesInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("MaxResults"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("MaxResults"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListCompatibleImagesInput` with no members set.
@@ -51,8 +51,8 @@ impl ListCompatibleImagesInput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListCompatibleImagesInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListCompatibleImagesInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.max_results {
             w.field(&Self::FIELDS[0]);
@@ -66,10 +66,10 @@ impl ::awsrt::codec::Encode for ListCompatibleImagesInput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListCompatibleImagesInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListCompatibleImagesInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_max_results = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -113,9 +113,9 @@ pub struct ListCompatibleImagesOutput {
 }
 
 impl ListCompatibleImagesOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("CompatibleImages"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("CompatibleImages"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListCompatibleImagesOutput` with no members set.
@@ -142,15 +142,15 @@ impl ListCompatibleImagesOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListCompatibleImagesOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListCompatibleImagesOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.compatible_images {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.next_token {
@@ -161,10 +161,10 @@ impl ::awsrt::codec::Encode for ListCompatibleImagesOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListCompatibleImagesOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListCompatibleImagesOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_compatible_images = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -172,9 +172,9 @@ impl ::awsrt::codec::Decode for ListCompatibleImagesOutput {
             match i {
                 0 => {
                     m_compatible_images = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::CompatibleImage as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::CompatibleImage as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -220,23 +220,23 @@ impl ListCompatibleImagesError {
     }
 }
 
-impl ::awsrt::OperationError for ListCompatibleImagesError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for ListCompatibleImagesError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidNextTokenException" => {
                     ListCompatibleImagesError::InvalidNextTokenException(
-                        <crate::types::InvalidNextTokenException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidNextTokenException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "Ec2RequestFailedException" => {
                     ListCompatibleImagesError::Ec2RequestFailedException(
-                        <crate::types::Ec2RequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Ec2RequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -271,11 +271,11 @@ impl ::std::error::Error for ListCompatibleImagesError {
     }
 }
 
-impl ::awsrt::Operation for ListCompatibleImagesInput {
+impl ::awsrt::internal::Operation for ListCompatibleImagesInput {
     type Output = ListCompatibleImagesOutput;
     type Error = ListCompatibleImagesError;
     const NAME: &'static str = "ListCompatibleImages";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `ListCompatibleImages` call, ready to `send()`; set optional members first.
@@ -325,7 +325,7 @@ impl ListCompatibleImagesCall {
     }
 }
 
-impl ::awsrt::Paginated for ListCompatibleImagesInput {
+impl ::awsrt::internal::Paginated for ListCompatibleImagesInput {
     type Item = crate::types::CompatibleImage;
 
     fn set_token(&mut self, token: Option<String>) {

@@ -25,9 +25,9 @@ pub struct ListJobsInput {
 }
 
 impl ListJobsInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("MaxResults"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("MaxResults"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListJobsInput` with no members set.
@@ -51,8 +51,8 @@ impl ListJobsInput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListJobsInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListJobsInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.max_results {
             w.field(&Self::FIELDS[0]);
@@ -66,10 +66,10 @@ impl ::awsrt::codec::Encode for ListJobsInput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListJobsInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListJobsInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_max_results = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -113,9 +113,9 @@ pub struct ListJobsOutput {
 }
 
 impl ListJobsOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobListEntries"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobListEntries"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListJobsOutput` with no members set.
@@ -139,15 +139,15 @@ impl ListJobsOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListJobsOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListJobsOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_list_entries {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.next_token {
@@ -158,10 +158,10 @@ impl ::awsrt::codec::Encode for ListJobsOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListJobsOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListJobsOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_list_entries = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -169,9 +169,9 @@ impl ::awsrt::codec::Decode for ListJobsOutput {
             match i {
                 0 => {
                     m_job_list_entries = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::JobListEntry as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::JobListEntry as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -210,16 +210,16 @@ impl ListJobsError {
     }
 }
 
-impl ::awsrt::OperationError for ListJobsError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for ListJobsError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidNextTokenException" => {
                     ListJobsError::InvalidNextTokenException(
-                        <crate::types::InvalidNextTokenException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidNextTokenException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -248,11 +248,11 @@ impl ::std::error::Error for ListJobsError {
     }
 }
 
-impl ::awsrt::Operation for ListJobsInput {
+impl ::awsrt::internal::Operation for ListJobsInput {
     type Output = ListJobsOutput;
     type Error = ListJobsError;
     const NAME: &'static str = "ListJobs";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `ListJobs` call, ready to `send()`; set optional members first.
@@ -294,7 +294,7 @@ impl ListJobsCall {
     }
 }
 
-impl ::awsrt::Paginated for ListJobsInput {
+impl ::awsrt::internal::Paginated for ListJobsInput {
     type Item = crate::types::JobListEntry;
 
     fn set_token(&mut self, token: Option<String>) {

@@ -25,9 +25,9 @@ pub struct ListLongTermPricingInput {
 }
 
 impl ListLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("MaxResults"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("MaxResults"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListLongTermPricingInput` with no members set.
@@ -51,8 +51,8 @@ impl ListLongTermPricingInput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListLongTermPricingInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListLongTermPricingInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.max_results {
             w.field(&Self::FIELDS[0]);
@@ -66,10 +66,10 @@ impl ::awsrt::codec::Encode for ListLongTermPricingInput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListLongTermPricingInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListLongTermPricingInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_max_results = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -113,9 +113,9 @@ pub struct ListLongTermPricingOutput {
 }
 
 impl ListLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("LongTermPricingEntries"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("LongTermPricingEntries"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListLongTermPricingOutput` with no members set.
@@ -142,15 +142,15 @@ impl ListLongTermPricingOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListLongTermPricingOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListLongTermPricingOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.long_term_pricing_entries {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.next_token {
@@ -161,10 +161,10 @@ impl ::awsrt::codec::Encode for ListLongTermPricingOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListLongTermPricingOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListLongTermPricingOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_long_term_pricing_entries = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -172,9 +172,9 @@ impl ::awsrt::codec::Decode for ListLongTermPricingOutput {
             match i {
                 0 => {
                     m_long_term_pricing_entries = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::LongTermPricingListEntry as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::LongTermPricingListEntry as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -220,23 +220,23 @@ impl ListLongTermPricingError {
     }
 }
 
-impl ::awsrt::OperationError for ListLongTermPricingError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for ListLongTermPricingError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     ListLongTermPricingError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidNextTokenException" => {
                     ListLongTermPricingError::InvalidNextTokenException(
-                        <crate::types::InvalidNextTokenException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidNextTokenException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -271,11 +271,11 @@ impl ::std::error::Error for ListLongTermPricingError {
     }
 }
 
-impl ::awsrt::Operation for ListLongTermPricingInput {
+impl ::awsrt::internal::Operation for ListLongTermPricingInput {
     type Output = ListLongTermPricingOutput;
     type Error = ListLongTermPricingError;
     const NAME: &'static str = "ListLongTermPricing";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `ListLongTermPricing` call, ready to `send()`; set optional members first.
@@ -319,7 +319,7 @@ impl ListLongTermPricingCall {
     }
 }
 
-impl ::awsrt::Paginated for ListLongTermPricingInput {
+impl ::awsrt::internal::Paginated for ListLongTermPricingInput {
     type Item = crate::types::LongTermPricingListEntry;
 
     fn set_token(&mut self, token: Option<String>) {

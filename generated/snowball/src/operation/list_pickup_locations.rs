@@ -25,9 +25,9 @@ pub struct ListPickupLocationsInput {
 }
 
 impl ListPickupLocationsInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("MaxResults"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("MaxResults"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListPickupLocationsInput` with no members set.
@@ -51,8 +51,8 @@ impl ListPickupLocationsInput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListPickupLocationsInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListPickupLocationsInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.max_results {
             w.field(&Self::FIELDS[0]);
@@ -66,10 +66,10 @@ impl ::awsrt::codec::Encode for ListPickupLocationsInput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListPickupLocationsInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListPickupLocationsInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_max_results = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -109,9 +109,9 @@ pub struct ListPickupLocationsOutput {
 }
 
 impl ListPickupLocationsOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Addresses"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Addresses"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListPickupLocationsOutput` with no members set.
@@ -135,15 +135,15 @@ impl ListPickupLocationsOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListPickupLocationsOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListPickupLocationsOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.addresses {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.next_token {
@@ -154,10 +154,10 @@ impl ::awsrt::codec::Encode for ListPickupLocationsOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListPickupLocationsOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListPickupLocationsOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_addresses = None;
         let mut m_next_token = None;
         r.begin_struct()?;
@@ -165,9 +165,9 @@ impl ::awsrt::codec::Decode for ListPickupLocationsOutput {
             match i {
                 0 => {
                     m_addresses = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::Address as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::Address as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -206,16 +206,16 @@ impl ListPickupLocationsError {
     }
 }
 
-impl ::awsrt::OperationError for ListPickupLocationsError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for ListPickupLocationsError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     ListPickupLocationsError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -246,11 +246,11 @@ impl ::std::error::Error for ListPickupLocationsError {
     }
 }
 
-impl ::awsrt::Operation for ListPickupLocationsInput {
+impl ::awsrt::internal::Operation for ListPickupLocationsInput {
     type Output = ListPickupLocationsOutput;
     type Error = ListPickupLocationsError;
     const NAME: &'static str = "ListPickupLocations";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `ListPickupLocations` call, ready to `send()`; set optional members first.

@@ -38,11 +38,11 @@ pub struct ListServiceVersionsInput {
 }
 
 impl ListServiceVersionsInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ServiceName"),
-        ::awsrt::codec::Field::new("DependentServices"),
-        ::awsrt::codec::Field::new("MaxResults"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ServiceName"),
+        ::awsrt::internal::Field::new("DependentServices"),
+        ::awsrt::internal::Field::new("MaxResults"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListServiceVersionsInput` with its required members (`service_name`); set the others with the builder methods.
@@ -83,8 +83,8 @@ impl ListServiceVersionsInput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListServiceVersionsInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListServiceVersionsInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.service_name;
@@ -93,10 +93,10 @@ impl ::awsrt::codec::Encode for ListServiceVersionsInput {
         }
         if let Some(v) = &self.dependent_services {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.max_results {
@@ -111,10 +111,10 @@ impl ::awsrt::codec::Encode for ListServiceVersionsInput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListServiceVersionsInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListServiceVersionsInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_service_name = None;
         let mut m_dependent_services = None;
         let mut m_max_results = None;
@@ -129,9 +129,9 @@ impl ::awsrt::codec::Decode for ListServiceVersionsInput {
                 }
                 1 => {
                     m_dependent_services = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::DependentService as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::DependentService as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -184,11 +184,11 @@ pub struct ListServiceVersionsOutput {
 }
 
 impl ListServiceVersionsOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ServiceVersions"),
-        ::awsrt::codec::Field::new("ServiceName"),
-        ::awsrt::codec::Field::new("DependentServices"),
-        ::awsrt::codec::Field::new("NextToken"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ServiceVersions"),
+        ::awsrt::internal::Field::new("ServiceName"),
+        ::awsrt::internal::Field::new("DependentServices"),
+        ::awsrt::internal::Field::new("NextToken"),
     ];
 
     /// A `ListServiceVersionsOutput` with its required members (`service_versions`, `service_name`); set the others with the builder methods.
@@ -232,16 +232,16 @@ impl ListServiceVersionsOutput {
     }
 }
 
-impl ::awsrt::codec::Encode for ListServiceVersionsOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ListServiceVersionsOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.service_versions;
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         {
@@ -251,10 +251,10 @@ impl ::awsrt::codec::Encode for ListServiceVersionsOutput {
         }
         if let Some(v) = &self.dependent_services {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.next_token {
@@ -265,10 +265,10 @@ impl ::awsrt::codec::Encode for ListServiceVersionsOutput {
     }
 }
 
-impl ::awsrt::codec::Decode for ListServiceVersionsOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ListServiceVersionsOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_service_versions = None;
         let mut m_service_name = None;
         let mut m_dependent_services = None;
@@ -278,9 +278,9 @@ impl ::awsrt::codec::Decode for ListServiceVersionsOutput {
             match i {
                 0 => {
                     m_service_versions = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::ServiceVersion as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::ServiceVersion as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -293,9 +293,9 @@ impl ::awsrt::codec::Decode for ListServiceVersionsOutput {
                 }
                 2 => {
                     m_dependent_services = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::DependentService as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::DependentService as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -349,23 +349,23 @@ impl ListServiceVersionsError {
     }
 }
 
-impl ::awsrt::OperationError for ListServiceVersionsError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for ListServiceVersionsError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidNextTokenException" => {
                     ListServiceVersionsError::InvalidNextTokenException(
-                        <crate::types::InvalidNextTokenException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidNextTokenException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidResourceException" => {
                     ListServiceVersionsError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -400,11 +400,11 @@ impl ::std::error::Error for ListServiceVersionsError {
     }
 }
 
-impl ::awsrt::Operation for ListServiceVersionsInput {
+impl ::awsrt::internal::Operation for ListServiceVersionsInput {
     type Output = ListServiceVersionsOutput;
     type Error = ListServiceVersionsError;
     const NAME: &'static str = "ListServiceVersions";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// A `ListServiceVersions` call, ready to `send()`; set optional members first.

@@ -84,16 +84,16 @@ pub struct UpdateClusterInput {
 }
 
 impl UpdateClusterInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterId"),
-        ::awsrt::codec::Field::new("RoleARN"),
-        ::awsrt::codec::Field::new("Description"),
-        ::awsrt::codec::Field::new("Resources"),
-        ::awsrt::codec::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::codec::Field::new("AddressId"),
-        ::awsrt::codec::Field::new("ShippingOption"),
-        ::awsrt::codec::Field::new("Notification"),
-        ::awsrt::codec::Field::new("ForwardingAddressId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterId"),
+        ::awsrt::internal::Field::new("RoleARN"),
+        ::awsrt::internal::Field::new("Description"),
+        ::awsrt::internal::Field::new("Resources"),
+        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+        ::awsrt::internal::Field::new("AddressId"),
+        ::awsrt::internal::Field::new("ShippingOption"),
+        ::awsrt::internal::Field::new("Notification"),
+        ::awsrt::internal::Field::new("ForwardingAddressId"),
     ];
 
     /// An `UpdateClusterInput` with its required members (`cluster_id`); set the others with the builder methods.
@@ -172,8 +172,8 @@ impl UpdateClusterInput {
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateClusterInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateClusterInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.cluster_id;
@@ -190,11 +190,11 @@ impl ::awsrt::codec::Encode for UpdateClusterInput {
         }
         if let Some(v) = &self.resources {
             w.field(&Self::FIELDS[3]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.on_device_service_configuration {
             w.field(&Self::FIELDS[4]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.address_id {
             w.field(&Self::FIELDS[5]);
@@ -206,7 +206,7 @@ impl ::awsrt::codec::Encode for UpdateClusterInput {
         }
         if let Some(v) = &self.notification {
             w.field(&Self::FIELDS[7]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.forwarding_address_id {
             w.field(&Self::FIELDS[8]);
@@ -216,10 +216,10 @@ impl ::awsrt::codec::Encode for UpdateClusterInput {
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateClusterInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateClusterInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_id = None;
         let mut m_role_arn = None;
         let mut m_description = None;
@@ -237,12 +237,14 @@ impl ::awsrt::codec::Decode for UpdateClusterInput {
                 2 => m_description = Some(r.string()?),
                 3 => {
                     m_resources = Some(
-                        <crate::types::JobResource as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::JobResource as ::awsrt::internal::Decode>::decode(
+                            r,
+                        )?,
                     );
                 }
                 4 => {
                     m_on_device_service_configuration = Some(
-                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -255,7 +257,7 @@ impl ::awsrt::codec::Decode for UpdateClusterInput {
                 }
                 7 => {
                     m_notification = Some(
-                        <crate::types::Notification as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Notification as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -284,24 +286,24 @@ impl ::awsrt::codec::Decode for UpdateClusterInput {
 #[non_exhaustive]
 pub struct UpdateClusterOutput {}
 impl UpdateClusterOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[];
+    const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// An `UpdateClusterOutput` with no members set.
     pub fn new() -> Self {
         Self {}
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateClusterOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateClusterOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateClusterOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateClusterOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         r.begin_struct()?;
         while r.next_field(Self::FIELDS)?.is_some() {
             r.skip()?;
@@ -360,44 +362,44 @@ impl UpdateClusterError {
     }
 }
 
-impl ::awsrt::OperationError for UpdateClusterError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for UpdateClusterError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     UpdateClusterError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     UpdateClusterError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "KMSRequestFailedException" => {
                     UpdateClusterError::KmsRequestFailedException(
-                        <crate::types::KmsRequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::KmsRequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidInputCombinationException" => {
                     UpdateClusterError::InvalidInputCombinationException(
-                        <crate::types::InvalidInputCombinationException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidInputCombinationException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "Ec2RequestFailedException" => {
                     UpdateClusterError::Ec2RequestFailedException(
-                        <crate::types::Ec2RequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Ec2RequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -444,11 +446,11 @@ impl ::std::error::Error for UpdateClusterError {
     }
 }
 
-impl ::awsrt::Operation for UpdateClusterInput {
+impl ::awsrt::internal::Operation for UpdateClusterInput {
     type Output = UpdateClusterOutput;
     type Error = UpdateClusterError;
     const NAME: &'static str = "UpdateCluster";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// An `UpdateCluster` call, ready to `send()`; set optional members first.

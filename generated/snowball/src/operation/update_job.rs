@@ -102,18 +102,18 @@ pub struct UpdateJobInput {
 }
 
 impl UpdateJobInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("RoleARN"),
-        ::awsrt::codec::Field::new("Notification"),
-        ::awsrt::codec::Field::new("Resources"),
-        ::awsrt::codec::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::codec::Field::new("AddressId"),
-        ::awsrt::codec::Field::new("ShippingOption"),
-        ::awsrt::codec::Field::new("Description"),
-        ::awsrt::codec::Field::new("SnowballCapacityPreference"),
-        ::awsrt::codec::Field::new("ForwardingAddressId"),
-        ::awsrt::codec::Field::new("PickupDetails"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("RoleARN"),
+        ::awsrt::internal::Field::new("Notification"),
+        ::awsrt::internal::Field::new("Resources"),
+        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+        ::awsrt::internal::Field::new("AddressId"),
+        ::awsrt::internal::Field::new("ShippingOption"),
+        ::awsrt::internal::Field::new("Description"),
+        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+        ::awsrt::internal::Field::new("ForwardingAddressId"),
+        ::awsrt::internal::Field::new("PickupDetails"),
     ];
 
     /// An `UpdateJobInput` with its required members (`job_id`); set the others with the builder methods.
@@ -209,8 +209,8 @@ impl UpdateJobInput {
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateJobInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateJobInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -223,15 +223,15 @@ impl ::awsrt::codec::Encode for UpdateJobInput {
         }
         if let Some(v) = &self.notification {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.resources {
             w.field(&Self::FIELDS[3]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.on_device_service_configuration {
             w.field(&Self::FIELDS[4]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.address_id {
             w.field(&Self::FIELDS[5]);
@@ -255,16 +255,16 @@ impl ::awsrt::codec::Encode for UpdateJobInput {
         }
         if let Some(v) = &self.pickup_details {
             w.field(&Self::FIELDS[10]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateJobInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateJobInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_role_arn = None;
         let mut m_notification = None;
@@ -283,19 +283,21 @@ impl ::awsrt::codec::Decode for UpdateJobInput {
                 1 => m_role_arn = Some(r.string()?),
                 2 => {
                     m_notification = Some(
-                        <crate::types::Notification as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Notification as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 3 => {
                     m_resources = Some(
-                        <crate::types::JobResource as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::JobResource as ::awsrt::internal::Decode>::decode(
+                            r,
+                        )?,
                     );
                 }
                 4 => {
                     m_on_device_service_configuration = Some(
-                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -315,7 +317,7 @@ impl ::awsrt::codec::Decode for UpdateJobInput {
                 9 => m_forwarding_address_id = Some(r.string()?),
                 10 => {
                     m_pickup_details = Some(
-                        <crate::types::PickupDetails as ::awsrt::codec::Decode>::decode(
+                        <crate::types::PickupDetails as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -345,24 +347,24 @@ impl ::awsrt::codec::Decode for UpdateJobInput {
 #[non_exhaustive]
 pub struct UpdateJobOutput {}
 impl UpdateJobOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[];
+    const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// An `UpdateJobOutput` with no members set.
     pub fn new() -> Self {
         Self {}
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateJobOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateJobOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateJobOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateJobOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         r.begin_struct()?;
         while r.next_field(Self::FIELDS)?.is_some() {
             r.skip()?;
@@ -428,51 +430,51 @@ impl UpdateJobError {
     }
 }
 
-impl ::awsrt::OperationError for UpdateJobError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for UpdateJobError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     UpdateJobError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     UpdateJobError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "KMSRequestFailedException" => {
                     UpdateJobError::KmsRequestFailedException(
-                        <crate::types::KmsRequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::KmsRequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidInputCombinationException" => {
                     UpdateJobError::InvalidInputCombinationException(
-                        <crate::types::InvalidInputCombinationException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidInputCombinationException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "ClusterLimitExceededException" => {
                     UpdateJobError::ClusterLimitExceededException(
-                        <crate::types::ClusterLimitExceededException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ClusterLimitExceededException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "Ec2RequestFailedException" => {
                     UpdateJobError::Ec2RequestFailedException(
-                        <crate::types::Ec2RequestFailedException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Ec2RequestFailedException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -519,11 +521,11 @@ impl ::std::error::Error for UpdateJobError {
     }
 }
 
-impl ::awsrt::Operation for UpdateJobInput {
+impl ::awsrt::internal::Operation for UpdateJobInput {
     type Output = UpdateJobOutput;
     type Error = UpdateJobError;
     const NAME: &'static str = "UpdateJob";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// An `UpdateJob` call, ready to `send()`; set optional members first.

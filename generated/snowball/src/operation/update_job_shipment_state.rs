@@ -21,9 +21,9 @@ pub struct UpdateJobShipmentStateInput {
 }
 
 impl UpdateJobShipmentStateInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("ShipmentState"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("ShipmentState"),
     ];
 
     /// An `UpdateJobShipmentStateInput` with its required members (`job_id`, `shipment_state`); set the others with the builder methods.
@@ -53,8 +53,8 @@ impl UpdateJobShipmentStateInput {
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateJobShipmentStateInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateJobShipmentStateInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.job_id;
@@ -70,10 +70,10 @@ impl ::awsrt::codec::Encode for UpdateJobShipmentStateInput {
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateJobShipmentStateInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateJobShipmentStateInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_shipment_state = None;
         r.begin_struct()?;
@@ -106,24 +106,24 @@ impl ::awsrt::codec::Decode for UpdateJobShipmentStateInput {
 #[non_exhaustive]
 pub struct UpdateJobShipmentStateOutput {}
 impl UpdateJobShipmentStateOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[];
+    const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// An `UpdateJobShipmentStateOutput` with no members set.
     pub fn new() -> Self {
         Self {}
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateJobShipmentStateOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateJobShipmentStateOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateJobShipmentStateOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateJobShipmentStateOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         r.begin_struct()?;
         while r.next_field(Self::FIELDS)?.is_some() {
             r.skip()?;
@@ -161,23 +161,23 @@ impl UpdateJobShipmentStateError {
     }
 }
 
-impl ::awsrt::OperationError for UpdateJobShipmentStateError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for UpdateJobShipmentStateError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     UpdateJobShipmentStateError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
                 }
                 "InvalidJobStateException" => {
                     UpdateJobShipmentStateError::InvalidJobStateException(
-                        <crate::types::InvalidJobStateException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidJobStateException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -212,11 +212,11 @@ impl ::std::error::Error for UpdateJobShipmentStateError {
     }
 }
 
-impl ::awsrt::Operation for UpdateJobShipmentStateInput {
+impl ::awsrt::internal::Operation for UpdateJobShipmentStateInput {
     type Output = UpdateJobShipmentStateOutput;
     type Error = UpdateJobShipmentStateError;
     const NAME: &'static str = "UpdateJobShipmentState";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// An `UpdateJobShipmentState` call, ready to `send()`; set optional members first.

@@ -36,10 +36,10 @@ pub struct UpdateLongTermPricingInput {
 }
 
 impl UpdateLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("LongTermPricingId"),
-        ::awsrt::codec::Field::new("ReplacementJob"),
-        ::awsrt::codec::Field::new("IsLongTermPricingAutoRenew"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("LongTermPricingId"),
+        ::awsrt::internal::Field::new("ReplacementJob"),
+        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
     ];
 
     /// An `UpdateLongTermPricingInput` with its required members (`long_term_pricing_id`); set the others with the builder methods.
@@ -70,8 +70,8 @@ impl UpdateLongTermPricingInput {
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateLongTermPricingInput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateLongTermPricingInput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.long_term_pricing_id;
@@ -90,10 +90,10 @@ impl ::awsrt::codec::Encode for UpdateLongTermPricingInput {
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateLongTermPricingInput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateLongTermPricingInput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_long_term_pricing_id = None;
         let mut m_replacement_job = None;
         let mut m_is_long_term_pricing_auto_renew = None;
@@ -125,24 +125,24 @@ impl ::awsrt::codec::Decode for UpdateLongTermPricingInput {
 #[non_exhaustive]
 pub struct UpdateLongTermPricingOutput {}
 impl UpdateLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[];
+    const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// An `UpdateLongTermPricingOutput` with no members set.
     pub fn new() -> Self {
         Self {}
     }
 }
 
-impl ::awsrt::codec::Encode for UpdateLongTermPricingOutput {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for UpdateLongTermPricingOutput {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for UpdateLongTermPricingOutput {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for UpdateLongTermPricingOutput {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         r.begin_struct()?;
         while r.next_field(Self::FIELDS)?.is_some() {
             r.skip()?;
@@ -173,16 +173,16 @@ impl UpdateLongTermPricingError {
     }
 }
 
-impl ::awsrt::OperationError for UpdateLongTermPricingError {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::OperationError for UpdateLongTermPricingError {
+    fn decode<R: ::awsrt::internal::Reader>(
         code: &str,
         body: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         Ok(
             match code {
                 "InvalidResourceException" => {
                     UpdateLongTermPricingError::InvalidResourceException(
-                        <crate::types::InvalidResourceException as ::awsrt::codec::Decode>::decode(
+                        <crate::types::InvalidResourceException as ::awsrt::internal::Decode>::decode(
                             body,
                         )?,
                     )
@@ -213,11 +213,11 @@ impl ::std::error::Error for UpdateLongTermPricingError {
     }
 }
 
-impl ::awsrt::Operation for UpdateLongTermPricingInput {
+impl ::awsrt::internal::Operation for UpdateLongTermPricingInput {
     type Output = UpdateLongTermPricingOutput;
     type Error = UpdateLongTermPricingError;
     const NAME: &'static str = "UpdateLongTermPricing";
-    const SERVICE: &'static ::awsrt::ServiceMeta = &crate::SERVICE;
+    const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
 }
 
 /// An `UpdateLongTermPricing` call, ready to `send()`; set optional members first.

@@ -133,22 +133,22 @@ pub struct Address {
 }
 
 impl Address {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("AddressId"),
-        ::awsrt::codec::Field::new("Name"),
-        ::awsrt::codec::Field::new("Company"),
-        ::awsrt::codec::Field::new("Street1"),
-        ::awsrt::codec::Field::new("Street2"),
-        ::awsrt::codec::Field::new("Street3"),
-        ::awsrt::codec::Field::new("City"),
-        ::awsrt::codec::Field::new("StateOrProvince"),
-        ::awsrt::codec::Field::new("PrefectureOrDistrict"),
-        ::awsrt::codec::Field::new("Landmark"),
-        ::awsrt::codec::Field::new("Country"),
-        ::awsrt::codec::Field::new("PostalCode"),
-        ::awsrt::codec::Field::new("PhoneNumber"),
-        ::awsrt::codec::Field::new("IsRestricted"),
-        ::awsrt::codec::Field::new("Type"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("AddressId"),
+        ::awsrt::internal::Field::new("Name"),
+        ::awsrt::internal::Field::new("Company"),
+        ::awsrt::internal::Field::new("Street1"),
+        ::awsrt::internal::Field::new("Street2"),
+        ::awsrt::internal::Field::new("Street3"),
+        ::awsrt::internal::Field::new("City"),
+        ::awsrt::internal::Field::new("StateOrProvince"),
+        ::awsrt::internal::Field::new("PrefectureOrDistrict"),
+        ::awsrt::internal::Field::new("Landmark"),
+        ::awsrt::internal::Field::new("Country"),
+        ::awsrt::internal::Field::new("PostalCode"),
+        ::awsrt::internal::Field::new("PhoneNumber"),
+        ::awsrt::internal::Field::new("IsRestricted"),
+        ::awsrt::internal::Field::new("Type"),
     ];
 
     /// An `Address` with no members set.
@@ -263,8 +263,8 @@ impl Address {
     }
 }
 
-impl ::awsrt::codec::Encode for Address {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for Address {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.address_id {
             w.field(&Self::FIELDS[0]);
@@ -330,10 +330,10 @@ impl ::awsrt::codec::Encode for Address {
     }
 }
 
-impl ::awsrt::codec::Decode for Address {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for Address {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_address_id = None;
         let mut m_name = None;
         let mut m_company = None;
@@ -392,7 +392,7 @@ impl ::awsrt::codec::Decode for Address {
     }
 }
 
-impl ::awsrt::codec::ZeroValue for Address {
+impl ::awsrt::internal::ZeroValue for Address {
     fn zero_value() -> Self {
         Self {
             address_id: None,

@@ -37,11 +37,11 @@ pub struct ClusterListEntry {
 }
 
 impl ClusterListEntry {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterId"),
-        ::awsrt::codec::Field::new("ClusterState"),
-        ::awsrt::codec::Field::new("CreationDate"),
-        ::awsrt::codec::Field::new("Description"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterId"),
+        ::awsrt::internal::Field::new("ClusterState"),
+        ::awsrt::internal::Field::new("CreationDate"),
+        ::awsrt::internal::Field::new("Description"),
     ];
 
     /// A `ClusterListEntry` with no members set.
@@ -82,8 +82,8 @@ impl ClusterListEntry {
     }
 }
 
-impl ::awsrt::codec::Encode for ClusterListEntry {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ClusterListEntry {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.cluster_id {
             w.field(&Self::FIELDS[0]);
@@ -95,7 +95,7 @@ impl ::awsrt::codec::Encode for ClusterListEntry {
         }
         if let Some(v) = &self.creation_date {
             w.field(&Self::FIELDS[2]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.description {
             w.field(&Self::FIELDS[3]);
@@ -105,10 +105,10 @@ impl ::awsrt::codec::Encode for ClusterListEntry {
     }
 }
 
-impl ::awsrt::codec::Decode for ClusterListEntry {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ClusterListEntry {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_id = None;
         let mut m_cluster_state = None;
         let mut m_creation_date = None;
@@ -124,7 +124,7 @@ impl ::awsrt::codec::Decode for ClusterListEntry {
                 }
                 2 => {
                     m_creation_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 3 => m_description = Some(r.string()?),

@@ -132,22 +132,22 @@ pub struct ClusterMetadata {
 }
 
 impl ClusterMetadata {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ClusterId"),
-        ::awsrt::codec::Field::new("Description"),
-        ::awsrt::codec::Field::new("KmsKeyARN"),
-        ::awsrt::codec::Field::new("RoleARN"),
-        ::awsrt::codec::Field::new("ClusterState"),
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("SnowballType"),
-        ::awsrt::codec::Field::new("CreationDate"),
-        ::awsrt::codec::Field::new("Resources"),
-        ::awsrt::codec::Field::new("AddressId"),
-        ::awsrt::codec::Field::new("ShippingOption"),
-        ::awsrt::codec::Field::new("Notification"),
-        ::awsrt::codec::Field::new("ForwardingAddressId"),
-        ::awsrt::codec::Field::new("TaxDocuments"),
-        ::awsrt::codec::Field::new("OnDeviceServiceConfiguration"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ClusterId"),
+        ::awsrt::internal::Field::new("Description"),
+        ::awsrt::internal::Field::new("KmsKeyARN"),
+        ::awsrt::internal::Field::new("RoleARN"),
+        ::awsrt::internal::Field::new("ClusterState"),
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("SnowballType"),
+        ::awsrt::internal::Field::new("CreationDate"),
+        ::awsrt::internal::Field::new("Resources"),
+        ::awsrt::internal::Field::new("AddressId"),
+        ::awsrt::internal::Field::new("ShippingOption"),
+        ::awsrt::internal::Field::new("Notification"),
+        ::awsrt::internal::Field::new("ForwardingAddressId"),
+        ::awsrt::internal::Field::new("TaxDocuments"),
+        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
     ];
 
     /// A `ClusterMetadata` with no members set.
@@ -274,8 +274,8 @@ impl ClusterMetadata {
     }
 }
 
-impl ::awsrt::codec::Encode for ClusterMetadata {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ClusterMetadata {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.cluster_id {
             w.field(&Self::FIELDS[0]);
@@ -307,11 +307,11 @@ impl ::awsrt::codec::Encode for ClusterMetadata {
         }
         if let Some(v) = &self.creation_date {
             w.field(&Self::FIELDS[7]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.resources {
             w.field(&Self::FIELDS[8]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.address_id {
             w.field(&Self::FIELDS[9]);
@@ -323,7 +323,7 @@ impl ::awsrt::codec::Encode for ClusterMetadata {
         }
         if let Some(v) = &self.notification {
             w.field(&Self::FIELDS[11]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.forwarding_address_id {
             w.field(&Self::FIELDS[12]);
@@ -331,20 +331,20 @@ impl ::awsrt::codec::Encode for ClusterMetadata {
         }
         if let Some(v) = &self.tax_documents {
             w.field(&Self::FIELDS[13]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.on_device_service_configuration {
             w.field(&Self::FIELDS[14]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for ClusterMetadata {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ClusterMetadata {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_cluster_id = None;
         let mut m_description = None;
         let mut m_kms_key_arn = None;
@@ -380,12 +380,14 @@ impl ::awsrt::codec::Decode for ClusterMetadata {
                 }
                 7 => {
                     m_creation_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 8 => {
                     m_resources = Some(
-                        <crate::types::JobResource as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::JobResource as ::awsrt::internal::Decode>::decode(
+                            r,
+                        )?,
                     );
                 }
                 9 => m_address_id = Some(r.string()?),
@@ -396,7 +398,7 @@ impl ::awsrt::codec::Decode for ClusterMetadata {
                 }
                 11 => {
                     m_notification = Some(
-                        <crate::types::Notification as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Notification as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -404,14 +406,14 @@ impl ::awsrt::codec::Decode for ClusterMetadata {
                 12 => m_forwarding_address_id = Some(r.string()?),
                 13 => {
                     m_tax_documents = Some(
-                        <crate::types::TaxDocuments as ::awsrt::codec::Decode>::decode(
+                        <crate::types::TaxDocuments as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 14 => {
                     m_on_device_service_configuration = Some(
-                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );

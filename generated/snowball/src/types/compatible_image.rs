@@ -25,9 +25,9 @@ pub struct CompatibleImage {
 }
 
 impl CompatibleImage {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("AmiId"),
-        ::awsrt::codec::Field::new("Name"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("AmiId"),
+        ::awsrt::internal::Field::new("Name"),
     ];
 
     /// A `CompatibleImage` with no members set.
@@ -48,8 +48,8 @@ impl CompatibleImage {
     }
 }
 
-impl ::awsrt::codec::Encode for CompatibleImage {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for CompatibleImage {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.ami_id {
             w.field(&Self::FIELDS[0]);
@@ -63,10 +63,10 @@ impl ::awsrt::codec::Encode for CompatibleImage {
     }
 }
 
-impl ::awsrt::codec::Decode for CompatibleImage {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for CompatibleImage {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_ami_id = None;
         let mut m_name = None;
         r.begin_struct()?;

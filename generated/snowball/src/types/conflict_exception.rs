@@ -27,9 +27,9 @@ pub struct ConflictException {
 }
 
 impl ConflictException {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ConflictResource"),
-        ::awsrt::codec::Field::new("Message"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ConflictResource"),
+        ::awsrt::internal::Field::new("Message"),
     ];
 
     /// A `ConflictException` with no members set.
@@ -53,8 +53,8 @@ impl ConflictException {
     }
 }
 
-impl ::awsrt::codec::Encode for ConflictException {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ConflictException {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.conflict_resource {
             w.field(&Self::FIELDS[0]);
@@ -68,10 +68,10 @@ impl ::awsrt::codec::Encode for ConflictException {
     }
 }
 
-impl ::awsrt::codec::Decode for ConflictException {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ConflictException {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_conflict_resource = None;
         let mut m_message = None;
         r.begin_struct()?;

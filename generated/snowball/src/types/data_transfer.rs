@@ -41,11 +41,11 @@ pub struct DataTransfer {
 }
 
 impl DataTransfer {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("BytesTransferred"),
-        ::awsrt::codec::Field::new("ObjectsTransferred"),
-        ::awsrt::codec::Field::new("TotalBytes"),
-        ::awsrt::codec::Field::new("TotalObjects"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("BytesTransferred"),
+        ::awsrt::internal::Field::new("ObjectsTransferred"),
+        ::awsrt::internal::Field::new("TotalBytes"),
+        ::awsrt::internal::Field::new("TotalObjects"),
     ];
 
     /// A `DataTransfer` with no members set.
@@ -83,8 +83,8 @@ impl DataTransfer {
     }
 }
 
-impl ::awsrt::codec::Encode for DataTransfer {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DataTransfer {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.bytes_transferred {
             w.field(&Self::FIELDS[0]);
@@ -106,10 +106,10 @@ impl ::awsrt::codec::Encode for DataTransfer {
     }
 }
 
-impl ::awsrt::codec::Decode for DataTransfer {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DataTransfer {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_bytes_transferred = None;
         let mut m_objects_transferred = None;
         let mut m_total_bytes = None;

@@ -25,9 +25,9 @@ pub struct DependentService {
 }
 
 impl DependentService {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ServiceName"),
-        ::awsrt::codec::Field::new("ServiceVersion"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ServiceName"),
+        ::awsrt::internal::Field::new("ServiceVersion"),
     ];
 
     /// A `DependentService` with no members set.
@@ -51,8 +51,8 @@ impl DependentService {
     }
 }
 
-impl ::awsrt::codec::Encode for DependentService {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DependentService {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.service_name {
             w.field(&Self::FIELDS[0]);
@@ -60,16 +60,16 @@ impl ::awsrt::codec::Encode for DependentService {
         }
         if let Some(v) = &self.service_version {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for DependentService {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DependentService {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_service_name = None;
         let mut m_service_version = None;
         r.begin_struct()?;
@@ -82,7 +82,7 @@ impl ::awsrt::codec::Decode for DependentService {
                 }
                 1 => {
                     m_service_version = Some(
-                        <crate::types::ServiceVersion as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ServiceVersion as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );

@@ -19,8 +19,8 @@ pub struct DeviceConfiguration {
 }
 
 impl DeviceConfiguration {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("SnowconeDeviceConfiguration"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("SnowconeDeviceConfiguration"),
     ];
 
     /// A `DeviceConfiguration` with no members set.
@@ -40,28 +40,28 @@ impl DeviceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Encode for DeviceConfiguration {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for DeviceConfiguration {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.snowcone_device_configuration {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for DeviceConfiguration {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for DeviceConfiguration {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_snowcone_device_configuration = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => {
                     m_snowcone_device_configuration = Some(
-                        <crate::types::SnowconeDeviceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::SnowconeDeviceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );

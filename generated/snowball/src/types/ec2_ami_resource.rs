@@ -22,9 +22,9 @@ pub struct Ec2AmiResource {
 }
 
 impl Ec2AmiResource {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("AmiId"),
-        ::awsrt::codec::Field::new("SnowballAmiId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("AmiId"),
+        ::awsrt::internal::Field::new("SnowballAmiId"),
     ];
 
     /// An `Ec2AmiResource` with its required members (`ami_id`); set the others with the builder methods.
@@ -48,8 +48,8 @@ impl Ec2AmiResource {
     }
 }
 
-impl ::awsrt::codec::Encode for Ec2AmiResource {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for Ec2AmiResource {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         {
             let v = &self.ami_id;
@@ -64,10 +64,10 @@ impl ::awsrt::codec::Encode for Ec2AmiResource {
     }
 }
 
-impl ::awsrt::codec::Decode for Ec2AmiResource {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for Ec2AmiResource {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_ami_id = None;
         let mut m_snowball_ami_id = None;
         r.begin_struct()?;

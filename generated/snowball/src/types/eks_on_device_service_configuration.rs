@@ -33,9 +33,9 @@ pub struct EksOnDeviceServiceConfiguration {
 }
 
 impl EksOnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("KubernetesVersion"),
-        ::awsrt::codec::Field::new("EKSAnywhereVersion"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("KubernetesVersion"),
+        ::awsrt::internal::Field::new("EKSAnywhereVersion"),
     ];
 
     /// An `EksOnDeviceServiceConfiguration` with no members set.
@@ -59,8 +59,8 @@ impl EksOnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Encode for EksOnDeviceServiceConfiguration {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for EksOnDeviceServiceConfiguration {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.kubernetes_version {
             w.field(&Self::FIELDS[0]);
@@ -74,10 +74,10 @@ impl ::awsrt::codec::Encode for EksOnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Decode for EksOnDeviceServiceConfiguration {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for EksOnDeviceServiceConfiguration {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_kubernetes_version = None;
         let mut m_eks_anywhere_version = None;
         r.begin_struct()?;

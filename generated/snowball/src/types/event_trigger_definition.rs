@@ -21,8 +21,8 @@ pub struct EventTriggerDefinition {
 }
 
 impl EventTriggerDefinition {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("EventResourceARN"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("EventResourceARN"),
     ];
 
     /// An `EventTriggerDefinition` with no members set.
@@ -37,8 +37,8 @@ impl EventTriggerDefinition {
     }
 }
 
-impl ::awsrt::codec::Encode for EventTriggerDefinition {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for EventTriggerDefinition {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.event_resource_arn {
             w.field(&Self::FIELDS[0]);
@@ -48,10 +48,10 @@ impl ::awsrt::codec::Encode for EventTriggerDefinition {
     }
 }
 
-impl ::awsrt::codec::Decode for EventTriggerDefinition {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for EventTriggerDefinition {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_event_resource_arn = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {

@@ -17,8 +17,8 @@ pub struct IndTaxDocuments {
 }
 
 impl IndTaxDocuments {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("GSTIN"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("GSTIN"),
     ];
 
     /// An `IndTaxDocuments` with no members set.
@@ -33,8 +33,8 @@ impl IndTaxDocuments {
     }
 }
 
-impl ::awsrt::codec::Encode for IndTaxDocuments {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for IndTaxDocuments {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.gstin {
             w.field(&Self::FIELDS[0]);
@@ -44,10 +44,10 @@ impl ::awsrt::codec::Encode for IndTaxDocuments {
     }
 }
 
-impl ::awsrt::codec::Decode for IndTaxDocuments {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for IndTaxDocuments {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_gstin = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {

@@ -15,8 +15,8 @@ pub struct InvalidAddressException {
 }
 
 impl InvalidAddressException {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Message"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Message"),
     ];
 
     /// An `InvalidAddressException` with no members set.
@@ -31,8 +31,8 @@ impl InvalidAddressException {
     }
 }
 
-impl ::awsrt::codec::Encode for InvalidAddressException {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for InvalidAddressException {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.message {
             w.field(&Self::FIELDS[0]);
@@ -42,10 +42,10 @@ impl ::awsrt::codec::Encode for InvalidAddressException {
     }
 }
 
-impl ::awsrt::codec::Decode for InvalidAddressException {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for InvalidAddressException {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_message = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {

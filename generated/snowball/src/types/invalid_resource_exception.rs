@@ -23,9 +23,9 @@ pub struct InvalidResourceException {
 }
 
 impl InvalidResourceException {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Message"),
-        ::awsrt::codec::Field::new("ResourceType"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Message"),
+        ::awsrt::internal::Field::new("ResourceType"),
     ];
 
     /// An `InvalidResourceException` with no members set.
@@ -49,8 +49,8 @@ impl InvalidResourceException {
     }
 }
 
-impl ::awsrt::codec::Encode for InvalidResourceException {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for InvalidResourceException {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.message {
             w.field(&Self::FIELDS[0]);
@@ -64,10 +64,10 @@ impl ::awsrt::codec::Encode for InvalidResourceException {
     }
 }
 
-impl ::awsrt::codec::Decode for InvalidResourceException {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for InvalidResourceException {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_message = None;
         let mut m_resource_type = None;
         r.begin_struct()?;

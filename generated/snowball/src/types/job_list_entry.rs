@@ -55,14 +55,14 @@ pub struct JobListEntry {
 }
 
 impl JobListEntry {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("JobState"),
-        ::awsrt::codec::Field::new("IsMaster"),
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("SnowballType"),
-        ::awsrt::codec::Field::new("CreationDate"),
-        ::awsrt::codec::Field::new("Description"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("JobState"),
+        ::awsrt::internal::Field::new("IsMaster"),
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("SnowballType"),
+        ::awsrt::internal::Field::new("CreationDate"),
+        ::awsrt::internal::Field::new("Description"),
     ];
 
     /// A `JobListEntry` with no members set.
@@ -124,8 +124,8 @@ impl JobListEntry {
     }
 }
 
-impl ::awsrt::codec::Encode for JobListEntry {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for JobListEntry {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_id {
             w.field(&Self::FIELDS[0]);
@@ -149,7 +149,7 @@ impl ::awsrt::codec::Encode for JobListEntry {
         }
         if let Some(v) = &self.creation_date {
             w.field(&Self::FIELDS[5]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.description {
             w.field(&Self::FIELDS[6]);
@@ -159,10 +159,10 @@ impl ::awsrt::codec::Encode for JobListEntry {
     }
 }
 
-impl ::awsrt::codec::Decode for JobListEntry {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for JobListEntry {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_job_state = None;
         let mut m_is_master = None;
@@ -188,7 +188,7 @@ impl ::awsrt::codec::Decode for JobListEntry {
                 }
                 5 => {
                     m_creation_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 6 => m_description = Some(r.string()?),

@@ -51,10 +51,10 @@ pub struct JobLogs {
 }
 
 impl JobLogs {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobCompletionReportURI"),
-        ::awsrt::codec::Field::new("JobSuccessLogURI"),
-        ::awsrt::codec::Field::new("JobFailureLogURI"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobCompletionReportURI"),
+        ::awsrt::internal::Field::new("JobSuccessLogURI"),
+        ::awsrt::internal::Field::new("JobFailureLogURI"),
     ];
 
     /// A `JobLogs` with no members set.
@@ -85,8 +85,8 @@ impl JobLogs {
     }
 }
 
-impl ::awsrt::codec::Encode for JobLogs {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for JobLogs {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_completion_report_uri {
             w.field(&Self::FIELDS[0]);
@@ -104,10 +104,10 @@ impl ::awsrt::codec::Encode for JobLogs {
     }
 }
 
-impl ::awsrt::codec::Decode for JobLogs {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for JobLogs {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_completion_report_uri = None;
         let mut m_job_success_log_uri = None;
         let mut m_job_failure_log_uri = None;

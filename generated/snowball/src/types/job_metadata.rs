@@ -213,32 +213,32 @@ pub struct JobMetadata {
 }
 
 impl JobMetadata {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("JobId"),
-        ::awsrt::codec::Field::new("JobState"),
-        ::awsrt::codec::Field::new("JobType"),
-        ::awsrt::codec::Field::new("SnowballType"),
-        ::awsrt::codec::Field::new("CreationDate"),
-        ::awsrt::codec::Field::new("Resources"),
-        ::awsrt::codec::Field::new("Description"),
-        ::awsrt::codec::Field::new("KmsKeyARN"),
-        ::awsrt::codec::Field::new("RoleARN"),
-        ::awsrt::codec::Field::new("AddressId"),
-        ::awsrt::codec::Field::new("ShippingDetails"),
-        ::awsrt::codec::Field::new("SnowballCapacityPreference"),
-        ::awsrt::codec::Field::new("Notification"),
-        ::awsrt::codec::Field::new("DataTransferProgress"),
-        ::awsrt::codec::Field::new("JobLogInfo"),
-        ::awsrt::codec::Field::new("ClusterId"),
-        ::awsrt::codec::Field::new("ForwardingAddressId"),
-        ::awsrt::codec::Field::new("TaxDocuments"),
-        ::awsrt::codec::Field::new("DeviceConfiguration"),
-        ::awsrt::codec::Field::new("RemoteManagement"),
-        ::awsrt::codec::Field::new("LongTermPricingId"),
-        ::awsrt::codec::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::codec::Field::new("ImpactLevel"),
-        ::awsrt::codec::Field::new("PickupDetails"),
-        ::awsrt::codec::Field::new("SnowballId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("JobId"),
+        ::awsrt::internal::Field::new("JobState"),
+        ::awsrt::internal::Field::new("JobType"),
+        ::awsrt::internal::Field::new("SnowballType"),
+        ::awsrt::internal::Field::new("CreationDate"),
+        ::awsrt::internal::Field::new("Resources"),
+        ::awsrt::internal::Field::new("Description"),
+        ::awsrt::internal::Field::new("KmsKeyARN"),
+        ::awsrt::internal::Field::new("RoleARN"),
+        ::awsrt::internal::Field::new("AddressId"),
+        ::awsrt::internal::Field::new("ShippingDetails"),
+        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+        ::awsrt::internal::Field::new("Notification"),
+        ::awsrt::internal::Field::new("DataTransferProgress"),
+        ::awsrt::internal::Field::new("JobLogInfo"),
+        ::awsrt::internal::Field::new("ClusterId"),
+        ::awsrt::internal::Field::new("ForwardingAddressId"),
+        ::awsrt::internal::Field::new("TaxDocuments"),
+        ::awsrt::internal::Field::new("DeviceConfiguration"),
+        ::awsrt::internal::Field::new("RemoteManagement"),
+        ::awsrt::internal::Field::new("LongTermPricingId"),
+        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+        ::awsrt::internal::Field::new("ImpactLevel"),
+        ::awsrt::internal::Field::new("PickupDetails"),
+        ::awsrt::internal::Field::new("SnowballId"),
     ];
 
     /// A `JobMetadata` with no members set.
@@ -438,8 +438,8 @@ impl JobMetadata {
     }
 }
 
-impl ::awsrt::codec::Encode for JobMetadata {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for JobMetadata {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.job_id {
             w.field(&Self::FIELDS[0]);
@@ -459,11 +459,11 @@ impl ::awsrt::codec::Encode for JobMetadata {
         }
         if let Some(v) = &self.creation_date {
             w.field(&Self::FIELDS[4]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.resources {
             w.field(&Self::FIELDS[5]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.description {
             w.field(&Self::FIELDS[6]);
@@ -483,7 +483,7 @@ impl ::awsrt::codec::Encode for JobMetadata {
         }
         if let Some(v) = &self.shipping_details {
             w.field(&Self::FIELDS[10]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.snowball_capacity_preference {
             w.field(&Self::FIELDS[11]);
@@ -491,15 +491,15 @@ impl ::awsrt::codec::Encode for JobMetadata {
         }
         if let Some(v) = &self.notification {
             w.field(&Self::FIELDS[12]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.data_transfer_progress {
             w.field(&Self::FIELDS[13]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.job_log_info {
             w.field(&Self::FIELDS[14]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.cluster_id {
             w.field(&Self::FIELDS[15]);
@@ -511,11 +511,11 @@ impl ::awsrt::codec::Encode for JobMetadata {
         }
         if let Some(v) = &self.tax_documents {
             w.field(&Self::FIELDS[17]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.device_configuration {
             w.field(&Self::FIELDS[18]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.remote_management {
             w.field(&Self::FIELDS[19]);
@@ -527,7 +527,7 @@ impl ::awsrt::codec::Encode for JobMetadata {
         }
         if let Some(v) = &self.on_device_service_configuration {
             w.field(&Self::FIELDS[21]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.impact_level {
             w.field(&Self::FIELDS[22]);
@@ -535,7 +535,7 @@ impl ::awsrt::codec::Encode for JobMetadata {
         }
         if let Some(v) = &self.pickup_details {
             w.field(&Self::FIELDS[23]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.snowball_id {
             w.field(&Self::FIELDS[24]);
@@ -545,10 +545,10 @@ impl ::awsrt::codec::Encode for JobMetadata {
     }
 }
 
-impl ::awsrt::codec::Decode for JobMetadata {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for JobMetadata {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_job_id = None;
         let mut m_job_state = None;
         let mut m_job_type = None;
@@ -591,12 +591,14 @@ impl ::awsrt::codec::Decode for JobMetadata {
                 }
                 4 => {
                     m_creation_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 5 => {
                     m_resources = Some(
-                        <crate::types::JobResource as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::JobResource as ::awsrt::internal::Decode>::decode(
+                            r,
+                        )?,
                     );
                 }
                 6 => m_description = Some(r.string()?),
@@ -605,7 +607,7 @@ impl ::awsrt::codec::Decode for JobMetadata {
                 9 => m_address_id = Some(r.string()?),
                 10 => {
                     m_shipping_details = Some(
-                        <crate::types::ShippingDetails as ::awsrt::codec::Decode>::decode(
+                        <crate::types::ShippingDetails as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -617,35 +619,35 @@ impl ::awsrt::codec::Decode for JobMetadata {
                 }
                 12 => {
                     m_notification = Some(
-                        <crate::types::Notification as ::awsrt::codec::Decode>::decode(
+                        <crate::types::Notification as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 13 => {
                     m_data_transfer_progress = Some(
-                        <crate::types::DataTransfer as ::awsrt::codec::Decode>::decode(
+                        <crate::types::DataTransfer as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 14 => {
                     m_job_log_info = Some(
-                        <crate::types::JobLogs as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::JobLogs as ::awsrt::internal::Decode>::decode(r)?,
                     );
                 }
                 15 => m_cluster_id = Some(r.string()?),
                 16 => m_forwarding_address_id = Some(r.string()?),
                 17 => {
                     m_tax_documents = Some(
-                        <crate::types::TaxDocuments as ::awsrt::codec::Decode>::decode(
+                        <crate::types::TaxDocuments as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 18 => {
                     m_device_configuration = Some(
-                        <crate::types::DeviceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::DeviceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -658,7 +660,7 @@ impl ::awsrt::codec::Decode for JobMetadata {
                 20 => m_long_term_pricing_id = Some(r.string()?),
                 21 => {
                     m_on_device_service_configuration = Some(
-                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::OnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
@@ -670,7 +672,7 @@ impl ::awsrt::codec::Decode for JobMetadata {
                 }
                 23 => {
                     m_pickup_details = Some(
-                        <crate::types::PickupDetails as ::awsrt::codec::Decode>::decode(
+                        <crate::types::PickupDetails as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );

@@ -35,10 +35,10 @@ pub struct JobResource {
 }
 
 impl JobResource {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("S3Resources"),
-        ::awsrt::codec::Field::new("LambdaResources"),
-        ::awsrt::codec::Field::new("Ec2AmiResources"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("S3Resources"),
+        ::awsrt::internal::Field::new("LambdaResources"),
+        ::awsrt::internal::Field::new("Ec2AmiResources"),
     ];
 
     /// A `JobResource` with no members set.
@@ -72,41 +72,41 @@ impl JobResource {
     }
 }
 
-impl ::awsrt::codec::Encode for JobResource {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for JobResource {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.s3_resources {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.lambda_resources {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         if let Some(v) = &self.ec2_ami_resources {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for JobResource {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for JobResource {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_s3_resources = None;
         let mut m_lambda_resources = None;
         let mut m_ec2_ami_resources = None;
@@ -115,9 +115,9 @@ impl ::awsrt::codec::Decode for JobResource {
             match i {
                 0 => {
                     m_s3_resources = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::S3Resource as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::S3Resource as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -125,9 +125,9 @@ impl ::awsrt::codec::Decode for JobResource {
                 }
                 1 => {
                     m_lambda_resources = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::LambdaResource as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::LambdaResource as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,
@@ -135,9 +135,9 @@ impl ::awsrt::codec::Decode for JobResource {
                 }
                 2 => {
                     m_ec2_ami_resources = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::Ec2AmiResource as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::Ec2AmiResource as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,

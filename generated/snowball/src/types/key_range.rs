@@ -25,9 +25,9 @@ pub struct KeyRange {
 }
 
 impl KeyRange {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("BeginMarker"),
-        ::awsrt::codec::Field::new("EndMarker"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("BeginMarker"),
+        ::awsrt::internal::Field::new("EndMarker"),
     ];
 
     /// A `KeyRange` with no members set.
@@ -51,8 +51,8 @@ impl KeyRange {
     }
 }
 
-impl ::awsrt::codec::Encode for KeyRange {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for KeyRange {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.begin_marker {
             w.field(&Self::FIELDS[0]);
@@ -66,10 +66,10 @@ impl ::awsrt::codec::Encode for KeyRange {
     }
 }
 
-impl ::awsrt::codec::Decode for KeyRange {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for KeyRange {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_begin_marker = None;
         let mut m_end_marker = None;
         r.begin_struct()?;

@@ -23,9 +23,9 @@ pub struct LambdaResource {
 }
 
 impl LambdaResource {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("LambdaArn"),
-        ::awsrt::codec::Field::new("EventTriggers"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("LambdaArn"),
+        ::awsrt::internal::Field::new("EventTriggers"),
     ];
 
     /// A `LambdaResource` with no members set.
@@ -52,8 +52,8 @@ impl LambdaResource {
     }
 }
 
-impl ::awsrt::codec::Encode for LambdaResource {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for LambdaResource {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.lambda_arn {
             w.field(&Self::FIELDS[0]);
@@ -61,20 +61,20 @@ impl ::awsrt::codec::Encode for LambdaResource {
         }
         if let Some(v) = &self.event_triggers {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for LambdaResource {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for LambdaResource {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_lambda_arn = None;
         let mut m_event_triggers = None;
         r.begin_struct()?;
@@ -83,9 +83,9 @@ impl ::awsrt::codec::Decode for LambdaResource {
                 0 => m_lambda_arn = Some(r.string()?),
                 1 => {
                     m_event_triggers = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::EventTriggerDefinition as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::EventTriggerDefinition as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,

@@ -109,17 +109,17 @@ pub struct LongTermPricingListEntry {
 }
 
 impl LongTermPricingListEntry {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("LongTermPricingId"),
-        ::awsrt::codec::Field::new("LongTermPricingEndDate"),
-        ::awsrt::codec::Field::new("LongTermPricingStartDate"),
-        ::awsrt::codec::Field::new("LongTermPricingType"),
-        ::awsrt::codec::Field::new("CurrentActiveJob"),
-        ::awsrt::codec::Field::new("ReplacementJob"),
-        ::awsrt::codec::Field::new("IsLongTermPricingAutoRenew"),
-        ::awsrt::codec::Field::new("LongTermPricingStatus"),
-        ::awsrt::codec::Field::new("SnowballType"),
-        ::awsrt::codec::Field::new("JobIds"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("LongTermPricingId"),
+        ::awsrt::internal::Field::new("LongTermPricingEndDate"),
+        ::awsrt::internal::Field::new("LongTermPricingStartDate"),
+        ::awsrt::internal::Field::new("LongTermPricingType"),
+        ::awsrt::internal::Field::new("CurrentActiveJob"),
+        ::awsrt::internal::Field::new("ReplacementJob"),
+        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
+        ::awsrt::internal::Field::new("LongTermPricingStatus"),
+        ::awsrt::internal::Field::new("SnowballType"),
+        ::awsrt::internal::Field::new("JobIds"),
     ];
 
     /// A `LongTermPricingListEntry` with no members set.
@@ -205,8 +205,8 @@ impl LongTermPricingListEntry {
     }
 }
 
-impl ::awsrt::codec::Encode for LongTermPricingListEntry {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for LongTermPricingListEntry {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.long_term_pricing_id {
             w.field(&Self::FIELDS[0]);
@@ -214,11 +214,11 @@ impl ::awsrt::codec::Encode for LongTermPricingListEntry {
         }
         if let Some(v) = &self.long_term_pricing_end_date {
             w.field(&Self::FIELDS[1]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.long_term_pricing_start_date {
             w.field(&Self::FIELDS[2]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.long_term_pricing_type {
             w.field(&Self::FIELDS[3]);
@@ -246,16 +246,16 @@ impl ::awsrt::codec::Encode for LongTermPricingListEntry {
         }
         if let Some(v) = &self.job_ids {
             w.field(&Self::FIELDS[9]);
-            ::awsrt::codec::encode_list(w, v, |w, v| w.string(v));
+            ::awsrt::internal::encode_list(w, v, |w, v| w.string(v));
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for LongTermPricingListEntry {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for LongTermPricingListEntry {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_long_term_pricing_id = None;
         let mut m_long_term_pricing_end_date = None;
         let mut m_long_term_pricing_start_date = None;
@@ -272,12 +272,12 @@ impl ::awsrt::codec::Decode for LongTermPricingListEntry {
                 0 => m_long_term_pricing_id = Some(r.string()?),
                 1 => {
                     m_long_term_pricing_end_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 2 => {
                     m_long_term_pricing_start_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 3 => {
@@ -294,7 +294,7 @@ impl ::awsrt::codec::Decode for LongTermPricingListEntry {
                         r.enum_value(|s| crate::types::SnowballType::from(s))?,
                     );
                 }
-                9 => m_job_ids = Some(::awsrt::codec::decode_list(r, |r| r.string())?),
+                9 => m_job_ids = Some(::awsrt::internal::decode_list(r, |r| r.string())?),
                 _ => r.skip()?,
             }
         }

@@ -112,7 +112,7 @@ impl<'de> serde::Deserialize<'de> for LongTermPricingType {
 }
 
 #[allow(deprecated)]
-impl ::awsrt::codec::ZeroValue for LongTermPricingType {
+impl ::awsrt::internal::ZeroValue for LongTermPricingType {
     fn zero_value() -> Self {
         Self::Unknown(crate::primitives::UnknownVariantValue::new(String::new()))
     }

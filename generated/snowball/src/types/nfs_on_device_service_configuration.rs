@@ -25,9 +25,9 @@ pub struct NfsOnDeviceServiceConfiguration {
 }
 
 impl NfsOnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("StorageLimit"),
-        ::awsrt::codec::Field::new("StorageUnit"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("StorageLimit"),
+        ::awsrt::internal::Field::new("StorageUnit"),
     ];
 
     /// A `NfsOnDeviceServiceConfiguration` with no members set.
@@ -51,8 +51,8 @@ impl NfsOnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Encode for NfsOnDeviceServiceConfiguration {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for NfsOnDeviceServiceConfiguration {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.storage_limit {
             w.field(&Self::FIELDS[0]);
@@ -66,10 +66,10 @@ impl ::awsrt::codec::Encode for NfsOnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Decode for NfsOnDeviceServiceConfiguration {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for NfsOnDeviceServiceConfiguration {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_storage_limit = None;
         let mut m_storage_unit = None;
         r.begin_struct()?;

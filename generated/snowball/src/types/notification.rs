@@ -49,11 +49,11 @@ pub struct Notification {
 }
 
 impl Notification {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("SnsTopicARN"),
-        ::awsrt::codec::Field::new("JobStatesToNotify"),
-        ::awsrt::codec::Field::new("NotifyAll"),
-        ::awsrt::codec::Field::new("DevicePickupSnsTopicARN"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("SnsTopicARN"),
+        ::awsrt::internal::Field::new("JobStatesToNotify"),
+        ::awsrt::internal::Field::new("NotifyAll"),
+        ::awsrt::internal::Field::new("DevicePickupSnsTopicARN"),
     ];
 
     /// A `Notification` with no members set.
@@ -91,8 +91,8 @@ impl Notification {
     }
 }
 
-impl ::awsrt::codec::Encode for Notification {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for Notification {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.sns_topic_arn {
             w.field(&Self::FIELDS[0]);
@@ -100,7 +100,7 @@ impl ::awsrt::codec::Encode for Notification {
         }
         if let Some(v) = &self.job_states_to_notify {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::encode_list(w, v, |w, v| w.string(v.as_str()));
+            ::awsrt::internal::encode_list(w, v, |w, v| w.string(v.as_str()));
         }
         if let Some(v) = &self.notify_all {
             w.field(&Self::FIELDS[2]);
@@ -114,10 +114,10 @@ impl ::awsrt::codec::Encode for Notification {
     }
 }
 
-impl ::awsrt::codec::Decode for Notification {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for Notification {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_sns_topic_arn = None;
         let mut m_job_states_to_notify = None;
         let mut m_notify_all = None;
@@ -128,7 +128,7 @@ impl ::awsrt::codec::Decode for Notification {
                 0 => m_sns_topic_arn = Some(r.string()?),
                 1 => {
                     m_job_states_to_notify = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
                             |r| r.enum_value(|s| crate::types::JobState::from(s)),
                         )?,

@@ -49,11 +49,11 @@ pub struct OnDeviceServiceConfiguration {
 }
 
 impl OnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("NFSOnDeviceService"),
-        ::awsrt::codec::Field::new("TGWOnDeviceService"),
-        ::awsrt::codec::Field::new("EKSOnDeviceService"),
-        ::awsrt::codec::Field::new("S3OnDeviceService"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("NFSOnDeviceService"),
+        ::awsrt::internal::Field::new("TGWOnDeviceService"),
+        ::awsrt::internal::Field::new("EKSOnDeviceService"),
+        ::awsrt::internal::Field::new("S3OnDeviceService"),
     ];
 
     /// An `OnDeviceServiceConfiguration` with no members set.
@@ -103,33 +103,33 @@ impl OnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Encode for OnDeviceServiceConfiguration {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for OnDeviceServiceConfiguration {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.nfs_on_device_service {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.tgw_on_device_service {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.eks_on_device_service {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.s3_on_device_service {
             w.field(&Self::FIELDS[3]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for OnDeviceServiceConfiguration {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for OnDeviceServiceConfiguration {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_nfs_on_device_service = None;
         let mut m_tgw_on_device_service = None;
         let mut m_eks_on_device_service = None;
@@ -139,28 +139,28 @@ impl ::awsrt::codec::Decode for OnDeviceServiceConfiguration {
             match i {
                 0 => {
                     m_nfs_on_device_service = Some(
-                        <crate::types::NfsOnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::NfsOnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 1 => {
                     m_tgw_on_device_service = Some(
-                        <crate::types::TgwOnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::TgwOnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 2 => {
                     m_eks_on_device_service = Some(
-                        <crate::types::EksOnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::EksOnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );
                 }
                 3 => {
                     m_s3_on_device_service = Some(
-                        <crate::types::S3OnDeviceServiceConfiguration as ::awsrt::codec::Decode>::decode(
+                        <crate::types::S3OnDeviceServiceConfiguration as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );

@@ -79,14 +79,14 @@ pub struct PickupDetails {
 }
 
 impl PickupDetails {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Name"),
-        ::awsrt::codec::Field::new("PhoneNumber"),
-        ::awsrt::codec::Field::new("Email"),
-        ::awsrt::codec::Field::new("IdentificationNumber"),
-        ::awsrt::codec::Field::new("IdentificationExpirationDate"),
-        ::awsrt::codec::Field::new("IdentificationIssuingOrg"),
-        ::awsrt::codec::Field::new("DevicePickupId"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Name"),
+        ::awsrt::internal::Field::new("PhoneNumber"),
+        ::awsrt::internal::Field::new("Email"),
+        ::awsrt::internal::Field::new("IdentificationNumber"),
+        ::awsrt::internal::Field::new("IdentificationExpirationDate"),
+        ::awsrt::internal::Field::new("IdentificationIssuingOrg"),
+        ::awsrt::internal::Field::new("DevicePickupId"),
     ];
 
     /// A `PickupDetails` with no members set.
@@ -162,8 +162,8 @@ impl ::std::fmt::Debug for PickupDetails {
     }
 }
 
-impl ::awsrt::codec::Encode for PickupDetails {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for PickupDetails {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.name {
             w.field(&Self::FIELDS[0]);
@@ -183,7 +183,7 @@ impl ::awsrt::codec::Encode for PickupDetails {
         }
         if let Some(v) = &self.identification_expiration_date {
             w.field(&Self::FIELDS[4]);
-            w.timestamp(v, ::awsrt::codec::TimestampFormat::Default);
+            w.timestamp(v, ::awsrt::internal::TimestampFormat::Default);
         }
         if let Some(v) = &self.identification_issuing_org {
             w.field(&Self::FIELDS[5]);
@@ -197,10 +197,10 @@ impl ::awsrt::codec::Encode for PickupDetails {
     }
 }
 
-impl ::awsrt::codec::Decode for PickupDetails {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for PickupDetails {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_name = None;
         let mut m_phone_number = None;
         let mut m_email = None;
@@ -217,7 +217,7 @@ impl ::awsrt::codec::Decode for PickupDetails {
                 3 => m_identification_number = Some(r.string()?),
                 4 => {
                     m_identification_expiration_date = Some(
-                        r.timestamp(::awsrt::codec::TimestampFormat::Default)?,
+                        r.timestamp(::awsrt::internal::TimestampFormat::Default)?,
                     );
                 }
                 5 => m_identification_issuing_org = Some(r.string()?),

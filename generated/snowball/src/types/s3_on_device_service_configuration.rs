@@ -43,11 +43,11 @@ pub struct S3OnDeviceServiceConfiguration {
 }
 
 impl S3OnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("StorageLimit"),
-        ::awsrt::codec::Field::new("StorageUnit"),
-        ::awsrt::codec::Field::new("ServiceSize"),
-        ::awsrt::codec::Field::new("FaultTolerance"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("StorageLimit"),
+        ::awsrt::internal::Field::new("StorageUnit"),
+        ::awsrt::internal::Field::new("ServiceSize"),
+        ::awsrt::internal::Field::new("FaultTolerance"),
     ];
 
     /// An `S3OnDeviceServiceConfiguration` with no members set.
@@ -85,8 +85,8 @@ impl S3OnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Encode for S3OnDeviceServiceConfiguration {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for S3OnDeviceServiceConfiguration {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.storage_limit {
             w.field(&Self::FIELDS[0]);
@@ -108,10 +108,10 @@ impl ::awsrt::codec::Encode for S3OnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Decode for S3OnDeviceServiceConfiguration {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for S3OnDeviceServiceConfiguration {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_storage_limit = None;
         let mut m_storage_unit = None;
         let mut m_service_size = None;

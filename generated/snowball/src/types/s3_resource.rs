@@ -33,10 +33,10 @@ pub struct S3Resource {
 }
 
 impl S3Resource {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("BucketArn"),
-        ::awsrt::codec::Field::new("KeyRange"),
-        ::awsrt::codec::Field::new("TargetOnDeviceServices"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("BucketArn"),
+        ::awsrt::internal::Field::new("KeyRange"),
+        ::awsrt::internal::Field::new("TargetOnDeviceServices"),
     ];
 
     /// An `S3Resource` with no members set.
@@ -70,8 +70,8 @@ impl S3Resource {
     }
 }
 
-impl ::awsrt::codec::Encode for S3Resource {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for S3Resource {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.bucket_arn {
             w.field(&Self::FIELDS[0]);
@@ -79,24 +79,24 @@ impl ::awsrt::codec::Encode for S3Resource {
         }
         if let Some(v) = &self.key_range {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.target_on_device_services {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::encode_list(
+            ::awsrt::internal::encode_list(
                 w,
                 v,
-                |w, v| ::awsrt::codec::Encode::encode(v, w),
+                |w, v| ::awsrt::internal::Encode::encode(v, w),
             );
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for S3Resource {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for S3Resource {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_bucket_arn = None;
         let mut m_key_range = None;
         let mut m_target_on_device_services = None;
@@ -106,14 +106,14 @@ impl ::awsrt::codec::Decode for S3Resource {
                 0 => m_bucket_arn = Some(r.string()?),
                 1 => {
                     m_key_range = Some(
-                        <crate::types::KeyRange as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::KeyRange as ::awsrt::internal::Decode>::decode(r)?,
                     );
                 }
                 2 => {
                     m_target_on_device_services = Some(
-                        ::awsrt::codec::decode_list(
+                        ::awsrt::internal::decode_list(
                             r,
-                            |r| <crate::types::TargetOnDeviceService as ::awsrt::codec::Decode>::decode(
+                            |r| <crate::types::TargetOnDeviceService as ::awsrt::internal::Decode>::decode(
                                 r,
                             ),
                         )?,

@@ -106,7 +106,7 @@ impl<'de> serde::Deserialize<'de> for ServiceName {
 }
 
 #[allow(deprecated)]
-impl ::awsrt::codec::ZeroValue for ServiceName {
+impl ::awsrt::internal::ZeroValue for ServiceName {
     fn zero_value() -> Self {
         Self::Unknown(crate::primitives::UnknownVariantValue::new(String::new()))
     }

@@ -17,8 +17,8 @@ pub struct ServiceVersion {
 }
 
 impl ServiceVersion {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Version"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Version"),
     ];
 
     /// A `ServiceVersion` with no members set.
@@ -33,8 +33,8 @@ impl ServiceVersion {
     }
 }
 
-impl ::awsrt::codec::Encode for ServiceVersion {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ServiceVersion {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.version {
             w.field(&Self::FIELDS[0]);
@@ -44,10 +44,10 @@ impl ::awsrt::codec::Encode for ServiceVersion {
     }
 }
 
-impl ::awsrt::codec::Decode for ServiceVersion {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ServiceVersion {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_version = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {

@@ -31,9 +31,9 @@ pub struct Shipment {
 }
 
 impl Shipment {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("Status"),
-        ::awsrt::codec::Field::new("TrackingNumber"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("Status"),
+        ::awsrt::internal::Field::new("TrackingNumber"),
     ];
 
     /// A `Shipment` with no members set.
@@ -57,8 +57,8 @@ impl Shipment {
     }
 }
 
-impl ::awsrt::codec::Encode for Shipment {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for Shipment {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.status {
             w.field(&Self::FIELDS[0]);
@@ -72,10 +72,10 @@ impl ::awsrt::codec::Encode for Shipment {
     }
 }
 
-impl ::awsrt::codec::Decode for Shipment {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for Shipment {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_status = None;
         let mut m_tracking_number = None;
         r.begin_struct()?;

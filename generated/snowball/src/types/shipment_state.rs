@@ -106,7 +106,7 @@ impl<'de> serde::Deserialize<'de> for ShipmentState {
 }
 
 #[allow(deprecated)]
-impl ::awsrt::codec::ZeroValue for ShipmentState {
+impl ::awsrt::internal::ZeroValue for ShipmentState {
     fn zero_value() -> Self {
         Self::Unknown(crate::primitives::UnknownVariantValue::new(String::new()))
     }

@@ -44,10 +44,10 @@ pub struct ShippingDetails {
 }
 
 impl ShippingDetails {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ShippingOption"),
-        ::awsrt::codec::Field::new("InboundShipment"),
-        ::awsrt::codec::Field::new("OutboundShipment"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ShippingOption"),
+        ::awsrt::internal::Field::new("InboundShipment"),
+        ::awsrt::internal::Field::new("OutboundShipment"),
     ];
 
     /// A `ShippingDetails` with no members set.
@@ -81,8 +81,8 @@ impl ShippingDetails {
     }
 }
 
-impl ::awsrt::codec::Encode for ShippingDetails {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for ShippingDetails {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.shipping_option {
             w.field(&Self::FIELDS[0]);
@@ -90,20 +90,20 @@ impl ::awsrt::codec::Encode for ShippingDetails {
         }
         if let Some(v) = &self.inbound_shipment {
             w.field(&Self::FIELDS[1]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         if let Some(v) = &self.outbound_shipment {
             w.field(&Self::FIELDS[2]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for ShippingDetails {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for ShippingDetails {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_shipping_option = None;
         let mut m_inbound_shipment = None;
         let mut m_outbound_shipment = None;
@@ -117,12 +117,12 @@ impl ::awsrt::codec::Decode for ShippingDetails {
                 }
                 1 => {
                     m_inbound_shipment = Some(
-                        <crate::types::Shipment as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::Shipment as ::awsrt::internal::Decode>::decode(r)?,
                     );
                 }
                 2 => {
                     m_outbound_shipment = Some(
-                        <crate::types::Shipment as ::awsrt::codec::Decode>::decode(r)?,
+                        <crate::types::Shipment as ::awsrt::internal::Decode>::decode(r)?,
                     );
                 }
                 _ => r.skip()?,

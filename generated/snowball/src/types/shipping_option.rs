@@ -119,7 +119,7 @@ impl<'de> serde::Deserialize<'de> for ShippingOption {
 }
 
 #[allow(deprecated)]
-impl ::awsrt::codec::ZeroValue for ShippingOption {
+impl ::awsrt::internal::ZeroValue for ShippingOption {
     fn zero_value() -> Self {
         Self::Unknown(crate::primitives::UnknownVariantValue::new(String::new()))
     }

@@ -149,7 +149,7 @@ impl<'de> serde::Deserialize<'de> for SnowballType {
 }
 
 #[allow(deprecated)]
-impl ::awsrt::codec::ZeroValue for SnowballType {
+impl ::awsrt::internal::ZeroValue for SnowballType {
     fn zero_value() -> Self {
         Self::Unknown(crate::primitives::UnknownVariantValue::new(String::new()))
     }

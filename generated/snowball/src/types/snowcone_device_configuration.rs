@@ -19,8 +19,8 @@ pub struct SnowconeDeviceConfiguration {
 }
 
 impl SnowconeDeviceConfiguration {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("WirelessConnection"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("WirelessConnection"),
     ];
 
     /// A `SnowconeDeviceConfiguration` with no members set.
@@ -38,28 +38,28 @@ impl SnowconeDeviceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Encode for SnowconeDeviceConfiguration {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for SnowconeDeviceConfiguration {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.wireless_connection {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for SnowconeDeviceConfiguration {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for SnowconeDeviceConfiguration {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_wireless_connection = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => {
                     m_wireless_connection = Some(
-                        <crate::types::WirelessConnection as ::awsrt::codec::Decode>::decode(
+                        <crate::types::WirelessConnection as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );

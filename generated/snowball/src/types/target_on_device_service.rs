@@ -25,9 +25,9 @@ pub struct TargetOnDeviceService {
 }
 
 impl TargetOnDeviceService {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("ServiceName"),
-        ::awsrt::codec::Field::new("TransferOption"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("ServiceName"),
+        ::awsrt::internal::Field::new("TransferOption"),
     ];
 
     /// A `TargetOnDeviceService` with no members set.
@@ -57,8 +57,8 @@ impl TargetOnDeviceService {
     }
 }
 
-impl ::awsrt::codec::Encode for TargetOnDeviceService {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for TargetOnDeviceService {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.service_name {
             w.field(&Self::FIELDS[0]);
@@ -72,10 +72,10 @@ impl ::awsrt::codec::Encode for TargetOnDeviceService {
     }
 }
 
-impl ::awsrt::codec::Decode for TargetOnDeviceService {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for TargetOnDeviceService {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_service_name = None;
         let mut m_transfer_option = None;
         r.begin_struct()?;

@@ -15,8 +15,8 @@ pub struct TaxDocuments {
 }
 
 impl TaxDocuments {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("IND"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("IND"),
     ];
 
     /// A `TaxDocuments` with no members set.
@@ -31,28 +31,28 @@ impl TaxDocuments {
     }
 }
 
-impl ::awsrt::codec::Encode for TaxDocuments {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for TaxDocuments {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.ind {
             w.field(&Self::FIELDS[0]);
-            ::awsrt::codec::Encode::encode(v, w);
+            ::awsrt::internal::Encode::encode(v, w);
         }
         w.end_struct();
     }
 }
 
-impl ::awsrt::codec::Decode for TaxDocuments {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for TaxDocuments {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_ind = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
             match i {
                 0 => {
                     m_ind = Some(
-                        <crate::types::IndTaxDocuments as ::awsrt::codec::Decode>::decode(
+                        <crate::types::IndTaxDocuments as ::awsrt::internal::Decode>::decode(
                             r,
                         )?,
                     );

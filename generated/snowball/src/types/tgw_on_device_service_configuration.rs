@@ -23,9 +23,9 @@ pub struct TgwOnDeviceServiceConfiguration {
 }
 
 impl TgwOnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("StorageLimit"),
-        ::awsrt::codec::Field::new("StorageUnit"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("StorageLimit"),
+        ::awsrt::internal::Field::new("StorageUnit"),
     ];
 
     /// A `TgwOnDeviceServiceConfiguration` with no members set.
@@ -49,8 +49,8 @@ impl TgwOnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Encode for TgwOnDeviceServiceConfiguration {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for TgwOnDeviceServiceConfiguration {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.storage_limit {
             w.field(&Self::FIELDS[0]);
@@ -64,10 +64,10 @@ impl ::awsrt::codec::Encode for TgwOnDeviceServiceConfiguration {
     }
 }
 
-impl ::awsrt::codec::Decode for TgwOnDeviceServiceConfiguration {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for TgwOnDeviceServiceConfiguration {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_storage_limit = None;
         let mut m_storage_unit = None;
         r.begin_struct()?;

@@ -15,8 +15,8 @@ pub struct WirelessConnection {
 }
 
 impl WirelessConnection {
-    const FIELDS: &'static [::awsrt::codec::Field] = &[
-        ::awsrt::codec::Field::new("IsWifiEnabled"),
+    const FIELDS: &'static [::awsrt::internal::Field] = &[
+        ::awsrt::internal::Field::new("IsWifiEnabled"),
     ];
 
     /// A `WirelessConnection` with no members set.
@@ -31,8 +31,8 @@ impl WirelessConnection {
     }
 }
 
-impl ::awsrt::codec::Encode for WirelessConnection {
-    fn encode<W: ::awsrt::codec::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::Encode for WirelessConnection {
+    fn encode<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
         w.begin_struct();
         if let Some(v) = &self.is_wifi_enabled {
             w.field(&Self::FIELDS[0]);
@@ -42,10 +42,10 @@ impl ::awsrt::codec::Encode for WirelessConnection {
     }
 }
 
-impl ::awsrt::codec::Decode for WirelessConnection {
-    fn decode<R: ::awsrt::codec::Reader>(
+impl ::awsrt::internal::Decode for WirelessConnection {
+    fn decode<R: ::awsrt::internal::Reader>(
         r: &mut R,
-    ) -> Result<Self, ::awsrt::codec::DecodeError> {
+    ) -> Result<Self, ::awsrt::internal::DecodeError> {
         let mut m_is_wifi_enabled = None;
         r.begin_struct()?;
         while let Some(i) = r.next_field(Self::FIELDS)? {
