@@ -1918,6 +1918,61 @@ mod tests {
     }
 
     #[test]
+    fn value_accessors_for_the_runtimes_own_documents() {
+        let v = decode_value(
+            br#"{"b":true,"a":[1,"x"],"o":{"k":"first","z":null,"k":"last"},"s":"t"}"#,
+        )
+        .unwrap();
+        assert_eq!(v.get("b").and_then(Value::as_bool), Some(true));
+        assert_eq!(v.get("s").and_then(Value::as_bool), None);
+        let a = v.get("a").and_then(Value::as_array).unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[1].as_str(), Some("x"));
+        assert_eq!(v.get("o").and_then(Value::as_array), None);
+        let o = v.get("o").unwrap();
+        // Members stay in document order with duplicates; `get` reads the last, as
+        // Python's json.loads (botocore) and serde_json do.
+        let keys: Vec<&str> = o
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, ["k", "z", "k"]);
+        assert_eq!(o.get("k").and_then(Value::as_str), Some("last"));
+        assert_eq!(o.get("z"), Some(&Value::Null));
+        assert_eq!(v.get("a").and_then(Value::as_object), None);
+        assert_eq!(a[0].get("k"), None);
+        // Display is the compact JSON the writer gives (used in error messages).
+        assert_eq!(o.to_string(), r#"{"k":"first","z":null,"k":"last"}"#);
+        assert_eq!(decode_value(b"-1.5e3").unwrap().to_string(), "-1500.0");
+    }
+
+    #[test]
+    fn documents_errors_give_line_and_column() {
+        assert_eq!(
+            parse_document(b"{\n  \"a\": [1,\n   2 3]}"),
+            Err("expected ',' or ']' at line 3 column 6".to_string())
+        );
+        // Columns count characters, not bytes.
+        assert_eq!(
+            parse_document("{\"\u{e9}\u{e9}\": x}".as_bytes()),
+            Err("expected a JSON value at line 1 column 8".to_string())
+        );
+        assert_eq!(
+            parse_document(b""),
+            Err("unexpected end of JSON input at line 1 column 1".to_string())
+        );
+        assert_eq!(
+            parse_document(b"[1]"),
+            Ok(Value::Array(vec![Value::Number {
+                value: 1.0,
+                exact: Some(1)
+            }]))
+        );
+    }
+
+    #[test]
     fn sparse_lists_and_maps_write_null() {
         struct Sparse;
         impl Encode for Sparse {
