@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use awsrt::internal::json::Value;
 use awsrt::internal::endpoint::{Partitions, RuleSet};
 use libfuzzer_sys::fuzz_target;
-use serde_json::Value;
 
 const SNOWBALL_RULES: &str = include_str!("../../generated/snowball/src/endpoint-rule-set.json");
 

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::codec::json::Value as JsonValue;
 use crate::credentials::{Credentials, CredentialsCache, DefaultChain, ProvideCredentials};
 use crate::endpoint::{Partitions, RuleSet};
 use crate::error::SdkError;
@@ -410,10 +411,10 @@ impl Client {
                 let mut params = std::collections::BTreeMap::new();
                 for p in rules.parameters() {
                     let v = match p.built_in.as_deref() {
-                        Some("AWS::Region") => region.clone().map(serde_json::Value::String),
-                        Some("AWS::UseFIPS") => Some(serde_json::Value::Bool(fips)),
-                        Some("AWS::UseDualStack") => Some(serde_json::Value::Bool(dualstack)),
-                        Some("SDK::Endpoint") => configured.clone().map(serde_json::Value::String),
+                        Some("AWS::Region") => region.clone().map(JsonValue::String),
+                        Some("AWS::UseFIPS") => Some(JsonValue::Bool(fips)),
+                        Some("AWS::UseDualStack") => Some(JsonValue::Bool(dualstack)),
+                        Some("SDK::Endpoint") => configured.clone().map(JsonValue::String),
                         _ => None,
                     };
                     if let Some(v) = v {

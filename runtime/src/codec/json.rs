@@ -1201,10 +1201,35 @@ pub enum Value {
 }
 
 impl Value {
-    /// The first member named `key`, if this is an object that has one.
+    /// The last member named `key`, if this is an object that has one: a duplicated key
+    /// reads as Python's `json.loads` (botocore) and serde_json read it.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Value::Object(m) => m.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is an array.
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The members in document order, duplicates kept, if this is an object.
+    pub fn as_object(&self) -> Option<&[(String, Value)]> {
+        match self {
+            Value::Object(members) => Some(members),
             _ => None,
         }
     }
@@ -1267,6 +1292,38 @@ pub fn decode_value(bytes: &[u8]) -> Result<Value, DecodeError> {
     let v = r.value()?;
     r.finish()?;
     Ok(v)
+}
+
+/// Compact JSON, as [`to_vec`] writes it (for messages).
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The writer emits only `str` contents and ASCII, so the bytes are UTF-8.
+        f.write_str(&String::from_utf8_lossy(&to_vec(self)))
+    }
+}
+
+/// Parses a document the runtime reads for itself (an endpoint rule set,
+/// partitions.json, a credentials document). The error gives the line and column
+/// rather than a byte offset, as serde_json's did: these files are read and edited by
+/// people. It never quotes the input, which may hold secrets.
+pub(crate) fn parse_document(bytes: &[u8]) -> Result<Value, String> {
+    decode_value(bytes).map_err(|e| match e.offset() {
+        Some(at) => {
+            let before = bytes.get(..at).unwrap_or(bytes);
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            // Characters, not bytes: UTF-8 continuation bytes do not start one.
+            let column = 1 + before[line_start..]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count();
+            format!("{} at line {line} column {column}", e.message())
+        }
+        None => e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -1857,6 +1914,61 @@ mod tests {
                 value: 12.0,
                 exact: Some(12)
             })
+        );
+    }
+
+    #[test]
+    fn value_accessors_for_the_runtimes_own_documents() {
+        let v = decode_value(
+            br#"{"b":true,"a":[1,"x"],"o":{"k":"first","z":null,"k":"last"},"s":"t"}"#,
+        )
+        .unwrap();
+        assert_eq!(v.get("b").and_then(Value::as_bool), Some(true));
+        assert_eq!(v.get("s").and_then(Value::as_bool), None);
+        let a = v.get("a").and_then(Value::as_array).unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[1].as_str(), Some("x"));
+        assert_eq!(v.get("o").and_then(Value::as_array), None);
+        let o = v.get("o").unwrap();
+        // Members stay in document order with duplicates; `get` reads the last, as
+        // Python's json.loads (botocore) and serde_json do.
+        let keys: Vec<&str> = o
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, ["k", "z", "k"]);
+        assert_eq!(o.get("k").and_then(Value::as_str), Some("last"));
+        assert_eq!(o.get("z"), Some(&Value::Null));
+        assert_eq!(v.get("a").and_then(Value::as_object), None);
+        assert_eq!(a[0].get("k"), None);
+        // Display is the compact JSON the writer gives (used in error messages).
+        assert_eq!(o.to_string(), r#"{"k":"first","z":null,"k":"last"}"#);
+        assert_eq!(decode_value(b"-1.5e3").unwrap().to_string(), "-1500.0");
+    }
+
+    #[test]
+    fn documents_errors_give_line_and_column() {
+        assert_eq!(
+            parse_document(b"{\n  \"a\": [1,\n   2 3]}"),
+            Err("expected ',' or ']' at line 3 column 6".to_string())
+        );
+        // Columns count characters, not bytes.
+        assert_eq!(
+            parse_document("{\"\u{e9}\u{e9}\": x}".as_bytes()),
+            Err("expected a JSON value at line 1 column 8".to_string())
+        );
+        assert_eq!(
+            parse_document(b""),
+            Err("unexpected end of JSON input at line 1 column 1".to_string())
+        );
+        assert_eq!(
+            parse_document(b"[1]"),
+            Ok(Value::Array(vec![Value::Number {
+                value: 1.0,
+                exact: Some(1)
+            }]))
         );
     }
 

@@ -155,6 +155,11 @@ impl DecodeError {
     pub fn offset(&self) -> Option<usize> {
         self.0.offset
     }
+
+    /// What was wrong, without the offset.
+    pub(crate) fn message(&self) -> &str {
+        &self.0.message
+    }
 }
 
 impl fmt::Display for DecodeError {

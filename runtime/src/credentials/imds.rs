@@ -133,7 +133,7 @@ impl ImdsProvider {
             )));
         }
         let v = parse_json(creds.body(), "the credentials document").map_err(fail)?;
-        if let Some(code) = v.get("Code").and_then(serde_json::Value::as_str) {
+        if let Some(code) = v.get("Code").and_then(crate::codec::json::Value::as_str) {
             if code != "Success" {
                 return Err(fail(format!("credentials document says Code={code}")));
             }

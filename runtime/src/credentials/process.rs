@@ -101,7 +101,7 @@ impl ProcessProvider {
             return Err(fail(format!("exited with {status}: {}", excerpt(&stderr))));
         }
         let v = parse_json(&stdout, "its output").map_err(fail)?;
-        match v.get("Version").and_then(serde_json::Value::as_i64) {
+        match v.get("Version").and_then(crate::codec::json::Value::as_i64) {
             Some(1) => {}
             other => {
                 return Err(fail(format!(

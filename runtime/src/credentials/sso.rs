@@ -92,11 +92,11 @@ impl SsoProvider {
         let v = parse_json(&text, &path.display().to_string()).map_err(fail)?;
         let token = v
             .get("accessToken")
-            .and_then(serde_json::Value::as_str)
+            .and_then(crate::codec::json::Value::as_str)
             .ok_or_else(|| fail(format!("SSO: {} has no accessToken", path.display())))?;
         let expires = v
             .get("expiresAt")
-            .and_then(serde_json::Value::as_str)
+            .and_then(crate::codec::json::Value::as_str)
             .ok_or_else(|| fail(format!("SSO: {} has no expiresAt", path.display())))
             .and_then(|t| {
                 parse_time(t).map_err(|e| fail(format!("SSO: {}: {e}", path.display())))

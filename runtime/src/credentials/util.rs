@@ -3,12 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
-use serde_json::Value;
-
 use super::Credentials;
+use crate::codec::json::Value;
 use crate::http::Transport;
 use crate::DateTime;
+use bytes::Bytes;
 
 /// Sends `request`, giving up after `timeout`. The message names what failed.
 pub(crate) async fn send(
@@ -56,8 +55,9 @@ pub(crate) fn json_credentials(
         }
         // Epoch milliseconds (SSO): a whole number up to the end of year 9999, as
         // botocore's datetime allows; anything else is an error, never "no expiry".
-        Some(Value::Number(n)) if millis => Some(
-            n.as_u64()
+        Some(n @ Value::Number { .. }) if millis => Some(
+            n.as_i64()
+                .and_then(|ms| u64::try_from(ms).ok())
                 .filter(|ms| *ms <= MAX_EPOCH_MILLIS)
                 .and_then(|ms| SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms)))
                 .ok_or_else(|| format!("invalid {expiration}: {n}"))?,
@@ -67,9 +67,10 @@ pub(crate) fn json_credentials(
     Ok(Credentials::new(id, secret, s(token).map(str::to_string)).with_expiry(expiry))
 }
 
-/// Parses a JSON body, naming the source on failure.
+/// Parses a JSON body with the runtime's own reader, naming the source and the line and
+/// column on failure (never the body: it may hold a secret key).
 pub(crate) fn parse_json(body: &[u8], what: &str) -> Result<Value, String> {
-    serde_json::from_slice(body).map_err(|e| format!("{what} is not valid JSON: {e}"))
+    crate::codec::json::parse_document(body).map_err(|e| format!("{what} is not valid JSON: {e}"))
 }
 
 /// A short printable excerpt of a response body, for error messages.

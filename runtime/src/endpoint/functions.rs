@@ -5,7 +5,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::OnceLock;
 
-use serde_json::{json, Value};
+use crate::codec::json::Value;
 
 use super::{invalid, EndpointError, Partitions};
 
@@ -30,7 +30,7 @@ pub(super) fn call(
     Ok(match name {
         "isSet" => {
             want(1)?;
-            Value::Bool(!arg(0).is_null())
+            Value::Bool(!matches!(arg(0), Value::Null))
         }
         "not" => {
             want(1)?;
@@ -60,10 +60,11 @@ pub(super) fn call(
         }
         "substring" => {
             want(4)?;
-            match (s(0), arg(1).as_u64(), arg(2).as_u64(), arg(3).as_bool()) {
+            // Indexes are whole numbers; a negative, fractional or huge one gives none.
+            let index = |i: usize| arg(i).as_i64().and_then(|n| usize::try_from(n).ok());
+            match (s(0), index(1), index(2), arg(3).as_bool()) {
                 (Some(input), Some(start), Some(stop), Some(rev)) => {
-                    substring(input, start as usize, stop as usize, rev)
-                        .map_or(Value::Null, Value::String)
+                    substring(input, start, stop, rev).map_or(Value::Null, Value::String)
                 }
                 _ => Value::Null,
             }
@@ -122,7 +123,11 @@ pub(super) fn get_attr(v: &Value, path: &str) -> Result<Value, EndpointError> {
             let idx: usize = r[..end]
                 .parse()
                 .map_err(|_| invalid(format!("bad index in getAttr path {path:?}")))?;
-            cur = cur.get(idx).cloned().unwrap_or(Value::Null);
+            cur = cur
+                .as_array()
+                .and_then(|a| a.get(idx))
+                .cloned()
+                .unwrap_or(Value::Null);
             rest = &r[end + 1..];
         }
     }
@@ -182,13 +187,14 @@ fn url_object(scheme: &str, authority: &str, path: &str, is_ip: bool) -> Value {
     if !normalized.ends_with('/') {
         normalized.push('/');
     }
-    json!({
-        "scheme": scheme,
-        "authority": authority,
-        "path": path,
-        "normalizedPath": normalized,
-        "isIp": is_ip,
-    })
+    let s = |v: &str| Value::String(v.to_string());
+    Value::Object(vec![
+        ("scheme".into(), s(scheme)),
+        ("authority".into(), s(authority)),
+        ("path".into(), s(path)),
+        ("normalizedPath".into(), Value::String(normalized)),
+        ("isIp".into(), Value::Bool(is_ip)),
+    ])
 }
 
 fn is_valid_host_label(v: &str, allow_subdomains: bool) -> bool {
@@ -218,14 +224,15 @@ fn parse_arn(arn: &str) -> Option<Value> {
     if partition.is_empty() || service.is_empty() || resource.is_empty() {
         return None;
     }
-    let ids: Vec<&str> = resource.split([':', '/']).collect();
-    Some(json!({
-        "partition": partition,
-        "service": service,
-        "region": region,
-        "accountId": account,
-        "resourceId": ids,
-    }))
+    let s = |v: &str| Value::String(v.to_string());
+    let ids = resource.split([':', '/']).map(s).collect();
+    Some(Value::Object(vec![
+        ("partition".into(), s(partition)),
+        ("service".into(), s(service)),
+        ("region".into(), s(region)),
+        ("accountId".into(), s(account)),
+        ("resourceId".into(), Value::Array(ids)),
+    ]))
 }
 
 fn is_virtual_hostable_s3_bucket(v: &str, allow_subdomains: bool) -> bool {

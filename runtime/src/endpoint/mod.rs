@@ -12,7 +12,10 @@ mod partitions;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::{Map, Value};
+// The runtime's own JSON reader, not serde_json: one parser for the wire and for the
+// runtime's needs. Objects are member lists in document order; where a key could repeat,
+// the last one wins (`Value::get`), as with serde_json and Python's json module.
+use crate::codec::json::{parse_document, Value};
 
 pub(crate) use functions::uri_encode;
 pub use partitions::{Partitions, PARTITIONS_JSON};
@@ -22,8 +25,9 @@ pub use partitions::{Partitions, PARTITIONS_JSON};
 pub struct Endpoint {
     /// The endpoint URL.
     pub url: String,
-    /// Rule-set properties, e.g. `authSchemes`.
-    pub properties: Map<String, Value>,
+    /// Rule-set properties, e.g. `authSchemes`, by name (objects inside them keep the
+    /// rule set's member order).
+    pub properties: BTreeMap<String, Value>,
     /// Headers the rule set adds to requests.
     pub headers: BTreeMap<String, Vec<String>>,
 }
@@ -39,12 +43,11 @@ impl Endpoint {
         self.sigv4_scheme()?.get("signingRegion")?.as_str()
     }
 
-    fn sigv4_scheme(&self) -> Option<&Map<String, Value>> {
+    fn sigv4_scheme(&self) -> Option<&Value> {
         self.properties
             .get("authSchemes")?
             .as_array()?
             .iter()
-            .filter_map(Value::as_object)
             .find(|s| s.get("name").and_then(Value::as_str) == Some("sigv4"))
     }
 }
@@ -151,16 +154,32 @@ type Scope = BTreeMap<String, Value>;
 impl RuleSet {
     /// Parses an `endpoint-rule-set-1.json` document.
     pub fn parse(text: &str) -> Result<RuleSet, String> {
-        let doc: Value =
-            serde_json::from_str(text).map_err(|e| format!("endpoint rule set: {e}"))?;
-        let params = doc
-            .get("parameters")
-            .and_then(Value::as_object)
-            .ok_or("endpoint rule set: no `parameters` object")?;
-        let parameters = params
-            .iter()
+        let doc = parse_document(text.as_bytes()).map_err(|e| format!("endpoint rule set: {e}"))?;
+        let Value::Object(members) = doc else {
+            return Err("endpoint rule set: not a JSON object".into());
+        };
+        // Taken apart rather than cloned: the rules are most of the document. A repeated
+        // top-level key keeps its last value, as `Value::get` would.
+        let (mut params, mut rules) = (None, None);
+        for (k, v) in members {
+            match k.as_str() {
+                "parameters" => params = Some(v),
+                "rules" => rules = Some(v),
+                _ => {}
+            }
+        }
+        let Some(Value::Object(params)) = params else {
+            return Err("endpoint rule set: no `parameters` object".into());
+        };
+        let Some(Value::Array(rules)) = rules else {
+            return Err("endpoint rule set: no `rules` array".into());
+        };
+        // By name, a repeated name keeping its last definition: the order and the
+        // outcome serde_json's map gave.
+        let by_name: BTreeMap<String, Value> = params.into_iter().collect();
+        let parameters = by_name
+            .into_iter()
             .map(|(name, p)| Parameter {
-                name: name.clone(),
                 ty: p
                     .get("type")
                     .and_then(Value::as_str)
@@ -169,13 +188,9 @@ impl RuleSet {
                 built_in: p.get("builtIn").and_then(Value::as_str).map(str::to_string),
                 required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
                 default: p.get("default").cloned(),
+                name,
             })
             .collect();
-        let rules = doc
-            .get("rules")
-            .and_then(Value::as_array)
-            .cloned()
-            .ok_or("endpoint rule set: no `rules` array")?;
         Ok(RuleSet { parameters, rules })
     }
 
@@ -207,9 +222,9 @@ impl RuleSet {
             match value {
                 Some(v) => {
                     let ok = match p.ty.as_str() {
-                        "Boolean" | "boolean" => v.is_boolean(),
-                        "String" | "string" => v.is_string(),
-                        "StringArray" | "stringArray" => v.is_array(),
+                        "Boolean" | "boolean" => matches!(v, Value::Bool(_)),
+                        "String" | "string" => matches!(v, Value::String(_)),
+                        "StringArray" | "stringArray" => matches!(v, Value::Array(_)),
                         _ => true,
                     };
                     if !ok {
@@ -263,11 +278,10 @@ impl Ctx<'_> {
         let conditions = rule
             .get("conditions")
             .and_then(Value::as_array)
-            .map(Vec::as_slice)
             .unwrap_or_default();
         for cond in conditions {
             let v = self.expr(cond, &scope)?;
-            if v.is_null() || v == Value::Bool(false) {
+            if matches!(v, Value::Null | Value::Bool(false)) {
                 return Ok(None);
             }
             if let Some(name) = cond.get("assign").and_then(Value::as_str) {
@@ -311,7 +325,7 @@ impl Ctx<'_> {
             Value::String(s) => s,
             other => return Err(invalid(format!("endpoint url is not a string: {other}"))),
         };
-        let mut properties = Map::new();
+        let mut properties = BTreeMap::new();
         if let Some(Value::Object(props)) = ep.get("properties") {
             for (k, v) in props {
                 properties.insert(k.clone(), self.literal(v, scope)?);
@@ -321,7 +335,7 @@ impl Ctx<'_> {
         if let Some(Value::Object(h)) = ep.get("headers") {
             for (k, vals) in h {
                 let mut out = Vec::new();
-                for v in vals.as_array().map(Vec::as_slice).unwrap_or_default() {
+                for v in vals.as_array().unwrap_or_default() {
                     match self.expr(v, scope)? {
                         Value::String(s) => out.push(s),
                         other => out.push(other.to_string()),
@@ -340,13 +354,18 @@ impl Ctx<'_> {
     /// A property value: objects and arrays are walked, strings are templates.
     fn literal(&self, v: &Value, scope: &Scope) -> Result<Value, EndpointError> {
         match v {
-            Value::Object(o) if o.contains_key("fn") || o.contains_key("ref") => {
+            Value::Object(o) if o.iter().any(|(k, _)| k == "fn" || k == "ref") => {
                 self.expr(v, scope)
             }
             Value::Object(o) => {
-                let mut out = Map::new();
+                let mut out: Vec<(String, Value)> = Vec::with_capacity(o.len());
                 for (k, v) in o {
-                    out.insert(k.clone(), self.literal(v, scope)?);
+                    // A repeated key keeps one member, the last, as serde_json's map did.
+                    let v = self.literal(v, scope)?;
+                    match out.iter_mut().find(|m| m.0 == *k) {
+                        Some(slot) => slot.1 = v,
+                        None => out.push((k.clone(), v)),
+                    }
                 }
                 Ok(Value::Object(out))
             }
@@ -362,24 +381,20 @@ impl Ctx<'_> {
 
     fn expr(&self, e: &Value, scope: &Scope) -> Result<Value, EndpointError> {
         match e {
-            Value::Object(o) => {
+            Value::Object(_) => {
                 // A non-string `ref` or `fn` is an error: treating the object as a
                 // literal would send it straight back here (found by fuzzing).
-                if let Some(r) = o.get("ref") {
+                if let Some(r) = e.get("ref") {
                     let r = r
                         .as_str()
                         .ok_or_else(|| invalid(format!("`ref` is not a string: {r}")))?;
                     return Ok(scope.get(r).cloned().unwrap_or(Value::Null));
                 }
-                if let Some(name) = o.get("fn") {
+                if let Some(name) = e.get("fn") {
                     let name = name
                         .as_str()
                         .ok_or_else(|| invalid(format!("`fn` is not a string: {name}")))?;
-                    let argv = o
-                        .get("argv")
-                        .and_then(Value::as_array)
-                        .map(Vec::as_slice)
-                        .unwrap_or_default();
+                    let argv = e.get("argv").and_then(Value::as_array).unwrap_or_default();
                     let args = argv
                         .iter()
                         .map(|a| self.expr(a, scope))
@@ -431,7 +446,7 @@ impl Ctx<'_> {
             match value {
                 Value::String(v) => out.push_str(&v),
                 Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-                Value::Number(n) => out.push_str(&n.to_string()),
+                Value::Number { .. } => out.push_str(&value.to_string()),
                 other => {
                     return Err(invalid(format!(
                         "template {{{inner}}} is not a string: {other}"

@@ -5,9 +5,10 @@
 //! every generated crate: it is shared by all services, changes only with the botocore
 //! release that `cargo xtask update-model` pins, and one copy keeps generated crates small.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value};
+use crate::codec::json::{parse_document, Value};
 
 /// The partitions.json this runtime was built with.
 pub const PARTITIONS_JSON: &str = include_str!("../../partitions.json");
@@ -17,8 +18,9 @@ pub const PARTITIONS_JSON: &str = include_str!("../../partitions.json");
 struct Partition {
     id: String,
     regex: Option<regex_lite::Regex>,
-    outputs: Map<String, Value>,
-    regions: Map<String, Value>,
+    /// By name, a repeated key keeping its last value (as serde_json's map did).
+    outputs: BTreeMap<String, Value>,
+    regions: BTreeMap<String, Value>,
 }
 
 /// Parsed partition data.
@@ -30,7 +32,7 @@ pub struct Partitions {
 impl Partitions {
     /// Parses a partitions.json document.
     pub fn parse(text: &str) -> Result<Partitions, String> {
-        let doc: Value = serde_json::from_str(text).map_err(|e| format!("partitions.json: {e}"))?;
+        let doc = parse_document(text.as_bytes()).map_err(|e| format!("partitions.json: {e}"))?;
         let arr = doc
             .get("partitions")
             .and_then(Value::as_array)
@@ -52,13 +54,17 @@ impl Partitions {
             let outputs = p
                 .get("outputs")
                 .and_then(Value::as_object)
+                .ok_or_else(|| format!("partitions.json: {id}: no outputs"))?
+                .iter()
                 .cloned()
-                .ok_or_else(|| format!("partitions.json: {id}: no outputs"))?;
+                .collect();
             let regions = p
                 .get("regions")
                 .and_then(Value::as_object)
+                .unwrap_or_default()
+                .iter()
                 .cloned()
-                .unwrap_or_default();
+                .collect();
             list.push(Partition {
                 id,
                 regex,
@@ -86,7 +92,7 @@ impl Partitions {
     pub fn lookup(&self, region: &str) -> Option<Value> {
         let build = |p: &Partition, overrides: Option<&Value>| {
             let mut out = p.outputs.clone();
-            out.entry("name")
+            out.entry("name".to_string())
                 .or_insert_with(|| Value::String(p.id.clone()));
             if let Some(Value::Object(o)) = overrides {
                 for (k, v) in o {
@@ -95,7 +101,7 @@ impl Partitions {
                     }
                 }
             }
-            Value::Object(out)
+            Value::Object(out.into_iter().collect())
         };
         if let Some(p) = self.list.iter().find(|p| p.regions.contains_key(region)) {
             return Some(build(p, p.regions.get(region)));

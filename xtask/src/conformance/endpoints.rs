@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use awsrt::internal::endpoint::{Partitions, RuleSet};
+use awsrt::internal::json::Value as RtValue;
 use awsrt::internal::shared_config::{Env, FileKind, ProfileSet, SharedConfig};
 use serde_json::Value;
 
@@ -44,6 +45,17 @@ pub fn run(botocore: &Path, root: &Path) -> Vec<Report> {
     reports
 }
 
+/// A test file's value as the rules engine takes it (the runtime has its own JSON type).
+fn to_runtime(v: &Value) -> Result<RtValue, String> {
+    awsrt::internal::json::decode_value(v.to_string().as_bytes()).map_err(|e| e.to_string())
+}
+
+/// A resolved value as serde_json's, whose object equality ignores member order as the
+/// test files' comparison does.
+fn from_runtime(v: &RtValue) -> Result<Value, String> {
+    serde_json::from_str(&v.to_string()).map_err(|e| e.to_string())
+}
+
 fn read_json(path: &Path) -> Result<Value, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
@@ -79,11 +91,20 @@ pub fn run_rules(suite: &str, ruleset: &Path, tests: &Path) -> Report {
                 .and_then(Value::as_str)
                 .unwrap_or("")
         );
-        let params: BTreeMap<String, Value> = case
+        let params: Result<BTreeMap<String, RtValue>, String> = case
             .get("params")
             .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default();
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| Ok((k.clone(), to_runtime(v)?)))
+            .collect();
+        let params = match params {
+            Ok(p) => p,
+            Err(e) => {
+                report.check(id, Err(format!("params: {e}")));
+                continue;
+            }
+        };
         let got = rules.resolve(&params, partitions);
         let expect = case.get("expect").cloned().unwrap_or(Value::Null);
         report.check(id, compare(&got, &expect));
@@ -115,7 +136,12 @@ fn compare(
         .get("properties")
         .cloned()
         .unwrap_or(Value::Object(Default::default()));
-    if Value::Object(got.properties.clone()) != want_props {
+    let got_props = got
+        .properties
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), from_runtime(v)?)))
+        .collect::<Result<serde_json::Map<_, _>, String>>()?;
+    if Value::Object(got_props) != want_props {
         return Err(format!(
             "properties {:?} != expected {want_props}",
             got.properties
@@ -228,12 +254,12 @@ pub fn configured_urls(path: &Path) -> Report {
                 None => cfg.configured_endpoint_url(service_id)?,
             };
             let mut params = BTreeMap::new();
-            params.insert("Service".to_string(), Value::String(service.into()));
+            params.insert("Service".to_string(), RtValue::String(service.into()));
             if let Some(r) = cfg.region()? {
-                params.insert("Region".into(), Value::String(r));
+                params.insert("Region".into(), RtValue::String(r));
             }
             if let Some(u) = configured {
-                params.insert("Endpoint".into(), Value::String(u));
+                params.insert("Endpoint".into(), RtValue::String(u));
             }
             let ep = rules
                 .resolve(&params, Partitions::embedded())
