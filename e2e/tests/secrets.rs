@@ -636,3 +636,80 @@ async fn only_an_explicit_http_endpoint_is_plain_http() {
     assert_eq!(server.requests().len(), 1);
     assert_clean("TRACE output", &capture.text());
 }
+
+// ---------------------------------------------------------------------------------------
+// Proxy credentials
+// ---------------------------------------------------------------------------------------
+
+const PROXY_PASSWORD: &str = "ProxyPassword0004qrs";
+/// `base64("proxyuser:ProxyPassword0004qrs")`, what goes on the wire.
+const PROXY_BASIC: &str = "cHJveHl1c2VyOlByb3h5UGFzc3dvcmQwMDA0cXJz";
+
+fn assert_no_proxy_password(what: &str, text: &str) {
+    for s in [PROXY_PASSWORD, PROXY_BASIC] {
+        assert!(!text.contains(s), "{what} shows {s:?}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_proxy_password_never_shows_in_debug_errors_or_traces() {
+    let capture = Capture::global();
+    // The proxy accepts the credentials for plain HTTP and refuses every CONNECT, so
+    // both a success and a proxy error go through the logs.
+    let proxy = Server::start(|r| {
+        if r.method == "CONNECT" {
+            Reply::new(407).header("proxy-authenticate", "Basic realm=\"p\"")
+        } else {
+            Reply::new(200)
+                .header("content-type", "application/x-amz-json-1.1")
+                .body("{}")
+        }
+    })
+    .await;
+    let url = format!(
+        "http://proxyuser:{PROXY_PASSWORD}@127.0.0.1:{}",
+        proxy.port()
+    );
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_REGION", REGION),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/nonexistent/config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ("HTTP_PROXY", url.as_str()),
+        ("HTTPS_PROXY", url.as_str()),
+    ]);
+    let client = |endpoint: String| {
+        snowball::Client::new(
+            Config::with_env(env.clone())
+                .endpoint_url(endpoint)
+                .protocol(Protocol::AwsJson1_1)
+                .max_attempts(1),
+        )
+    };
+    let plain = client(format!("http://{}", e2e::closed_port()));
+    plain.list_jobs().send().await.unwrap();
+    assert_eq!(
+        proxy.requests()[0].header("proxy-authorization"),
+        Some(&*format!("Basic {PROXY_BASIC}")),
+        "the credentials did go on the wire, so a leak would show"
+    );
+    let tls = client("https://localhost:1".to_string());
+    let err = tls.list_jobs().send().await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("407"), "{text}");
+    assert_no_proxy_password("SdkError", &text);
+    assert_no_proxy_password("Client", &format!("{plain:?} {tls:?}"));
+    let shared = awsrt::internal::shared_config::SharedConfig::load(&env, None).unwrap();
+    let transport = awsrt::internal::http::HttpTransport::configured(
+        Duration::from_secs(1),
+        None,
+        Some(&shared),
+    )
+    .unwrap();
+    let shown = format!("{transport:?}");
+    assert!(shown.contains("with credentials"), "{shown}");
+    assert_no_proxy_password("HttpTransport", &shown);
+    assert_no_proxy_password("TRACE output", &capture.text());
+}

@@ -495,7 +495,7 @@ impl Client {
             .get_or_init(|| {
                 HttpTransport::configured(
                     cfg.retry.connect_timeout(),
-                    cfg.ca_bundle.as_deref(),
+                    cfg.ca_bundle.as_deref().map(|p| (p, "Config::ca_bundle")),
                     shared,
                 )
                 .map(|t| Arc::new(t) as Arc<dyn Transport>)

@@ -180,13 +180,13 @@ impl HttpTransport {
 
     /// The transport a client builds when none is configured: `connect_timeout`, the
     /// proxies of the shared config's environment (`HTTPS_PROXY`, `HTTP_PROXY`,
-    /// `NO_PROXY`) and a CA bundle: `ca_bundle` (`Config::ca_bundle`, `--ca-bundle`),
-    /// else `AWS_CA_BUNDLE`, the profile's `ca_bundle`, `REQUESTS_CA_BUNDLE` (botocore's
+    /// `NO_PROXY`) and a CA bundle: `ca_bundle` (a path and the setting that gave it:
+    /// `Config::ca_bundle`, `--ca-bundle`), else `AWS_CA_BUNDLE`, the profile's `ca_bundle`, `REQUESTS_CA_BUNDLE` (botocore's
     /// order). Without a shared config (`Config::new`) nothing is read from the
     /// environment. Errors name the setting and the file.
     pub fn configured(
         connect_timeout: Duration,
-        ca_bundle: Option<&Path>,
+        ca_bundle: Option<(&Path, &str)>,
         shared: Option<&SharedConfig>,
     ) -> Result<HttpTransport, String> {
         let mut transport = HttpTransport::new().with_connect_timeout(connect_timeout);
@@ -194,7 +194,7 @@ impl HttpTransport {
             transport = transport.with_proxies(ProxyConfig::from_env(shared.env())?);
         }
         let bundle = match (ca_bundle, shared) {
-            (Some(path), _) => Some((path.to_path_buf(), "the configured ca_bundle".to_string())),
+            (Some((path, source)), _) => Some((path.to_path_buf(), source.to_string())),
             (None, Some(shared)) => shared.ca_bundle()?,
             (None, None) => None,
         };
