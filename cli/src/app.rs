@@ -20,6 +20,8 @@ use serde_json::{Map, Value};
 const EXIT_ERROR: u8 = 255;
 /// Exit code for a usage error caught by argument parsing (argparse).
 const EXIT_USAGE: u8 = 2;
+/// The connect timeout without `--cli-connect-timeout` (the runtime's default).
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
 /// The argparse usage text, for this binary.
 fn usage() -> String {
@@ -43,6 +45,7 @@ struct Globals {
     connect_timeout: Option<Duration>,
     protocol: Option<String>,
     no_sign_request: bool,
+    ca_bundle: Option<String>,
 }
 
 /// An error with its exit code and the text for stderr.
@@ -151,13 +154,8 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
                         "argument --color: invalid choice: '{v}' (choose from 'on', 'off', 'auto')"
                     )))
                 }
-                // Refused rather than ignored: a bundle the user relies on must not be
-                // silently replaced by other roots.
-                "ca-bundle" => {
-                    return Err(Exit::usage(
-                        "argument --ca-bundle: not supported: certificates are verified against Mozilla's root certificates (webpki-roots)",
-                    ))
-                }
+                // Wins over AWS_CA_BUNDLE and the profile's ca_bundle, as in the AWS CLI.
+                "ca-bundle" => g.ca_bundle = Some(v),
                 _ => {}
             }
             continue;
@@ -462,6 +460,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         .build()
         .map_err(Exit::error)?;
     let (client, recorder, protocol) = client(&g)?;
+    connect(&client, &recorder, &g)?;
     let result = runtime.block_on(async {
         if paginate {
             output::paginate(&client, &recorder, protocol, op, params, &paging).await
@@ -565,11 +564,29 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
         }
     }
     config = config.protocol(protocol);
-    let recorder = Arc::new(transport::Recorder::new(
-        g.debug,
-        g.connect_timeout,
-        g.read_timeout,
-    ));
+    let recorder = Arc::new(transport::Recorder::new(g.debug, g.read_timeout));
     config = config.transport(recorder.clone());
     Ok((awsrt::Client::new(config), recorder, protocol))
+}
+
+/// Gives the recorder its HTTP transport: `--cli-connect-timeout`, the proxies of the
+/// environment and the CA bundle (`--ca-bundle` > `AWS_CA_BUNDLE` > profile
+/// `ca_bundle`), read through the client's shared config. A config that does not load
+/// leaves proxies and bundles unread: the call then fails with that config's error
+/// before anything is sent.
+fn connect(
+    client: &awsrt::Client,
+    recorder: &transport::Recorder,
+    g: &Globals,
+) -> Result<(), Exit> {
+    use awsrt::internal::http::HttpTransport;
+    let timeout = g.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    let shared = client.shared_config().ok().flatten();
+    let bundle = g
+        .ca_bundle
+        .as_deref()
+        .map(|p| (std::path::Path::new(p), "--ca-bundle"));
+    let transport = HttpTransport::configured(timeout, bundle, shared).map_err(Exit::error)?;
+    recorder.connect_with(transport);
+    Ok(())
 }

@@ -5,8 +5,13 @@
 //! trace follows the runtime's redaction rule (`awsrt::internal::http::redact`): every header
 //! that carries a credential or token is `<redacted>`, and bodies are never printed,
 //! only their sizes, since credential providers' responses are credentials.
+//!
+//! The HTTP transport underneath is the runtime's default one
+//! (`HttpTransport::configured`: proxies from the environment, the CA bundle), handed
+//! over with [`Recorder::connect_with`] once the shared config is loaded, because the
+//! profile's `ca_bundle` lives there and the client loads it.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use awsrt::internal::http::redact;
@@ -17,29 +22,27 @@ use bytes::Bytes;
 
 /// Sends through [`HttpTransport`], keeping the last response body.
 pub struct Recorder {
-    inner: HttpTransport,
+    /// Set once by [`Recorder::connect_with`], before the first request.
+    inner: OnceLock<HttpTransport>,
     debug: bool,
     read_timeout: Option<Duration>,
     last: Mutex<Option<Bytes>>,
 }
 
 impl Recorder {
-    /// A recorder.
-    pub fn new(
-        debug: bool,
-        connect_timeout: Option<Duration>,
-        read_timeout: Option<Duration>,
-    ) -> Self {
-        let mut inner = HttpTransport::new();
-        if let Some(t) = connect_timeout {
-            inner = inner.with_connect_timeout(t);
-        }
+    /// A recorder; it sends nothing until [`Recorder::connect_with`] gives it a transport.
+    pub fn new(debug: bool, read_timeout: Option<Duration>) -> Self {
         Recorder {
-            inner,
+            inner: OnceLock::new(),
             debug,
             read_timeout,
             last: Mutex::new(None),
         }
+    }
+
+    /// The transport requests go through; the first call wins.
+    pub fn connect_with(&self, transport: HttpTransport) {
+        let _ = self.inner.set(transport);
     }
 
     /// The body of the last service response (not a credential provider's), taken.
@@ -83,7 +86,13 @@ impl Transport for Recorder {
                 eprint!("{t}");
             }
             let start = std::time::Instant::now();
-            let fut = self.inner.send(request);
+            let Some(inner) = self.inner.get() else {
+                return Err(TransportError::new(
+                    TransportErrorKind::InvalidRequest,
+                    "no HTTP transport was set up before the first request",
+                ));
+            };
+            let fut = inner.send(request);
             let response = match self.read_timeout {
                 Some(limit) => match tokio::time::timeout(limit, fut).await {
                     Ok(r) => r,

@@ -13,6 +13,7 @@ use awsrt::internal::shared_config::Env;
 use awsrt::internal::sigv4::{Signer, SigningParams};
 use awsrt::{TestTransport, TransportErrorKind};
 use e2e::{encode_body, Reply, ReplyExt, Server, PROTOCOLS, REGION};
+use loopback::tls::{unhex, LEAF_DER as TEST_LEAF_DER, LEAF_KEY_PKCS8 as TEST_LEAF_KEY_PKCS8};
 use serde_json::json;
 use snowball::{Config, Credentials, Protocol, SdkError};
 use tokio::io::AsyncReadExt;
@@ -505,37 +506,8 @@ async fn a_traced_call_with_imds_credentials_never_logs_the_tokens() {
 }
 
 // ---------------------------------------------------------------------------------------
-// TLS on by default; plain HTTP only when asked for
+// TLS on by default (the test certificate of loopback::tls); plain HTTP only when asked for
 // ---------------------------------------------------------------------------------------
-
-/// A test-only server certificate for `localhost` and `127.0.0.1`.
-const TEST_LEAF_DER: &str = concat!(
-    "308201b130820156a003020102020102300a06082a8648ce3d04030230183116301406035504030c0d617773",
-    "727420746573742043413020170d3030303130313030303030305a180f32313030303130313030303030305a",
-    "30143112301006035504030c096c6f63616c686f73743059301306072a8648ce3d020106082a8648ce3d0301",
-    "0703420004ea9c5bac927f56085049eeeaa06c471183468afd47265a224683ed366a41c2622d7246db8936eb",
-    "a8a8bd02539d78209ccf7155309e9b08dcb9a789884ef5d1d2a3819230818f300c0603551d130101ff040230",
-    "00300e0603551d0f0101ff04040302078030130603551d25040c300a06082b06010505070301301a0603551d",
-    "110413301182096c6f63616c686f737487047f000001301f0603551d230418301680148b9cce0404c72264e6",
-    "9277ad7488546e6fdcee31301d0603551d0e0416041430bd0c2a0122c2e3427cca10d2837725861ffdcb300a",
-    "06082a8648ce3d0403020349003046022100b003aa8e891305b1e6b9014ac8a94d86fb829c7e8d2eaa1b3bf6",
-    "b5661b1fb046022100f606d6d4adbb5a5f6edf9818019ad94d1995cf52bdc1a03962a4b904928ac323",
-);
-
-/// The test-only private key of `TEST_LEAF_DER` (PKCS#8); it protects nothing.
-const TEST_LEAF_KEY_PKCS8: &str = concat!(
-    "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420d559e7cdb84111c3",
-    "a38e9120e3bbc6cb394e0b3d10635037684ea1b9ad57a381a14403420004ea9c5bac927f56085049eeeaa06c",
-    "471183468afd47265a224683ed366a41c2622d7246db8936eba8a8bd02539d78209ccf7155309e9b08dcb9a7",
-    "89884ef5d1d2",
-);
-
-fn unhex(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-        .collect()
-}
 
 #[tokio::test]
 async fn certificates_are_verified_by_default() {
@@ -635,4 +607,81 @@ async fn only_an_explicit_http_endpoint_is_plain_http() {
     client.list_jobs().send().await.unwrap();
     assert_eq!(server.requests().len(), 1);
     assert_clean("TRACE output", &capture.text());
+}
+
+// ---------------------------------------------------------------------------------------
+// Proxy credentials
+// ---------------------------------------------------------------------------------------
+
+const PROXY_PASSWORD: &str = "ProxyPassword0004qrs";
+/// `base64("proxyuser:ProxyPassword0004qrs")`, what goes on the wire.
+const PROXY_BASIC: &str = "cHJveHl1c2VyOlByb3h5UGFzc3dvcmQwMDA0cXJz";
+
+fn assert_no_proxy_password(what: &str, text: &str) {
+    for s in [PROXY_PASSWORD, PROXY_BASIC] {
+        assert!(!text.contains(s), "{what} shows {s:?}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_proxy_password_never_shows_in_debug_errors_or_traces() {
+    let capture = Capture::global();
+    // The proxy accepts the credentials for plain HTTP and refuses every CONNECT, so
+    // both a success and a proxy error go through the logs.
+    let proxy = Server::start(|r| {
+        if r.method == "CONNECT" {
+            Reply::new(407).header("proxy-authenticate", "Basic realm=\"p\"")
+        } else {
+            Reply::new(200)
+                .header("content-type", "application/x-amz-json-1.1")
+                .body("{}")
+        }
+    })
+    .await;
+    let url = format!(
+        "http://proxyuser:{PROXY_PASSWORD}@127.0.0.1:{}",
+        proxy.port()
+    );
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_REGION", REGION),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/nonexistent/config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ("HTTP_PROXY", url.as_str()),
+        ("HTTPS_PROXY", url.as_str()),
+    ]);
+    let client = |endpoint: String| {
+        snowball::Client::new(
+            Config::with_env(env.clone())
+                .endpoint_url(endpoint)
+                .protocol(Protocol::AwsJson1_1)
+                .max_attempts(1),
+        )
+    };
+    let plain = client(format!("http://{}", e2e::closed_port()));
+    plain.list_jobs().send().await.unwrap();
+    assert_eq!(
+        proxy.requests()[0].header("proxy-authorization"),
+        Some(&*format!("Basic {PROXY_BASIC}")),
+        "the credentials did go on the wire, so a leak would show"
+    );
+    let tls = client("https://localhost:1".to_string());
+    let err = tls.list_jobs().send().await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("407"), "{text}");
+    assert_no_proxy_password("SdkError", &text);
+    assert_no_proxy_password("Client", &format!("{plain:?} {tls:?}"));
+    let shared = awsrt::internal::shared_config::SharedConfig::load(&env, None).unwrap();
+    let transport = awsrt::internal::http::HttpTransport::configured(
+        Duration::from_secs(1),
+        None,
+        Some(&shared),
+    )
+    .unwrap();
+    let shown = format!("{transport:?}");
+    assert!(shown.contains("with credentials"), "{shown}");
+    assert_no_proxy_password("HttpTransport", &shown);
+    assert_no_proxy_password("TRACE output", &capture.text());
 }

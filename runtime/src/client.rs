@@ -2,6 +2,7 @@
 //! and the per-call pipeline (serialize, sign, send, decode).
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -33,6 +34,8 @@ pub struct Config {
     pub(crate) ignore_configured_endpoint_urls: Option<bool>,
     /// Send requests unsigned, without looking for credentials (`--no-sign-request`).
     pub(crate) anonymous: bool,
+    /// A PEM file of root certificates used instead of Mozilla's.
+    pub(crate) ca_bundle: Option<PathBuf>,
     /// Retry and timeout settings.
     pub(crate) retry: crate::retry::RetrySettings,
 }
@@ -129,7 +132,18 @@ impl Config {
         self
     }
 
-    /// A custom HTTP transport (a mock in tests, or your own client).
+    /// Trust the root certificates of this PEM file instead of Mozilla's (a corporate
+    /// TLS-inspecting proxy, a private endpoint), like botocore's `verify=<path>`.
+    /// Overrides `AWS_CA_BUNDLE` and the profile's `ca_bundle`. The file is read on the
+    /// first call; a missing or unparsable file fails that call, naming the file. It
+    /// applies to the default transport only, not to a custom [`Config::transport`].
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// A custom HTTP transport (a mock in tests, or your own client). It replaces the
+    /// default one with everything it reads: proxies and CA bundles are then its job.
     pub fn transport(mut self, transport: impl Transport) -> Self {
         self.transport = Some(Arc::new(transport));
         self
@@ -195,6 +209,7 @@ impl fmt::Debug for Config {
             .field("use_fips", &self.use_fips)
             .field("use_dualstack", &self.use_dualstack)
             .field("anonymous", &self.anonymous)
+            .field("ca_bundle", &self.ca_bundle)
             .field("retry", &self.retry)
             .finish()
     }
@@ -208,7 +223,9 @@ pub struct Client {
 
 struct Inner {
     config: Config,
-    transport: Arc<dyn Transport>,
+    /// The configured transport, or the default one built on first use: its proxies and
+    /// CA bundle come from the shared config, which is loaded then too.
+    transport: OnceLock<Result<Arc<dyn Transport>, String>>,
     signer: Signer,
     /// The shared config, loaded on first use when the config reads the environment.
     shared: OnceLock<Result<Option<SharedConfig>, String>>,
@@ -242,9 +259,10 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client with these settings; connections are opened on first use.
     pub fn new(config: Config) -> Self {
-        let transport = config.transport.clone().unwrap_or_else(|| {
-            Arc::new(HttpTransport::new().with_connect_timeout(config.retry.connect_timeout()))
-        });
+        let transport = OnceLock::new();
+        if let Some(t) = &config.transport {
+            let _ = transport.set(Ok(t.clone()));
+        }
         Client {
             inner: Arc::new(Inner {
                 config,
@@ -469,9 +487,30 @@ impl Client {
         })
     }
 
+    /// The transport: the configured one, else the default [`HttpTransport`] with the
+    /// proxies and CA bundle of the settings (built once; a bad bundle fails each call).
+    fn transport(&self, shared: Option<&SharedConfig>) -> Result<Arc<dyn Transport>, String> {
+        let cfg = &self.inner.config;
+        self.inner
+            .transport
+            .get_or_init(|| {
+                HttpTransport::configured(
+                    cfg.retry.connect_timeout(),
+                    cfg.ca_bundle.as_deref().map(|p| (p, "Config::ca_bundle")),
+                    shared,
+                )
+                .map(|t| Arc::new(t) as Arc<dyn Transport>)
+            })
+            .clone()
+    }
+
     /// Credentials: [`Config::credentials`], else the configured provider, else (with
     /// [`Config::from_env`]) the default chain; providers are cached.
-    async fn credentials(&self, shared: Option<&SharedConfig>) -> Result<Credentials, String> {
+    async fn credentials(
+        &self,
+        shared: Option<&SharedConfig>,
+        transport: &Arc<dyn Transport>,
+    ) -> Result<Credentials, String> {
         let cfg = &self.inner.config;
         if let Some(c) = &cfg.credentials {
             return Ok(c.clone());
@@ -483,7 +522,7 @@ impl Client {
             shared.map(|s| {
                 Arc::new(CredentialsCache::new(DefaultChain::new(
                     s,
-                    self.inner.transport.clone(),
+                    transport.clone(),
                 )))
             })
         });
@@ -515,6 +554,7 @@ impl Client {
         let protocol = self.protocol(svc).map_err(invalid)?;
         let shared = self.shared_config().map_err(invalid)?;
         let resolved = self.resolved(svc, shared).map_err(invalid)?;
+        let transport = self.transport(shared).map_err(invalid)?;
         let mut policy = self.retry_policy(shared).map_err(invalid)?;
         // Anonymous calls never look for credentials (botocore's UNSIGNED). The wait for
         // credentials counts against the operation timeout.
@@ -522,17 +562,20 @@ impl Client {
             None
         } else {
             Some(
-                tokio::time::timeout(policy.operation_timeout, self.credentials(shared))
-                    .await
-                    .map_err(|_| SdkError::Timeout {
-                        operation: O::NAME,
-                        which: crate::retry::OPERATION,
-                        attempts: 0,
-                    })?
-                    .map_err(|message| SdkError::Credentials {
-                        operation: O::NAME,
-                        message,
-                    })?,
+                tokio::time::timeout(
+                    policy.operation_timeout,
+                    self.credentials(shared, &transport),
+                )
+                .await
+                .map_err(|_| SdkError::Timeout {
+                    operation: O::NAME,
+                    which: crate::retry::OPERATION,
+                    attempts: 0,
+                })?
+                .map_err(|message| SdkError::Credentials {
+                    operation: O::NAME,
+                    message,
+                })?,
             )
         };
         policy.operation_timeout = policy.operation_timeout.saturating_sub(started.elapsed());
@@ -555,7 +598,7 @@ impl Client {
             time: std::time::SystemTime::now(),
         });
         let call = crate::retry::Call {
-            transport: &*self.inner.transport,
+            transport: &*transport,
             signer: &self.inner.signer,
             state: &self.inner.retry,
             policy,

@@ -6,6 +6,9 @@
 //! still serve HTTP on a wrapped stream with [`Conn::serve`].
 //!
 //! It does not depend on `awsrt`, so the runtime's own tests can use it.
+//!
+//! HTTPS with a test CA: [`Server::tls`] and the [`tls`] module. A CONNECT proxy: a
+//! handler that answers `CONNECT` with [`Answer::tunnel`].
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -19,6 +22,8 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
+
+pub mod tls;
 
 /// The largest request head (request line and headers) the server reads.
 const MAX_HEAD: usize = 64 * 1024;
@@ -150,6 +155,10 @@ pub enum Then {
     Reset,
     /// Holds the connection open without a word more.
     Stall,
+    /// Acts as an HTTP proxy that accepted `CONNECT host:port`: after the bytes (see
+    /// [`Answer::tunnel`]) the connection is piped to that address, which must be on
+    /// loopback (tests never reach further); otherwise it is closed.
+    Tunnel,
 }
 
 /// What the server writes for one request: raw bytes (a [`Reply`] or anything else,
@@ -178,6 +187,14 @@ impl Answer {
     /// No answer at all: the connection stays open and silent.
     pub fn silence() -> Self {
         Answer::raw(Vec::new()).then(Then::Stall)
+    }
+
+    /// A forward proxy's yes to a `CONNECT host:port` request: `200 Connection
+    /// established`, then a byte pipe to that loopback address ([`Then::Tunnel`]). With
+    /// it a handler makes the server a CONNECT proxy, and still decides per request (a
+    /// `407` for a missing `Proxy-Authorization`, say); each CONNECT is recorded.
+    pub fn tunnel() -> Self {
+        Answer::raw(&b"HTTP/1.1 200 Connection established\r\n\r\n"[..]).then(Then::Tunnel)
     }
 
     /// Sets what happens after the bytes.
@@ -426,6 +443,7 @@ async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin + 'static>(
     shared: &Shared,
 ) {
     let mut buf = Vec::new();
+    let mut connect_target = None;
     loop {
         let request = match tokio::time::timeout(IDLE, read_request(&mut stream, &mut buf)).await {
             Ok(Ok(Some(r))) => r,
@@ -438,6 +456,9 @@ async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin + 'static>(
             }
             _ => return,
         };
+        if request.method == "CONNECT" {
+            connect_target = Some(request.target.clone());
+        }
         let client_close = request
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
@@ -472,8 +493,34 @@ async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin + 'static>(
                 tokio::time::sleep(STALL).await;
                 return;
             }
+            Then::Tunnel => {
+                if let Some(target) = connect_target.take() {
+                    tunnel(stream, &buf, &target).await;
+                }
+                return;
+            }
         }
     }
+}
+
+/// Pipes `stream` to `target` (`host:port` of a CONNECT request, loopback only), first
+/// passing on `early`, bytes the client sent after the CONNECT head.
+async fn tunnel<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, early: &[u8], target: &str) {
+    let Ok(addrs) = tokio::net::lookup_host(target).await else {
+        return;
+    };
+    let addrs: Vec<SocketAddr> = addrs.collect();
+    // Tests must never reach past loopback, whatever a client asks its proxy for.
+    let Some(addr) = addrs.into_iter().find(|a| a.ip().is_loopback()) else {
+        return;
+    };
+    let Ok(mut upstream) = TcpStream::connect(addr).await else {
+        return;
+    };
+    if upstream.write_all(early).await.is_err() {
+        return;
+    }
+    let _ = tokio::io::copy_bidirectional(&mut stream, &mut upstream).await;
 }
 
 /// Writes an answer's bytes; false when the peer is gone.

@@ -4,8 +4,14 @@
 //! rather than with hyper-util's legacy `Client`: that client brings tower, its own
 //! executor and connector abstractions and HTTP/2 plumbing that one AWS endpoint per
 //! client does not need, and its pool is the only part we want.
+//!
+//! Proxies (see `proxy.rs`): an `http://` request goes to the proxy in absolute form
+//! with `Proxy-Authorization`; an `https://` one opens a `CONNECT` tunnel (the proxy
+//! credentials on the `CONNECT` only) and runs TLS with the service inside it. Pooled
+//! connections stay keyed by the target: the proxy choice is fixed per transport.
 
 use std::fmt;
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -16,12 +22,14 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
 use hyper::client::conn::http1::SendRequest;
 use rustls::pki_types::{ServerName, TrustAnchor};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::error::{TransportError, TransportErrorKind};
 use super::io::TokioIo;
+use super::proxy::{Proxy, ProxyConfig};
 use super::{tls, BoxFuture, Transport};
+use crate::shared_config::SharedConfig;
 
 /// The SDKs' "standard" defaults mode connect timeout.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
@@ -33,6 +41,8 @@ const DEFAULT_MAX_IDLE_PER_HOST: usize = 16;
 const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 /// How many dead pooled connections one request may discard before dialing anew.
 const MAX_STALE_SKIPS: u8 = 4;
+/// The largest response head a proxy may send to `CONNECT`.
+const MAX_CONNECT_RESPONSE: usize = 16 * 1024;
 
 type Sender = SendRequest<Full<Bytes>>;
 
@@ -46,6 +56,9 @@ pub struct HttpTransport {
     max_idle_per_host: usize,
     max_response_body: usize,
     extra_roots: Vec<TrustAnchor<'static>>,
+    /// The roots of a CA bundle, used instead of Mozilla's.
+    bundle: Option<Vec<TrustAnchor<'static>>>,
+    proxies: ProxyConfig,
     /// Built on the first `https://` request, then shared by every connection.
     tls: OnceLock<Result<Arc<rustls::ClientConfig>, rustls::Error>>,
     pool: Mutex<Vec<HostPool>>,
@@ -65,6 +78,8 @@ struct Target<'a> {
     https: bool,
     /// Without IPv6 brackets, as DNS, TCP and TLS want it.
     host: &'a str,
+    /// With IPv6 brackets, as the `CONNECT` line wants it.
+    uri_host: &'a str,
     port: u16,
 }
 
@@ -82,6 +97,8 @@ impl fmt::Debug for HttpTransport {
             .field("max_idle_per_host", &self.max_idle_per_host)
             .field("max_response_body", &self.max_response_body)
             .field("extra_roots", &self.extra_roots.len())
+            .field("bundle_roots", &self.bundle.as_ref().map(Vec::len))
+            .field("proxies", &self.proxies)
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +113,8 @@ impl HttpTransport {
             max_idle_per_host: DEFAULT_MAX_IDLE_PER_HOST,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             extra_roots: Vec::new(),
+            bundle: None,
+            proxies: ProxyConfig::none(),
             tls: OnceLock::new(),
             pool: Mutex::new(Vec::new()),
         }
@@ -140,6 +159,53 @@ impl HttpTransport {
         Ok(self)
     }
 
+    /// Trusts the certificates of this PEM file *instead of* Mozilla's roots (as
+    /// botocore's `verify=<path>` does); roots added with
+    /// [`with_root_certificate`](Self::with_root_certificate) still count. An unreadable
+    /// file or one without a usable certificate is an error naming the file.
+    pub fn with_ca_bundle(mut self, path: &Path) -> Result<Self, TransportError> {
+        let roots = tls::load_bundle(path).map_err(|message| {
+            TransportError::with_context(TransportErrorKind::InvalidRequest, message, None)
+        })?;
+        self.bundle = Some(roots);
+        self.tls = OnceLock::new();
+        Ok(self)
+    }
+
+    /// Sends requests through these proxies (by default none).
+    pub fn with_proxies(mut self, proxies: ProxyConfig) -> Self {
+        self.proxies = proxies;
+        self
+    }
+
+    /// The transport a client builds when none is configured: `connect_timeout`, the
+    /// proxies of the shared config's environment (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `NO_PROXY`) and a CA bundle: `ca_bundle` (a path and the setting that gave it:
+    /// `Config::ca_bundle`, `--ca-bundle`), else `AWS_CA_BUNDLE`, the profile's `ca_bundle`, `REQUESTS_CA_BUNDLE` (botocore's
+    /// order). Without a shared config (`Config::new`) nothing is read from the
+    /// environment. Errors name the setting and the file.
+    pub fn configured(
+        connect_timeout: Duration,
+        ca_bundle: Option<(&Path, &str)>,
+        shared: Option<&SharedConfig>,
+    ) -> Result<HttpTransport, String> {
+        let mut transport = HttpTransport::new().with_connect_timeout(connect_timeout);
+        if let Some(shared) = shared {
+            transport = transport.with_proxies(ProxyConfig::from_env(shared.env())?);
+        }
+        let bundle = match (ca_bundle, shared) {
+            (Some((path, source)), _) => Some((path.to_path_buf(), source.to_string())),
+            (None, Some(shared)) => shared.ca_bundle()?,
+            (None, None) => None,
+        };
+        if let Some((path, source)) = bundle {
+            transport = transport
+                .with_ca_bundle(&path)
+                .map_err(|e| format!("{e} (set by {source})"))?;
+        }
+        Ok(transport)
+    }
+
     async fn send_buffered(
         &self,
         request: Request<Bytes>,
@@ -147,11 +213,24 @@ impl HttpTransport {
         let (mut parts, body) = request.into_parts();
         let uri = std::mem::take(&mut parts.uri);
         let target = Target::parse(&uri)?;
+        let authority = uri.authority().map_or("", |a| a.as_str());
+        let proxy = self.proxies.for_target(target.https, authority);
         if !parts.headers.contains_key(HOST) {
             parts.headers.insert(HOST, host_header(&uri, &target)?);
         }
         set_content_length(&parts.method, &mut parts.headers, body.len())?;
-        parts.uri = origin_form(&uri)?;
+        parts.uri = match proxy {
+            // A plain-HTTP proxy wants the absolute URI and its own credentials.
+            Some(p) if !target.https => {
+                if let Some(auth) = &p.authorization {
+                    parts
+                        .headers
+                        .insert(::http::header::PROXY_AUTHORIZATION, auth.clone());
+                }
+                absolute_form(&uri)?
+            }
+            _ => origin_form(&uri)?,
+        };
         parts.version = Version::HTTP_11;
         let mut request = Request::from_parts(parts, Full::new(body));
 
@@ -165,7 +244,7 @@ impl HttpTransport {
             };
             let (mut sender, reused) = match pooled {
                 Some(sender) => (sender, true),
-                None => (self.connect(&target).await?, false),
+                None => (self.connect(&target, proxy).await?, false),
             };
             // A pooled connection the server has closed fails here, before anything is
             // written, so skipping it is always safe.
@@ -212,7 +291,7 @@ impl HttpTransport {
 
     fn tls_config(&self) -> Result<Arc<rustls::ClientConfig>, TransportError> {
         self.tls
-            .get_or_init(|| tls::client_config(&self.extra_roots))
+            .get_or_init(|| tls::client_config(self.bundle.as_deref(), &self.extra_roots))
             .clone()
             .map_err(|e| {
                 TransportError::with_context(
@@ -223,8 +302,13 @@ impl HttpTransport {
             })
     }
 
-    /// Opens a new connection (DNS, TCP, TLS, HTTP/1.1 handshake) within the timeout.
-    async fn connect(&self, target: &Target<'_>) -> Result<Sender, TransportError> {
+    /// Opens a new connection (DNS, TCP, the proxy's `CONNECT` tunnel, TLS, HTTP/1.1
+    /// handshake) within the timeout.
+    async fn connect(
+        &self,
+        target: &Target<'_>,
+        proxy: Option<&Proxy>,
+    ) -> Result<Sender, TransportError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|e| {
             TransportError::with_context(
                 TransportErrorKind::Connect,
@@ -238,17 +322,22 @@ impl HttpTransport {
             None
         };
         let connecting = async {
-            let tcp = TcpStream::connect((target.host, target.port))
-                .await
-                .map_err(|e| {
-                    TransportError::with_context(
-                        TransportErrorKind::Connect,
-                        format!("cannot connect to {}:{}", target.host, target.port),
-                        Some(Box::new(e)),
-                    )
-                })?;
+            let (host, port) = match proxy {
+                Some(p) => (p.host.as_str(), p.port),
+                None => (target.host, target.port),
+            };
+            let mut tcp = TcpStream::connect((host, port)).await.map_err(|e| {
+                let what = match proxy {
+                    Some(p) => format!("cannot connect to the proxy {p}"),
+                    None => format!("cannot connect to {host}:{port}"),
+                };
+                TransportError::with_context(TransportErrorKind::Connect, what, Some(Box::new(e)))
+            })?;
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            }
+            if let (Some(p), true) = (proxy, target.https) {
+                open_tunnel(&mut tcp, p, target).await?;
             }
             match tls {
                 None => handshake(tcp, &runtime).await,
@@ -363,16 +452,21 @@ impl<'a> Target<'a> {
                 ))
             }
         };
-        let host = uri.host().unwrap_or("");
-        let host = host
+        let uri_host = uri.host().unwrap_or("");
+        let host = uri_host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(host);
+            .unwrap_or(uri_host);
         if host.is_empty() {
             return Err(invalid("the URI has no host"));
         }
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        Ok(Target { https, host, port })
+        Ok(Target {
+            https,
+            host,
+            uri_host,
+            port,
+        })
     }
 }
 
@@ -400,6 +494,95 @@ fn origin_form(uri: &Uri) -> Result<Uri, TransportError> {
         Some(pq) => Uri::try_from(format!("/{}", pq.as_str()))
             .map_err(|_| invalid("the URI path is not valid")),
         None => Ok(Uri::from_static("/")),
+    }
+}
+
+/// What a plain-HTTP proxy wants on the request line: `http://host[:port]/path?query`
+/// (any user info dropped).
+fn absolute_form(uri: &Uri) -> Result<Uri, TransportError> {
+    let host = uri.host().unwrap_or_default();
+    let port = uri.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let pq = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let slash = if pq.starts_with('/') { "" } else { "/" };
+    Uri::try_from(format!("http://{host}{port}{slash}{pq}"))
+        .map_err(|_| invalid("the URI is not valid"))
+}
+
+/// Asks `proxy` (over `tcp`) for a tunnel to the target with `CONNECT host:port`, and
+/// reads its answer: any 2xx opens the tunnel; anything else is a `Connect` error with
+/// the proxy's status line (never its credentials).
+async fn open_tunnel(
+    tcp: &mut TcpStream,
+    proxy: &Proxy,
+    target: &Target<'_>,
+) -> Result<(), TransportError> {
+    let failed = |what: String, e: Option<std::io::Error>| {
+        TransportError::with_context(
+            TransportErrorKind::Connect,
+            format!("proxy {proxy}: {what}"),
+            e.map(|e| Box::new(e) as _),
+        )
+    };
+    let authority = format!("{}:{}", target.uri_host, target.port);
+    let mut head = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n").into_bytes();
+    if let Some(auth) = &proxy.authorization {
+        head.extend_from_slice(b"Proxy-Authorization: ");
+        head.extend_from_slice(auth.as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    tcp.write_all(&head)
+        .await
+        .map_err(|e| failed("cannot send CONNECT".into(), Some(e)))?;
+    // TLS speaks first, so the proxy sends nothing after its answer until we do: reading
+    // in chunks cannot swallow tunnelled bytes.
+    let mut answer = Vec::with_capacity(256);
+    let end = loop {
+        let mut chunk = [0u8; 1024];
+        let n = tcp
+            .read(&mut chunk)
+            .await
+            .map_err(|e| failed("no answer to CONNECT".into(), Some(e)))?;
+        if n == 0 {
+            return Err(failed(
+                "closed the connection instead of answering CONNECT".into(),
+                None,
+            ));
+        }
+        answer.extend_from_slice(&chunk[..n]);
+        if let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
+        if answer.len() > MAX_CONNECT_RESPONSE {
+            return Err(failed(
+                "answered CONNECT with an oversized head".into(),
+                None,
+            ));
+        }
+    };
+    if end + 4 != answer.len() {
+        return Err(failed("sent data before the tunnel was used".into(), None));
+    }
+    let status_line = answer
+        .split(|&b| b == b'\r')
+        .next()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    let mut words = status_line.split(' ');
+    let status = match (words.next(), words.next()) {
+        (Some(v), Some(code)) if v.starts_with("HTTP/1.") => code.parse::<u16>().ok(),
+        _ => None,
+    };
+    match status {
+        Some(200..=299) => Ok(()),
+        Some(_) => Err(failed(
+            format!("refused CONNECT to {authority}: {}", status_line.trim()),
+            None,
+        )),
+        None => Err(failed(
+            "answered CONNECT with something that is not HTTP".into(),
+            None,
+        )),
     }
 }
 

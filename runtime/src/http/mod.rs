@@ -1,6 +1,7 @@
 //! HTTP transport: the [`Transport`] trait every request goes through, the default
 //! hyper + rustls implementation ([`HttpTransport`]), a recording mock for tests
-//! ([`TestTransport`]), and the rule for what a log may show of a request ([`redact`]).
+//! ([`TestTransport`]), proxies from the environment ([`ProxyConfig`]), and the rule for
+//! what a log may show of a request ([`redact`]).
 //!
 //! Bodies are fully buffered in both directions: AWS JSON and CBOR payloads are small,
 //! and a buffered body keeps signing, retries and the transport trait simple.
@@ -9,6 +10,7 @@ mod client;
 mod error;
 mod io;
 mod mock;
+mod proxy;
 pub mod redact;
 mod tls;
 
@@ -21,6 +23,7 @@ use bytes::Bytes;
 pub use client::HttpTransport;
 pub use error::{TransportError, TransportErrorKind};
 pub use mock::TestTransport;
+pub use proxy::ProxyConfig;
 
 /// A boxed, `Send` future, so [`Transport`] stays object safe (`Arc<dyn Transport>`).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

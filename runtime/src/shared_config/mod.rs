@@ -254,6 +254,30 @@ impl SharedConfig {
         Ok(self.profile_value("endpoint_url").map(str::to_string))
     }
 
+    /// The CA bundle file and the setting that named it: `AWS_CA_BUNDLE`, else the
+    /// profile's `ca_bundle`, else `REQUESTS_CA_BUNDLE` (botocore's order; it reads the
+    /// last for requests' sake). A blank value is an error, as in botocore.
+    pub fn ca_bundle(&self) -> Result<Option<(PathBuf, String)>, String> {
+        let (value, source) = if let Some(v) = self.env.get("AWS_CA_BUNDLE") {
+            (v, "AWS_CA_BUNDLE".to_string())
+        } else if let Some(v) = self.profile_value("ca_bundle") {
+            (
+                v.to_string(),
+                format!("profile `{}` key ca_bundle", self.profile_name),
+            )
+        } else if let Some(v) = self.env.get("REQUESTS_CA_BUNDLE") {
+            (v, "REQUESTS_CA_BUNDLE".to_string())
+        } else {
+            return Ok(None);
+        };
+        if value.trim().is_empty() {
+            return Err(format!(
+                "{source} is blank: give the path of a PEM CA bundle file"
+            ));
+        }
+        Ok(Some((PathBuf::from(value), source)))
+    }
+
     /// `AWS_MAX_ATTEMPTS`, else the profile's `max_attempts` (at least 1).
     pub fn max_attempts(&self) -> Result<Option<u32>, String> {
         let (v, source) = match self.env.get("AWS_MAX_ATTEMPTS") {
@@ -294,5 +318,49 @@ impl SharedConfig {
                 "{source} must be legacy, standard or adaptive, not {v:?}"
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ca_bundle_order_is_env_then_profile_then_requests() {
+        let files = ProfileSet::parse(
+            Some((
+                Path::new("config"),
+                "[default]\nca_bundle = /from/profile.pem\n",
+            )),
+            None,
+        )
+        .unwrap();
+        let with = |vars: &[(&str, &str)]| {
+            SharedConfig::from_parts(
+                Env::from_vars(vars.iter().copied()),
+                files.clone(),
+                "default",
+            )
+            .ca_bundle()
+        };
+        let all = [
+            ("AWS_CA_BUNDLE", "/from/env.pem"),
+            ("REQUESTS_CA_BUNDLE", "/from/requests.pem"),
+        ];
+        assert_eq!(
+            with(&all).unwrap(),
+            Some((PathBuf::from("/from/env.pem"), "AWS_CA_BUNDLE".to_string()))
+        );
+        let (path, source) = with(&all[1..]).unwrap().unwrap();
+        assert_eq!(path, PathBuf::from("/from/profile.pem"));
+        assert!(source.contains("ca_bundle"), "{source}");
+        let bare = SharedConfig::from_parts(
+            Env::from_vars([("REQUESTS_CA_BUNDLE", "/r.pem")]),
+            ProfileSet::default(),
+            "default",
+        );
+        assert_eq!(bare.ca_bundle().unwrap().unwrap().1, "REQUESTS_CA_BUNDLE");
+        let err = with(&[("AWS_CA_BUNDLE", "  ")]).unwrap_err();
+        assert!(err.contains("AWS_CA_BUNDLE is blank"), "{err}");
     }
 }
