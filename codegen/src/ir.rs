@@ -838,12 +838,11 @@ impl<'a> Lowering<'a> {
         let mut values = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (i, v) in shape.enum_values.iter().flatten().enumerate() {
-            let variant = camel(v);
+            let mut variant = camel(v);
+            // The variant `Unknown` keeps values this version does not know; a modeled
+            // `UNKNOWN` becomes `UnknownValue`, as smithy-rs names it.
             if variant == "Unknown" {
-                return Err(self.err(
-                    format!("shapes.{shape_name}.enum[{i}]"),
-                    "the value `Unknown` collides with the variant that keeps unknown values",
-                ));
+                variant = "UnknownValue".into();
             }
             if let Some(other) = seen.insert(variant.clone(), v.clone()) {
                 return Err(self.err(

@@ -1,0 +1,70 @@
+//! Constructs found by `cargo xtask generate-all` in real botocore models, each on a tiny
+//! model: they lower (and emit) instead of stopping the service's generation.
+
+use std::path::{Path, PathBuf};
+
+use codegen::ir::{self, Service, TypeDef};
+use codegen::model::{parse_json, ModelFiles};
+use serde_json::{json, Value};
+
+/// A one-operation awsJson 1.0 model with `shapes` and `Op`'s input `OpInput` and output
+/// `OpOutput` (which `shapes` defines).
+fn model(shapes: Value) -> Value {
+    json!({
+        "metadata": {
+            "apiVersion": "2020-01-01", "endpointPrefix": "tiny", "jsonVersion": "1.0",
+            "protocol": "json", "protocols": ["json"],
+            "serviceId": "Tiny", "serviceFullName": "Tiny Service", "targetPrefix": "Tiny"
+        },
+        "operations": {
+            "Op": {
+                "name": "Op",
+                "http": {"method": "POST", "requestUri": "/"},
+                "input": {"shape": "OpInput"},
+                "output": {"shape": "OpOutput"}
+            }
+        },
+        "shapes": shapes
+    })
+}
+
+fn files(model: &Value, paginators: Option<Value>) -> ModelFiles {
+    let path = Path::new("service-2.json");
+    ModelFiles {
+        dir: PathBuf::from("."),
+        service: parse_json(path, &model.to_string()).unwrap(),
+        paginators: paginators
+            .map(|p| parse_json(Path::new("paginators-1.json"), &p.to_string()).unwrap())
+            .unwrap_or_default(),
+        examples: Default::default(),
+    }
+}
+
+fn lower(model: &Value) -> Service {
+    ir::lower(&files(model, None), "tiny").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn enum_values(service: &Service, name: &str) -> Vec<(String, String)> {
+    match service.types.get(name) {
+        Some(TypeDef::Enum(e)) => e.values.clone(),
+        other => panic!("{name} is not an enum: {other:?}"),
+    }
+}
+
+#[test]
+fn an_enum_value_named_unknown_gets_a_variant_beside_the_catch_all() {
+    // athena, cloudformation, rds, ssm and 26 more have a value `UNKNOWN` or `Unknown`.
+    let m = model(json!({
+        "OpInput": {"type": "structure", "members": {"State": {"shape": "State"}}},
+        "OpOutput": {"type": "structure", "members": {}},
+        "State": {"type": "string", "enum": ["ACTIVE", "UNKNOWN"]}
+    }));
+    let service = lower(&m);
+    assert_eq!(
+        enum_values(&service, "State"),
+        [
+            ("ACTIVE".to_string(), "Active".to_string()),
+            ("UNKNOWN".to_string(), "UnknownValue".to_string())
+        ]
+    );
+}
