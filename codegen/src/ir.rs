@@ -332,6 +332,9 @@ pub struct OperationDef {
     pub result_wrapper: Option<String>,
     /// The `endpoint.hostPrefix` trait, split at its `{label}`s.
     pub host_prefix: Option<Vec<HostPrefixPart>>,
+    /// Why the operation cannot be called yet (an event stream member), when it cannot:
+    /// it is generated without that member and fails with this reason before sending.
+    pub unsupported: Option<String>,
 }
 
 /// A piece of an operation's host prefix.
@@ -479,7 +482,8 @@ impl<'a> Lowering<'a> {
         let mut by_rust = BTreeMap::new();
         for (&name, shape) in &self.shapes {
             let is_type = match shape.kind {
-                ShapeKind::Structure if shape.document => false,
+                // An event stream is not a value: operations that carry one are unsupported.
+                ShapeKind::Structure if shape.document || shape.eventstream => false,
                 ShapeKind::Structure => shape.union || !inline_io(name),
                 ShapeKind::Enum => true,
                 _ => false,
@@ -599,10 +603,13 @@ impl<'a> Lowering<'a> {
     fn check_shapes(&self) -> Result<(), Error> {
         for (name, shape) in &self.shapes {
             let path = format!("shapes.{name}");
-            for (flag, on) in [
-                ("eventstream", shape.eventstream),
-                ("streaming", shape.streaming),
-            ] {
+            if shape.eventstream && shape.kind != ShapeKind::Structure {
+                return Err(self.err(
+                    format!("{path}.eventstream"),
+                    "an `eventstream` shape must have type `structure`",
+                ));
+            }
+            for (flag, on) in [("streaming", shape.streaming)] {
                 if on {
                     return Err(self.err(
                         format!("{path}.{flag}"),
@@ -703,6 +710,9 @@ impl<'a> Lowering<'a> {
         let mut fields: BTreeMap<String, String> = BTreeMap::new();
         for (m, r) in &shape.members {
             let path = format!("shapes.{shape_name}.members.{m}");
+            if self.is_event_stream(&r.shape) {
+                continue;
+            }
             let field = snake(m);
             if let Some(other) = fields.insert(field.clone(), m.clone()) {
                 return Err(self.err(
@@ -771,6 +781,26 @@ impl<'a> Lowering<'a> {
             deprecated: deprecation(shape.deprecated, shape.deprecated_message.as_ref()),
             union: shape.union,
         })
+    }
+
+    /// True when `shape` is an `eventstream` structure.
+    fn is_event_stream(&self, shape: &str) -> bool {
+        self.shapes.get(shape).is_some_and(|s| s.eventstream)
+    }
+
+    /// The member of an operation's input or output shape `io` that is an event stream,
+    /// as a reason the operation cannot be called yet. (`structure` leaves such members
+    /// out of every structure.)
+    fn event_stream_member(&self, io: &str) -> Option<String> {
+        let shape = self.shapes.get(io)?;
+        let (m, r) = shape
+            .members
+            .iter()
+            .find(|(_, r)| self.is_event_stream(&r.shape))?;
+        Some(format!(
+            "event streams are not supported yet (member `{m}` of `{io}` is the event stream `{}`)",
+            r.shape
+        ))
     }
 
     /// botocore `_member_key_name`: a flattened list whose member has a `locationName`
@@ -1009,6 +1039,10 @@ impl<'a> Lowering<'a> {
                 ),
             });
         }
+        let unsupported = [&op.input, &op.output]
+            .into_iter()
+            .flatten()
+            .find_map(|r| self.event_stream_member(&r.shape));
         let host_prefix = match &op.endpoint {
             None => None,
             Some(e) => Some(self.host_prefix(&path, &e.host_prefix, &input)?),
@@ -1038,7 +1072,13 @@ impl<'a> Lowering<'a> {
         Ok(OperationDef {
             name: op_name.to_string(),
             module,
-            docs: self.docs(op.documentation.as_deref()),
+            docs: match &unsupported {
+                Some(why) => format!(
+                    "**Not supported yet**: calls fail before sending, because {why}.\n\n{}",
+                    self.docs(op.documentation.as_deref())
+                ),
+                None => self.docs(op.documentation.as_deref()),
+            },
             deprecated: deprecation(op.deprecated, op.deprecated_message.as_ref()),
             error_name: format!("{}Error", camel(op_name)),
             input,
@@ -1048,6 +1088,7 @@ impl<'a> Lowering<'a> {
             examples,
             result_wrapper: op.output.as_ref().and_then(|o| o.result_wrapper.clone()),
             host_prefix,
+            unsupported,
         })
     }
 

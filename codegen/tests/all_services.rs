@@ -68,3 +68,55 @@ fn an_enum_value_named_unknown_gets_a_variant_beside_the_catch_all() {
         ]
     );
 }
+
+#[test]
+fn an_event_stream_operation_is_generated_as_unsupported_and_the_rest_as_usual() {
+    // kinesis SubscribeToShard, logs StartLiveTail, healthlake UpdateProfileWithAgent.
+    let m = model(json!({
+        "OpInput": {"type": "structure", "members": {"Id": {"shape": "String"}}},
+        "OpOutput": {"type": "structure", "members": {
+            "Events": {"shape": "Stream"},
+            "Id": {"shape": "String"}
+        }},
+        "Stream": {"type": "structure", "eventstream": true, "members": {
+            "Record": {"shape": "Record"},
+            "Failed": {"shape": "Failed"}
+        }},
+        "Record": {"type": "structure", "event": true, "members": {"Data": {"shape": "String"}}},
+        "Failed": {"type": "structure", "exception": true, "members": {}},
+        "String": {"type": "string"}
+    }));
+    let service = lower(&m);
+    let op = &service.operations["op"];
+    let why = op.unsupported.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("event stream") && why.contains("Events"),
+        "names the construct and the member: {why}"
+    );
+    // The stream member is left out; the other members stay.
+    let fields: Vec<&str> = op.output.members.iter().map(|m| m.field.as_str()).collect();
+    assert_eq!(fields, ["id"]);
+    assert!(!service.types.contains_key("Stream"));
+    // The emitted operation refuses to run rather than misreading a stream.
+    let files = emit(&m, "events");
+    let text = &files["src/operation/op.rs"];
+    assert!(text.contains("const UNSUPPORTED"), "{text}");
+}
+
+/// Generates the crate for `model` in a fresh directory.
+fn emit(model: &Value, case: &str) -> std::collections::BTreeMap<String, String> {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("all-services")
+        .join(case);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("service-2.json"), model.to_string()).unwrap();
+    let spec = codegen::CrateSpec {
+        model_dir: dir,
+        crate_name: "tiny".into(),
+        runtime_path: "../runtime".into(),
+        runtime_version: "0.1.0".into(),
+        version: "0.1.0".into(),
+    };
+    codegen::generate(&spec).unwrap_or_else(|e| panic!("{e}"))
+}

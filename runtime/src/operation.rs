@@ -40,6 +40,10 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// awsQuery: the child of the response's root element that holds the output (the
     /// model's `resultWrapper`, e.g. `ListJobsResult`); `None` reads the root itself.
     const RESULT_WRAPPER: Option<&'static str> = None;
+    /// Why the operation cannot be called by this version of the crate (its model has an
+    /// event stream, which the runtime does not speak yet); calls fail with this before
+    /// sending anything. `None` for every operation that works.
+    const UNSUPPORTED: Option<&'static str> = None;
 
     /// The operation's `endpoint.hostPrefix` with this input's host labels filled in
     /// (botocore `_expand_host_prefix`), prepended to the endpoint's host; `None` when the

@@ -56,6 +56,11 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
         )
     });
     let host_prefix = op.host_prefix.as_deref().map(host_prefix_fn);
+    let unsupported = op.unsupported.as_ref().map(|why| {
+        quote!(
+            const UNSUPPORTED: Option<&'static str> = Some(#why);
+        )
+    });
     quote! {
         impl ::awsrt::internal::Operation for #input_name {
             type Output = #output_name;
@@ -64,6 +69,7 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
             #no_input
             #result_wrapper
+            #unsupported
             #host_prefix
         }
     }
