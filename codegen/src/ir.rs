@@ -361,14 +361,35 @@ pub struct ErrorRef {
 pub struct PaginatorDef {
     /// Input token field.
     pub input_token: String,
+    /// The token's type: a string, or a map (DynamoDB's `ExclusiveStartKey`, whose
+    /// output token `LastEvaluatedKey` is the same map).
+    pub token: Type,
     /// Path to the output token: fields, with `last` meaning "last element of a list".
     pub output_token: Vec<PathStep>,
     /// Page-size field and whether it is an i64.
     pub limit: Option<(String, Type)>,
-    /// Result list field and its item type, when there is exactly one.
-    pub items: Option<(String, Type)>,
+    /// Path to the result list (one field, or a path such as `EngineDefaults.Parameters`)
+    /// and its item type, when there is exactly one result key and it is a list.
+    pub items: Option<(Vec<PathStep>, Type)>,
     /// `more_results` boolean field.
     pub more_results: Option<String>,
+}
+
+/// A path as text: Rust field names joined by `.`, `[-1]` for the last element.
+pub fn path_text(steps: &[PathStep]) -> String {
+    let mut out = String::new();
+    for s in steps {
+        match s {
+            PathStep::Field { name, .. } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            PathStep::Last => out.push_str("[-1]"),
+        }
+    }
+    out
 }
 
 /// One step of a paginator's output-token path.
@@ -1168,10 +1189,15 @@ impl<'a> Lowering<'a> {
                 format!("`{input_token}` is not a member of the input"),
             ));
         };
-        if itok.ty != Type::String {
+        let token_ok = match &itok.ty {
+            Type::String => true,
+            Type::Map { sparse, .. } => !sparse,
+            _ => false,
+        };
+        if !token_ok {
             return Err(perr(
                 "input_token",
-                format!("`{input_token}` must be a string"),
+                format!("`{input_token}` must be a string or a map"),
             ));
         }
         let [output_token] = p.output_token.as_slice() else {
@@ -1180,9 +1206,15 @@ impl<'a> Lowering<'a> {
                 "only one output token is supported".into(),
             ));
         };
-        let output_path = self
-            .token_path(output, output_token)
+        let (output_path, output_ty) = self
+            .member_path(output, output_token)
             .map_err(|m| perr("output_token", m))?;
+        if output_ty != itok.ty {
+            return Err(perr(
+                "output_token",
+                format!("`{output_token}` must have the type of the input token `{input_token}`"),
+            ));
+        }
         let limit = match &p.limit_key {
             None => None,
             Some(k) => {
@@ -1195,20 +1227,20 @@ impl<'a> Lowering<'a> {
                 Some((m.field, m.ty))
             }
         };
+        // A result key that is not a list (budgets' `BudgetPerformanceHistory` is a
+        // structure) or several keys (DynamoDB's `Items`, `Count`, ...): the items are
+        // the pages.
         let items = match p.result_key.as_ref().map(|r| r.as_slice()) {
             Some([key]) => {
-                let m = member(output, key).ok_or_else(|| {
-                    perr(
-                        "result_key",
-                        format!("`{key}` is not a member of the output"),
-                    )
-                })?;
-                match m.ty {
+                let (path, ty) = self
+                    .member_path(output, key)
+                    .map_err(|m| perr("result_key", m))?;
+                match ty {
                     Type::List {
                         item,
                         sparse: false,
-                    } => Some((m.field, *item)),
-                    _ => return Err(perr("result_key", format!("`{key}` must be a list"))),
+                    } => Some((path, *item)),
+                    _ => None,
                 }
             }
             _ => None,
@@ -1229,6 +1261,7 @@ impl<'a> Lowering<'a> {
             }
         };
         Ok(PaginatorDef {
+            token: itok.ty,
             input_token: itok.field,
             output_token: output_path,
             limit,
@@ -1237,8 +1270,9 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    /// Resolves `A.B`, `A[-1].B` style token paths against the output structure.
-    fn token_path(&self, output: &StructDef, expr: &str) -> Result<Vec<PathStep>, String> {
+    /// Resolves `A.B`, `A[-1].B` style paths against the output structure, with the
+    /// type they lead to.
+    fn member_path(&self, output: &StructDef, expr: &str) -> Result<(Vec<PathStep>, Type), String> {
         let mut steps = Vec::new();
         let mut current: Option<StructDef> = Some(output.clone());
         let mut ty: Option<Type> = None;
@@ -1278,10 +1312,8 @@ impl<'a> Lowering<'a> {
             }
             ty = Some(t);
         }
-        if ty != Some(Type::String) {
-            return Err(format!("`{expr}` must lead to a string"));
-        }
-        Ok(steps)
+        let ty = ty.ok_or_else(|| format!("`{expr}` is empty"))?;
+        Ok((steps, ty))
     }
 }
 

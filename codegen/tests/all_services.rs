@@ -120,3 +120,89 @@ fn emit(model: &Value, case: &str) -> std::collections::BTreeMap<String, String>
     };
     codegen::generate(&spec).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// `model` with a paginator for `Op`.
+fn lower_paginated(shapes: Value, paginator: Value) -> Result<Service, codegen::Error> {
+    let m = model(shapes);
+    let p = json!({"pagination": {"Op": paginator}});
+    ir::lower(&files(&m, Some(p)), "tiny")
+}
+
+#[test]
+fn a_result_key_may_be_a_path_and_a_token_a_map() {
+    use codegen::ir::{PathStep, Type};
+    // elasticache, neptune, redshift: `EngineDefaults.Parameters`, `EngineDefaults.Marker`.
+    let service = lower_paginated(
+        json!({
+            "OpInput": {"type": "structure", "members": {"Marker": {"shape": "String"}}},
+            "OpOutput": {"type": "structure", "members": {"EngineDefaults": {"shape": "Defaults"}}},
+            "Defaults": {"type": "structure", "members": {
+                "Marker": {"shape": "String"}, "Parameters": {"shape": "Names"}
+            }},
+            "Names": {"type": "list", "member": {"shape": "String"}},
+            "String": {"type": "string"}
+        }),
+        json!({"input_token": "Marker", "output_token": "EngineDefaults.Marker",
+               "result_key": "EngineDefaults.Parameters"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let p = service.operations["op"].paginator.as_ref().unwrap();
+    let field = |n: &str| PathStep::Field {
+        name: n.into(),
+        required: false,
+    };
+    assert_eq!(
+        p.items,
+        Some((
+            vec![field("engine_defaults"), field("parameters")],
+            Type::String
+        ))
+    );
+    assert_eq!(p.token, Type::String);
+
+    // DynamoDB Scan: the token is a map, the same type in and out.
+    let shapes = |out_key: &str| {
+        json!({
+            "OpInput": {"type": "structure", "members": {"ExclusiveStartKey": {"shape": "Key"}}},
+            "OpOutput": {"type": "structure", "members": {
+                "LastEvaluatedKey": {"shape": out_key}, "Items": {"shape": "Items"}
+            }},
+            "Key": {"type": "map", "key": {"shape": "String"}, "value": {"shape": "String"}},
+            "Items": {"type": "list", "member": {"shape": "Key"}},
+            "String": {"type": "string"}
+        })
+    };
+    let pag = json!({"input_token": "ExclusiveStartKey", "output_token": "LastEvaluatedKey",
+                     "result_key": ["Items", "Count"]});
+    let service = lower_paginated(shapes("Key"), pag.clone()).unwrap_or_else(|e| panic!("{e}"));
+    let p = service.operations["op"].paginator.as_ref().unwrap();
+    assert!(
+        matches!(p.token, Type::Map { sparse: false, .. }),
+        "{:?}",
+        p.token
+    );
+    assert_eq!(p.items, None, "several result keys: the items are pages");
+    // An output token of another type than the input token is a clear error.
+    let err = lower_paginated(shapes("String"), pag).unwrap_err();
+    assert_eq!(err.path, "pagination.Op.output_token", "{err}");
+    assert!(err.message.contains("type of the input token"), "{err}");
+}
+
+#[test]
+fn a_result_key_that_is_a_structure_pages_by_page() {
+    // budgets DescribeBudgetPerformanceHistory: `BudgetPerformanceHistory` is a structure.
+    let service = lower_paginated(
+        json!({
+            "OpInput": {"type": "structure", "members": {"NextToken": {"shape": "String"}}},
+            "OpOutput": {"type": "structure", "members": {
+                "History": {"shape": "History"}, "NextToken": {"shape": "String"}
+            }},
+            "History": {"type": "structure", "members": {"Name": {"shape": "String"}}},
+            "String": {"type": "string"}
+        }),
+        json!({"input_token": "NextToken", "output_token": "NextToken", "result_key": "History"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let p = service.operations["op"].paginator.as_ref().unwrap();
+    assert_eq!(p.items, None);
+}

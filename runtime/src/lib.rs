@@ -61,7 +61,7 @@ pub mod internal {
 
     pub use crate::codec::*;
     pub use crate::operation::{
-        check_host_labels, Operation, OperationError, Paginated, ServiceMeta,
+        check_host_labels, Operation, OperationError, PageToken, Paginated, ServiceMeta,
     };
 
     /// The command-line clients' tables and send helper.

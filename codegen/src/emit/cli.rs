@@ -239,7 +239,17 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                     None => quote!(None),
                 };
                 let limit = opt(p.limit.as_ref().map(|(f, _)| wire_of(&op.input, f)));
-                let result = opt(p.items.as_ref().map(|(f, _)| wire_of(&op.output, f)));
+                // The CLI reads a top-level result key; a path (`EngineDefaults.Parameters`)
+                // pages without one.
+                let result = opt(p
+                    .items
+                    .as_ref()
+                    .and_then(|(path, _)| match path.as_slice() {
+                        [crate::ir::PathStep::Field { name, .. }] => {
+                            Some(wire_of(&op.output, name))
+                        }
+                        _ => None,
+                    }));
                 let more = opt(p.more_results.as_ref().map(|f| wire_of(&op.output, f)));
                 quote!(Some(::awsrt::internal::cli::Paginator {
                     input_token: #input_token,
