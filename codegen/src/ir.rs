@@ -371,8 +371,9 @@ pub struct PaginatorDef {
     /// Path to the result list (one field, or a path such as `EngineDefaults.Parameters`)
     /// and its item type, when there is exactly one result key and it is a list.
     pub items: Option<(Vec<PathStep>, Type)>,
-    /// `more_results` boolean field.
-    pub more_results: Option<String>,
+    /// Path to the `more_results` boolean (a field, or a path such as kinesis'
+    /// `StreamDescription.HasMoreShards`).
+    pub more_results: Option<Vec<PathStep>>,
 }
 
 /// A path as text: Rust field names joined by `.`, `[-1]` for the last element.
@@ -1248,16 +1249,13 @@ impl<'a> Lowering<'a> {
         let more_results = match &p.more_results {
             None => None,
             Some(k) => {
-                let m = member(output, k).ok_or_else(|| {
-                    perr(
-                        "more_results",
-                        format!("`{k}` is not a member of the output"),
-                    )
-                })?;
-                if m.ty != Type::Bool {
+                let (path, ty) = self
+                    .member_path(output, k)
+                    .map_err(|m| perr("more_results", m))?;
+                if ty != Type::Bool {
                     return Err(perr("more_results", format!("`{k}` must be a boolean")));
                 }
-                Some(m.field)
+                Some(path)
             }
         };
         Ok(PaginatorDef {

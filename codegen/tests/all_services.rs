@@ -206,3 +206,38 @@ fn a_result_key_that_is_a_structure_pages_by_page() {
     let p = service.operations["op"].paginator.as_ref().unwrap();
     assert_eq!(p.items, None);
 }
+
+#[test]
+fn more_results_may_be_a_path() {
+    use codegen::ir::PathStep;
+    // kinesis DescribeStream: `StreamDescription.HasMoreShards`, token
+    // `StreamDescription.Shards[-1].ShardId`.
+    let service = lower_paginated(
+        json!({
+            "OpInput": {"type": "structure", "members": {"Start": {"shape": "String"}}},
+            "OpOutput": {"type": "structure", "required": ["StreamDescription"], "members": {
+                "StreamDescription": {"shape": "Description"}
+            }},
+            "Description": {"type": "structure", "required": ["Shards", "HasMoreShards"], "members": {
+                "Shards": {"shape": "Shards"}, "HasMoreShards": {"shape": "Boolean"}
+            }},
+            "Shards": {"type": "list", "member": {"shape": "Shard"}},
+            "Shard": {"type": "structure", "required": ["ShardId"], "members": {"ShardId": {"shape": "String"}}},
+            "Boolean": {"type": "boolean"},
+            "String": {"type": "string"}
+        }),
+        json!({"input_token": "Start", "output_token": "StreamDescription.Shards[-1].ShardId",
+               "more_results": "StreamDescription.HasMoreShards",
+               "result_key": "StreamDescription.Shards"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let p = service.operations["op"].paginator.as_ref().unwrap();
+    let field = |n: &str| PathStep::Field {
+        name: n.into(),
+        required: true,
+    };
+    assert_eq!(
+        p.more_results,
+        Some(vec![field("stream_description"), field("has_more_shards")])
+    );
+}

@@ -250,7 +250,15 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                         }
                         _ => None,
                     }));
-                let more = opt(p.more_results.as_ref().map(|f| wire_of(&op.output, f)));
+                let more = opt(p
+                    .more_results
+                    .as_ref()
+                    .and_then(|path| match path.as_slice() {
+                        [crate::ir::PathStep::Field { name, .. }] => {
+                            Some(wire_of(&op.output, name))
+                        }
+                        _ => None,
+                    }));
                 quote!(Some(::awsrt::internal::cli::Paginator {
                     input_token: #input_token,
                     output_token: #output_token,

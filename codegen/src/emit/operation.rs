@@ -194,11 +194,24 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
         None => quote!(let _ = size;),
     };
     let next = token_expr(&p.output_token);
-    let more = p.more_results.as_ref().map(|f| {
-        let f = ident(f);
+    let more = p.more_results.as_ref().map(|path| {
+        let value = match path.as_slice() {
+            [PathStep::Field { name, required }] => {
+                let f = ident(name);
+                if *required {
+                    quote!(output.#f)
+                } else {
+                    quote!(output.#f.unwrap_or(false))
+                }
+            }
+            _ => {
+                let e = token_expr(path);
+                quote!(#e.copied().unwrap_or(false))
+            }
+        };
         quote! {
             fn more_results(output: &#output_name) -> bool {
-                output.#f.unwrap_or(false)
+                #value
             }
         }
     });
