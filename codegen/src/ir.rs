@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use crate::docs::html_to_markdown;
 use crate::model::{self, ModelFiles, ShapeRef};
-use crate::naming::{camel, snake};
+use crate::naming::{camel, snake, type_name};
 use crate::Error;
 
 /// A service, ready to emit.
@@ -140,7 +140,8 @@ impl ShapeKind {
             "list" => ShapeKind::List,
             "map" => ShapeKind::Map,
             "string" if shape.enum_values.is_some() => ShapeKind::Enum,
-            "string" => ShapeKind::String,
+            // botocore's `character` is a one-character string.
+            "string" | "character" => ShapeKind::String,
             "boolean" => ShapeKind::Boolean,
             "byte" => ShapeKind::Byte,
             "short" => ShapeKind::Short,
@@ -513,7 +514,7 @@ impl<'a> Lowering<'a> {
             if !is_type {
                 continue;
             }
-            let rust = camel(name);
+            let rust = type_name(name);
             if let Some(other) = by_rust.insert(rust.clone(), name) {
                 return Err(self.err(
                     format!("shapes.{name}"),
@@ -1034,8 +1035,13 @@ impl<'a> Lowering<'a> {
         if output.docs.is_empty() {
             output.docs = format!("The output of `{op_name}`.");
         }
-        let mut errors = Vec::new();
+        let mut errors: Vec<ErrorRef> = Vec::new();
+        let mut listed = BTreeSet::new();
         for (i, e) in op.errors.iter().enumerate() {
+            // Some models list an error twice; botocore ignores the repeat.
+            if !listed.insert(e.shape.as_str()) {
+                continue;
+            }
             let epath = format!("{path}.errors[{i}].shape");
             let shape = self.shape(&e.shape, &epath)?;
             if shape.kind != ShapeKind::Structure || shape.union || shape.document {

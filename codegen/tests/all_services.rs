@@ -241,3 +241,54 @@ fn more_results_may_be_a_path() {
         Some(vec![field("stream_description"), field("has_more_shards")])
     );
 }
+
+#[test]
+fn an_error_listed_twice_is_one_variant() {
+    // appstream, cloudtrail, glue, rds and more list an error twice on one operation.
+    let mut m = model(json!({
+        "OpInput": {"type": "structure", "members": {}},
+        "OpOutput": {"type": "structure", "members": {}},
+        "Denied": {"type": "structure", "exception": true, "members": {}},
+        "Busy": {"type": "structure", "exception": true, "members": {}}
+    }));
+    m["operations"]["Op"]["errors"] =
+        json!([{"shape": "Denied"}, {"shape": "Busy"}, {"shape": "Denied"}]);
+    let service = lower(&m);
+    let variants: Vec<&str> = service.operations["op"]
+        .errors
+        .iter()
+        .map(|e| e.variant.as_str())
+        .collect();
+    assert_eq!(variants, ["Denied", "Busy"]);
+}
+
+#[test]
+fn shapes_named_like_prelude_types_get_another_rust_name() {
+    // glue and rds have a structure `Option`, codepipeline one named `Result`: a type of
+    // that name would shadow the prelude's in its own module.
+    let m = model(json!({
+        "OpInput": {"type": "structure", "members": {"A": {"shape": "Option"}, "B": {"shape": "Result"}}},
+        "OpOutput": {"type": "structure", "members": {}},
+        "Option": {"type": "structure", "members": {"Name": {"shape": "String"}}},
+        "Result": {"type": "string", "enum": ["OK"]},
+        "String": {"type": "string"}
+    }));
+    let service = lower(&m);
+    let names: Vec<&str> = service.types.keys().map(String::as_str).collect();
+    assert_eq!(names, ["OptionValue", "ResultValue"]);
+}
+
+#[test]
+fn a_character_shape_is_a_string_and_request_uri_may_be_absent() {
+    let mut m = model(json!({
+        "OpInput": {"type": "structure", "members": {"C": {"shape": "Char"}}},
+        "OpOutput": {"type": "structure", "members": {}},
+        "Char": {"type": "character"}
+    }));
+    m["operations"]["Op"]["http"] = json!({"method": "POST"});
+    let service = lower(&m);
+    assert_eq!(
+        service.operations["op"].input.members[0].ty,
+        codegen::ir::Type::String
+    );
+}

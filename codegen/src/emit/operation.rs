@@ -116,6 +116,7 @@ fn call_builder(op: &OperationDef) -> TokenStream {
     let call_name = call_name(op);
     let setters = op.input.members.iter().filter(|m| !m.required).map(|m| {
         let f = ident(&m.field);
+        let setter = ident(&crate::naming::call_setter(&m.field));
         let (t, _) = param(&m.ty);
         let docs = if m.docs.is_empty() {
             doc_attrs(&format!("Sets `{}`.", bare(&m.field)))
@@ -131,7 +132,7 @@ fn call_builder(op: &OperationDef) -> TokenStream {
             #docs
             #deprecated
             #allow
-            pub fn #f(mut self, value: #t) -> Self {
+            pub fn #setter(mut self, value: #t) -> Self {
                 self.input = self.input.#f(value);
                 self
             }
