@@ -53,6 +53,39 @@ impl Service {
     }
 }
 
+impl Service {
+    /// The named types an operation's input or output reaches through members, directly
+    /// or nested: what a command-line table describes. Others (members of exceptions
+    /// only, events of an unsupported stream) are left out.
+    pub fn reachable_types(&self) -> BTreeSet<String> {
+        fn visit(ty: &Type, service: &Service, seen: &mut BTreeSet<String>) {
+            match ty {
+                Type::Enum(name) => {
+                    seen.insert(name.clone());
+                }
+                Type::Struct { name, .. } => {
+                    if seen.insert(name.clone()) {
+                        if let Some(TypeDef::Struct(s)) = service.types.get(name) {
+                            for m in &s.members {
+                                visit(&m.ty, service, seen);
+                            }
+                        }
+                    }
+                }
+                Type::List { item: t, .. } | Type::Map { value: t, .. } => visit(t, service, seen),
+                _ => {}
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for op in self.operations.values() {
+            for m in op.input.members.iter().chain(&op.output.members) {
+                visit(&m.ty, self, &mut seen);
+            }
+        }
+        seen
+    }
+}
+
 /// Service metadata.
 #[derive(Debug)]
 pub struct ServiceInfo {

@@ -292,3 +292,24 @@ fn a_character_shape_is_a_string_and_request_uri_may_be_absent() {
         codegen::ir::Type::String
     );
 }
+
+#[test]
+fn the_command_table_describes_only_types_a_command_reaches() {
+    // athena: an enum only an exception's member uses became a static nothing read.
+    let mut m = model(json!({
+        "OpInput": {"type": "structure", "members": {"Kind": {"shape": "Kind"}}},
+        "OpOutput": {"type": "structure", "members": {}},
+        "Kind": {"type": "string", "enum": ["A"]},
+        "Throttled": {"type": "structure", "exception": true, "members": {"Reason": {"shape": "Reason"}}},
+        "Reason": {"type": "string", "enum": ["BUSY"]}
+    }));
+    m["operations"]["Op"]["errors"] = json!([{"shape": "Throttled"}]);
+    let service = lower(&m);
+    let reachable: Vec<String> = service.reachable_types().into_iter().collect();
+    assert_eq!(reachable, ["Kind"]);
+    let cli = &emit(&m, "reachable")["src/cli.rs"];
+    assert!(
+        cli.contains("static S_KIND") && !cli.contains("S_REASON"),
+        "{cli}"
+    );
+}

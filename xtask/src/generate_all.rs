@@ -452,6 +452,12 @@ fn compile(
                 failures.insert(c.clone(), (Stage::Rustc, why));
             }
         }
+        // Failures as they come: a full run takes long on two cores.
+        for c in chunk {
+            if let Some((stage, msg)) = failures.get(c) {
+                eprintln!("  {c} [{}]: {msg}", stage.label());
+            }
+        }
         let done = (i * batch + chunk.len()).min(total);
         eprintln!(
             "compile: {done}/{total} ({} in {}; {} failing so far)",

@@ -198,7 +198,12 @@ fn wire_of(s: &StructDef, field: &str) -> String {
 /// The generated `cli.rs`.
 pub fn cli_rs(service: &Service) -> TokenStream {
     let mut statics = Vec::new();
+    // Only what a command's input or output reaches: the rest would be dead code.
+    let reachable = service.reachable_types();
     for (rust, def) in &service.types {
+        if !reachable.contains(rust) {
+            continue;
+        }
         match def {
             // Error shapes are only named by code in the table.
             TypeDef::Struct(s) if s.error_code.is_some() => {}
@@ -218,8 +223,9 @@ pub fn cli_rs(service: &Service) -> TokenStream {
     let mut ops = Vec::new();
     let mut arms = Vec::new();
     for (command, op) in &by_command {
-        let input_static = format_ident!("{}_INPUT", static_name(&op.name));
-        let output_static = format_ident!("{}_OUTPUT", static_name(&op.name));
+        // `OP_` keeps them apart from the shapes' `S_` statics (a shape `ListJobsInput`).
+        let input_static = format_ident!("OP_{}_INPUT", screaming(&op.name));
+        let output_static = format_ident!("OP_{}_OUTPUT", screaming(&op.name));
         statics.push(structure(&op.input, &input_static));
         statics.push(structure(&op.output, &output_static));
         let name = &op.name;

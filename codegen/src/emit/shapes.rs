@@ -299,8 +299,11 @@ fn constructor(s: &StructDef) -> TokenStream {
             names.join(", ")
         )
     };
+    // The required members are the arguments, as many as the model has.
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #doc]
+        #many
         pub fn new(#(#params),*) -> Self {
             Self { #(#inits),* }
         }

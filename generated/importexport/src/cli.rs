@@ -18,8 +18,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: "CancelJob",
             command: "cancel-job",
             docs: "This operation cancels a specified job. Only the job owner can cancel it. The operation fails if the job has already started or is complete.",
-            input: &S_CANCEL_JOB_INPUT,
-            output: &S_CANCEL_JOB_OUTPUT,
+            input: &OP_CANCEL_JOB_INPUT,
+            output: &OP_CANCEL_JOB_OUTPUT,
             result_wrapper: Some("CancelJobResult"),
             errors: &[
                 "InvalidJobIdException",
@@ -35,8 +35,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: "CreateJob",
             command: "create-job",
             docs: "This operation initiates the process of scheduling an upload or download of your data. You include in the request a manifest that describes the data transfer specifics. The response to the request includes a job ID, which you can use in other operations, a signature that you use to identify your storage device, and the address where you should ship your storage device.",
-            input: &S_CREATE_JOB_INPUT,
-            output: &S_CREATE_JOB_OUTPUT,
+            input: &OP_CREATE_JOB_INPUT,
+            output: &OP_CREATE_JOB_OUTPUT,
             result_wrapper: Some("CreateJobResult"),
             errors: &[
                 "MissingParameterException",
@@ -62,8 +62,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: "GetShippingLabel",
             command: "get-shipping-label",
             docs: "This operation generates a pre-paid UPS shipping label that you will use to ship your device to AWS for processing.",
-            input: &S_GET_SHIPPING_LABEL_INPUT,
-            output: &S_GET_SHIPPING_LABEL_OUTPUT,
+            input: &OP_GET_SHIPPING_LABEL_INPUT,
+            output: &OP_GET_SHIPPING_LABEL_OUTPUT,
             result_wrapper: Some("GetShippingLabelResult"),
             errors: &[
                 "InvalidJobIdException",
@@ -80,8 +80,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: "GetStatus",
             command: "get-status",
             docs: "This operation returns information about a job, including where the job is in the processing pipeline, the status of the results, and the signature value associated with the job. You can only return information about jobs you own.",
-            input: &S_GET_STATUS_INPUT,
-            output: &S_GET_STATUS_OUTPUT,
+            input: &OP_GET_STATUS_INPUT,
+            output: &OP_GET_STATUS_OUTPUT,
             result_wrapper: Some("GetStatusResult"),
             errors: &[
                 "InvalidJobIdException",
@@ -96,8 +96,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: "ListJobs",
             command: "list-jobs",
             docs: "This operation returns the jobs associated with the requester. AWS Import/Export lists the jobs in reverse chronological order based on the date of creation. For example if Job Test1 was created 2009Dec30 and Test2 was created 2010Feb05, the ListJobs operation would return Test2 followed by Test1.",
-            input: &S_LIST_JOBS_INPUT,
-            output: &S_LIST_JOBS_OUTPUT,
+            input: &OP_LIST_JOBS_INPUT,
+            output: &OP_LIST_JOBS_OUTPUT,
             result_wrapper: Some("ListJobsResult"),
             errors: &[
                 "InvalidParameterException",
@@ -116,8 +116,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: "UpdateJob",
             command: "update-job",
             docs: "You use this operation to change the parameters specified in the original manifest file by supplying a new manifest file. The manifest file attached to this request replaces the original manifest file. You can only use the operation after a CreateJob request but before the data transfer starts and you can only use it on jobs you own.",
-            input: &S_UPDATE_JOB_INPUT,
-            output: &S_UPDATE_JOB_OUTPUT,
+            input: &OP_UPDATE_JOB_INPUT,
+            output: &OP_UPDATE_JOB_OUTPUT,
             result_wrapper: Some("UpdateJobResult"),
             errors: &[
                 "MissingParameterException",
@@ -225,7 +225,7 @@ static S_JOB: Struct = Struct {
 
 static S_JOB_TYPE: &[&str] = &["Import", "Export"];
 
-static S_CANCEL_JOB_INPUT: Struct = Struct {
+static OP_CANCEL_JOB_INPUT: Struct = Struct {
     name: "CancelJobInput",
     members: &[
         Member {
@@ -253,7 +253,7 @@ static S_CANCEL_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_CANCEL_JOB_OUTPUT: Struct = Struct {
+static OP_CANCEL_JOB_OUTPUT: Struct = Struct {
     name: "CancelJobOutput",
     members: &[
         Member {
@@ -270,7 +270,7 @@ static S_CANCEL_JOB_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_JOB_INPUT: Struct = Struct {
+static OP_CREATE_JOB_INPUT: Struct = Struct {
     name: "CreateJobInput",
     members: &[
         Member {
@@ -331,7 +331,7 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_JOB_OUTPUT: Struct = Struct {
+static OP_CREATE_JOB_OUTPUT: Struct = Struct {
     name: "CreateJobOutput",
     members: &[
         Member {
@@ -403,7 +403,7 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
+static OP_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
     name: "GetShippingLabelInput",
     members: &[
         Member {
@@ -541,7 +541,7 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
     ],
 };
 
-static S_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
+static OP_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     name: "GetShippingLabelOutput",
     members: &[
         Member {
@@ -569,7 +569,7 @@ static S_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_GET_STATUS_INPUT: Struct = Struct {
+static OP_GET_STATUS_INPUT: Struct = Struct {
     name: "GetStatusInput",
     members: &[
         Member {
@@ -597,7 +597,7 @@ static S_GET_STATUS_INPUT: Struct = Struct {
     ],
 };
 
-static S_GET_STATUS_OUTPUT: Struct = Struct {
+static OP_GET_STATUS_OUTPUT: Struct = Struct {
     name: "GetStatusOutput",
     members: &[
         Member {
@@ -779,7 +779,7 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_JOBS_INPUT: Struct = Struct {
+static OP_LIST_JOBS_INPUT: Struct = Struct {
     name: "ListJobsInput",
     members: &[
         Member {
@@ -818,7 +818,7 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_JOBS_OUTPUT: Struct = Struct {
+static OP_LIST_JOBS_OUTPUT: Struct = Struct {
     name: "ListJobsOutput",
     members: &[
         Member {
@@ -846,7 +846,7 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_JOB_INPUT: Struct = Struct {
+static OP_UPDATE_JOB_INPUT: Struct = Struct {
     name: "UpdateJobInput",
     members: &[
         Member {
@@ -907,7 +907,7 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_JOB_OUTPUT: Struct = Struct {
+static OP_UPDATE_JOB_OUTPUT: Struct = Struct {
     name: "UpdateJobOutput",
     members: &[
         Member {
