@@ -63,12 +63,10 @@ impl Service {
                 Type::Enum(name) => {
                     seen.insert(name.clone());
                 }
-                Type::Struct { name, .. } => {
-                    if seen.insert(name.clone()) {
-                        if let Some(TypeDef::Struct(s)) = service.types.get(name) {
-                            for m in &s.members {
-                                visit(&m.ty, service, seen);
-                            }
+                Type::Struct { name, .. } if seen.insert(name.clone()) => {
+                    if let Some(TypeDef::Struct(s)) = service.types.get(name) {
+                        for m in &s.members {
+                            visit(&m.ty, service, seen);
                         }
                     }
                 }
