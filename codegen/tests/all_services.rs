@@ -313,3 +313,20 @@ fn the_command_table_describes_only_types_a_command_reaches() {
         "{cli}"
     );
 }
+
+#[test]
+fn a_union_holding_a_structure_allows_a_large_variant() {
+    // acm's CertificateMetadata, b2bi's OutboundEdiOptions: clippy's large_enum_variant.
+    let m = model(json!({
+        "OpInput": {"type": "structure", "members": {"M": {"shape": "Meta"}}},
+        "OpOutput": {"type": "structure", "members": {}},
+        "Meta": {"type": "structure", "union": true, "members": {"Big": {"shape": "Big"}}},
+        "Big": {"type": "structure", "members": {"A": {"shape": "String"}}},
+        "String": {"type": "string"}
+    }));
+    let text = &emit(&m, "large-union")["src/types/meta.rs"];
+    assert!(
+        text.contains("#[allow(clippy::large_enum_variant)]"),
+        "{text}"
+    );
+}

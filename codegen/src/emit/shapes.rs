@@ -632,11 +632,19 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
     } else {
         quote!()
     };
+    // A structure variant is held inline, as the model's type (boxing it would change the
+    // API for a size lint); a large one beside `Unknown` is what the model says.
+    let large = s
+        .members
+        .iter()
+        .any(|m| matches!(m.ty, Type::Struct { boxed: false, .. }))
+        .then(|| quote!(#[allow(clippy::large_enum_variant)]));
     quote! {
         #header
         #[derive(Clone, PartialEq, #debug_derive)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
+        #large
         pub enum #name {
             #(#variants)*
             /// A member this version of the crate does not know, by its wire name, as a
