@@ -182,6 +182,13 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
         Some((path, ty)) => (rust_type(ty), items_expr(path)),
         None => (quote!(#output_name), quote!(vec![output])),
     };
+    // cognito-identity's `MaxResults` is required: a plain field, not an `Option`.
+    let required = |field: &str| {
+        op.input
+            .members
+            .iter()
+            .any(|m| m.field == field && m.required)
+    };
     let page_size = match &p.limit {
         Some((field, ty)) => {
             let f = ident(field);
@@ -190,9 +197,18 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
             } else {
                 quote!(size)
             };
-            quote!(self.#f = Some(#v);)
+            if required(field) {
+                quote!(self.#f = #v;)
+            } else {
+                quote!(self.#f = Some(#v);)
+            }
         }
         None => quote!(let _ = size;),
+    };
+    let set_token = if required(&p.input_token) {
+        quote!(if let Some(token) = token { self.#token = token; })
+    } else {
+        quote!(self.#token = token;)
     };
     let next = token_expr(&p.output_token);
     let more = p.more_results.as_ref().map(|path| {
@@ -233,7 +249,7 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
             type Item = #item_ty;
             type Token = #token_ty;
             fn set_token(&mut self, token: Option<#token_ty>) {
-                self.#token = token;
+                #set_token
             }
             fn set_page_size(&mut self, size: i32) {
                 #page_size
