@@ -330,3 +330,24 @@ fn a_union_holding_a_structure_allows_a_large_variant() {
         "{text}"
     );
 }
+
+#[test]
+fn setters_named_like_std_trait_methods_allow_the_lint() {
+    // sagemaker's AliasOperations has a member `Add`: `add(self, value) -> Self`.
+    let m = model(json!({
+        "OpInput": {"type": "structure", "members": {"Add": {"shape": "Ops"}}},
+        "OpOutput": {"type": "structure", "members": {}},
+        "Ops": {"type": "structure", "members": {"Add": {"shape": "String"}, "Name": {"shape": "String"}}},
+        "String": {"type": "string"}
+    }));
+    let files = emit(&m, "trait-names");
+    // The structure's setter; the input's setter and the call builder's in the operation.
+    for (file, n) in [("src/types/ops.rs", 1), ("src/operation/op.rs", 2)] {
+        let text = &files[file];
+        assert_eq!(
+            text.matches("clippy::should_implement_trait").count(),
+            n,
+            "{file}: {text}"
+        );
+    }
+}

@@ -116,7 +116,9 @@ fn call_builder(op: &OperationDef) -> TokenStream {
     let call_name = call_name(op);
     let setters = op.input.members.iter().filter(|m| !m.required).map(|m| {
         let f = ident(&m.field);
-        let setter = ident(&crate::naming::call_setter(&m.field));
+        let setter_name = crate::naming::call_setter(&m.field);
+        let setter = ident(&setter_name);
+        let trait_name = super::shapes::trait_method_allow(&setter_name);
         let (t, _) = param(&m.ty);
         let docs = if m.docs.is_empty() {
             doc_attrs(&format!("Sets `{}`.", bare(&m.field)))
@@ -132,6 +134,7 @@ fn call_builder(op: &OperationDef) -> TokenStream {
             #docs
             #deprecated
             #allow
+            #trait_name
             pub fn #setter(mut self, value: #t) -> Self {
                 self.input = self.input.#f(value);
                 self

@@ -320,14 +320,56 @@ fn setter(m: &MemberDef) -> TokenStream {
         .deprecated
         .as_ref()
         .map(|msg| quote!(#[deprecated(note = #msg)]));
+    let trait_name = trait_method_allow(&m.field);
     quote! {
         #[doc = #doc]
         #deprecated
+        #trait_name
         pub fn #f(mut self, value: #t) -> Self {
             self.#f = #set;
             self
         }
     }
+}
+
+/// `#[allow(clippy::should_implement_trait)]` for a builder setter that the model names
+/// like a std trait's method (sagemaker's member `Add` gives `add(self, value) -> Self`).
+pub fn trait_method_allow(field: &str) -> Option<TokenStream> {
+    const METHODS: &[&str] = &[
+        "add",
+        "as_mut",
+        "as_ref",
+        "bitand",
+        "bitor",
+        "bitxor",
+        "borrow",
+        "borrow_mut",
+        "clone",
+        "cmp",
+        "default",
+        "deref",
+        "deref_mut",
+        "div",
+        "drop",
+        "eq",
+        "from_iter",
+        "from_str",
+        "hash",
+        "index",
+        "index_mut",
+        "into_iter",
+        "mul",
+        "neg",
+        "next",
+        "not",
+        "rem",
+        "shl",
+        "shr",
+        "sub",
+    ];
+    METHODS
+        .contains(&bare(field))
+        .then(|| quote!(#[allow(clippy::should_implement_trait)]))
 }
 
 fn debug_impl(s: &StructDef) -> TokenStream {
