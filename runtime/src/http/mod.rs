@@ -7,7 +7,7 @@
 
 mod client;
 mod error;
-mod io;
+pub(crate) mod io;
 mod mock;
 pub mod redact;
 mod tls;
