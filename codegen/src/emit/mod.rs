@@ -49,7 +49,10 @@ pub fn crate_files(
         files.insert("src/endpoint-rule-set.json".to_string(), rules.to_string());
     }
     files.insert("src/cli.rs".to_string(), format(&cli::cli_rs(service))?);
-    files.insert("src/server.rs".to_string(), format(&server::server_rs(service))?);
+    files.insert(
+        "src/server.rs".to_string(),
+        format(&server::server_rs(service))?,
+    );
 
     let mut type_mods = Vec::new();
     let zero = service.zero_value_types();

@@ -40,7 +40,10 @@ pub fn server_rs(service: &Service) -> TokenStream {
         let f = ident(&op.module);
         quote!(::awsrt::internal::server::Route::new::<#input>(|s, i| Box::pin(s.#f(i))))
     });
-    let errors = service.operations.values().map(|op| error_impl(service, op));
+    let errors = service
+        .operations
+        .values()
+        .map(|op| error_impl(service, op));
     let ns = shape_namespace(service);
     let xmlns = service.meta.xml_namespace.clone().unwrap_or_default();
     let trait_doc = doc_attrs(&format!(

@@ -320,7 +320,9 @@ pub mod form {
                         .get(i + 1..i + 3)
                         .and_then(|h| std::str::from_utf8(h).ok())
                         .and_then(|h| u8::from_str_radix(h, 16).ok())
-                        .ok_or_else(|| DecodeError::new("invalid percent escape in the form body"))?;
+                        .ok_or_else(|| {
+                            DecodeError::new("invalid percent escape in the form body")
+                        })?;
                     out.push(hex);
                     i += 2;
                 }

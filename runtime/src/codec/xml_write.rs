@@ -368,9 +368,18 @@ mod tests {
         let mut w = XmlWriter::new(Some("R"));
         s.encode(&mut w);
         let xml = w.finish();
-        assert!(xml.starts_with("<R><Name>a &lt;b&gt; &amp; &apos;c&apos;</Name>"), "{xml}");
-        assert!(xml.contains("<Items><item>x</item><item>y</item></Items>"), "{xml}");
-        assert!(xml.contains("<Flat>1</Flat><Flat>2</Flat><Flat>3</Flat>"), "{xml}");
+        assert!(
+            xml.starts_with("<R><Name>a &lt;b&gt; &amp; &apos;c&apos;</Name>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<Items><item>x</item><item>y</item></Items>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<Flat>1</Flat><Flat>2</Flat><Flat>3</Flat>"),
+            "{xml}"
+        );
         assert!(xml.contains("<When>2023-11-14T22:13:20Z</When>"), "{xml}");
         let root = Element::parse(xml.as_bytes()).unwrap();
         assert_eq!(Sample::decode(&mut XmlReader::new(&root)).unwrap(), s);

@@ -30,10 +30,11 @@ pub async fn serve(listener: tokio::net::TcpListener, services: Vec<Arc<dyn Disp
         };
         let services = services.clone();
         tokio::spawn(async move {
-            let svc = hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
-                let services = services.clone();
-                async move { Ok::<_, Infallible>(answer(&services, req).await) }
-            });
+            let svc =
+                hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+                    let services = services.clone();
+                    async move { Ok::<_, Infallible>(answer(&services, req).await) }
+                });
             if let Err(e) = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), svc)
                 .await

@@ -119,7 +119,8 @@ pub type Handler<S, I> = for<'a> fn(
     Result<<I as Operation>::Output, HandlerError<<I as Operation>::Error>>,
 >;
 
-type Erased<S> = Box<dyn Fn(Arc<S>, Call) -> BoxFuture<'static, http::Response<Bytes>> + Send + Sync>;
+type Erased<S> =
+    Box<dyn Fn(Arc<S>, Call) -> BoxFuture<'static, http::Response<Bytes>> + Send + Sync>;
 
 /// One row of a service's route table: an operation name and its handler.
 pub struct Route<S> {
@@ -213,7 +214,12 @@ enum InputError {
 }
 
 impl Reply {
-    fn response(&self, status: u16, content_type: &'static str, body: Vec<u8>) -> http::Response<Bytes> {
+    fn response(
+        &self,
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    ) -> http::Response<Bytes> {
         let mut resp = http::Response::new(Bytes::from(body));
         *resp.status_mut() =
             http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -324,7 +330,13 @@ impl Reply {
     }
 
     /// `<ErrorResponse><Error><Type>..<Code>..<Message>..{members}</Error><RequestId>..`.
-    fn query_error(&self, code: &str, sender: bool, message: Option<&str>, members: &str) -> Vec<u8> {
+    fn query_error(
+        &self,
+        code: &str,
+        sender: bool,
+        message: Option<&str>,
+        members: &str,
+    ) -> Vec<u8> {
         let mut xml = self.query_open("ErrorResponse");
         let mut w = XmlWriter::new(None);
         w.element("Type", if sender { "Sender" } else { "Receiver" });
@@ -610,7 +622,10 @@ fn unknown_operation(reply: &Reply, operation: &str, meta: &ServiceMeta) -> http
 /// Answers one request with the first service that claims it: RPC v2 CBOR by the
 /// `smithy-protocol` header and the `/service/{name}/operation/{op}` path, awsJson by
 /// `X-Amz-Target: {prefix}.{op}`, awsQuery by a form body's `Action` and `Version`.
-pub async fn handle(services: &[Arc<dyn Dispatch>], req: http::Request<Bytes>) -> http::Response<Bytes> {
+pub async fn handle(
+    services: &[Arc<dyn Dispatch>],
+    req: http::Request<Bytes>,
+) -> http::Response<Bytes> {
     let request_id = crate::uuid_v4();
     let (parts, body) = req.into_parts();
     let header = |name: &HeaderName| {
@@ -621,7 +636,13 @@ pub async fn handle(services: &[Arc<dyn Dispatch>], req: http::Request<Bytes>) -
             .map(str::trim)
     };
     let content_type = header(&CONTENT_TYPE)
-        .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|c| {
+            c.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     let fallback = |protocol: Protocol| Reply {
         protocol,
@@ -634,7 +655,10 @@ pub async fn handle(services: &[Arc<dyn Dispatch>], req: http::Request<Bytes>) -
         return fallback(Protocol::AwsJson1_1).generic(&GenericError::new(
             405,
             "MethodNotAllowed",
-            format!("{} is not supported: every operation is a POST", parts.method),
+            format!(
+                "{} is not supported: every operation is a POST",
+                parts.method
+            ),
         ));
     }
 
@@ -659,7 +683,10 @@ pub async fn handle(services: &[Arc<dyn Dispatch>], req: http::Request<Bytes>) -
             return reply.generic(&GenericError::new(
                 404,
                 "UnknownOperationException",
-                format!("{} is not /service/NAME/operation/OPERATION", parts.uri.path()),
+                format!(
+                    "{} is not /service/NAME/operation/OPERATION",
+                    parts.uri.path()
+                ),
             ));
         };
         let Some(target) = services.iter().find(|s| {
@@ -674,18 +701,18 @@ pub async fn handle(services: &[Arc<dyn Dispatch>], req: http::Request<Bytes>) -
         if !body.is_empty() && content_type != "application/cbor" {
             return reply.generic(&unsupported_media(&content_type, "application/cbor"));
         }
-        return target
-            .call(op, Protocol::RpcV2Cbor, body, request_id)
-            .await;
+        return target.call(op, Protocol::RpcV2Cbor, body, request_id).await;
     }
 
     if let Some(target) = header(&X_AMZ_TARGET) {
         let (prefix, op) = target.rsplit_once('.').unwrap_or(("", target));
         let found = services.iter().find_map(|s| {
             let meta = s.meta();
-            let proto = meta.protocols.iter().copied().find(|p| {
-                matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
-            })?;
+            let proto = meta
+                .protocols
+                .iter()
+                .copied()
+                .find(|p| matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1))?;
             (meta.target_prefix == prefix).then_some((s, proto))
         });
         let Some((svc, proto)) = found else {
@@ -700,10 +727,7 @@ pub async fn handle(services: &[Arc<dyn Dispatch>], req: http::Request<Bytes>) -
             content_type.as_str(),
             "application/x-amz-json-1.0" | "application/x-amz-json-1.1"
         ) {
-            return reply.generic(&unsupported_media(
-                &content_type,
-                reply.content_type(),
-            ));
+            return reply.generic(&unsupported_media(&content_type, reply.content_type()));
         }
         return svc.call(op, proto, body, request_id).await;
     }
@@ -713,10 +737,19 @@ pub async fn handle(services: &[Arc<dyn Dispatch>], req: http::Request<Bytes>) -
         let pairs = match form::parse(&body) {
             Ok(p) => p,
             Err(e) => {
-                return reply.generic(&GenericError::new(400, "MalformedQueryString", e.to_string()))
+                return reply.generic(&GenericError::new(
+                    400,
+                    "MalformedQueryString",
+                    e.to_string(),
+                ))
             }
         };
-        let value = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+        let value = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+        };
         let Some(action) = value("Action") else {
             return reply.generic(&GenericError::new(
                 400,
@@ -735,7 +768,9 @@ pub async fn handle(services: &[Arc<dyn Dispatch>], req: http::Request<Bytes>) -
             ));
         };
         let action = action.to_string();
-        return svc.call(&action, Protocol::AwsQuery, body, request_id).await;
+        return svc
+            .call(&action, Protocol::AwsQuery, body, request_id)
+            .await;
     }
 
     // Nothing names an operation: what an awsJson service says to a request without
