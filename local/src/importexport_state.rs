@@ -29,9 +29,9 @@ struct StoredJob {
 
 impl ImportExport {
     fn jobs(&self) -> Result<MutexGuard<'_, Vec<StoredJob>>, GenericError> {
-        self.state.lock().map_err(|_| {
-            GenericError::internal("snowball-local state is unusable after a panic")
-        })
+        self.state
+            .lock()
+            .map_err(|_| GenericError::internal("snowball-local state is unusable after a panic"))
     }
 }
 

@@ -4,7 +4,9 @@
 use std::sync::{Mutex, MutexGuard};
 
 use awsrt::internal::server::{GenericError, HandlerError};
-use snowball::operation::create_address::{CreateAddressError, CreateAddressInput, CreateAddressOutput};
+use snowball::operation::create_address::{
+    CreateAddressError, CreateAddressInput, CreateAddressOutput,
+};
 use snowball::operation::create_job::{CreateJobError, CreateJobInput, CreateJobOutput};
 use snowball::operation::describe_address::{
     DescribeAddressError, DescribeAddressInput, DescribeAddressOutput,
@@ -15,8 +17,8 @@ use snowball::operation::describe_addresses::{
 use snowball::operation::describe_job::{DescribeJobError, DescribeJobInput, DescribeJobOutput};
 use snowball::operation::list_jobs::{ListJobsError, ListJobsInput, ListJobsOutput};
 use snowball::types::{
-    Address, InvalidInputCombinationException, InvalidNextTokenException,
-    InvalidResourceException, JobListEntry, JobMetadata, JobState, ShippingDetails,
+    Address, InvalidInputCombinationException, InvalidNextTokenException, InvalidResourceException,
+    JobListEntry, JobMetadata, JobState, ShippingDetails,
 };
 use snowball::DateTime;
 
@@ -98,11 +100,13 @@ impl snowball::server::Service for Snowball {
             .find(|a| a.address_id.as_deref() == Some(input.address_id.as_str()));
         match found {
             Some(a) => Ok(DescribeAddressOutput::new().address(a.clone())),
-            None => Err(DescribeAddressError::InvalidResourceException(invalid_resource(
-                "address",
-                &input.address_id,
-            ))
-            .into()),
+            None => Err(
+                DescribeAddressError::InvalidResourceException(invalid_resource(
+                    "address",
+                    &input.address_id,
+                ))
+                .into(),
+            ),
         }
     }
 
@@ -144,10 +148,14 @@ impl snowball::server::Service for Snowball {
             ))
         };
         let Some(job_type) = input.job_type else {
-            return Err(combination("JobType is required for a job that is not part of a cluster."));
+            return Err(combination(
+                "JobType is required for a job that is not part of a cluster.",
+            ));
         };
         let Some(address_id) = input.address_id else {
-            return Err(combination("AddressId is required for a job that is not part of a cluster."));
+            return Err(combination(
+                "AddressId is required for a job that is not part of a cluster.",
+            ));
         };
         let mut state = self.state()?;
         let known = |id: &str| {
@@ -204,10 +212,11 @@ impl snowball::server::Service for Snowball {
             .find(|j| j.job_id.as_deref() == Some(input.job_id.as_str()));
         match found {
             Some(j) => Ok(DescribeJobOutput::new().job_metadata(j.clone())),
-            None => Err(
-                DescribeJobError::InvalidResourceException(invalid_resource("job", &input.job_id))
-                    .into(),
-            ),
+            None => Err(DescribeJobError::InvalidResourceException(invalid_resource(
+                "job",
+                &input.job_id,
+            ))
+            .into()),
         }
     }
 
@@ -218,7 +227,9 @@ impl snowball::server::Service for Snowball {
         let state = self.state()?;
         let (jobs, next) = page(&state.jobs, input.next_token.as_deref(), input.max_results)
             .map_err(|m| {
-                ListJobsError::InvalidNextTokenException(InvalidNextTokenException::new().message(m))
+                ListJobsError::InvalidNextTokenException(
+                    InvalidNextTokenException::new().message(m),
+                )
             })?;
         let entries = jobs
             .into_iter()
@@ -246,8 +257,14 @@ mod tests {
     #[test]
     fn pages_walk_the_items_and_refuse_foreign_tokens() {
         let items: Vec<u32> = (0..5).collect();
-        assert_eq!(page(&items, None, Some(2)), Ok((vec![0, 1], Some("2".into()))));
-        assert_eq!(page(&items, Some("2"), Some(2)), Ok((vec![2, 3], Some("4".into()))));
+        assert_eq!(
+            page(&items, None, Some(2)),
+            Ok((vec![0, 1], Some("2".into())))
+        );
+        assert_eq!(
+            page(&items, Some("2"), Some(2)),
+            Ok((vec![2, 3], Some("4".into())))
+        );
         assert_eq!(page(&items, Some("4"), Some(2)), Ok((vec![4], None)));
         assert_eq!(page(&items, None, None), Ok((items.clone(), None)));
         assert_eq!(page(&items, None, Some(0)), Ok((items.clone(), None)));
