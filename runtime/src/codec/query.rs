@@ -337,8 +337,7 @@ pub mod form {
     /// has members of those names, and the reader skips unknown elements). List items
     /// and map entries are ordered by their index, whatever the order of the pairs.
     pub fn to_element(pairs: &[(String, String)]) -> Result<Element, DecodeError> {
-        // While building, an indexed child carries its index as its only attribute.
-        let mut root = Element::default();
+        let mut root = Node::default();
         for (key, value) in pairs {
             let segments: Vec<&str> = key.split('.').collect();
             if segments.len() > MAX_SEGMENTS {
@@ -353,60 +352,59 @@ pub mod form {
                 let index = match segments.get(i + 1) {
                     Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
                         i += 1;
-                        Some(n.trim_start_matches('0').to_string())
+                        // Shorter digit strings are smaller numbers, so no index overflows.
+                        let digits = n.trim_start_matches('0');
+                        Some((digits.len(), digits.to_string()))
                     }
                     _ => None,
                 };
-                node = child(node, name, index);
+                node = node.child(name, index);
                 i += 1;
             }
             node.text = value.clone();
         }
-        order(&mut root);
-        Ok(root)
+        Ok(root.into_element(String::new()))
     }
 
-    /// The child named `name` (with `index`, when given), added when missing. Searched
-    /// from the end: pairs usually come in order, so this is the last child.
-    fn child<'a>(node: &'a mut Element, name: &str, index: Option<String>) -> &'a mut Element {
-        let found = node.children.iter().rposition(|c| {
-            c.name == name
-                && match (&index, c.attributes.first()) {
-                    (Some(i), Some((_, at))) => i == at,
-                    (None, None) => true,
-                    _ => false,
+    /// A tree under construction: children by (name, index), so a body of many list
+    /// items builds in `n log n`.
+    #[derive(Default)]
+    struct Node {
+        text: String,
+        /// Each name in first-seen order, so members keep the body's order.
+        names: Vec<String>,
+        positions: std::collections::HashMap<String, usize>,
+        children: std::collections::BTreeMap<(usize, Option<(usize, String)>), Node>,
+    }
+
+    impl Node {
+        fn child(&mut self, name: &str, index: Option<(usize, String)>) -> &mut Node {
+            let pos = match self.positions.get(name) {
+                Some(&p) => p,
+                None => {
+                    self.names.push(name.to_string());
+                    self.positions
+                        .insert(name.to_string(), self.names.len() - 1);
+                    self.names.len() - 1
                 }
-        });
-        let at = match found {
-            Some(at) => at,
-            None => {
-                node.children.push(Element {
-                    name: name.to_string(),
-                    attributes: index.map(|i| vec![(String::new(), i)]).unwrap_or_default(),
-                    ..Element::default()
-                });
-                node.children.len() - 1
-            }
-        };
-        &mut node.children[at]
-    }
-
-    /// Sorts indexed children by index within each name (shorter digit strings are
-    /// smaller numbers, so no index can overflow), keeping names in first-seen order, and
-    /// drops the index attributes.
-    fn order(node: &mut Element) {
-        let mut first: std::collections::HashMap<String, usize> = Default::default();
-        for (i, c) in node.children.iter().enumerate() {
-            first.entry(c.name.clone()).or_insert(i);
+            };
+            self.children.entry((pos, index)).or_default()
         }
-        node.children.sort_by_cached_key(|e| {
-            let group = first.get(&e.name).copied().unwrap_or(0);
-            let index = e.attributes.first().map(|(_, i)| (i.len(), i.clone()));
-            (group, index)
-        });
-        for c in &mut node.children {
-            c.attributes.clear();
-            order(c);
+
+        fn into_element(self, name: String) -> Element {
+            let names = self.names;
+            Element {
+                name,
+                text: self.text,
+                children: self
+                    .children
+                    .into_iter()
+                    .map(|((pos, _), node)| {
+                        node.into_element(names.get(pos).cloned().unwrap_or_default())
+                    })
+                    .collect(),
+                ..Element::default()
+            }
         }
     }
 
@@ -446,6 +444,20 @@ pub mod form {
             );
             let deep = vec!["a"; 100].join(".");
             assert!(to_element(&[(deep, "v".into())]).is_err());
+            // A body of many list items builds quickly (no quadratic search).
+            let many: Vec<(String, String)> = (1..=50_000)
+                .rev()
+                .map(|i| (format!("A.member.{i}"), i.to_string()))
+                .collect();
+            let started = std::time::Instant::now();
+            let tree = to_element(&many).unwrap();
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            let items = &tree.children[0].children;
+            assert_eq!(items.len(), 50_000);
+            assert_eq!(
+                (items[0].text.as_str(), items[49_999].text.as_str()),
+                ("1", "50000")
+            );
             // Odd but harmless keys build a tree.
             for k in ["", ".", "a..b", "1", "a.1.1.1", "a.99999999999999999999999"] {
                 assert!(to_element(&[(k.to_string(), "v".into())]).is_ok(), "{k}");
