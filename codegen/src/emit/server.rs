@@ -13,10 +13,8 @@ use crate::ir::{OperationDef, Service, Type, TypeDef};
 /// The Smithy namespace of the service's shapes, for `__type` (`com.amazonaws.snowball`).
 /// botocore models do not carry it; AWS services use `com.amazonaws.` and the service id
 /// in lower case without spaces or hyphens, and clients keep only what follows `#`.
-pub fn shape_namespace(service: &Service) -> String {
-    let id: String = service
-        .meta
-        .service_id
+fn shape_namespace(service_id: &str) -> String {
+    let id: String = service_id
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
@@ -44,7 +42,7 @@ pub fn server_rs(service: &Service) -> TokenStream {
         .operations
         .values()
         .map(|op| error_impl(service, op));
-    let ns = shape_namespace(service);
+    let ns = shape_namespace(&service.meta.service_id);
     let xmlns = service.meta.xml_namespace.clone().unwrap_or_default();
     let trait_doc = doc_attrs(&format!(
         "The operations of {name}, one method each. Every method answers \
@@ -203,4 +201,21 @@ fn message_member(service: &Service, type_name: &str) -> Option<(String, String,
         .iter()
         .find(|m| m.wire.eq_ignore_ascii_case("message") && m.ty == Type::String)
         .map(|m| (m.wire.clone(), m.field.clone(), m.required))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shape_namespace;
+
+    #[test]
+    fn shape_namespaces_follow_the_service_id() {
+        for (id, want) in [
+            ("Snowball", "com.amazonaws.snowball"),
+            ("ImportExport", "com.amazonaws.importexport"),
+            ("Elastic Load Balancing v2", "com.amazonaws.elasticloadbalancingv2"),
+            ("IoT 1Click Devices Service", "com.amazonaws.iot1clickdevicesservice"),
+        ] {
+            assert_eq!(shape_namespace(id), want, "{id}");
+        }
+    }
 }
