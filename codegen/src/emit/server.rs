@@ -212,8 +212,14 @@ mod tests {
         for (id, want) in [
             ("Snowball", "com.amazonaws.snowball"),
             ("ImportExport", "com.amazonaws.importexport"),
-            ("Elastic Load Balancing v2", "com.amazonaws.elasticloadbalancingv2"),
-            ("IoT 1Click Devices Service", "com.amazonaws.iot1clickdevicesservice"),
+            (
+                "Elastic Load Balancing v2",
+                "com.amazonaws.elasticloadbalancingv2",
+            ),
+            (
+                "IoT 1Click Devices Service",
+                "com.amazonaws.iot1clickdevicesservice",
+            ),
         ] {
             assert_eq!(shape_namespace(id), want, "{id}");
         }
