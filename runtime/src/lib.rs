@@ -19,7 +19,8 @@
 //!
 //! Generated code also uses a hidden module, `awsrt::internal` (the codec traits,
 //! `Field`, `ListMeta`/`MapMeta`, the list and map helpers, `ServiceMeta`, `Operation`,
-//! `OperationError`, the command-line tables): it is for generated code and the
+//! `OperationError`, the command-line tables, and with feature `server` the server half
+//! of the protocols): it is for generated code and the
 //! project's own tools, and carries no stability promise.
 
 mod base64;
@@ -38,6 +39,8 @@ mod operation;
 mod paginator;
 mod protocol;
 mod retry;
+#[cfg(feature = "server")]
+mod server;
 mod shared_config;
 mod sigv4;
 mod wire;
@@ -68,6 +71,12 @@ pub mod internal {
     #[cfg(feature = "cli")]
     pub mod cli {
         pub use crate::cli::*;
+    }
+    /// The server half of the protocols: route tables, dispatch and an HTTP server,
+    /// for local emulators (generated crates' `server` feature).
+    #[cfg(feature = "server")]
+    pub mod server {
+        pub use crate::server::*;
     }
     /// Credential providers and their cache.
     pub mod credentials {

@@ -72,6 +72,9 @@ pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
         #[cfg(feature = "cli")]
         #[rustfmt::skip]
         pub mod cli;
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod server;
 
         // What a user names in ordinary code, so depending on this crate alone is enough.
         // Short lines in rustfmt's order, so prettyplease and rustfmt agree on them.
