@@ -376,11 +376,11 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             },
         };
         if let Some(p) = &op.paginator {
-            if member.name == p.input_token || Some(member.name) == p.limit_key {
+            if member.field.name == p.input_token || Some(member.field.name) == p.limit_key {
                 manual_paging = true;
             }
         }
-        params.insert(member.name.to_string(), value);
+        params.insert(member.field.name.to_string(), value);
     }
     if !unknown.is_empty() {
         return Err(Exit::error(format!(
@@ -393,7 +393,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             .input
             .members
             .iter()
-            .filter(|m| m.required && !params.contains_key(m.name))
+            .filter(|m| m.required && !params.contains_key(m.field.name))
             .map(|m| format!("--{}", m.flag))
             .collect();
         if !missing.is_empty() {

@@ -77,19 +77,19 @@ fn xml_scalar(kind: &Kind, el: &Element) -> Value {
 fn xml_struct(s: &Struct, el: &Element) -> Value {
     let mut out = Map::new();
     for m in s.members {
-        let value = if m.flattened {
-            let items: Vec<&Element> = el.children_named(m.xml).collect();
+        let value = if m.field.flattened {
+            let items: Vec<&Element> = el.children_named(m.field.xml).collect();
             if items.is_empty() {
                 continue;
             }
             xml_many(&m.kind, &items)
         } else {
-            match el.child(m.xml) {
+            match el.child(m.field.xml) {
                 Some(child) => xml_value(&m.kind, child),
                 None => continue,
             }
         };
-        out.insert(m.name.to_string(), value);
+        out.insert(m.field.name.to_string(), value);
     }
     Value::Object(out)
 }
@@ -148,10 +148,10 @@ fn shape(kind: &Kind, v: Value) -> Value {
         (Kind::Structure(s), Value::Object(mut map)) => {
             let mut out = Map::new();
             for m in s.members {
-                match map.remove(m.json) {
+                match map.remove(m.field.json) {
                     None | Some(Value::Null) => {}
                     Some(v) => {
-                        out.insert(m.name.to_string(), shape(&m.kind, v));
+                        out.insert(m.field.name.to_string(), shape(&m.kind, v));
                     }
                 }
             }

@@ -4,7 +4,7 @@
 //! to send one operation whose input is an awsJson document. Written once here, not
 //! emitted into every generated crate.
 
-use crate::codec::{json, Decode, Encode};
+use crate::codec::{json, Decode, Encode, Field};
 use crate::http::BoxFuture;
 use crate::operation::Operation;
 use crate::{Client, Protocol};
@@ -50,18 +50,13 @@ pub struct Struct {
     pub members: &'static [Member],
 }
 
-/// A structure member.
+/// A structure member: the shape's own [`Field`] (its wire names, the one description the
+/// codecs use too) and what only the command line needs.
 #[derive(Debug)]
 pub struct Member {
-    /// The member name (CBOR key).
-    pub name: &'static str,
-    /// The JSON key.
-    pub json: &'static str,
-    /// The XML element name (awsQuery responses); for a flattened list, the name each
-    /// item's element has.
-    pub xml: &'static str,
-    /// A flattened list or map: its items are repeated elements of the parent.
-    pub flattened: bool,
+    /// The member's wire names: `name` (CBOR key, and the key of the CLI's parameter
+    /// documents), `json`, and `xml`/`flattened` for awsQuery responses.
+    pub field: &'static Field,
     /// The command-line flag without `--` (`job-id`).
     pub flag: &'static str,
     /// The value's shape.

@@ -93,8 +93,8 @@ fn kind(ty: &Type) -> TokenStream {
         Type::Timestamp(_) => quote!(Kind::Timestamp),
         Type::Blob => quote!(Kind::Blob),
         Type::Enum(n) => {
-            let s = static_name(n);
-            quote!(Kind::Enum(#s))
+            let t = ident(n);
+            quote!(Kind::Enum(crate::types::#t::VALUES))
         }
         Type::Struct { name, .. } => {
             let s = static_name(name);
@@ -112,12 +112,13 @@ fn kind(ty: &Type) -> TokenStream {
     }
 }
 
-fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
+/// A structure's table. `ty` is the path of its Rust type, whose `FIELDS` (the wire names
+/// the codecs use) the members point into, so the names are described once.
+fn structure(s: &StructDef, ty: &TokenStream, static_ident: &proc_macro2::Ident) -> TokenStream {
     // The runtime's table names no shape with "" (an operation the model gives no input).
     let name = s.shape.as_deref().unwrap_or("");
-    let members = s.members.iter().map(|m| {
-        let wire = &m.wire;
-        let json = m.json_name.as_deref().unwrap_or(&m.wire);
+    let members = s.members.iter().enumerate().map(|(i, m)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
         let flag = xform_name(&m.wire, '-');
         let k = kind(&m.ty);
         let required = m.required;
@@ -126,20 +127,9 @@ fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
             None => quote!(None),
         };
         let docs = &m.docs;
-        // The XML element: `locationName`, and for a flattened list the items' name.
-        let location = m.location.as_deref().unwrap_or(&m.wire);
-        let xml = if m.flattened {
-            m.xml_item.as_deref().unwrap_or(location)
-        } else {
-            location
-        };
-        let flattened = m.flattened;
         quote! {
             Member {
-                name: #wire,
-                json: #json,
-                xml: #xml,
-                flattened: #flattened,
+                field: &#ty::FIELDS[#i],
                 flag: #flag,
                 kind: #k,
                 required: #required,
@@ -202,12 +192,12 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         match def {
             // Error shapes are only named by code in the table.
             TypeDef::Struct(s) if s.error_code.is_some() => {}
-            TypeDef::Struct(s) => statics.push(structure(s, &static_name(rust))),
-            TypeDef::Enum(e) => {
-                let s = static_name(rust);
-                let values = e.values.iter().map(|(v, _)| v);
-                statics.push(quote! { static #s: &[&str] = &[#(#values),*]; });
+            TypeDef::Struct(s) => {
+                let t = ident(rust);
+                statics.push(structure(s, &quote!(crate::types::#t), &static_name(rust)));
             }
+            // An enum's table is the type's own `VALUES`.
+            TypeDef::Enum(_) => {}
         }
     }
     // Commands sorted by CLI name, as `aws <service> help` lists them.
@@ -220,8 +210,13 @@ pub fn cli_rs(service: &Service) -> TokenStream {
     for (command, op) in &by_command {
         let input_static = format_ident!("{}_INPUT", static_name(&op.name));
         let output_static = format_ident!("{}_OUTPUT", static_name(&op.name));
-        statics.push(structure(&op.input, &input_static));
-        statics.push(structure(&op.output, &output_static));
+        let module = ident(&op.module);
+        let input_ty = ident(&op.input.name);
+        let output_ty = ident(&op.output.name);
+        let input_path = quote!(crate::operation::#module::#input_ty);
+        let output_path = quote!(crate::operation::#module::#output_ty);
+        statics.push(structure(&op.input, &input_path, &input_static));
+        statics.push(structure(&op.output, &output_path, &output_static));
         let name = &op.name;
         let docs = &op.docs;
         let errors = op.errors.iter().map(|e| &e.code);
@@ -262,10 +257,8 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                 paginator: #paginator,
             }
         });
-        let module = ident(&op.module);
-        let input_ty = ident(&op.input.name);
         arms.push(quote! {
-            #name => ::awsrt::internal::cli::run::<crate::operation::#module::#input_ty>(client, input).await,
+            #name => ::awsrt::internal::cli::run::<#input_path>(client, input).await,
         });
     }
     let service_id = &service.meta.service_id;

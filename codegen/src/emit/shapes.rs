@@ -169,7 +169,8 @@ pub fn structure(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStrea
 
         #allow_deprecated
         impl #name {
-            const FIELDS: &'static [::awsrt::internal::Field] = &[#(#field_consts),*];
+            /// The members' wire names in model order: what the codecs and the CLI table read.
+            pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[#(#field_consts),*];
 
             #ctor
             #(#setters)*
@@ -645,7 +646,8 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
 
         #allow_deprecated
         impl #name {
-            const FIELDS: &'static [::awsrt::internal::Field] = &[#(#field_consts),*];
+            /// The members' wire names in model order: what the codecs and the CLI table read.
+            pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[#(#field_consts),*];
 
             #(#accessors)*
 

@@ -82,7 +82,8 @@ pub struct GetShippingLabelInput {
 }
 
 impl GetShippingLabelInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("jobIds"),
         ::awsrt::internal::Field::new("name"),
         ::awsrt::internal::Field::new("company"),
@@ -319,7 +320,8 @@ pub struct GetShippingLabelOutput {
 }
 
 impl GetShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ShippingLabelURL"),
         ::awsrt::internal::Field::new("Warning"),
     ];

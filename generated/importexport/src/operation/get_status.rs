@@ -18,7 +18,8 @@ pub struct GetStatusInput {
 }
 
 impl GetStatusInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("APIVersion"),
     ];
@@ -205,7 +206,8 @@ pub struct GetStatusOutput {
 }
 
 impl GetStatusOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("JobType"),
         ::awsrt::internal::Field::new("LocationCode"),

@@ -27,7 +27,8 @@ pub struct ListJobsInput {
 }
 
 impl ListJobsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("MaxJobs"),
         ::awsrt::internal::Field::new("Marker"),
         ::awsrt::internal::Field::new("APIVersion"),
@@ -124,7 +125,8 @@ pub struct ListJobsOutput {
 }
 
 impl ListJobsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Jobs"),
         ::awsrt::internal::Field::new("IsTruncated"),
     ];

@@ -27,7 +27,8 @@ pub struct UpdateJobInput {
 }
 
 impl UpdateJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("Manifest"),
         ::awsrt::internal::Field::new("JobType"),
@@ -174,7 +175,8 @@ pub struct UpdateJobOutput {
 }
 
 impl UpdateJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Success"),
         ::awsrt::internal::Field::new("WarningMessage"),
         ::awsrt::internal::Field::new("ArtifactList"),

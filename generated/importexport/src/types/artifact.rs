@@ -21,7 +21,8 @@ pub struct Artifact {
 }
 
 impl Artifact {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Description"),
         ::awsrt::internal::Field::new("URL"),
     ];

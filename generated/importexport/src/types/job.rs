@@ -33,7 +33,8 @@ pub struct Job {
 }
 
 impl Job {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("CreationDate"),
         ::awsrt::internal::Field::new("IsCanceled"),

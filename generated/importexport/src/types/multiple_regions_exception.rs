@@ -15,7 +15,8 @@ pub struct MultipleRegionsException {
 }
 
 impl MultipleRegionsException {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("message"),
     ];
 

@@ -14,7 +14,8 @@ pub struct CancelClusterInput {
 }
 
 impl CancelClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterId"),
     ];
 
@@ -68,7 +69,8 @@ impl ::awsrt::internal::Decode for CancelClusterInput {
 #[non_exhaustive]
 pub struct CancelClusterOutput {}
 impl CancelClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// A `CancelClusterOutput` with no members set.
     pub fn new() -> Self {
         Self {}

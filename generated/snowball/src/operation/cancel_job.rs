@@ -14,7 +14,8 @@ pub struct CancelJobInput {
 }
 
 impl CancelJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
     ];
 
@@ -66,7 +67,8 @@ impl ::awsrt::internal::Decode for CancelJobInput {
 #[non_exhaustive]
 pub struct CancelJobOutput {}
 impl CancelJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// A `CancelJobOutput` with no members set.
     pub fn new() -> Self {
         Self {}

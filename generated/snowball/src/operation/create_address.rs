@@ -12,7 +12,8 @@ pub struct CreateAddressInput {
 }
 
 impl CreateAddressInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Address"),
     ];
 
@@ -78,7 +79,8 @@ pub struct CreateAddressOutput {
 }
 
 impl CreateAddressOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("AddressId"),
     ];
 

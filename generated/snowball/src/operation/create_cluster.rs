@@ -159,7 +159,8 @@ pub struct CreateClusterInput {
 }
 
 impl CreateClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobType"),
         ::awsrt::internal::Field::new("Resources"),
         ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
@@ -542,7 +543,8 @@ pub struct CreateClusterOutput {
 }
 
 impl CreateClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterId"),
         ::awsrt::internal::Field::new("JobListEntries"),
     ];

@@ -25,7 +25,8 @@ pub struct CreateLongTermPricingInput {
 }
 
 impl CreateLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("LongTermPricingType"),
         ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
         ::awsrt::internal::Field::new("SnowballType"),
@@ -151,7 +152,8 @@ pub struct CreateLongTermPricingOutput {
 }
 
 impl CreateLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("LongTermPricingId"),
     ];
 

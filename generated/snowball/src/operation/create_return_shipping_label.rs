@@ -24,7 +24,8 @@ pub struct CreateReturnShippingLabelInput {
 }
 
 impl CreateReturnShippingLabelInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("ShippingOption"),
     ];
@@ -108,7 +109,8 @@ pub struct CreateReturnShippingLabelOutput {
 }
 
 impl CreateReturnShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Status"),
     ];
 

@@ -14,7 +14,8 @@ pub struct DescribeAddressInput {
 }
 
 impl DescribeAddressInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("AddressId"),
     ];
 
@@ -76,7 +77,8 @@ pub struct DescribeAddressOutput {
 }
 
 impl DescribeAddressOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Address"),
     ];
 

@@ -25,7 +25,8 @@ pub struct DescribeAddressesInput {
 }
 
 impl DescribeAddressesInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("MaxResults"),
         ::awsrt::internal::Field::new("NextToken"),
     ];
@@ -109,7 +110,8 @@ pub struct DescribeAddressesOutput {
 }
 
 impl DescribeAddressesOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Addresses"),
         ::awsrt::internal::Field::new("NextToken"),
     ];

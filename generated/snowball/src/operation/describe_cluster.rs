@@ -14,7 +14,8 @@ pub struct DescribeClusterInput {
 }
 
 impl DescribeClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterId"),
     ];
 
@@ -80,7 +81,8 @@ pub struct DescribeClusterOutput {
 }
 
 impl DescribeClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterMetadata"),
     ];
 

@@ -14,7 +14,8 @@ pub struct DescribeJobInput {
 }
 
 impl DescribeJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
     ];
 
@@ -84,7 +85,8 @@ pub struct DescribeJobOutput {
 }
 
 impl DescribeJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobMetadata"),
         ::awsrt::internal::Field::new("SubJobMetadata"),
     ];

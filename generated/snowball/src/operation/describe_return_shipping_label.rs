@@ -14,7 +14,8 @@ pub struct DescribeReturnShippingLabelInput {
 }
 
 impl DescribeReturnShippingLabelInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
     ];
 
@@ -96,7 +97,8 @@ pub struct DescribeReturnShippingLabelOutput {
 }
 
 impl DescribeReturnShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Status"),
         ::awsrt::internal::Field::new("ExpirationDate"),
         ::awsrt::internal::Field::new("ReturnShippingLabelURI"),

@@ -14,7 +14,8 @@ pub struct GetJobManifestInput {
 }
 
 impl GetJobManifestInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
     ];
 
@@ -76,7 +77,8 @@ pub struct GetJobManifestOutput {
 }
 
 impl GetJobManifestOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ManifestURI"),
     ];
 

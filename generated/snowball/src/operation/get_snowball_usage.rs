@@ -7,7 +7,8 @@
 #[non_exhaustive]
 pub struct GetSnowballUsageInput {}
 impl GetSnowballUsageInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// A `GetSnowballUsageInput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -57,7 +58,8 @@ pub struct GetSnowballUsageOutput {
 }
 
 impl GetSnowballUsageOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("SnowballLimit"),
         ::awsrt::internal::Field::new("SnowballsInUse"),
     ];

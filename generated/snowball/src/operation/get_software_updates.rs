@@ -14,7 +14,8 @@ pub struct GetSoftwareUpdatesInput {
 }
 
 impl GetSoftwareUpdatesInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
     ];
 
@@ -76,7 +77,8 @@ pub struct GetSoftwareUpdatesOutput {
 }
 
 impl GetSoftwareUpdatesOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("UpdatesURI"),
     ];
 

@@ -30,7 +30,8 @@ pub struct ListClusterJobsInput {
 }
 
 impl ListClusterJobsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterId"),
         ::awsrt::internal::Field::new("MaxResults"),
         ::awsrt::internal::Field::new("NextToken"),
@@ -134,7 +135,8 @@ pub struct ListClusterJobsOutput {
 }
 
 impl ListClusterJobsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobListEntries"),
         ::awsrt::internal::Field::new("NextToken"),
     ];

@@ -25,7 +25,8 @@ pub struct ListClustersInput {
 }
 
 impl ListClustersInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("MaxResults"),
         ::awsrt::internal::Field::new("NextToken"),
     ];
@@ -113,7 +114,8 @@ pub struct ListClustersOutput {
 }
 
 impl ListClustersOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterListEntries"),
         ::awsrt::internal::Field::new("NextToken"),
     ];

@@ -25,7 +25,8 @@ pub struct ListLongTermPricingInput {
 }
 
 impl ListLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("MaxResults"),
         ::awsrt::internal::Field::new("NextToken"),
     ];
@@ -113,7 +114,8 @@ pub struct ListLongTermPricingOutput {
 }
 
 impl ListLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("LongTermPricingEntries"),
         ::awsrt::internal::Field::new("NextToken"),
     ];

@@ -25,7 +25,8 @@ pub struct ListPickupLocationsInput {
 }
 
 impl ListPickupLocationsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("MaxResults"),
         ::awsrt::internal::Field::new("NextToken"),
     ];
@@ -109,7 +110,8 @@ pub struct ListPickupLocationsOutput {
 }
 
 impl ListPickupLocationsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Addresses"),
         ::awsrt::internal::Field::new("NextToken"),
     ];

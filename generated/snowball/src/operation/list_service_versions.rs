@@ -38,7 +38,8 @@ pub struct ListServiceVersionsInput {
 }
 
 impl ListServiceVersionsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ServiceName"),
         ::awsrt::internal::Field::new("DependentServices"),
         ::awsrt::internal::Field::new("MaxResults"),
@@ -184,7 +185,8 @@ pub struct ListServiceVersionsOutput {
 }
 
 impl ListServiceVersionsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ServiceVersions"),
         ::awsrt::internal::Field::new("ServiceName"),
         ::awsrt::internal::Field::new("DependentServices"),

@@ -84,7 +84,8 @@ pub struct UpdateClusterInput {
 }
 
 impl UpdateClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterId"),
         ::awsrt::internal::Field::new("RoleARN"),
         ::awsrt::internal::Field::new("Description"),
@@ -286,7 +287,8 @@ impl ::awsrt::internal::Decode for UpdateClusterInput {
 #[non_exhaustive]
 pub struct UpdateClusterOutput {}
 impl UpdateClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// An `UpdateClusterOutput` with no members set.
     pub fn new() -> Self {
         Self {}

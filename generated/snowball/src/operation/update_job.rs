@@ -102,7 +102,8 @@ pub struct UpdateJobInput {
 }
 
 impl UpdateJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("RoleARN"),
         ::awsrt::internal::Field::new("Notification"),
@@ -347,7 +348,8 @@ impl ::awsrt::internal::Decode for UpdateJobInput {
 #[non_exhaustive]
 pub struct UpdateJobOutput {}
 impl UpdateJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// An `UpdateJobOutput` with no members set.
     pub fn new() -> Self {
         Self {}

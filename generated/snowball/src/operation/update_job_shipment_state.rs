@@ -21,7 +21,8 @@ pub struct UpdateJobShipmentStateInput {
 }
 
 impl UpdateJobShipmentStateInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("ShipmentState"),
     ];
@@ -106,7 +107,8 @@ impl ::awsrt::internal::Decode for UpdateJobShipmentStateInput {
 #[non_exhaustive]
 pub struct UpdateJobShipmentStateOutput {}
 impl UpdateJobShipmentStateOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// An `UpdateJobShipmentStateOutput` with no members set.
     pub fn new() -> Self {
         Self {}

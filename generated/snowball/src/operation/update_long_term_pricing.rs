@@ -36,7 +36,8 @@ pub struct UpdateLongTermPricingInput {
 }
 
 impl UpdateLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("LongTermPricingId"),
         ::awsrt::internal::Field::new("ReplacementJob"),
         ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
@@ -125,7 +126,8 @@ impl ::awsrt::internal::Decode for UpdateLongTermPricingInput {
 #[non_exhaustive]
 pub struct UpdateLongTermPricingOutput {}
 impl UpdateLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
     /// An `UpdateLongTermPricingOutput` with no members set.
     pub fn new() -> Self {
         Self {}

@@ -133,7 +133,8 @@ pub struct Address {
 }
 
 impl Address {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("AddressId"),
         ::awsrt::internal::Field::new("Name"),
         ::awsrt::internal::Field::new("Company"),

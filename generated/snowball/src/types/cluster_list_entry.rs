@@ -37,7 +37,8 @@ pub struct ClusterListEntry {
 }
 
 impl ClusterListEntry {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterId"),
         ::awsrt::internal::Field::new("ClusterState"),
         ::awsrt::internal::Field::new("CreationDate"),

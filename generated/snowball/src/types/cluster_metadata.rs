@@ -132,7 +132,8 @@ pub struct ClusterMetadata {
 }
 
 impl ClusterMetadata {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ClusterId"),
         ::awsrt::internal::Field::new("Description"),
         ::awsrt::internal::Field::new("KmsKeyARN"),

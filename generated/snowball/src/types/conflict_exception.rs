@@ -27,7 +27,8 @@ pub struct ConflictException {
 }
 
 impl ConflictException {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ConflictResource"),
         ::awsrt::internal::Field::new("Message"),
     ];

@@ -41,7 +41,8 @@ pub struct DataTransfer {
 }
 
 impl DataTransfer {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("BytesTransferred"),
         ::awsrt::internal::Field::new("ObjectsTransferred"),
         ::awsrt::internal::Field::new("TotalBytes"),

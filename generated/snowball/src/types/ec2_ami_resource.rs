@@ -22,7 +22,8 @@ pub struct Ec2AmiResource {
 }
 
 impl Ec2AmiResource {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("AmiId"),
         ::awsrt::internal::Field::new("SnowballAmiId"),
     ];

@@ -33,7 +33,8 @@ pub struct EksOnDeviceServiceConfiguration {
 }
 
 impl EksOnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("KubernetesVersion"),
         ::awsrt::internal::Field::new("EKSAnywhereVersion"),
     ];

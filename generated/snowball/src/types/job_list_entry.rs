@@ -55,7 +55,8 @@ pub struct JobListEntry {
 }
 
 impl JobListEntry {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("JobState"),
         ::awsrt::internal::Field::new("IsMaster"),

@@ -51,7 +51,8 @@ pub struct JobLogs {
 }
 
 impl JobLogs {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobCompletionReportURI"),
         ::awsrt::internal::Field::new("JobSuccessLogURI"),
         ::awsrt::internal::Field::new("JobFailureLogURI"),

@@ -213,7 +213,8 @@ pub struct JobMetadata {
 }
 
 impl JobMetadata {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("JobId"),
         ::awsrt::internal::Field::new("JobState"),
         ::awsrt::internal::Field::new("JobType"),

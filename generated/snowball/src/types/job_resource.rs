@@ -35,7 +35,8 @@ pub struct JobResource {
 }
 
 impl JobResource {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("S3Resources"),
         ::awsrt::internal::Field::new("LambdaResources"),
         ::awsrt::internal::Field::new("Ec2AmiResources"),

@@ -23,7 +23,8 @@ pub struct LambdaResource {
 }
 
 impl LambdaResource {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("LambdaArn"),
         ::awsrt::internal::Field::new("EventTriggers"),
     ];

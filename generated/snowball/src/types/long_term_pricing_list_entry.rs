@@ -109,7 +109,8 @@ pub struct LongTermPricingListEntry {
 }
 
 impl LongTermPricingListEntry {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("LongTermPricingId"),
         ::awsrt::internal::Field::new("LongTermPricingEndDate"),
         ::awsrt::internal::Field::new("LongTermPricingStartDate"),

@@ -49,7 +49,8 @@ pub struct Notification {
 }
 
 impl Notification {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("SnsTopicARN"),
         ::awsrt::internal::Field::new("JobStatesToNotify"),
         ::awsrt::internal::Field::new("NotifyAll"),

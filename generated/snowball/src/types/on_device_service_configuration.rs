@@ -49,7 +49,8 @@ pub struct OnDeviceServiceConfiguration {
 }
 
 impl OnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("NFSOnDeviceService"),
         ::awsrt::internal::Field::new("TGWOnDeviceService"),
         ::awsrt::internal::Field::new("EKSOnDeviceService"),

@@ -79,7 +79,8 @@ pub struct PickupDetails {
 }
 
 impl PickupDetails {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Name"),
         ::awsrt::internal::Field::new("PhoneNumber"),
         ::awsrt::internal::Field::new("Email"),

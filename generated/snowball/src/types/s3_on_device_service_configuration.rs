@@ -43,7 +43,8 @@ pub struct S3OnDeviceServiceConfiguration {
 }
 
 impl S3OnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("StorageLimit"),
         ::awsrt::internal::Field::new("StorageUnit"),
         ::awsrt::internal::Field::new("ServiceSize"),

@@ -33,7 +33,8 @@ pub struct S3Resource {
 }
 
 impl S3Resource {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("BucketArn"),
         ::awsrt::internal::Field::new("KeyRange"),
         ::awsrt::internal::Field::new("TargetOnDeviceServices"),

@@ -17,7 +17,8 @@ pub struct ServiceVersion {
 }
 
 impl ServiceVersion {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Version"),
     ];
 

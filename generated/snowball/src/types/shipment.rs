@@ -31,7 +31,8 @@ pub struct Shipment {
 }
 
 impl Shipment {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("Status"),
         ::awsrt::internal::Field::new("TrackingNumber"),
     ];

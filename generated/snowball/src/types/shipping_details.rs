@@ -44,7 +44,8 @@ pub struct ShippingDetails {
 }
 
 impl ShippingDetails {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
         ::awsrt::internal::Field::new("ShippingOption"),
         ::awsrt::internal::Field::new("InboundShipment"),
         ::awsrt::internal::Field::new("OutboundShipment"),
