@@ -495,7 +495,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
 /// True when the model lists several protocols, so `--protocol` (and the
 /// `<SERVICE>_PROTOCOL` variable) chooses one.
 fn several_protocols() -> bool {
-    service().table.protocols.len() > 1
+    service().table.meta.protocols.len() > 1
 }
 
 /// The `--protocol` name of a protocol.
@@ -529,6 +529,7 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
     }
     let default = service()
         .table
+        .meta
         .protocols
         .first()
         .copied()
@@ -546,6 +547,7 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
         if let Some(name) = chosen {
             protocol = service()
                 .table
+                .meta
                 .protocols
                 .iter()
                 .copied()
@@ -553,6 +555,7 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
                 .ok_or_else(|| {
                     let choices: Vec<String> = service()
                         .table
+                        .meta
                         .protocols
                         .iter()
                         .map(|p| format!("'{}'", protocol_name(*p)))

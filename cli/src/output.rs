@@ -9,7 +9,6 @@ use serde_json::{Map, Number, Value};
 
 use crate::app::Paging;
 use crate::params;
-use crate::service;
 use crate::transport::Recorder;
 use awsrt::internal::cli::{Command as Operation, Failure, Kind, Struct};
 
@@ -25,7 +24,7 @@ pub async fn call(
 ) -> Result<Value, Failure> {
     let wire = params::to_wire(&Kind::Structure(op.input), params).map_err(Failure::Input)?;
     let body = serde_json::to_vec(&wire).map_err(|e| Failure::Input(e.to_string()))?;
-    let decoded = (service().table.call)(client, op.name, &body).await?;
+    let decoded = (op.call)(client, &body).await?;
     let raw = recorder.take_body();
     let output = Kind::Structure(op.output);
     Ok(match protocol {

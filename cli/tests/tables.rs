@@ -1,6 +1,7 @@
 //! The command tables point each member at the right wire names: every member's `Field`
 //! (the generated shape's own, which the codecs use) is the one its flag was made from,
-//! and no two members of a structure share one.
+//! and no two members of a structure share one; every command's wire name is the one its
+//! command name was made from.
 
 use std::collections::BTreeSet;
 
@@ -47,7 +48,11 @@ fn check_table(table: &'static ServiceTable) -> usize {
     table
         .operations
         .iter()
-        .map(|op| check(op.input, &mut seen) + check(op.output, &mut seen))
+        .map(|op| {
+            // The wire name (the operation's own `NAME`) is the one the command was made from.
+            assert_eq!(op.command.replace('-', ""), op.name.to_ascii_lowercase());
+            check(op.input, &mut seen) + check(op.output, &mut seen)
+        })
         .sum()
 }
 

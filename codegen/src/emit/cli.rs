@@ -206,7 +206,6 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         by_command.insert(xform_name(&op.name, '-'), op);
     }
     let mut ops = Vec::new();
-    let mut arms = Vec::new();
     for (command, op) in &by_command {
         let input_static = format_ident!("{}_INPUT", static_name(&op.name));
         let output_static = format_ident!("{}_OUTPUT", static_name(&op.name));
@@ -217,13 +216,8 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         let output_path = quote!(crate::operation::#module::#output_ty);
         statics.push(structure(&op.input, &input_path, &input_static));
         statics.push(structure(&op.output, &output_path, &output_static));
-        let name = &op.name;
         let docs = &op.docs;
         let errors = op.errors.iter().map(|e| &e.code);
-        let result_wrapper = match &op.result_wrapper {
-            Some(w) => quote!(Some(#w)),
-            None => quote!(None),
-        };
         let paginator = match &op.paginator {
             None => quote!(None),
             Some(p) => {
@@ -245,67 +239,46 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                 }))
             }
         };
+        // The wire name and the result wrapper are the operation's own `Operation` consts.
         ops.push(quote! {
             Command {
-                name: #name,
+                name: #input_path::NAME,
                 command: #command,
                 docs: #docs,
                 input: &#input_static,
                 output: &#output_static,
-                result_wrapper: #result_wrapper,
+                result_wrapper: #input_path::RESULT_WRAPPER,
                 errors: &[#(#errors),*],
                 paginator: #paginator,
+                call: ::awsrt::internal::cli::run::<#input_path>,
             }
         });
-        arms.push(quote! {
-            #name => ::awsrt::internal::cli::run::<#input_path>(client, input).await,
-        });
     }
-    let service_id = &service.meta.service_id;
     let full_name = &service.meta.full_name;
     let command = xform_name(&service.meta.endpoint_prefix, '-');
     let docs = &service.docs;
-    let protocols = service.meta.protocols.iter().map(|p| {
-        let p = format_ident!("{}", p.variant());
-        quote!(::awsrt::Protocol::#p)
-    });
 
     quote! {
         //! The command table of a command-line client for this service (operation and flag
-        //! names as the AWS CLI spells them, shapes, docs, paginators) and [`call`], which
-        //! sends an operation whose input is given as an awsJson document. The table's
-        //! types and the client that reads it are written once, in `awsrt::internal::cli`.
+        //! names as the AWS CLI spells them, docs, paginators, and for each shape the
+        //! command-line side of its members, whose wire names are the shape's own `FIELDS`).
+        //! The table's types and the client that reads it are written once, in
+        //! `awsrt::internal::cli`.
 
-        use ::awsrt::internal::cli::{Command, Failure, Kind, Member, ServiceTable, Struct};
+        use ::awsrt::internal::cli::{Command, Kind, Member, ServiceTable, Struct};
+        use ::awsrt::internal::Operation;
 
         /// This service's command table.
         pub static SERVICE: ServiceTable = ServiceTable {
-            service_id: #service_id,
+            meta: &crate::SERVICE,
             full_name: #full_name,
             command: #command,
             docs: #docs,
-            protocols: &[#(#protocols),*],
             operations: &[#(#ops),*],
-            call,
         };
 
         #(#statics)*
 
-        /// Decodes `input` (an awsJson document with wire names) into the input of the
-        /// operation named `operation` (wire name), sends it, and returns the output
-        /// re-encoded as an awsJson document.
-        pub fn call<'a>(
-            client: &'a ::awsrt::Client,
-            operation: &'a str,
-            input: &'a [u8],
-        ) -> ::awsrt::BoxFuture<'a, Result<Vec<u8>, Failure>> {
-            Box::pin(async move {
-                match operation {
-                    #(#arms)*
-                    other => Err(::awsrt::internal::cli::unknown_operation(other)),
-                }
-            })
-        }
     }
 }
 
