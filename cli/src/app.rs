@@ -1,7 +1,7 @@
 //! The command-line client shared by every service binary: it behaves like
 //! `aws <service>` (AWS CLI v1) for the command table the binary passes to
 //! [`crate::main`] (the generated `<crate>::cli::SERVICE`). It parses flags into an input document,
-//! sends it through the generated dispatcher, pages, and prints what the AWS CLI would
+//! sends it through the command's call, pages, and prints what the AWS CLI would
 //! print. Nothing here knows a particular service.
 
 use std::process::ExitCode;

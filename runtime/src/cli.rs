@@ -1,7 +1,8 @@
 //! The command table a command-line client is built from (feature `cli`): the types each
 //! generated crate fills with static data (operations and flag names as the AWS CLI
-//! spells them, shapes, docs, paginators) and [`run`], which its dispatch function calls
-//! to send one operation whose input is an awsJson document. Written once here, not
+//! spells them, docs, paginators, and per member what only the command line needs: the
+//! wire names are the shape's own [`Field`]s) and [`run`], each command's call, which
+//! sends one operation whose input is an awsJson document. Written once here, not
 //! emitted into every generated crate.
 
 use crate::codec::{json, Decode, Encode, Field};
