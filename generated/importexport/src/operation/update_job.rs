@@ -28,13 +28,16 @@ pub struct UpdateJobInput {
 
 impl UpdateJobInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("Manifest"),
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("ValidateOnly"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 5] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("Manifest"),
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("ValidateOnly"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateJobInput` with its required members (`job_id`, `manifest`, `job_type`, `validate_only`); set the others with the builder methods.
     pub fn new(
@@ -176,11 +179,14 @@ pub struct UpdateJobOutput {
 
 impl UpdateJobOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Success"),
-        ::awsrt::internal::Field::new("WarningMessage"),
-        ::awsrt::internal::Field::new("ArtifactList"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("Success"),
+            ::awsrt::internal::Field::new("WarningMessage"),
+            ::awsrt::internal::Field::new("ArtifactList"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateJobOutput` with no members set.
     pub fn new() -> Self {

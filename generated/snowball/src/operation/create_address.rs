@@ -13,9 +13,12 @@ pub struct CreateAddressInput {
 
 impl CreateAddressInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Address"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Address"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateAddressInput` with its required members (`address`); set the others with the builder methods.
     pub fn new(address: crate::types::Address) -> Self {
@@ -80,9 +83,12 @@ pub struct CreateAddressOutput {
 
 impl CreateAddressOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AddressId"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("AddressId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateAddressOutput` with no members set.
     pub fn new() -> Self {

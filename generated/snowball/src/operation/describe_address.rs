@@ -15,9 +15,12 @@ pub struct DescribeAddressInput {
 
 impl DescribeAddressInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AddressId"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("AddressId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressInput` with its required members (`address_id`); set the others with the builder methods.
     pub fn new(address_id: impl Into<String>) -> Self {
@@ -78,9 +81,12 @@ pub struct DescribeAddressOutput {
 
 impl DescribeAddressOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Address"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Address"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressOutput` with no members set.
     pub fn new() -> Self {

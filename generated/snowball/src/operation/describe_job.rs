@@ -15,9 +15,12 @@ pub struct DescribeJobInput {
 
 impl DescribeJobInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeJobInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -86,10 +89,13 @@ pub struct DescribeJobOutput {
 
 impl DescribeJobOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobMetadata"),
-        ::awsrt::internal::Field::new("SubJobMetadata"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobMetadata"),
+            ::awsrt::internal::Field::new("SubJobMetadata"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeJobOutput` with no members set.
     pub fn new() -> Self {

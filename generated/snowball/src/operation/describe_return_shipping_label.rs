@@ -15,9 +15,12 @@ pub struct DescribeReturnShippingLabelInput {
 
 impl DescribeReturnShippingLabelInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeReturnShippingLabelInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -98,11 +101,14 @@ pub struct DescribeReturnShippingLabelOutput {
 
 impl DescribeReturnShippingLabelOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Status"),
-        ::awsrt::internal::Field::new("ExpirationDate"),
-        ::awsrt::internal::Field::new("ReturnShippingLabelURI"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("Status"),
+            ::awsrt::internal::Field::new("ExpirationDate"),
+            ::awsrt::internal::Field::new("ReturnShippingLabelURI"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeReturnShippingLabelOutput` with no members set.
     pub fn new() -> Self {

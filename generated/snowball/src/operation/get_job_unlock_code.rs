@@ -15,9 +15,12 @@ pub struct GetJobUnlockCodeInput {
 
 impl GetJobUnlockCodeInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetJobUnlockCodeInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -78,9 +81,12 @@ pub struct GetJobUnlockCodeOutput {
 
 impl GetJobUnlockCodeOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("UnlockCode"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("UnlockCode"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetJobUnlockCodeOutput` with no members set.
     pub fn new() -> Self {

@@ -8,7 +8,10 @@
 pub struct GetSnowballUsageInput {}
 impl GetSnowballUsageInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// A `GetSnowballUsageInput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -59,10 +62,13 @@ pub struct GetSnowballUsageOutput {
 
 impl GetSnowballUsageOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("SnowballLimit"),
-        ::awsrt::internal::Field::new("SnowballsInUse"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("SnowballLimit"),
+            ::awsrt::internal::Field::new("SnowballsInUse"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetSnowballUsageOutput` with no members set.
     pub fn new() -> Self {

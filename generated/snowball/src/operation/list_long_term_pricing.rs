@@ -26,10 +26,13 @@ pub struct ListLongTermPricingInput {
 
 impl ListLongTermPricingInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListLongTermPricingInput` with no members set.
     pub fn new() -> Self {
@@ -115,10 +118,13 @@ pub struct ListLongTermPricingOutput {
 
 impl ListLongTermPricingOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingEntries"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("LongTermPricingEntries"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListLongTermPricingOutput` with no members set.
     pub fn new() -> Self {

@@ -22,10 +22,13 @@ pub struct UpdateJobShipmentStateInput {
 
 impl UpdateJobShipmentStateInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("ShipmentState"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("ShipmentState"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateJobShipmentStateInput` with its required members (`job_id`, `shipment_state`); set the others with the builder methods.
     pub fn new(
@@ -108,7 +111,10 @@ impl ::awsrt::internal::Decode for UpdateJobShipmentStateInput {
 pub struct UpdateJobShipmentStateOutput {}
 impl UpdateJobShipmentStateOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// An `UpdateJobShipmentStateOutput` with no members set.
     pub fn new() -> Self {
         Self {}

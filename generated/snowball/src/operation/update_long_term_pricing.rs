@@ -37,11 +37,14 @@ pub struct UpdateLongTermPricingInput {
 
 impl UpdateLongTermPricingInput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-        ::awsrt::internal::Field::new("ReplacementJob"),
-        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+            ::awsrt::internal::Field::new("ReplacementJob"),
+            ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateLongTermPricingInput` with its required members (`long_term_pricing_id`); set the others with the builder methods.
     pub fn new(long_term_pricing_id: impl Into<String>) -> Self {
@@ -127,7 +130,10 @@ impl ::awsrt::internal::Decode for UpdateLongTermPricingInput {
 pub struct UpdateLongTermPricingOutput {}
 impl UpdateLongTermPricingOutput {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// An `UpdateLongTermPricingOutput` with no members set.
     pub fn new() -> Self {
         Self {}

@@ -28,10 +28,13 @@ pub struct ConflictException {
 
 impl ConflictException {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ConflictResource"),
-        ::awsrt::internal::Field::new("Message"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("ConflictResource"),
+            ::awsrt::internal::Field::new("Message"),
+        ];
+        &FIELDS
+    };
 
     /// A `ConflictException` with no members set.
     pub fn new() -> Self {

@@ -20,9 +20,12 @@ pub struct DeviceConfiguration {
 
 impl DeviceConfiguration {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("SnowconeDeviceConfiguration"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("SnowconeDeviceConfiguration"),
+        ];
+        &FIELDS
+    };
 
     /// A `DeviceConfiguration` with no members set.
     pub fn new() -> Self {

@@ -34,10 +34,13 @@ pub struct EksOnDeviceServiceConfiguration {
 
 impl EksOnDeviceServiceConfiguration {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("KubernetesVersion"),
-        ::awsrt::internal::Field::new("EKSAnywhereVersion"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("KubernetesVersion"),
+            ::awsrt::internal::Field::new("EKSAnywhereVersion"),
+        ];
+        &FIELDS
+    };
 
     /// An `EksOnDeviceServiceConfiguration` with no members set.
     pub fn new() -> Self {

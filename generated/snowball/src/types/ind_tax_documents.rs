@@ -18,9 +18,12 @@ pub struct IndTaxDocuments {
 
 impl IndTaxDocuments {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("GSTIN"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("GSTIN"),
+        ];
+        &FIELDS
+    };
 
     /// An `IndTaxDocuments` with no members set.
     pub fn new() -> Self {

@@ -36,11 +36,14 @@ pub struct JobResource {
 
 impl JobResource {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("S3Resources"),
-        ::awsrt::internal::Field::new("LambdaResources"),
-        ::awsrt::internal::Field::new("Ec2AmiResources"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("S3Resources"),
+            ::awsrt::internal::Field::new("LambdaResources"),
+            ::awsrt::internal::Field::new("Ec2AmiResources"),
+        ];
+        &FIELDS
+    };
 
     /// A `JobResource` with no members set.
     pub fn new() -> Self {

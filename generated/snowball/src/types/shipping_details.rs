@@ -45,11 +45,14 @@ pub struct ShippingDetails {
 
 impl ShippingDetails {
     /// The members' wire names in model order: what the codecs and the CLI table read.
-    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("InboundShipment"),
-        ::awsrt::internal::Field::new("OutboundShipment"),
-    ];
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("InboundShipment"),
+            ::awsrt::internal::Field::new("OutboundShipment"),
+        ];
+        &FIELDS
+    };
 
     /// A `ShippingDetails` with no members set.
     pub fn new() -> Self {
