@@ -18,10 +18,14 @@ pub struct CancelJobInput {
 }
 
 impl CancelJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// A `CancelJobInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -95,9 +99,13 @@ pub struct CancelJobOutput {
 }
 
 impl CancelJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Success"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Success"),
+        ];
+        &FIELDS
+    };
 
     /// A `CancelJobOutput` with no members set.
     pub fn new() -> Self {

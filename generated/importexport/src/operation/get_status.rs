@@ -18,10 +18,14 @@ pub struct GetStatusInput {
 }
 
 impl GetStatusInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetStatusInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -205,24 +209,28 @@ pub struct GetStatusOutput {
 }
 
 impl GetStatusOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("LocationCode"),
-        ::awsrt::internal::Field::new("LocationMessage"),
-        ::awsrt::internal::Field::new("ProgressCode"),
-        ::awsrt::internal::Field::new("ProgressMessage"),
-        ::awsrt::internal::Field::new("Carrier"),
-        ::awsrt::internal::Field::new("TrackingNumber"),
-        ::awsrt::internal::Field::new("LogBucket"),
-        ::awsrt::internal::Field::new("LogKey"),
-        ::awsrt::internal::Field::new("ErrorCount"),
-        ::awsrt::internal::Field::new("Signature"),
-        ::awsrt::internal::Field::new("SignatureFileContents"),
-        ::awsrt::internal::Field::new("CurrentManifest"),
-        ::awsrt::internal::Field::new("CreationDate"),
-        ::awsrt::internal::Field::new("ArtifactList"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 16] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("LocationCode"),
+            ::awsrt::internal::Field::new("LocationMessage"),
+            ::awsrt::internal::Field::new("ProgressCode"),
+            ::awsrt::internal::Field::new("ProgressMessage"),
+            ::awsrt::internal::Field::new("Carrier"),
+            ::awsrt::internal::Field::new("TrackingNumber"),
+            ::awsrt::internal::Field::new("LogBucket"),
+            ::awsrt::internal::Field::new("LogKey"),
+            ::awsrt::internal::Field::new("ErrorCount"),
+            ::awsrt::internal::Field::new("Signature"),
+            ::awsrt::internal::Field::new("SignatureFileContents"),
+            ::awsrt::internal::Field::new("CurrentManifest"),
+            ::awsrt::internal::Field::new("CreationDate"),
+            ::awsrt::internal::Field::new("ArtifactList"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetStatusOutput` with no members set.
     pub fn new() -> Self {

@@ -27,11 +27,15 @@ pub struct ListJobsInput {
 }
 
 impl ListJobsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxJobs"),
-        ::awsrt::internal::Field::new("Marker"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("MaxJobs"),
+            ::awsrt::internal::Field::new("Marker"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListJobsInput` with no members set.
     pub fn new() -> Self {
@@ -124,10 +128,14 @@ pub struct ListJobsOutput {
 }
 
 impl ListJobsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Jobs"),
-        ::awsrt::internal::Field::new("IsTruncated"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("Jobs"),
+            ::awsrt::internal::Field::new("IsTruncated"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListJobsOutput` with no members set.
     pub fn new() -> Self {

@@ -14,9 +14,13 @@ pub struct CancelClusterInput {
 }
 
 impl CancelClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CancelClusterInput` with its required members (`cluster_id`); set the others with the builder methods.
     pub fn new(cluster_id: impl Into<String>) -> Self {
@@ -68,7 +72,11 @@ impl ::awsrt::internal::Decode for CancelClusterInput {
 #[non_exhaustive]
 pub struct CancelClusterOutput {}
 impl CancelClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// A `CancelClusterOutput` with no members set.
     pub fn new() -> Self {
         Self {}

@@ -14,9 +14,13 @@ pub struct CancelJobInput {
 }
 
 impl CancelJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CancelJobInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -66,7 +70,11 @@ impl ::awsrt::internal::Decode for CancelJobInput {
 #[non_exhaustive]
 pub struct CancelJobOutput {}
 impl CancelJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// A `CancelJobOutput` with no members set.
     pub fn new() -> Self {
         Self {}

@@ -12,9 +12,13 @@ pub struct CreateAddressInput {
 }
 
 impl CreateAddressInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Address"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Address"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateAddressInput` with its required members (`address`); set the others with the builder methods.
     pub fn new(address: crate::types::Address) -> Self {
@@ -78,9 +82,13 @@ pub struct CreateAddressOutput {
 }
 
 impl CreateAddressOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AddressId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("AddressId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateAddressOutput` with no members set.
     pub fn new() -> Self {

@@ -159,25 +159,29 @@ pub struct CreateClusterInput {
 }
 
 impl CreateClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("Resources"),
-        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("KmsKeyARN"),
-        ::awsrt::internal::Field::new("RoleARN"),
-        ::awsrt::internal::Field::new("SnowballType"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("Notification"),
-        ::awsrt::internal::Field::new("ForwardingAddressId"),
-        ::awsrt::internal::Field::new("TaxDocuments"),
-        ::awsrt::internal::Field::new("RemoteManagement"),
-        ::awsrt::internal::Field::new("InitialClusterSize"),
-        ::awsrt::internal::Field::new("ForceCreateJobs"),
-        ::awsrt::internal::Field::new("LongTermPricingIds"),
-        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 17] = [
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("Resources"),
+            ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("KmsKeyARN"),
+            ::awsrt::internal::Field::new("RoleARN"),
+            ::awsrt::internal::Field::new("SnowballType"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("Notification"),
+            ::awsrt::internal::Field::new("ForwardingAddressId"),
+            ::awsrt::internal::Field::new("TaxDocuments"),
+            ::awsrt::internal::Field::new("RemoteManagement"),
+            ::awsrt::internal::Field::new("InitialClusterSize"),
+            ::awsrt::internal::Field::new("ForceCreateJobs"),
+            ::awsrt::internal::Field::new("LongTermPricingIds"),
+            ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateClusterInput` with its required members (`job_type`, `address_id`, `snowball_type`, `shipping_option`); set the others with the builder methods.
     pub fn new(
@@ -542,10 +546,14 @@ pub struct CreateClusterOutput {
 }
 
 impl CreateClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("JobListEntries"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("JobListEntries"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateClusterOutput` with no members set.
     pub fn new() -> Self {

@@ -188,27 +188,31 @@ pub struct CreateJobInput {
 }
 
 impl CreateJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("Resources"),
-        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("KmsKeyARN"),
-        ::awsrt::internal::Field::new("RoleARN"),
-        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("Notification"),
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("SnowballType"),
-        ::awsrt::internal::Field::new("ForwardingAddressId"),
-        ::awsrt::internal::Field::new("TaxDocuments"),
-        ::awsrt::internal::Field::new("DeviceConfiguration"),
-        ::awsrt::internal::Field::new("RemoteManagement"),
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-        ::awsrt::internal::Field::new("ImpactLevel"),
-        ::awsrt::internal::Field::new("PickupDetails"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 19] = [
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("Resources"),
+            ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("KmsKeyARN"),
+            ::awsrt::internal::Field::new("RoleARN"),
+            ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("Notification"),
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("SnowballType"),
+            ::awsrt::internal::Field::new("ForwardingAddressId"),
+            ::awsrt::internal::Field::new("TaxDocuments"),
+            ::awsrt::internal::Field::new("DeviceConfiguration"),
+            ::awsrt::internal::Field::new("RemoteManagement"),
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+            ::awsrt::internal::Field::new("ImpactLevel"),
+            ::awsrt::internal::Field::new("PickupDetails"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateJobInput` with no members set.
     pub fn new() -> Self {
@@ -595,9 +599,13 @@ pub struct CreateJobOutput {
 }
 
 impl CreateJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateJobOutput` with no members set.
     pub fn new() -> Self {

@@ -25,11 +25,15 @@ pub struct CreateLongTermPricingInput {
 }
 
 impl CreateLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingType"),
-        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
-        ::awsrt::internal::Field::new("SnowballType"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("LongTermPricingType"),
+            ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
+            ::awsrt::internal::Field::new("SnowballType"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateLongTermPricingInput` with its required members (`long_term_pricing_type`, `snowball_type`); set the others with the builder methods.
     pub fn new(
@@ -151,9 +155,13 @@ pub struct CreateLongTermPricingOutput {
 }
 
 impl CreateLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateLongTermPricingOutput` with no members set.
     pub fn new() -> Self {

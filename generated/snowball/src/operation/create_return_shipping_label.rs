@@ -24,10 +24,14 @@ pub struct CreateReturnShippingLabelInput {
 }
 
 impl CreateReturnShippingLabelInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateReturnShippingLabelInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -108,9 +112,13 @@ pub struct CreateReturnShippingLabelOutput {
 }
 
 impl CreateReturnShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Status"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Status"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateReturnShippingLabelOutput` with no members set.
     pub fn new() -> Self {

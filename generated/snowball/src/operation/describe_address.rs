@@ -14,9 +14,13 @@ pub struct DescribeAddressInput {
 }
 
 impl DescribeAddressInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AddressId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("AddressId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressInput` with its required members (`address_id`); set the others with the builder methods.
     pub fn new(address_id: impl Into<String>) -> Self {
@@ -76,9 +80,13 @@ pub struct DescribeAddressOutput {
 }
 
 impl DescribeAddressOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Address"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Address"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressOutput` with no members set.
     pub fn new() -> Self {

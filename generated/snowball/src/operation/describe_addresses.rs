@@ -25,10 +25,14 @@ pub struct DescribeAddressesInput {
 }
 
 impl DescribeAddressesInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressesInput` with no members set.
     pub fn new() -> Self {
@@ -109,10 +113,14 @@ pub struct DescribeAddressesOutput {
 }
 
 impl DescribeAddressesOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Addresses"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("Addresses"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressesOutput` with no members set.
     pub fn new() -> Self {

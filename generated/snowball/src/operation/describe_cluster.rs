@@ -14,9 +14,13 @@ pub struct DescribeClusterInput {
 }
 
 impl DescribeClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeClusterInput` with its required members (`cluster_id`); set the others with the builder methods.
     pub fn new(cluster_id: impl Into<String>) -> Self {
@@ -80,9 +84,13 @@ pub struct DescribeClusterOutput {
 }
 
 impl DescribeClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterMetadata"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("ClusterMetadata"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeClusterOutput` with no members set.
     pub fn new() -> Self {

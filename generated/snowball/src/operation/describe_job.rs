@@ -14,9 +14,13 @@ pub struct DescribeJobInput {
 }
 
 impl DescribeJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeJobInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -84,10 +88,14 @@ pub struct DescribeJobOutput {
 }
 
 impl DescribeJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobMetadata"),
-        ::awsrt::internal::Field::new("SubJobMetadata"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobMetadata"),
+            ::awsrt::internal::Field::new("SubJobMetadata"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeJobOutput` with no members set.
     pub fn new() -> Self {

@@ -14,9 +14,13 @@ pub struct DescribeReturnShippingLabelInput {
 }
 
 impl DescribeReturnShippingLabelInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeReturnShippingLabelInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -96,11 +100,15 @@ pub struct DescribeReturnShippingLabelOutput {
 }
 
 impl DescribeReturnShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Status"),
-        ::awsrt::internal::Field::new("ExpirationDate"),
-        ::awsrt::internal::Field::new("ReturnShippingLabelURI"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("Status"),
+            ::awsrt::internal::Field::new("ExpirationDate"),
+            ::awsrt::internal::Field::new("ReturnShippingLabelURI"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeReturnShippingLabelOutput` with no members set.
     pub fn new() -> Self {

@@ -14,9 +14,13 @@ pub struct GetJobManifestInput {
 }
 
 impl GetJobManifestInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetJobManifestInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -76,9 +80,13 @@ pub struct GetJobManifestOutput {
 }
 
 impl GetJobManifestOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ManifestURI"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("ManifestURI"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetJobManifestOutput` with no members set.
     pub fn new() -> Self {

@@ -7,7 +7,11 @@
 #[non_exhaustive]
 pub struct GetSnowballUsageInput {}
 impl GetSnowballUsageInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// A `GetSnowballUsageInput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -57,10 +61,14 @@ pub struct GetSnowballUsageOutput {
 }
 
 impl GetSnowballUsageOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("SnowballLimit"),
-        ::awsrt::internal::Field::new("SnowballsInUse"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("SnowballLimit"),
+            ::awsrt::internal::Field::new("SnowballsInUse"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetSnowballUsageOutput` with no members set.
     pub fn new() -> Self {

@@ -14,9 +14,13 @@ pub struct GetSoftwareUpdatesInput {
 }
 
 impl GetSoftwareUpdatesInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetSoftwareUpdatesInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -76,9 +80,13 @@ pub struct GetSoftwareUpdatesOutput {
 }
 
 impl GetSoftwareUpdatesOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("UpdatesURI"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("UpdatesURI"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetSoftwareUpdatesOutput` with no members set.
     pub fn new() -> Self {

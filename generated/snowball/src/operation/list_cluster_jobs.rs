@@ -30,11 +30,15 @@ pub struct ListClusterJobsInput {
 }
 
 impl ListClusterJobsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListClusterJobsInput` with its required members (`cluster_id`); set the others with the builder methods.
     pub fn new(cluster_id: impl Into<String>) -> Self {
@@ -134,10 +138,14 @@ pub struct ListClusterJobsOutput {
 }
 
 impl ListClusterJobsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobListEntries"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobListEntries"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListClusterJobsOutput` with no members set.
     pub fn new() -> Self {

@@ -25,10 +25,14 @@ pub struct ListClustersInput {
 }
 
 impl ListClustersInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListClustersInput` with no members set.
     pub fn new() -> Self {
@@ -113,10 +117,14 @@ pub struct ListClustersOutput {
 }
 
 impl ListClustersOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterListEntries"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("ClusterListEntries"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListClustersOutput` with no members set.
     pub fn new() -> Self {

@@ -25,10 +25,14 @@ pub struct ListCompatibleImagesInput {
 }
 
 impl ListCompatibleImagesInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListCompatibleImagesInput` with no members set.
     pub fn new() -> Self {
@@ -113,10 +117,14 @@ pub struct ListCompatibleImagesOutput {
 }
 
 impl ListCompatibleImagesOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("CompatibleImages"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("CompatibleImages"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListCompatibleImagesOutput` with no members set.
     pub fn new() -> Self {

@@ -25,10 +25,14 @@ pub struct ListLongTermPricingInput {
 }
 
 impl ListLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListLongTermPricingInput` with no members set.
     pub fn new() -> Self {
@@ -113,10 +117,14 @@ pub struct ListLongTermPricingOutput {
 }
 
 impl ListLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingEntries"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("LongTermPricingEntries"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListLongTermPricingOutput` with no members set.
     pub fn new() -> Self {

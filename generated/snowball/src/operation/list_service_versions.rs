@@ -38,12 +38,16 @@ pub struct ListServiceVersionsInput {
 }
 
 impl ListServiceVersionsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ServiceName"),
-        ::awsrt::internal::Field::new("DependentServices"),
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("ServiceName"),
+            ::awsrt::internal::Field::new("DependentServices"),
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListServiceVersionsInput` with its required members (`service_name`); set the others with the builder methods.
     pub fn new(service_name: impl Into<crate::types::ServiceName>) -> Self {
@@ -184,12 +188,16 @@ pub struct ListServiceVersionsOutput {
 }
 
 impl ListServiceVersionsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ServiceVersions"),
-        ::awsrt::internal::Field::new("ServiceName"),
-        ::awsrt::internal::Field::new("DependentServices"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("ServiceVersions"),
+            ::awsrt::internal::Field::new("ServiceName"),
+            ::awsrt::internal::Field::new("DependentServices"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListServiceVersionsOutput` with its required members (`service_versions`, `service_name`); set the others with the builder methods.
     pub fn new(

@@ -21,10 +21,14 @@ pub struct UpdateJobShipmentStateInput {
 }
 
 impl UpdateJobShipmentStateInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("ShipmentState"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("ShipmentState"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateJobShipmentStateInput` with its required members (`job_id`, `shipment_state`); set the others with the builder methods.
     pub fn new(
@@ -106,7 +110,11 @@ impl ::awsrt::internal::Decode for UpdateJobShipmentStateInput {
 #[non_exhaustive]
 pub struct UpdateJobShipmentStateOutput {}
 impl UpdateJobShipmentStateOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// An `UpdateJobShipmentStateOutput` with no members set.
     pub fn new() -> Self {
         Self {}

@@ -36,11 +36,15 @@ pub struct UpdateLongTermPricingInput {
 }
 
 impl UpdateLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-        ::awsrt::internal::Field::new("ReplacementJob"),
-        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+            ::awsrt::internal::Field::new("ReplacementJob"),
+            ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateLongTermPricingInput` with its required members (`long_term_pricing_id`); set the others with the builder methods.
     pub fn new(long_term_pricing_id: impl Into<String>) -> Self {
@@ -125,7 +129,11 @@ impl ::awsrt::internal::Decode for UpdateLongTermPricingInput {
 #[non_exhaustive]
 pub struct UpdateLongTermPricingOutput {}
 impl UpdateLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// An `UpdateLongTermPricingOutput` with no members set.
     pub fn new() -> Self {
         Self {}
