@@ -1,0 +1,389 @@
+//! The engine of the generated crates' blocking clients (feature `blocking`): one
+//! background thread per client, shared by its clones, runs a current-thread tokio
+//! runtime that drives the I/O and timers; the calling thread runs the very same async
+//! call (`Client::call`, `Paginator`) on that runtime's handle and waits for it. So
+//! configuration, credentials, retries, timeouts, errors and tracing are the async
+//! client's, and the caller's thread-local tracing subscriber sees the call's events.
+//!
+//! Not a runtime per call: connections, cached credentials and the retry quota live as
+//! long as the client. The thread starts on the first call and is joined when the last
+//! clone is dropped.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{JoinHandle, ThreadId};
+
+use futures_core::Stream;
+use tokio::runtime::Handle;
+
+use crate::error::SdkError;
+use crate::http::{TransportError, TransportErrorKind};
+use crate::operation::{Operation, Paginated};
+use crate::Client;
+
+/// The name of the background thread, as `/proc/self/task/*/comm` and debuggers show it.
+pub const THREAD_NAME: &str = "awsrt-blocking";
+
+/// Why a blocking call could not run at all.
+#[derive(Debug)]
+pub enum BlockingError {
+    /// Called from a thread that is inside a tokio runtime.
+    InRuntime,
+    /// The background runtime or its thread could not be started.
+    Start(std::io::Error),
+}
+
+impl fmt::Display for BlockingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BlockingError::InRuntime => f.write_str(
+                "the blocking client was called from inside an async runtime, where blocking \
+                 the thread can deadlock the tasks it runs (tokio's spawn_blocking threads \
+                 count as inside): use the async client and `.await` the call, or call the \
+                 blocking client from a thread outside the runtime",
+            ),
+            BlockingError::Start(e) => {
+                write!(
+                    f,
+                    "could not start the blocking client's runtime thread: {e}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for BlockingError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BlockingError::InRuntime => None,
+            BlockingError::Start(e) => Some(e),
+        }
+    }
+}
+
+impl BlockingError {
+    /// The error `operation` returns: misuse is invalid input (nothing was sent); a
+    /// thread that cannot start is a transport failure before connecting.
+    pub fn into_sdk<E>(self, operation: &'static str) -> SdkError<E> {
+        match self {
+            BlockingError::InRuntime => SdkError::InvalidInput {
+                operation,
+                message: self.to_string(),
+            },
+            BlockingError::Start(_) => SdkError::Transport {
+                operation,
+                source: TransportError::with_context(
+                    TransportErrorKind::Connect,
+                    "could not start the blocking client's runtime thread",
+                    Some(Box::new(self)),
+                ),
+                attempts: 0,
+            },
+        }
+    }
+}
+
+/// The background runtime of one blocking client; clones share it. Nothing starts until
+/// the first [`Runner::block_on`]; the thread stops when the last clone is dropped.
+#[derive(Clone, Default)]
+pub struct Runner {
+    shared: Arc<Shared>,
+}
+
+#[derive(Default)]
+struct Shared {
+    started: Mutex<Option<Started>>,
+}
+
+struct Started {
+    handle: Handle,
+    /// Dropping it (or sending) ends the background thread's `block_on`.
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: JoinHandle<()>,
+}
+
+impl fmt::Debug for Runner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let started = self
+            .shared
+            .started
+            .lock()
+            .map(|s| s.is_some())
+            .unwrap_or(false);
+        f.debug_struct("Runner").field("started", &started).finish()
+    }
+}
+
+impl Runner {
+    /// A runner whose thread is not started yet.
+    pub fn new() -> Self {
+        Runner::default()
+    }
+
+    /// The id of the background thread, once started.
+    pub fn thread_id(&self) -> Option<ThreadId> {
+        self.lock().as_ref().map(|s| s.thread.thread().id())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Started>> {
+        // The guarded value is only ever replaced whole, so a poisoned lock still holds a
+        // consistent one.
+        self.shared
+            .started
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The runtime's handle, starting the thread on first use.
+    fn handle(&self) -> Result<Handle, BlockingError> {
+        let mut started = self.lock();
+        if let Some(s) = started.as_ref() {
+            return Ok(s.handle.clone());
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(BlockingError::Start)?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name(THREAD_NAME.into())
+            .spawn(move || {
+                // `Runtime::block_on` drives the I/O and timer drivers for every caller
+                // blocked in `Handle::block_on`, and runs the tasks calls spawn (connection
+                // drivers, credential refreshes).
+                runtime.block_on(async {
+                    let _ = stopped.await;
+                });
+                // Dropped here, outside any async context: ends the tasks and joins the
+                // runtime's blocking-pool threads before this thread exits.
+                drop(runtime);
+            })
+            .map_err(BlockingError::Start)?;
+        *started = Some(Started {
+            handle: handle.clone(),
+            stop,
+            thread,
+        });
+        Ok(handle)
+    }
+
+    /// Runs `fut` to completion on this client's runtime, blocking the current thread.
+    /// Fails without running it when the current thread is inside a tokio runtime.
+    pub fn block_on<F: Future>(&self, fut: F) -> Result<F::Output, BlockingError> {
+        // Blocking a runtime's thread could deadlock whatever that runtime must run for
+        // the call to finish (a local server, a custom transport); and tokio panics in
+        // `Handle::block_on` there. Tokio offers no non-panicking way to tell a
+        // `spawn_blocking` thread from a worker, so both are refused.
+        if Handle::try_current().is_ok() {
+            return Err(BlockingError::InRuntime);
+        }
+        let handle = self.handle()?;
+        Ok(handle.block_on(fut))
+    }
+
+    /// Sends one operation through `client` and waits for its result.
+    pub fn call<O: Operation>(
+        &self,
+        client: &Client,
+        input: &O,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        self.block_on(client.call(input))
+            .unwrap_or_else(|e| Err(e.into_sdk(O::NAME)))
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let started = self
+            .started
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(Started { stop, thread, .. }) = started {
+            let _ = stop.send(());
+            // The last clone could in principle be dropped by a task on the background
+            // thread itself; joining there would wait forever.
+            if thread.thread().id() != std::thread::current().id() {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+/// The pages of a paginated operation, fetched as the iterator is read, with the async
+/// [`crate::Paginator`]'s rules: stops on an absent or empty token, yields an error and
+/// ends when the service repeats a token or a page fails.
+pub struct Paginator<O: Paginated> {
+    runner: Runner,
+    pages: crate::Paginator<O>,
+    done: bool,
+}
+
+impl<O: Paginated> Paginator<O> {
+    /// Pages `input` through `client` on `runner`'s runtime.
+    // Hidden: generated `into_paginator` methods build it.
+    #[doc(hidden)]
+    pub fn new(runner: Runner, client: Client, input: O) -> Self {
+        Paginator {
+            runner,
+            pages: crate::Paginator::new(client, input),
+            done: false,
+        }
+    }
+
+    /// Sets the number of results per page (the operation's limit key).
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.pages = self.pages.page_size(size);
+        self
+    }
+
+    /// The result items of every page.
+    pub fn items(self) -> Items<O> {
+        Items {
+            runner: self.runner,
+            items: self.pages.items(),
+            done: self.done,
+        }
+    }
+}
+
+impl<O: Paginated> fmt::Debug for Paginator<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginator")
+            .field("operation", &O::NAME)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl<O: Paginated> Iterator for Paginator<O> {
+    type Item = Result<O::Output, SdkError<O::Error>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        next_blocking::<O, _, _>(&self.runner, &mut self.pages, &mut self.done)
+    }
+}
+
+/// The result items of every page of a paginated operation; see [`Paginator`].
+pub struct Items<O: Paginated> {
+    runner: Runner,
+    items: crate::Items<O>,
+    done: bool,
+}
+
+impl<O: Paginated> fmt::Debug for Items<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("operation", &O::NAME)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl<O: Paginated> Iterator for Items<O> {
+    type Item = Result<O::Item, SdkError<O::Error>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        next_blocking::<O, _, _>(&self.runner, &mut self.items, &mut self.done)
+    }
+}
+
+/// The next element of `stream`, waited for on `runner`; a refused wait is the last one.
+fn next_blocking<O, S, T>(
+    runner: &Runner,
+    stream: &mut S,
+    done: &mut bool,
+) -> Option<Result<T, SdkError<O::Error>>>
+where
+    O: Paginated,
+    S: Stream<Item = Result<T, SdkError<O::Error>>> + Unpin,
+{
+    if *done {
+        return None;
+    }
+    let next = std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx));
+    match runner.block_on(next) {
+        Ok(item) => item,
+        Err(e) => {
+            *done = true;
+            Some(Err(e.into_sdk(O::NAME)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starts_lazily_and_runs_futures_with_timers() {
+        let runner = Runner::new();
+        assert!(runner.thread_id().is_none(), "nothing starts before a call");
+        let got = runner
+            .block_on(async {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                tokio::spawn(async { 40 }).await.map(|v| v + 2)
+            })
+            .expect("runs outside a runtime");
+        assert_eq!(got.ok(), Some(42));
+        let id = runner.thread_id().expect("started");
+        assert_ne!(id, std::thread::current().id());
+        assert_eq!(
+            runner.clone().thread_id(),
+            Some(id),
+            "clones share the thread"
+        );
+    }
+
+    #[test]
+    fn the_thread_ends_when_the_last_clone_drops() {
+        let runner = Runner::new();
+        runner.block_on(async {}).expect("runs");
+        let other = runner.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // The background thread reports its own end through a task it runs.
+        runner
+            .block_on(async move {
+                struct OnDrop(std::sync::mpsc::Sender<()>);
+                impl Drop for OnDrop {
+                    fn drop(&mut self) {
+                        let _ = self.0.send(());
+                    }
+                }
+                let guard = OnDrop(tx);
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    std::future::pending::<()>().await
+                });
+            })
+            .expect("runs");
+        drop(runner);
+        assert!(rx.try_recv().is_err(), "a clone still holds the runtime");
+        drop(other);
+        // Dropping the last clone joined the thread, whose runtime dropped the task.
+        assert_eq!(rx.try_recv(), Ok(()));
+    }
+
+    #[test]
+    fn inside_a_runtime_it_fails_instead_of_blocking() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let runner = Runner::new();
+        let err = rt
+            .block_on(async { runner.block_on(async { 1 }) })
+            .expect_err("refused inside a runtime");
+        assert!(matches!(err, BlockingError::InRuntime), "{err:?}");
+        assert!(err.to_string().contains("use the async client"), "{err}");
+        assert!(runner.thread_id().is_none(), "nothing was started");
+        let sdk: SdkError<()> = err.into_sdk("ListJobs");
+        assert!(matches!(sdk, SdkError::InvalidInput { .. }), "{sdk:?}");
+        assert_eq!(sdk.operation(), "ListJobs");
+        // From a plain thread the same runner works.
+        assert_eq!(runner.block_on(async { 1 }).ok(), Some(1));
+    }
+}
