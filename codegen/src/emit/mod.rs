@@ -1,6 +1,7 @@
 //! Emitters: IR -> token streams -> formatted files. One emitter per kind of item; the
 //! output is a sorted map of paths, so the written tree never depends on discovery order.
 
+mod blocking;
 mod cli;
 mod client;
 mod examples;
@@ -48,6 +49,10 @@ pub fn crate_files(
         files.insert("src/endpoint-rule-set.json".to_string(), rules.to_string());
     }
     files.insert("src/cli.rs".to_string(), format(&cli::cli_rs(service))?);
+    files.insert(
+        "src/blocking.rs".to_string(),
+        format(&blocking::blocking_rs(service))?,
+    );
 
     let mut type_mods = Vec::new();
     let zero = service.zero_value_types();
@@ -263,6 +268,8 @@ default = []
 serde = ["dep:serde", "awsrt/serde"]
 # The command table of a command-line client (`cli` module).
 cli = ["awsrt/cli"]
+# A blocking client (`blocking` module): no async runtime needed from the user.
+blocking = ["awsrt/blocking"]
 
 [dependencies]
 awsrt = {{ path = "{runtime_path}", version = "{runtime_version}" }}

@@ -38,6 +38,10 @@ pub mod primitives;
 #[rustfmt::skip]
 pub mod cli;
 
+#[cfg(feature = "blocking")]
+#[rustfmt::skip]
+pub mod blocking;
+
 pub use ::awsrt::{Config, Credentials, DateTime, Protocol, RetryMode};
 pub use ::awsrt::{ErrorMetadata, Items, Paginator, SdkError, ServiceError};
 pub use ::awsrt::{TestTransport, Transport};
