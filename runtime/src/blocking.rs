@@ -23,7 +23,8 @@ use crate::http::{TransportError, TransportErrorKind};
 use crate::operation::{Operation, Paginated};
 use crate::Client;
 
-/// The name of the background thread, as `/proc/self/task/*/comm` and debuggers show it.
+/// The name of the background thread and of its runtime's blocking-pool threads, as
+/// `/proc/self/task/*/comm` and debuggers show it.
 pub const THREAD_NAME: &str = "awsrt-blocking";
 
 /// Why a blocking call could not run at all.
@@ -144,6 +145,9 @@ impl Runner {
         }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            // Its blocking-pool threads (DNS lookups) carry the name too, so a count of
+            // the client's threads finds them all.
+            .thread_name(THREAD_NAME)
             .build()
             .map_err(BlockingError::Start)?;
         let handle = runtime.handle().clone();
