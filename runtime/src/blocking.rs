@@ -1,19 +1,25 @@
-//! The engine of the generated crates' blocking clients (feature `blocking`): one
-//! background thread per client, shared by its clones, runs a current-thread tokio
-//! runtime that drives the I/O and timers; the calling thread runs the very same async
-//! call (`Client::call`, `Paginator`) on that runtime's handle and waits for it. So
+//! The engine of the generated crates' blocking clients (feature `blocking`): a
+//! current-thread tokio runtime per client, shared by its clones, on which the calling
+//! thread runs the very same async call (`Client::call`, `Paginator`) and waits. So
 //! configuration, credentials, retries, timeouts, errors and tracing are the async
 //! client's, and the caller's thread-local tracing subscriber sees the call's events.
 //!
-//! Not a runtime per call: connections, cached credentials and the retry quota live as
-//! long as the client. The thread starts on the first call and is joined when the last
-//! clone is dropped.
+//! The caller drives the runtime itself while it waits (`Runtime::block_on`; with
+//! several callers one drives and wakes the others), so a call costs what it costs on
+//! an async runtime: handing every call to a background thread and back cost about
+//! 20 µs more per call (two thread switches; see BENCHMARKS.md). One background thread
+//! drives the runtime between calls, after a few milliseconds without a caller, so
+//! pooled connections the server closes are noticed and spawned tasks progress, as on
+//! an idle async runtime. Not a runtime per call: connections, cached credentials and
+//! the retry quota live as long as the client. The runtime and its thread start on the
+//! first call and end, joined, when the last clone is dropped.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{JoinHandle, ThreadId};
+use std::time::{Duration, Instant};
 
 use futures_core::Stream;
 use tokio::runtime::Handle;
@@ -86,8 +92,8 @@ impl BlockingError {
     }
 }
 
-/// The background runtime of one blocking client; clones share it. Nothing starts until
-/// the first [`Runner::block_on`]; the thread stops when the last clone is dropped.
+/// The runtime of one blocking client; clones share it. Nothing starts until the first
+/// [`Runner::block_on`]; the thread stops when the last clone is dropped.
 #[derive(Clone, Default)]
 pub struct Runner {
     shared: Arc<Shared>,
@@ -95,14 +101,84 @@ pub struct Runner {
 
 #[derive(Default)]
 struct Shared {
-    started: Mutex<Option<Started>>,
+    started: Mutex<Option<Arc<Started>>>,
 }
 
+/// How long the runtime must have had no caller before the background thread drives it:
+/// callers in a steady stream drive it themselves, so they never wait for this thread.
+const IDLE: Duration = Duration::from_millis(5);
+
 struct Started {
-    handle: Handle,
-    /// Dropping it (or sending) ends the background thread's `block_on`.
-    stop: tokio::sync::oneshot::Sender<()>,
-    thread: JoinHandle<()>,
+    runtime: Arc<tokio::runtime::Runtime>,
+    /// Callers in `block_on`, when the last one left, and whether to stop.
+    state: Mutex<State>,
+    /// Wakes the background thread to stop.
+    wake: Condvar,
+    /// Tells the background thread to give the runtime up to an arriving caller.
+    release: tokio::sync::Notify,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    thread_id: ThreadId,
+}
+
+struct State {
+    callers: usize,
+    last_left: Instant,
+    stop: bool,
+}
+
+impl Started {
+    fn state(&self) -> MutexGuard<'_, State> {
+        // Plain counters: a panic elsewhere cannot leave them half-written.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The background thread: drives the runtime whenever no caller has for [`IDLE`],
+    /// so connections the server closes and timers of spawned tasks are handled between
+    /// calls too, as an async application's idle runtime would.
+    fn background(&self) {
+        loop {
+            {
+                let mut state = self.state();
+                loop {
+                    if state.stop {
+                        return;
+                    }
+                    let idle = state.last_left.elapsed();
+                    if state.callers == 0 && idle >= IDLE {
+                        break;
+                    }
+                    let wait = IDLE.saturating_sub(idle).max(Duration::from_millis(1));
+                    state = self
+                        .wake
+                        .wait_timeout(state, wait)
+                        .map(|(s, _)| s)
+                        .unwrap_or_else(|e| e.into_inner().0);
+                }
+            }
+            // Returns, giving the runtime up, as soon as a caller arrives.
+            self.runtime.block_on(self.release.notified());
+        }
+    }
+}
+
+/// Counts a caller in for the length of its `block_on`, also when its future panics.
+struct Caller<'a>(&'a Started);
+
+impl<'a> Caller<'a> {
+    fn enter(started: &'a Started) -> Self {
+        started.state().callers += 1;
+        // Stored as a permit if the background thread is not driving right now.
+        started.release.notify_one();
+        Caller(started)
+    }
+}
+
+impl Drop for Caller<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.state();
+        state.callers -= 1;
+        state.last_left = Instant::now();
+    }
 }
 
 impl fmt::Debug for Runner {
@@ -125,10 +201,10 @@ impl Runner {
 
     /// The id of the background thread, once started.
     pub fn thread_id(&self) -> Option<ThreadId> {
-        self.lock().as_ref().map(|s| s.thread.thread().id())
+        self.lock().as_ref().map(|s| s.thread_id)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Started>> {
+    fn lock(&self) -> MutexGuard<'_, Option<Arc<Started>>> {
         // The guarded value is only ever replaced whole, so a poisoned lock still holds a
         // consistent one.
         self.shared
@@ -137,11 +213,11 @@ impl Runner {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The runtime's handle, starting the thread on first use.
-    fn handle(&self) -> Result<Handle, BlockingError> {
-        let mut started = self.lock();
-        if let Some(s) = started.as_ref() {
-            return Ok(s.handle.clone());
+    /// The runtime and its thread, started on first use.
+    fn started(&self) -> Result<Arc<Started>, BlockingError> {
+        let mut slot = self.lock();
+        if let Some(s) = slot.as_ref() {
+            return Ok(Arc::clone(s));
         }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -150,42 +226,50 @@ impl Runner {
             .thread_name(THREAD_NAME)
             .build()
             .map_err(BlockingError::Start)?;
-        let handle = runtime.handle().clone();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (tx, rx) = std::sync::mpsc::channel::<Arc<Started>>();
         let thread = std::thread::Builder::new()
             .name(THREAD_NAME.into())
             .spawn(move || {
-                // `Runtime::block_on` drives the I/O and timer drivers for every caller
-                // blocked in `Handle::block_on`, and runs the tasks calls spawn (connection
-                // drivers, credential refreshes).
-                runtime.block_on(async {
-                    let _ = stopped.await;
-                });
-                // Dropped here, outside any async context: ends the tasks and joins the
-                // runtime's blocking-pool threads before this thread exits.
-                drop(runtime);
+                if let Ok(started) = rx.recv() {
+                    started.background();
+                }
             })
             .map_err(BlockingError::Start)?;
-        *started = Some(Started {
-            handle: handle.clone(),
-            stop,
-            thread,
+        let started = Arc::new(Started {
+            runtime: Arc::new(runtime),
+            state: Mutex::new(State {
+                callers: 0,
+                last_left: Instant::now(),
+                stop: false,
+            }),
+            wake: Condvar::new(),
+            release: tokio::sync::Notify::new(),
+            thread_id: thread.thread().id(),
+            thread: Mutex::new(Some(thread)),
         });
-        Ok(handle)
+        // The thread holds the runtime too; if it is gone, callers still drive it.
+        let _ = tx.send(Arc::clone(&started));
+        *slot = Some(Arc::clone(&started));
+        Ok(started)
     }
 
     /// Runs `fut` to completion on this client's runtime, blocking the current thread.
     /// Fails without running it when the current thread is inside a tokio runtime.
+    ///
+    /// The calling thread drives the runtime itself while it waits (one caller at a
+    /// time; the others are woken by it), so a call costs what it costs on an async
+    /// runtime; the background thread takes over only after [`IDLE`] without a caller.
     pub fn block_on<F: Future>(&self, fut: F) -> Result<F::Output, BlockingError> {
         // Blocking a runtime's thread could deadlock whatever that runtime must run for
         // the call to finish (a local server, a custom transport); and tokio panics in
-        // `Handle::block_on` there. Tokio offers no non-panicking way to tell a
-        // `spawn_blocking` thread from a worker, so both are refused.
+        // `block_on` there. Tokio offers no non-panicking way to tell a `spawn_blocking`
+        // thread from a worker, so both are refused.
         if Handle::try_current().is_ok() {
             return Err(BlockingError::InRuntime);
         }
-        let handle = self.handle()?;
-        Ok(handle.block_on(fut))
+        let started = self.started()?;
+        let _caller = Caller::enter(&started);
+        Ok(started.runtime.block_on(fut))
     }
 
     /// Sends one operation through `client` and waits for its result.
@@ -206,13 +290,38 @@ impl Drop for Shared {
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        if let Some(Started { stop, thread, .. }) = started {
-            let _ = stop.send(());
-            // The last clone could in principle be dropped by a task on the background
-            // thread itself; joining there would wait forever.
-            if thread.thread().id() != std::thread::current().id() {
-                let _ = thread.join();
+        let Some(started) = started else { return };
+        started.state().stop = true;
+        started.wake.notify_one();
+        started.release.notify_one();
+        let thread = started
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        // A drop on the background thread itself (by a task) must not join itself.
+        if let Some(t) = thread {
+            if t.thread().id() != std::thread::current().id() {
+                let _ = t.join();
             }
+        }
+        // The runtime goes with the last handle, which this now is. Tokio panics when a
+        // runtime is dropped inside an async context, where this drop may run: there it
+        // is dropped on a thread of its own (which joins its blocking-pool threads).
+        if Handle::try_current().is_err() {
+            return drop(started);
+        }
+        let cell = Arc::new(Mutex::new(Some(started)));
+        let theirs = Arc::clone(&cell);
+        let dropper = std::thread::Builder::new()
+            .name(THREAD_NAME.into())
+            .spawn(move || drop(theirs.lock().map(|mut s| s.take())));
+        match dropper {
+            Ok(t) => {
+                let _ = t.join();
+            }
+            // No thread to drop it on: leaking the runtime beats panicking.
+            Err(_) => std::mem::forget(cell.lock().map(|mut s| s.take())),
         }
     }
 }

@@ -20,11 +20,12 @@ fn module_doc(service: &Service) -> String {
          async [`crate::Client`], for code without an async runtime. `send()` returns the \
          result; paginators are [`Iterator`]s of pages and `.items()` of items, with the \
          same stop rules.\n\n\
-         Each client starts one background thread on its first call (a current-thread tokio \
-         runtime that drives connections and timers) and shares it with its clones; the \
-         thread ends when the last clone is dropped. Configuration, credentials, retries, \
-         timeouts, errors and tracing are the async client's: the calling thread runs the \
-         same call. Called from inside an async runtime (including a `spawn_blocking` \
+         Each client starts a current-thread tokio runtime and one background thread on \
+         its first call and shares them with its clones; they end when the last clone is \
+         dropped. The calling thread runs the async client's very call on that runtime \
+         (the background thread drives it only between calls), so configuration, \
+         credentials, retries, timeouts, errors and tracing are the async client's, at \
+         the same cost per call. Called from inside an async runtime (including a `spawn_blocking` \
          thread), a call fails with [`crate::SdkError::InvalidInput`] saying to use the \
          async client, instead of blocking the runtime's thread.",
     );
