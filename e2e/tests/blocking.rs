@@ -11,6 +11,7 @@ use e2e::{config, Answer, Reply, ReplyExt, Server};
 use serde_json::json;
 use snowball::blocking::Client;
 use snowball::{Protocol, SdkError};
+use tokio::io::AsyncWriteExt;
 
 const JOB: &str = "JID123e4567-e89b-12d3-a456-426655440000";
 
@@ -168,4 +169,60 @@ fn importexport_has_a_blocking_client_with_its_paginator() {
         .collect();
     assert_eq!(bodies.len(), 2);
     assert!(bodies[1].contains("Marker=B"), "{bodies:?}");
+}
+
+/// Sockets of this machine connected to `port` on 127.0.0.1 that the peer has closed
+/// and this side has not (`CLOSE_WAIT`), from `/proc/net/tcp`; `None` off Linux.
+fn close_wait_to(port: u16) -> Option<usize> {
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let remote = format!("0100007F:{port:04X}");
+    Some(
+        table
+            .lines()
+            .skip(1)
+            .filter(|l| {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                cols.get(2) == Some(&remote.as_str()) && cols.get(3) == Some(&"08")
+            })
+            .count(),
+    )
+}
+
+/// Between calls nobody waits on the client, yet its background thread drives the
+/// runtime: a pooled connection the server closes while idle is closed on our side too,
+/// not left in `CLOSE_WAIT` until the next call (as an idle async runtime would), and
+/// the next call opens a new one (with one attempt allowed, a failure would show).
+#[test]
+fn an_idle_connection_the_server_closes_is_closed_between_calls() {
+    let rt = server_runtime();
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = rt.block_on(Server::raw(
+        |_| usage_reply(Protocol::RpcV2Cbor).into(),
+        move |mut stream, conn| {
+            let first = accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0;
+            async move {
+                if !first {
+                    return conn.serve(stream).await;
+                }
+                // One answer, then a FIN 100 ms later, while the client is idle.
+                let mut buf = Vec::new();
+                if let Ok(Some(_)) = loopback::read_request(&mut stream, &mut buf).await {
+                    let reply = usage_reply(Protocol::RpcV2Cbor).to_bytes();
+                    let _ = stream.write_all(&reply).await;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        },
+    ));
+    let client = Client::new(config(server.addr(), Protocol::RpcV2Cbor).max_attempts(1));
+    client.get_snowball_usage().send().expect("first call");
+    std::thread::sleep(Duration::from_millis(400));
+    if let Some(n) = close_wait_to(server.port()) {
+        assert_eq!(
+            n, 0,
+            "the socket the server closed is still open on our side"
+        );
+    }
+    let out = client.get_snowball_usage().send();
+    assert!(out.is_ok(), "{out:?}");
 }
