@@ -5,6 +5,7 @@
 //! ```text
 //! bench-driver serve ENTRIES                  # prints the port; exits when stdin closes
 //! bench-driver calls WHO PORT N               # WHO: ours-cbor ours-json peer raw-cbor raw-json
+//!                                             #      ours-blocking-cbor ours-blocking-json
 //! bench-driver paired WHO PORT N              # WHO: ours-cbor ours-json peer
 //!                                             #      ours-blocking-cbor ours-blocking-json
 //! bench-driver decode WHO ITERS               # WHO: ours-cbor ours-json peer; 1000 entries
@@ -340,6 +341,21 @@ fn calls(who: &str, port: u16, n: u32) -> Result<(), String> {
                 std::hint::black_box(entries);
                 Ok::<_, String>(start.elapsed())
             })?
+        }
+        "ours-blocking-cbor" | "ours-blocking-json" => {
+            let client = snowball::blocking::Client::new(ours_config(&endpoint, protocol_of(who)));
+            let mut entries = 0;
+            let mut start = Instant::now();
+            for i in 0..=n {
+                let out = client.list_jobs().send().map_err(|e| e.to_string())?;
+                entries += out.job_list_entries.map_or(0, |v| v.len());
+                if i == 0 {
+                    entries = 0;
+                    start = Instant::now();
+                }
+            }
+            std::hint::black_box(entries);
+            start.elapsed()
         }
         "raw-cbor" | "raw-json" => {
             let mut raw = Raw::connect(port, protocol_of(who))?;
