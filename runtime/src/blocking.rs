@@ -147,7 +147,13 @@ impl Started {
                     if state.callers == 0 && idle >= IDLE {
                         break;
                     }
-                    let wait = IDLE.saturating_sub(idle).max(Duration::from_millis(1));
+                    // Callers do not signal their leaving (that would cost every call a
+                    // thread switch): look again after at most `IDLE`.
+                    let wait = if state.callers > 0 {
+                        IDLE
+                    } else {
+                        IDLE.saturating_sub(idle).max(Duration::from_millis(1))
+                    };
                     state = self
                         .wake
                         .wait_timeout(state, wait)
