@@ -266,6 +266,21 @@ impl Runner {
     /// time; the others are woken by it), so a call costs what it costs on an async
     /// runtime; the background thread takes over only after [`IDLE`] without a caller.
     pub fn block_on<F: Future>(&self, fut: F) -> Result<F::Output, BlockingError> {
+        let mut out = None;
+        {
+            let fut = std::pin::pin!(async {
+                out = Some(fut.await);
+            });
+            self.block_on_dyn(fut)?;
+        }
+        // `block_on_dyn` returns `Ok` only once the future has completed and set it.
+        out.ok_or_else(|| BlockingError::Start(std::io::Error::other("the call did not finish")))
+    }
+
+    /// [`Runner::block_on`] for one future type, so tokio's `block_on` is compiled once
+    /// rather than once per operation: that had doubled the release build time of a
+    /// generated crate.
+    fn block_on_dyn(&self, fut: Pin<&mut dyn Future<Output = ()>>) -> Result<(), BlockingError> {
         // Blocking a runtime's thread could deadlock whatever that runtime must run for
         // the call to finish (a local server, a custom transport); and tokio panics in
         // `block_on` there. Tokio offers no non-panicking way to tell a `spawn_blocking`
@@ -275,7 +290,8 @@ impl Runner {
         }
         let started = self.started()?;
         let _caller = Caller::enter(&started);
-        Ok(started.runtime.block_on(fut))
+        started.runtime.block_on(fut);
+        Ok(())
     }
 
     /// Sends one operation through `client` and waits for its result.
