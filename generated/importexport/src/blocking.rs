@@ -127,6 +127,7 @@ impl Client {
 
 impl operation::cancel_job::CancelJobCall<Client> {
     /// Sends the `CancelJob` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -139,6 +140,7 @@ impl operation::cancel_job::CancelJobCall<Client> {
 
 impl operation::create_job::CreateJobCall<Client> {
     /// Sends the `CreateJob` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -151,6 +153,7 @@ impl operation::create_job::CreateJobCall<Client> {
 
 impl operation::get_shipping_label::GetShippingLabelCall<Client> {
     /// Sends the `GetShippingLabel` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -163,6 +166,7 @@ impl operation::get_shipping_label::GetShippingLabelCall<Client> {
 
 impl operation::get_status::GetStatusCall<Client> {
     /// Sends the `GetStatus` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -175,6 +179,7 @@ impl operation::get_status::GetStatusCall<Client> {
 
 impl operation::list_jobs::ListJobsCall<Client> {
     /// Sends the `ListJobs` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -188,6 +193,7 @@ impl operation::list_jobs::ListJobsCall<Client> {
     /// read; `.items()` iterates the items, `.page_size(n)` sets the page size.
     /// Stops when the service sends no (or an empty) token; an error (a failed
     /// page or a repeated token) is the last element.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<operation::list_jobs::ListJobsInput> {
         Paginator::new(self.client.runner, self.client.inner, self.input)
     }
@@ -195,6 +201,7 @@ impl operation::list_jobs::ListJobsCall<Client> {
 
 impl operation::update_job::UpdateJobCall<Client> {
     /// Sends the `UpdateJob` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<

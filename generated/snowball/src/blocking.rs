@@ -361,6 +361,7 @@ impl Client {
 
 impl operation::cancel_cluster::CancelClusterCall<Client> {
     /// Sends the `CancelCluster` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -373,6 +374,7 @@ impl operation::cancel_cluster::CancelClusterCall<Client> {
 
 impl operation::cancel_job::CancelJobCall<Client> {
     /// Sends the `CancelJob` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -385,6 +387,7 @@ impl operation::cancel_job::CancelJobCall<Client> {
 
 impl operation::create_address::CreateAddressCall<Client> {
     /// Sends the `CreateAddress` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -397,6 +400,7 @@ impl operation::create_address::CreateAddressCall<Client> {
 
 impl operation::create_cluster::CreateClusterCall<Client> {
     /// Sends the `CreateCluster` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -409,6 +413,7 @@ impl operation::create_cluster::CreateClusterCall<Client> {
 
 impl operation::create_job::CreateJobCall<Client> {
     /// Sends the `CreateJob` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -421,6 +426,7 @@ impl operation::create_job::CreateJobCall<Client> {
 
 impl operation::create_long_term_pricing::CreateLongTermPricingCall<Client> {
     /// Sends the `CreateLongTermPricing` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -435,6 +441,7 @@ impl operation::create_long_term_pricing::CreateLongTermPricingCall<Client> {
 
 impl operation::create_return_shipping_label::CreateReturnShippingLabelCall<Client> {
     /// Sends the `CreateReturnShippingLabel` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -449,6 +456,7 @@ impl operation::create_return_shipping_label::CreateReturnShippingLabelCall<Clie
 
 impl operation::describe_address::DescribeAddressCall<Client> {
     /// Sends the `DescribeAddress` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -461,6 +469,7 @@ impl operation::describe_address::DescribeAddressCall<Client> {
 
 impl operation::describe_addresses::DescribeAddressesCall<Client> {
     /// Sends the `DescribeAddresses` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -474,6 +483,7 @@ impl operation::describe_addresses::DescribeAddressesCall<Client> {
     /// read; `.items()` iterates the items, `.page_size(n)` sets the page size.
     /// Stops when the service sends no (or an empty) token; an error (a failed
     /// page or a repeated token) is the last element.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> Paginator<operation::describe_addresses::DescribeAddressesInput> {
@@ -483,6 +493,7 @@ impl operation::describe_addresses::DescribeAddressesCall<Client> {
 
 impl operation::describe_cluster::DescribeClusterCall<Client> {
     /// Sends the `DescribeCluster` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -495,6 +506,7 @@ impl operation::describe_cluster::DescribeClusterCall<Client> {
 
 impl operation::describe_job::DescribeJobCall<Client> {
     /// Sends the `DescribeJob` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -507,6 +519,7 @@ impl operation::describe_job::DescribeJobCall<Client> {
 
 impl operation::describe_return_shipping_label::DescribeReturnShippingLabelCall<Client> {
     /// Sends the `DescribeReturnShippingLabel` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -521,6 +534,7 @@ impl operation::describe_return_shipping_label::DescribeReturnShippingLabelCall<
 
 impl operation::get_job_manifest::GetJobManifestCall<Client> {
     /// Sends the `GetJobManifest` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -533,6 +547,7 @@ impl operation::get_job_manifest::GetJobManifestCall<Client> {
 
 impl operation::get_job_unlock_code::GetJobUnlockCodeCall<Client> {
     /// Sends the `GetJobUnlockCode` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -545,6 +560,7 @@ impl operation::get_job_unlock_code::GetJobUnlockCodeCall<Client> {
 
 impl operation::get_snowball_usage::GetSnowballUsageCall<Client> {
     /// Sends the `GetSnowballUsage` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -557,6 +573,7 @@ impl operation::get_snowball_usage::GetSnowballUsageCall<Client> {
 
 impl operation::get_software_updates::GetSoftwareUpdatesCall<Client> {
     /// Sends the `GetSoftwareUpdates` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -569,6 +586,7 @@ impl operation::get_software_updates::GetSoftwareUpdatesCall<Client> {
 
 impl operation::list_cluster_jobs::ListClusterJobsCall<Client> {
     /// Sends the `ListClusterJobs` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -582,6 +600,7 @@ impl operation::list_cluster_jobs::ListClusterJobsCall<Client> {
     /// read; `.items()` iterates the items, `.page_size(n)` sets the page size.
     /// Stops when the service sends no (or an empty) token; an error (a failed
     /// page or a repeated token) is the last element.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> Paginator<operation::list_cluster_jobs::ListClusterJobsInput> {
@@ -591,6 +610,7 @@ impl operation::list_cluster_jobs::ListClusterJobsCall<Client> {
 
 impl operation::list_clusters::ListClustersCall<Client> {
     /// Sends the `ListClusters` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -604,6 +624,7 @@ impl operation::list_clusters::ListClustersCall<Client> {
     /// read; `.items()` iterates the items, `.page_size(n)` sets the page size.
     /// Stops when the service sends no (or an empty) token; an error (a failed
     /// page or a repeated token) is the last element.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> Paginator<operation::list_clusters::ListClustersInput> {
@@ -613,6 +634,7 @@ impl operation::list_clusters::ListClustersCall<Client> {
 
 impl operation::list_compatible_images::ListCompatibleImagesCall<Client> {
     /// Sends the `ListCompatibleImages` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -626,6 +648,7 @@ impl operation::list_compatible_images::ListCompatibleImagesCall<Client> {
     /// read; `.items()` iterates the items, `.page_size(n)` sets the page size.
     /// Stops when the service sends no (or an empty) token; an error (a failed
     /// page or a repeated token) is the last element.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> Paginator<operation::list_compatible_images::ListCompatibleImagesInput> {
@@ -635,6 +658,7 @@ impl operation::list_compatible_images::ListCompatibleImagesCall<Client> {
 
 impl operation::list_jobs::ListJobsCall<Client> {
     /// Sends the `ListJobs` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -648,6 +672,7 @@ impl operation::list_jobs::ListJobsCall<Client> {
     /// read; `.items()` iterates the items, `.page_size(n)` sets the page size.
     /// Stops when the service sends no (or an empty) token; an error (a failed
     /// page or a repeated token) is the last element.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<operation::list_jobs::ListJobsInput> {
         Paginator::new(self.client.runner, self.client.inner, self.input)
     }
@@ -655,6 +680,7 @@ impl operation::list_jobs::ListJobsCall<Client> {
 
 impl operation::list_long_term_pricing::ListLongTermPricingCall<Client> {
     /// Sends the `ListLongTermPricing` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -668,6 +694,7 @@ impl operation::list_long_term_pricing::ListLongTermPricingCall<Client> {
     /// read; `.items()` iterates the items, `.page_size(n)` sets the page size.
     /// Stops when the service sends no (or an empty) token; an error (a failed
     /// page or a repeated token) is the last element.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> Paginator<operation::list_long_term_pricing::ListLongTermPricingInput> {
@@ -677,6 +704,7 @@ impl operation::list_long_term_pricing::ListLongTermPricingCall<Client> {
 
 impl operation::list_pickup_locations::ListPickupLocationsCall<Client> {
     /// Sends the `ListPickupLocations` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -689,6 +717,7 @@ impl operation::list_pickup_locations::ListPickupLocationsCall<Client> {
 
 impl operation::list_service_versions::ListServiceVersionsCall<Client> {
     /// Sends the `ListServiceVersions` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -701,6 +730,7 @@ impl operation::list_service_versions::ListServiceVersionsCall<Client> {
 
 impl operation::update_cluster::UpdateClusterCall<Client> {
     /// Sends the `UpdateCluster` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -713,6 +743,7 @@ impl operation::update_cluster::UpdateClusterCall<Client> {
 
 impl operation::update_job::UpdateJobCall<Client> {
     /// Sends the `UpdateJob` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -725,6 +756,7 @@ impl operation::update_job::UpdateJobCall<Client> {
 
 impl operation::update_job_shipment_state::UpdateJobShipmentStateCall<Client> {
     /// Sends the `UpdateJobShipmentState` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
@@ -739,6 +771,7 @@ impl operation::update_job_shipment_state::UpdateJobShipmentStateCall<Client> {
 
 impl operation::update_long_term_pricing::UpdateLongTermPricingCall<Client> {
     /// Sends the `UpdateLongTermPricing` request and waits for its output, blocking this thread.
+    #[inline]
     pub fn send(
         self,
     ) -> Result<
