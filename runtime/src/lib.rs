@@ -19,11 +19,15 @@
 //!
 //! Generated code also uses a hidden module, `awsrt::internal` (the codec traits,
 //! `Field`, `ListMeta`/`MapMeta`, the list and map helpers, `ServiceMeta`, `Operation`,
-//! `OperationError`, the command-line tables, and with feature `server` the server half
-//! of the protocols): it is for generated code and the
-//! project's own tools, and carries no stability promise.
+//! `OperationError`, the command-line tables, with feature `server` the server half of
+//! the protocols, and with feature `blocking` the blocking clients' runner and
+//! iterators): it is for generated code and the project's own tools, and carries no
+//! stability promise. The `blocking` feature adds no name at the root: users name the
+//! generated crate's `blocking::Client`.
 
 mod base64;
+#[cfg(feature = "blocking")]
+mod blocking;
 #[cfg(feature = "cli")]
 mod cli;
 mod client;
@@ -67,6 +71,11 @@ pub mod internal {
         check_host_labels, Operation, OperationError, Paginated, ServiceMeta,
     };
 
+    /// The blocking clients' background runtime and iterators (feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub mod blocking {
+        pub use crate::blocking::*;
+    }
     /// The command-line clients' tables and send helper.
     #[cfg(feature = "cli")]
     pub mod cli {

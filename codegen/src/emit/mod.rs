@@ -1,6 +1,7 @@
 //! Emitters: IR -> token streams -> formatted files. One emitter per kind of item; the
 //! output is a sorted map of paths, so the written tree never depends on discovery order.
 
+mod blocking;
 mod cli;
 mod client;
 mod examples;
@@ -52,6 +53,10 @@ pub fn crate_files(
     files.insert(
         "src/server.rs".to_string(),
         format(&server::server_rs(service))?,
+    );
+    files.insert(
+        "src/blocking.rs".to_string(),
+        format(&blocking::blocking_rs(service))?,
     );
 
     let mut type_mods = Vec::new();
@@ -270,6 +275,8 @@ serde = ["dep:serde", "awsrt/serde"]
 cli = ["awsrt/cli"]
 # The service trait and route table of a local emulator (`server` module).
 server = ["awsrt/server"]
+# A blocking client (`blocking` module): no async runtime needed from the user.
+blocking = ["awsrt/blocking"]
 
 [dependencies]
 awsrt = {{ path = "{runtime_path}", version = "{runtime_version}" }}

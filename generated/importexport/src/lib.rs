@@ -42,6 +42,10 @@ pub mod cli;
 #[rustfmt::skip]
 pub mod server;
 
+#[cfg(feature = "blocking")]
+#[rustfmt::skip]
+pub mod blocking;
+
 pub use ::awsrt::{Config, Credentials, DateTime, Protocol, RetryMode};
 pub use ::awsrt::{ErrorMetadata, Items, Paginator, SdkError, ServiceError};
 pub use ::awsrt::{TestTransport, Transport};

@@ -568,14 +568,16 @@ impl ::awsrt::internal::Operation for GetShippingLabelInput {
 }
 
 /// A `GetShippingLabel` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetShippingLabelCall {
-    client: ::awsrt::Client,
-    input: GetShippingLabelInput,
+pub struct GetShippingLabelCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetShippingLabelInput,
 }
 
-impl GetShippingLabelCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetShippingLabelInput) -> Self {
+impl<C> GetShippingLabelCall<C> {
+    pub(crate) fn new(client: C, input: GetShippingLabelInput) -> Self {
         Self { client, input }
     }
 
@@ -649,7 +651,9 @@ impl GetShippingLabelCall {
         self.input = self.input.api_version(value);
         self
     }
+}
 
+impl GetShippingLabelCall<::awsrt::Client> {
     /// Sends the `GetShippingLabel` request and waits for its output.
     pub async fn send(
         self,

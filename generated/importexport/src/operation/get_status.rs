@@ -637,14 +637,16 @@ impl ::awsrt::internal::Operation for GetStatusInput {
 }
 
 /// A `GetStatus` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetStatusCall {
-    client: ::awsrt::Client,
-    input: GetStatusInput,
+pub struct GetStatusCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetStatusInput,
 }
 
-impl GetStatusCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetStatusInput) -> Self {
+impl<C> GetStatusCall<C> {
+    pub(crate) fn new(client: C, input: GetStatusInput) -> Self {
         Self { client, input }
     }
 
@@ -658,7 +660,9 @@ impl GetStatusCall {
         self.input = self.input.api_version(value);
         self
     }
+}
 
+impl GetStatusCall<::awsrt::Client> {
     /// Sends the `GetStatus` request and waits for its output.
     pub async fn send(
         self,

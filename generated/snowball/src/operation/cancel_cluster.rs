@@ -208,14 +208,16 @@ impl ::awsrt::internal::Operation for CancelClusterInput {
 }
 
 /// A `CancelCluster` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CancelClusterCall {
-    client: ::awsrt::Client,
-    input: CancelClusterInput,
+pub struct CancelClusterCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CancelClusterInput,
 }
 
-impl CancelClusterCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CancelClusterInput) -> Self {
+impl<C> CancelClusterCall<C> {
+    pub(crate) fn new(client: C, input: CancelClusterInput) -> Self {
         Self { client, input }
     }
 
@@ -223,7 +225,9 @@ impl CancelClusterCall {
     pub fn input(&self) -> &CancelClusterInput {
         &self.input
     }
+}
 
+impl CancelClusterCall<::awsrt::Client> {
     /// Sends the `CancelCluster` request and waits for its output.
     pub async fn send(
         self,

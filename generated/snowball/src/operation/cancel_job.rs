@@ -202,14 +202,16 @@ impl ::awsrt::internal::Operation for CancelJobInput {
 }
 
 /// A `CancelJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CancelJobCall {
-    client: ::awsrt::Client,
-    input: CancelJobInput,
+pub struct CancelJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CancelJobInput,
 }
 
-impl CancelJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CancelJobInput) -> Self {
+impl<C> CancelJobCall<C> {
+    pub(crate) fn new(client: C, input: CancelJobInput) -> Self {
         Self { client, input }
     }
 
@@ -217,7 +219,9 @@ impl CancelJobCall {
     pub fn input(&self) -> &CancelJobInput {
         &self.input
     }
+}
 
+impl CancelJobCall<::awsrt::Client> {
     /// Sends the `CancelJob` request and waits for its output.
     pub async fn send(
         self,

@@ -217,14 +217,16 @@ impl ::awsrt::internal::Operation for CreateAddressInput {
 }
 
 /// A `CreateAddress` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateAddressCall {
-    client: ::awsrt::Client,
-    input: CreateAddressInput,
+pub struct CreateAddressCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateAddressInput,
 }
 
-impl CreateAddressCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CreateAddressInput) -> Self {
+impl<C> CreateAddressCall<C> {
+    pub(crate) fn new(client: C, input: CreateAddressInput) -> Self {
         Self { client, input }
     }
 
@@ -232,7 +234,9 @@ impl CreateAddressCall {
     pub fn input(&self) -> &CreateAddressInput {
         &self.input
     }
+}
 
+impl CreateAddressCall<::awsrt::Client> {
     /// Sends the `CreateAddress` request and waits for its output.
     pub async fn send(
         self,

@@ -749,14 +749,16 @@ impl ::awsrt::internal::Operation for CreateClusterInput {
 }
 
 /// A `CreateCluster` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateClusterCall {
-    client: ::awsrt::Client,
-    input: CreateClusterInput,
+pub struct CreateClusterCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateClusterInput,
 }
 
-impl CreateClusterCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CreateClusterInput) -> Self {
+impl<C> CreateClusterCall<C> {
+    pub(crate) fn new(client: C, input: CreateClusterInput) -> Self {
         Self { client, input }
     }
 
@@ -863,7 +865,9 @@ impl CreateClusterCall {
         self.input = self.input.snowball_capacity_preference(value);
         self
     }
+}
 
+impl CreateClusterCall<::awsrt::Client> {
     /// Sends the `CreateCluster` request and waits for its output.
     pub async fn send(
         self,

@@ -786,14 +786,16 @@ impl ::awsrt::internal::Operation for CreateJobInput {
 }
 
 /// A `CreateJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateJobCall {
-    client: ::awsrt::Client,
-    input: CreateJobInput,
+pub struct CreateJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateJobInput,
 }
 
-impl CreateJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CreateJobInput) -> Self {
+impl<C> CreateJobCall<C> {
+    pub(crate) fn new(client: C, input: CreateJobInput) -> Self {
         Self { client, input }
     }
 
@@ -968,7 +970,9 @@ impl CreateJobCall {
         self.input = self.input.pickup_details(value);
         self
     }
+}
 
+impl CreateJobCall<::awsrt::Client> {
     /// Sends the `CreateJob` request and waits for its output.
     pub async fn send(
         self,

@@ -274,17 +274,16 @@ impl ::awsrt::internal::Operation for CreateLongTermPricingInput {
 }
 
 /// A `CreateLongTermPricing` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateLongTermPricingCall {
-    client: ::awsrt::Client,
-    input: CreateLongTermPricingInput,
+pub struct CreateLongTermPricingCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateLongTermPricingInput,
 }
 
-impl CreateLongTermPricingCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: CreateLongTermPricingInput,
-    ) -> Self {
+impl<C> CreateLongTermPricingCall<C> {
+    pub(crate) fn new(client: C, input: CreateLongTermPricingInput) -> Self {
         Self { client, input }
     }
 
@@ -298,7 +297,9 @@ impl CreateLongTermPricingCall {
         self.input = self.input.is_long_term_pricing_auto_renew(value);
         self
     }
+}
 
+impl CreateLongTermPricingCall<::awsrt::Client> {
     /// Sends the `CreateLongTermPricing` request and waits for its output.
     pub async fn send(
         self,

@@ -319,17 +319,16 @@ impl ::awsrt::internal::Operation for CreateReturnShippingLabelInput {
 }
 
 /// A `CreateReturnShippingLabel` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateReturnShippingLabelCall {
-    client: ::awsrt::Client,
-    input: CreateReturnShippingLabelInput,
+pub struct CreateReturnShippingLabelCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateReturnShippingLabelInput,
 }
 
-impl CreateReturnShippingLabelCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: CreateReturnShippingLabelInput,
-    ) -> Self {
+impl<C> CreateReturnShippingLabelCall<C> {
+    pub(crate) fn new(client: C, input: CreateReturnShippingLabelInput) -> Self {
         Self { client, input }
     }
 
@@ -346,7 +345,9 @@ impl CreateReturnShippingLabelCall {
         self.input = self.input.shipping_option(value);
         self
     }
+}
 
+impl CreateReturnShippingLabelCall<::awsrt::Client> {
     /// Sends the `CreateReturnShippingLabel` request and waits for its output.
     pub async fn send(
         self,

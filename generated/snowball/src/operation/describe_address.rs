@@ -201,14 +201,16 @@ impl ::awsrt::internal::Operation for DescribeAddressInput {
 }
 
 /// A `DescribeAddress` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeAddressCall {
-    client: ::awsrt::Client,
-    input: DescribeAddressInput,
+pub struct DescribeAddressCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeAddressInput,
 }
 
-impl DescribeAddressCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: DescribeAddressInput) -> Self {
+impl<C> DescribeAddressCall<C> {
+    pub(crate) fn new(client: C, input: DescribeAddressInput) -> Self {
         Self { client, input }
     }
 
@@ -216,7 +218,9 @@ impl DescribeAddressCall {
     pub fn input(&self) -> &DescribeAddressInput {
         &self.input
     }
+}
 
+impl DescribeAddressCall<::awsrt::Client> {
     /// Sends the `DescribeAddress` request and waits for its output.
     pub async fn send(
         self,

@@ -280,14 +280,16 @@ impl ::awsrt::internal::Operation for DescribeAddressesInput {
 }
 
 /// A `DescribeAddresses` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeAddressesCall {
-    client: ::awsrt::Client,
-    input: DescribeAddressesInput,
+pub struct DescribeAddressesCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeAddressesInput,
 }
 
-impl DescribeAddressesCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: DescribeAddressesInput) -> Self {
+impl<C> DescribeAddressesCall<C> {
+    pub(crate) fn new(client: C, input: DescribeAddressesInput) -> Self {
         Self { client, input }
     }
 
@@ -311,7 +313,9 @@ impl DescribeAddressesCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl DescribeAddressesCall<::awsrt::Client> {
     /// Sends the `DescribeAddresses` request and waits for its output.
     pub async fn send(
         self,
@@ -340,7 +344,7 @@ impl ::awsrt::internal::Paginated for DescribeAddressesInput {
     }
 }
 
-impl DescribeAddressesCall {
+impl DescribeAddressesCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

@@ -209,14 +209,16 @@ impl ::awsrt::internal::Operation for DescribeClusterInput {
 }
 
 /// A `DescribeCluster` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeClusterCall {
-    client: ::awsrt::Client,
-    input: DescribeClusterInput,
+pub struct DescribeClusterCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeClusterInput,
 }
 
-impl DescribeClusterCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: DescribeClusterInput) -> Self {
+impl<C> DescribeClusterCall<C> {
+    pub(crate) fn new(client: C, input: DescribeClusterInput) -> Self {
         Self { client, input }
     }
 
@@ -224,7 +226,9 @@ impl DescribeClusterCall {
     pub fn input(&self) -> &DescribeClusterInput {
         &self.input
     }
+}
 
+impl DescribeClusterCall<::awsrt::Client> {
     /// Sends the `DescribeCluster` request and waits for its output.
     pub async fn send(
         self,

@@ -243,14 +243,16 @@ impl ::awsrt::internal::Operation for DescribeJobInput {
 }
 
 /// A `DescribeJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeJobCall {
-    client: ::awsrt::Client,
-    input: DescribeJobInput,
+pub struct DescribeJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeJobInput,
 }
 
-impl DescribeJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: DescribeJobInput) -> Self {
+impl<C> DescribeJobCall<C> {
+    pub(crate) fn new(client: C, input: DescribeJobInput) -> Self {
         Self { client, input }
     }
 
@@ -258,7 +260,9 @@ impl DescribeJobCall {
     pub fn input(&self) -> &DescribeJobInput {
         &self.input
     }
+}
 
+impl DescribeJobCall<::awsrt::Client> {
     /// Sends the `DescribeJob` request and waits for its output.
     pub async fn send(
         self,

@@ -298,17 +298,16 @@ impl ::awsrt::internal::Operation for DescribeReturnShippingLabelInput {
 }
 
 /// A `DescribeReturnShippingLabel` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeReturnShippingLabelCall {
-    client: ::awsrt::Client,
-    input: DescribeReturnShippingLabelInput,
+pub struct DescribeReturnShippingLabelCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeReturnShippingLabelInput,
 }
 
-impl DescribeReturnShippingLabelCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: DescribeReturnShippingLabelInput,
-    ) -> Self {
+impl<C> DescribeReturnShippingLabelCall<C> {
+    pub(crate) fn new(client: C, input: DescribeReturnShippingLabelInput) -> Self {
         Self { client, input }
     }
 
@@ -316,7 +315,9 @@ impl DescribeReturnShippingLabelCall {
     pub fn input(&self) -> &DescribeReturnShippingLabelInput {
         &self.input
     }
+}
 
+impl DescribeReturnShippingLabelCall<::awsrt::Client> {
     /// Sends the `DescribeReturnShippingLabel` request and waits for its output.
     pub async fn send(
         self,

@@ -215,14 +215,16 @@ impl ::awsrt::internal::Operation for GetJobUnlockCodeInput {
 }
 
 /// A `GetJobUnlockCode` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetJobUnlockCodeCall {
-    client: ::awsrt::Client,
-    input: GetJobUnlockCodeInput,
+pub struct GetJobUnlockCodeCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetJobUnlockCodeInput,
 }
 
-impl GetJobUnlockCodeCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetJobUnlockCodeInput) -> Self {
+impl<C> GetJobUnlockCodeCall<C> {
+    pub(crate) fn new(client: C, input: GetJobUnlockCodeInput) -> Self {
         Self { client, input }
     }
 
@@ -230,7 +232,9 @@ impl GetJobUnlockCodeCall {
     pub fn input(&self) -> &GetJobUnlockCodeInput {
         &self.input
     }
+}
 
+impl GetJobUnlockCodeCall<::awsrt::Client> {
     /// Sends the `GetJobUnlockCode` request and waits for its output.
     pub async fn send(
         self,

@@ -176,14 +176,16 @@ impl ::awsrt::internal::Operation for GetSnowballUsageInput {
 }
 
 /// A `GetSnowballUsage` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetSnowballUsageCall {
-    client: ::awsrt::Client,
-    input: GetSnowballUsageInput,
+pub struct GetSnowballUsageCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetSnowballUsageInput,
 }
 
-impl GetSnowballUsageCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetSnowballUsageInput) -> Self {
+impl<C> GetSnowballUsageCall<C> {
+    pub(crate) fn new(client: C, input: GetSnowballUsageInput) -> Self {
         Self { client, input }
     }
 
@@ -191,7 +193,9 @@ impl GetSnowballUsageCall {
     pub fn input(&self) -> &GetSnowballUsageInput {
         &self.input
     }
+}
 
+impl GetSnowballUsageCall<::awsrt::Client> {
     /// Sends the `GetSnowballUsage` request and waits for its output.
     pub async fn send(
         self,

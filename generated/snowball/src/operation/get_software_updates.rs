@@ -215,14 +215,16 @@ impl ::awsrt::internal::Operation for GetSoftwareUpdatesInput {
 }
 
 /// A `GetSoftwareUpdates` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetSoftwareUpdatesCall {
-    client: ::awsrt::Client,
-    input: GetSoftwareUpdatesInput,
+pub struct GetSoftwareUpdatesCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetSoftwareUpdatesInput,
 }
 
-impl GetSoftwareUpdatesCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetSoftwareUpdatesInput) -> Self {
+impl<C> GetSoftwareUpdatesCall<C> {
+    pub(crate) fn new(client: C, input: GetSoftwareUpdatesInput) -> Self {
         Self { client, input }
     }
 
@@ -230,7 +232,9 @@ impl GetSoftwareUpdatesCall {
     pub fn input(&self) -> &GetSoftwareUpdatesInput {
         &self.input
     }
+}
 
+impl GetSoftwareUpdatesCall<::awsrt::Client> {
     /// Sends the `GetSoftwareUpdates` request and waits for its output.
     pub async fn send(
         self,

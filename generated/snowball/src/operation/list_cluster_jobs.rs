@@ -305,14 +305,16 @@ impl ::awsrt::internal::Operation for ListClusterJobsInput {
 }
 
 /// A `ListClusterJobs` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListClusterJobsCall {
-    client: ::awsrt::Client,
-    input: ListClusterJobsInput,
+pub struct ListClusterJobsCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListClusterJobsInput,
 }
 
-impl ListClusterJobsCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListClusterJobsInput) -> Self {
+impl<C> ListClusterJobsCall<C> {
+    pub(crate) fn new(client: C, input: ListClusterJobsInput) -> Self {
         Self { client, input }
     }
 
@@ -336,7 +338,9 @@ impl ListClusterJobsCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListClusterJobsCall<::awsrt::Client> {
     /// Sends the `ListClusterJobs` request and waits for its output.
     pub async fn send(
         self,
@@ -365,7 +369,7 @@ impl ::awsrt::internal::Paginated for ListClusterJobsInput {
     }
 }
 
-impl ListClusterJobsCall {
+impl ListClusterJobsCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

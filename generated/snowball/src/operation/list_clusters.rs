@@ -269,14 +269,16 @@ impl ::awsrt::internal::Operation for ListClustersInput {
 }
 
 /// A `ListClusters` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListClustersCall {
-    client: ::awsrt::Client,
-    input: ListClustersInput,
+pub struct ListClustersCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListClustersInput,
 }
 
-impl ListClustersCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListClustersInput) -> Self {
+impl<C> ListClustersCall<C> {
+    pub(crate) fn new(client: C, input: ListClustersInput) -> Self {
         Self { client, input }
     }
 
@@ -300,7 +302,9 @@ impl ListClustersCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListClustersCall<::awsrt::Client> {
     /// Sends the `ListClusters` request and waits for its output.
     pub async fn send(
         self,
@@ -329,7 +333,7 @@ impl ::awsrt::internal::Paginated for ListClustersInput {
     }
 }
 
-impl ListClustersCall {
+impl ListClustersCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

@@ -416,14 +416,16 @@ impl ::awsrt::internal::Operation for ListServiceVersionsInput {
 }
 
 /// A `ListServiceVersions` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListServiceVersionsCall {
-    client: ::awsrt::Client,
-    input: ListServiceVersionsInput,
+pub struct ListServiceVersionsCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListServiceVersionsInput,
 }
 
-impl ListServiceVersionsCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListServiceVersionsInput) -> Self {
+impl<C> ListServiceVersionsCall<C> {
+    pub(crate) fn new(client: C, input: ListServiceVersionsInput) -> Self {
         Self { client, input }
     }
 
@@ -456,7 +458,9 @@ impl ListServiceVersionsCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListServiceVersionsCall<::awsrt::Client> {
     /// Sends the `ListServiceVersions` request and waits for its output.
     pub async fn send(
         self,

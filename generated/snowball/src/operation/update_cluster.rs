@@ -462,14 +462,16 @@ impl ::awsrt::internal::Operation for UpdateClusterInput {
 }
 
 /// An `UpdateCluster` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateClusterCall {
-    client: ::awsrt::Client,
-    input: UpdateClusterInput,
+pub struct UpdateClusterCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateClusterInput,
 }
 
-impl UpdateClusterCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: UpdateClusterInput) -> Self {
+impl<C> UpdateClusterCall<C> {
+    pub(crate) fn new(client: C, input: UpdateClusterInput) -> Self {
         Self { client, input }
     }
 
@@ -539,7 +541,9 @@ impl UpdateClusterCall {
         self.input = self.input.forwarding_address_id(value);
         self
     }
+}
 
+impl UpdateClusterCall<::awsrt::Client> {
     /// Sends the `UpdateCluster` request and waits for its output.
     pub async fn send(
         self,

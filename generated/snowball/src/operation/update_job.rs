@@ -537,14 +537,16 @@ impl ::awsrt::internal::Operation for UpdateJobInput {
 }
 
 /// An `UpdateJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateJobCall {
-    client: ::awsrt::Client,
-    input: UpdateJobInput,
+pub struct UpdateJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateJobInput,
 }
 
-impl UpdateJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: UpdateJobInput) -> Self {
+impl<C> UpdateJobCall<C> {
+    pub(crate) fn new(client: C, input: UpdateJobInput) -> Self {
         Self { client, input }
     }
 
@@ -631,7 +633,9 @@ impl UpdateJobCall {
         self.input = self.input.pickup_details(value);
         self
     }
+}
 
+impl UpdateJobCall<::awsrt::Client> {
     /// Sends the `UpdateJob` request and waits for its output.
     pub async fn send(
         self,

@@ -228,17 +228,16 @@ impl ::awsrt::internal::Operation for UpdateJobShipmentStateInput {
 }
 
 /// An `UpdateJobShipmentState` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateJobShipmentStateCall {
-    client: ::awsrt::Client,
-    input: UpdateJobShipmentStateInput,
+pub struct UpdateJobShipmentStateCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateJobShipmentStateInput,
 }
 
-impl UpdateJobShipmentStateCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: UpdateJobShipmentStateInput,
-    ) -> Self {
+impl<C> UpdateJobShipmentStateCall<C> {
+    pub(crate) fn new(client: C, input: UpdateJobShipmentStateInput) -> Self {
         Self { client, input }
     }
 
@@ -246,7 +245,9 @@ impl UpdateJobShipmentStateCall {
     pub fn input(&self) -> &UpdateJobShipmentStateInput {
         &self.input
     }
+}
 
+impl UpdateJobShipmentStateCall<::awsrt::Client> {
     /// Sends the `UpdateJobShipmentState` request and waits for its output.
     pub async fn send(
         self,

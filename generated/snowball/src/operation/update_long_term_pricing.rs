@@ -229,17 +229,16 @@ impl ::awsrt::internal::Operation for UpdateLongTermPricingInput {
 }
 
 /// An `UpdateLongTermPricing` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateLongTermPricingCall {
-    client: ::awsrt::Client,
-    input: UpdateLongTermPricingInput,
+pub struct UpdateLongTermPricingCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateLongTermPricingInput,
 }
 
-impl UpdateLongTermPricingCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: UpdateLongTermPricingInput,
-    ) -> Self {
+impl<C> UpdateLongTermPricingCall<C> {
+    pub(crate) fn new(client: C, input: UpdateLongTermPricingInput) -> Self {
         Self { client, input }
     }
 
@@ -261,7 +260,9 @@ impl UpdateLongTermPricingCall {
         self.input = self.input.is_long_term_pricing_auto_renew(value);
         self
     }
+}
 
+impl UpdateLongTermPricingCall<::awsrt::Client> {
     /// Sends the `UpdateLongTermPricing` request and waits for its output.
     pub async fn send(
         self,
