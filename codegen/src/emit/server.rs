@@ -38,10 +38,8 @@ pub fn server_rs(service: &Service) -> TokenStream {
         let f = ident(&op.module);
         quote!(::awsrt::internal::server::Route::new::<#input>(|s, i| Box::pin(s.#f(i))))
     });
-    let errors = service
-        .operations
-        .values()
-        .map(|op| error_impl(service, op));
+    let errors = service.operations.values().map(error_impl);
+    let shapes = modeled_errors(service);
     let ns = shape_namespace(&service.meta.service_id);
     let xmlns = service.meta.xml_namespace.clone().unwrap_or_default();
     let trait_doc = doc_attrs(&format!(
@@ -70,6 +68,8 @@ pub fn server_rs(service: &Service) -> TokenStream {
                 vec![#(#routes),*],
             )
         }
+
+        #(#shapes)*
 
         #(#errors)*
     }
@@ -106,79 +106,65 @@ fn method(op: &OperationDef) -> TokenStream {
     }
 }
 
-/// `ServerOperationError` for an operation's error enum, and `From` into `HandlerError`
-/// so a handler can return a modeled error with `?` or `.into()`.
-fn error_impl(service: &Service, op: &OperationDef) -> TokenStream {
-    let (_, _, error) = paths(op);
-    let infos = op.errors.iter().map(|e| {
-        let v = ident(&e.variant);
-        let code = &e.code;
-        let status = e.status;
-        let sender = e.sender_fault;
-        let member = match message_member(service, &e.type_name) {
-            Some((wire, _, _)) => quote!(Some(#wire)),
-            None => quote!(None),
-        };
-        quote! {
-            Self::#v(_) => Some(&::awsrt::internal::server::ErrorInfo {
-                code: #code,
-                status: #status,
-                sender_fault: #sender,
-                message_member: #member,
-            }),
-        }
-    });
-    let messages = op.errors.iter().filter_map(|e| {
-        let v = ident(&e.variant);
-        let (_, field, required) = message_member(service, &e.type_name)?;
-        let f = ident(&field);
-        Some(if required {
-            quote!(Self::#v(e) => Some(e.#f.as_str()),)
-        } else {
-            quote!(Self::#v(e) => e.#f.as_deref(),)
+/// `ModeledError` for each error shape any operation lists, once per shape: its code,
+/// status, fault and message member.
+fn modeled_errors(service: &Service) -> Vec<TokenStream> {
+    let mut seen = std::collections::BTreeMap::new();
+    for e in service.operations.values().flat_map(|op| &op.errors) {
+        seen.entry(e.type_name.as_str()).or_insert(e);
+    }
+    seen.into_values()
+        .map(|e| {
+            let t = ident(&e.type_name);
+            let code = &e.code;
+            let status = e.status;
+            let sender = e.sender_fault;
+            let (member, message) = match message_member(service, &e.type_name) {
+                Some((wire, field, required)) => {
+                    let f = ident(&field);
+                    let read = if required {
+                        quote!(Some(self.#f.as_str()))
+                    } else {
+                        quote!(self.#f.as_deref())
+                    };
+                    (quote!(Some(#wire)), read)
+                }
+                None => (quote!(None), quote!(None)),
+            };
+            quote! {
+                impl ::awsrt::internal::server::ModeledError for crate::types::#t {
+                    const INFO: ::awsrt::internal::server::ErrorInfo =
+                        ::awsrt::internal::server::ErrorInfo {
+                            code: #code,
+                            status: #status,
+                            sender_fault: #sender,
+                            message_member: #member,
+                        };
+
+                    fn message(&self) -> Option<&str> {
+                        #message
+                    }
+                }
+            }
         })
-    });
-    let bodies = op.errors.iter().map(|e| {
+        .collect()
+}
+
+/// `ServerOperationError` for an operation's error enum (one match handing each variant's
+/// shape to the visitor), and `From` into `HandlerError` so a handler can return a
+/// modeled error with `?` or `.into()`.
+fn error_impl(op: &OperationDef) -> TokenStream {
+    let (_, _, error) = paths(op);
+    let arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
-        quote!(Self::#v(e) => ::awsrt::internal::Encode::encode(e, w),)
+        quote!(Self::#v(e) => v.modeled(e),)
     });
-    let message_fallback = if op.errors.len()
-        == op
-            .errors
-            .iter()
-            .filter(|e| message_member(service, &e.type_name).is_some())
-            .count()
-    {
-        quote!(Self::Unhandled => None,)
-    } else {
-        quote!(_ => None,)
-    };
-    let unused = if op.errors.is_empty() {
-        quote!(let _ = w;)
-    } else {
-        quote!()
-    };
     quote! {
         impl ::awsrt::internal::server::ServerOperationError for #error {
-            fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+            fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
                 match self {
-                    #(#infos)*
-                    Self::Unhandled => None,
-                }
-            }
-
-            fn message(&self) -> Option<&str> {
-                match self {
-                    #(#messages)*
-                    #message_fallback
-                }
-            }
-
-            fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-                #unused
-                match self {
-                    #(#bodies)*
-                    Self::Unhandled => {}
+                    #(#arms)*
+                    Self::Unhandled => v.unhandled(),
                 }
             }
         }

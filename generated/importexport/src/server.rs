@@ -120,99 +120,288 @@ pub fn router<S: Service>(service: S) -> ::awsrt::internal::server::Router<S> {
     )
 }
 
-impl ::awsrt::internal::server::ServerOperationError
-for crate::operation::cancel_job::CancelJobError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
-        match self {
-            Self::InvalidJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::ExpiredJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ExpiredJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::CanceledJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "CanceledJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::UnableToCancelJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "UnableToCancelJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAccessKeyIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAccessKeyIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidVersionException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidVersionException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
+impl ::awsrt::internal::server::ModeledError
+for crate::types::BucketPermissionException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "BucketPermissionException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
 
     fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidJobIdException(e) => e.message.as_deref(),
-            Self::ExpiredJobIdException(e) => e.message.as_deref(),
-            Self::CanceledJobIdException(e) => e.message.as_deref(),
-            Self::UnableToCancelJobIdException(e) => e.message.as_deref(),
-            Self::InvalidAccessKeyIdException(e) => e.message.as_deref(),
-            Self::InvalidVersionException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
+        self.message.as_deref()
     }
+}
 
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::server::ModeledError for crate::types::CanceledJobIdException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "CanceledJobIdException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::CreateJobQuotaExceededException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "CreateJobQuotaExceededException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::ExpiredJobIdException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "ExpiredJobIdException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::InvalidAccessKeyIdException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidAccessKeyIdException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::InvalidAddressException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidAddressException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::InvalidCustomsException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidCustomsException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::InvalidFileSystemException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidFileSystemException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::InvalidJobIdException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidJobIdException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::InvalidManifestFieldException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidManifestFieldException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::InvalidParameterException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidParameterException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::InvalidVersionException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidVersionException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::MalformedManifestException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "MalformedManifestException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::MissingCustomsException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "MissingCustomsException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::MissingManifestFieldException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "MissingManifestFieldException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::MissingParameterException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "MissingParameterException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::MultipleRegionsException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "MultipleRegionsException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::NoSuchBucketException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "NoSuchBucketException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::UnableToCancelJobIdException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "UnableToCancelJobIdException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::UnableToUpdateJobIdException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "UnableToUpdateJobIdException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ServerOperationError
+for crate::operation::cancel_job::CancelJobError {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::ExpiredJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::CanceledJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::UnableToCancelJobIdException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidAccessKeyIdException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidVersionException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidJobIdException(e) => v.modeled(e),
+            Self::ExpiredJobIdException(e) => v.modeled(e),
+            Self::CanceledJobIdException(e) => v.modeled(e),
+            Self::UnableToCancelJobIdException(e) => v.modeled(e),
+            Self::InvalidAccessKeyIdException(e) => v.modeled(e),
+            Self::InvalidVersionException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -226,225 +415,25 @@ for HandlerError<crate::operation::cancel_job::CancelJobError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_job::CreateJobError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::MissingParameterException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MissingParameterException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidParameterException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidParameterException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAccessKeyIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAccessKeyIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAddressException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAddressException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidManifestFieldException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidManifestFieldException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::MissingManifestFieldException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MissingManifestFieldException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::NoSuchBucketException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "NoSuchBucketException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::MissingCustomsException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MissingCustomsException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidCustomsException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidCustomsException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidFileSystemException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidFileSystemException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::MultipleRegionsException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MultipleRegionsException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::BucketPermissionException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "BucketPermissionException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::MalformedManifestException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MalformedManifestException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::CreateJobQuotaExceededException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "CreateJobQuotaExceededException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidVersionException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidVersionException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::MissingParameterException(e) => e.message.as_deref(),
-            Self::InvalidParameterException(e) => e.message.as_deref(),
-            Self::InvalidAccessKeyIdException(e) => e.message.as_deref(),
-            Self::InvalidAddressException(e) => e.message.as_deref(),
-            Self::InvalidManifestFieldException(e) => e.message.as_deref(),
-            Self::MissingManifestFieldException(e) => e.message.as_deref(),
-            Self::NoSuchBucketException(e) => e.message.as_deref(),
-            Self::MissingCustomsException(e) => e.message.as_deref(),
-            Self::InvalidCustomsException(e) => e.message.as_deref(),
-            Self::InvalidFileSystemException(e) => e.message.as_deref(),
-            Self::MultipleRegionsException(e) => e.message.as_deref(),
-            Self::BucketPermissionException(e) => e.message.as_deref(),
-            Self::MalformedManifestException(e) => e.message.as_deref(),
-            Self::CreateJobQuotaExceededException(e) => e.message.as_deref(),
-            Self::InvalidJobIdException(e) => e.message.as_deref(),
-            Self::InvalidVersionException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::MissingParameterException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidParameterException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidAccessKeyIdException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidAddressException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidManifestFieldException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::MissingManifestFieldException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::NoSuchBucketException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::MissingCustomsException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidCustomsException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidFileSystemException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::MultipleRegionsException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::BucketPermissionException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::MalformedManifestException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::CreateJobQuotaExceededException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidVersionException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::MissingParameterException(e) => v.modeled(e),
+            Self::InvalidParameterException(e) => v.modeled(e),
+            Self::InvalidAccessKeyIdException(e) => v.modeled(e),
+            Self::InvalidAddressException(e) => v.modeled(e),
+            Self::InvalidManifestFieldException(e) => v.modeled(e),
+            Self::MissingManifestFieldException(e) => v.modeled(e),
+            Self::NoSuchBucketException(e) => v.modeled(e),
+            Self::MissingCustomsException(e) => v.modeled(e),
+            Self::InvalidCustomsException(e) => v.modeled(e),
+            Self::InvalidFileSystemException(e) => v.modeled(e),
+            Self::MultipleRegionsException(e) => v.modeled(e),
+            Self::BucketPermissionException(e) => v.modeled(e),
+            Self::MalformedManifestException(e) => v.modeled(e),
+            Self::CreateJobQuotaExceededException(e) => v.modeled(e),
+            Self::InvalidJobIdException(e) => v.modeled(e),
+            Self::InvalidVersionException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -458,107 +447,16 @@ for HandlerError<crate::operation::create_job::CreateJobError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_shipping_label::GetShippingLabelError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::ExpiredJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ExpiredJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::CanceledJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "CanceledJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAccessKeyIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAccessKeyIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAddressException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAddressException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidVersionException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidVersionException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidParameterException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidParameterException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidJobIdException(e) => e.message.as_deref(),
-            Self::ExpiredJobIdException(e) => e.message.as_deref(),
-            Self::CanceledJobIdException(e) => e.message.as_deref(),
-            Self::InvalidAccessKeyIdException(e) => e.message.as_deref(),
-            Self::InvalidAddressException(e) => e.message.as_deref(),
-            Self::InvalidVersionException(e) => e.message.as_deref(),
-            Self::InvalidParameterException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::ExpiredJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::CanceledJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidAccessKeyIdException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidAddressException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidVersionException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidParameterException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidJobIdException(e) => v.modeled(e),
+            Self::ExpiredJobIdException(e) => v.modeled(e),
+            Self::CanceledJobIdException(e) => v.modeled(e),
+            Self::InvalidAccessKeyIdException(e) => v.modeled(e),
+            Self::InvalidAddressException(e) => v.modeled(e),
+            Self::InvalidVersionException(e) => v.modeled(e),
+            Self::InvalidParameterException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -572,83 +470,14 @@ for HandlerError<crate::operation::get_shipping_label::GetShippingLabelError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_status::GetStatusError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::ExpiredJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ExpiredJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::CanceledJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "CanceledJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAccessKeyIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAccessKeyIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidVersionException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidVersionException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidJobIdException(e) => e.message.as_deref(),
-            Self::ExpiredJobIdException(e) => e.message.as_deref(),
-            Self::CanceledJobIdException(e) => e.message.as_deref(),
-            Self::InvalidAccessKeyIdException(e) => e.message.as_deref(),
-            Self::InvalidVersionException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::ExpiredJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::CanceledJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidAccessKeyIdException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidVersionException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidJobIdException(e) => v.modeled(e),
+            Self::ExpiredJobIdException(e) => v.modeled(e),
+            Self::CanceledJobIdException(e) => v.modeled(e),
+            Self::InvalidAccessKeyIdException(e) => v.modeled(e),
+            Self::InvalidVersionException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -662,59 +491,12 @@ for HandlerError<crate::operation::get_status::GetStatusError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_jobs::ListJobsError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidParameterException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidParameterException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAccessKeyIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAccessKeyIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidVersionException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidVersionException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidParameterException(e) => e.message.as_deref(),
-            Self::InvalidAccessKeyIdException(e) => e.message.as_deref(),
-            Self::InvalidVersionException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidParameterException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidAccessKeyIdException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidVersionException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidParameterException(e) => v.modeled(e),
+            Self::InvalidAccessKeyIdException(e) => v.modeled(e),
+            Self::InvalidVersionException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -728,249 +510,27 @@ for HandlerError<crate::operation::list_jobs::ListJobsError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::update_job::UpdateJobError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::MissingParameterException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MissingParameterException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidParameterException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidParameterException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAccessKeyIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAccessKeyIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidAddressException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAddressException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidManifestFieldException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidManifestFieldException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::MissingManifestFieldException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MissingManifestFieldException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::NoSuchBucketException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "NoSuchBucketException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::ExpiredJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ExpiredJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::CanceledJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "CanceledJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::MissingCustomsException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MissingCustomsException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidCustomsException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidCustomsException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidFileSystemException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidFileSystemException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::MultipleRegionsException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MultipleRegionsException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::BucketPermissionException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "BucketPermissionException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::MalformedManifestException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "MalformedManifestException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::UnableToUpdateJobIdException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "UnableToUpdateJobIdException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::InvalidVersionException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidVersionException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::MissingParameterException(e) => e.message.as_deref(),
-            Self::InvalidParameterException(e) => e.message.as_deref(),
-            Self::InvalidAccessKeyIdException(e) => e.message.as_deref(),
-            Self::InvalidAddressException(e) => e.message.as_deref(),
-            Self::InvalidManifestFieldException(e) => e.message.as_deref(),
-            Self::InvalidJobIdException(e) => e.message.as_deref(),
-            Self::MissingManifestFieldException(e) => e.message.as_deref(),
-            Self::NoSuchBucketException(e) => e.message.as_deref(),
-            Self::ExpiredJobIdException(e) => e.message.as_deref(),
-            Self::CanceledJobIdException(e) => e.message.as_deref(),
-            Self::MissingCustomsException(e) => e.message.as_deref(),
-            Self::InvalidCustomsException(e) => e.message.as_deref(),
-            Self::InvalidFileSystemException(e) => e.message.as_deref(),
-            Self::MultipleRegionsException(e) => e.message.as_deref(),
-            Self::BucketPermissionException(e) => e.message.as_deref(),
-            Self::MalformedManifestException(e) => e.message.as_deref(),
-            Self::UnableToUpdateJobIdException(e) => e.message.as_deref(),
-            Self::InvalidVersionException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::MissingParameterException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidParameterException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidAccessKeyIdException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidAddressException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidManifestFieldException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::MissingManifestFieldException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::NoSuchBucketException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::ExpiredJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::CanceledJobIdException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::MissingCustomsException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidCustomsException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidFileSystemException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::MultipleRegionsException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::BucketPermissionException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::MalformedManifestException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::UnableToUpdateJobIdException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::InvalidVersionException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::MissingParameterException(e) => v.modeled(e),
+            Self::InvalidParameterException(e) => v.modeled(e),
+            Self::InvalidAccessKeyIdException(e) => v.modeled(e),
+            Self::InvalidAddressException(e) => v.modeled(e),
+            Self::InvalidManifestFieldException(e) => v.modeled(e),
+            Self::InvalidJobIdException(e) => v.modeled(e),
+            Self::MissingManifestFieldException(e) => v.modeled(e),
+            Self::NoSuchBucketException(e) => v.modeled(e),
+            Self::ExpiredJobIdException(e) => v.modeled(e),
+            Self::CanceledJobIdException(e) => v.modeled(e),
+            Self::MissingCustomsException(e) => v.modeled(e),
+            Self::InvalidCustomsException(e) => v.modeled(e),
+            Self::InvalidFileSystemException(e) => v.modeled(e),
+            Self::MultipleRegionsException(e) => v.modeled(e),
+            Self::BucketPermissionException(e) => v.modeled(e),
+            Self::MalformedManifestException(e) => v.modeled(e),
+            Self::UnableToUpdateJobIdException(e) => v.modeled(e),
+            Self::InvalidVersionException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }

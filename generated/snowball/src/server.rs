@@ -568,59 +568,164 @@ pub fn router<S: Service>(service: S) -> ::awsrt::internal::server::Router<S> {
     )
 }
 
-impl ::awsrt::internal::server::ServerOperationError
-for crate::operation::cancel_cluster::CancelClusterError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
-        match self {
-            Self::KmsRequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "KMSRequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
+impl ::awsrt::internal::server::ModeledError
+for crate::types::ClusterLimitExceededException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "ClusterLimitExceededException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
 
     fn message(&self) -> Option<&str> {
-        match self {
-            Self::KmsRequestFailedException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
+        self.message.as_deref()
     }
+}
 
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
+impl ::awsrt::internal::server::ModeledError for crate::types::ConflictException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "ConflictException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::Ec2RequestFailedException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "Ec2RequestFailedException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::InvalidAddressException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidAddressException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::InvalidInputCombinationException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidInputCombinationException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::InvalidJobStateException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidJobStateException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::InvalidNextTokenException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidNextTokenException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError for crate::types::InvalidResourceException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "InvalidResourceException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::KmsRequestFailedException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "KMSRequestFailedException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::ReturnShippingLabelAlreadyExistsException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "ReturnShippingLabelAlreadyExistsException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ModeledError
+for crate::types::UnsupportedAddressException {
+    const INFO: ::awsrt::internal::server::ErrorInfo = ::awsrt::internal::server::ErrorInfo {
+        code: "UnsupportedAddressException",
+        status: 400u16,
+        sender_fault: true,
+        message_member: Some("Message"),
+    };
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::awsrt::internal::server::ServerOperationError
+for crate::operation::cancel_cluster::CancelClusterError {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::KmsRequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::KmsRequestFailedException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -634,57 +739,12 @@ for HandlerError<crate::operation::cancel_cluster::CancelClusterError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::cancel_job::CancelJobError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::KmsRequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "KMSRequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::KmsRequestFailedException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::KmsRequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::KmsRequestFailedException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -698,47 +758,11 @@ for HandlerError<crate::operation::cancel_job::CancelJobError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_address::CreateAddressError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidAddressException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidAddressException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::UnsupportedAddressException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "UnsupportedAddressException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidAddressException(e) => e.message.as_deref(),
-            Self::UnsupportedAddressException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidAddressException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::UnsupportedAddressException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::Unhandled => {}
+            Self::InvalidAddressException(e) => v.modeled(e),
+            Self::UnsupportedAddressException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -752,71 +776,13 @@ for HandlerError<crate::operation::create_address::CreateAddressError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_cluster::CreateClusterError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::KmsRequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "KMSRequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidInputCombinationException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidInputCombinationException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Ec2RequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "Ec2RequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::KmsRequestFailedException(e) => e.message.as_deref(),
-            Self::InvalidInputCombinationException(e) => e.message.as_deref(),
-            Self::Ec2RequestFailedException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::KmsRequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidInputCombinationException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::Ec2RequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::KmsRequestFailedException(e) => v.modeled(e),
+            Self::InvalidInputCombinationException(e) => v.modeled(e),
+            Self::Ec2RequestFailedException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -830,85 +796,14 @@ for HandlerError<crate::operation::create_cluster::CreateClusterError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_job::CreateJobError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::KmsRequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "KMSRequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidInputCombinationException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidInputCombinationException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::ClusterLimitExceededException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ClusterLimitExceededException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Ec2RequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "Ec2RequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::KmsRequestFailedException(e) => e.message.as_deref(),
-            Self::InvalidInputCombinationException(e) => e.message.as_deref(),
-            Self::ClusterLimitExceededException(e) => e.message.as_deref(),
-            Self::Ec2RequestFailedException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::KmsRequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidInputCombinationException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::ClusterLimitExceededException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::Ec2RequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::KmsRequestFailedException(e) => v.modeled(e),
+            Self::InvalidInputCombinationException(e) => v.modeled(e),
+            Self::ClusterLimitExceededException(e) => v.modeled(e),
+            Self::Ec2RequestFailedException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -922,33 +817,10 @@ for HandlerError<crate::operation::create_job::CreateJobError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_long_term_pricing::CreateLongTermPricingError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -966,85 +838,14 @@ for HandlerError<
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_return_shipping_label::CreateReturnShippingLabelError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidInputCombinationException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidInputCombinationException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::ConflictException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ConflictException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::ReturnShippingLabelAlreadyExistsException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ReturnShippingLabelAlreadyExistsException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::InvalidInputCombinationException(e) => e.message.as_deref(),
-            Self::ConflictException(e) => e.message.as_deref(),
-            Self::ReturnShippingLabelAlreadyExistsException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidInputCombinationException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::ConflictException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::ReturnShippingLabelAlreadyExistsException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::InvalidInputCombinationException(e) => v.modeled(e),
+            Self::ConflictException(e) => v.modeled(e),
+            Self::ReturnShippingLabelAlreadyExistsException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1062,33 +863,10 @@ for HandlerError<
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::describe_address::DescribeAddressError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1102,45 +880,11 @@ for HandlerError<crate::operation::describe_address::DescribeAddressError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::describe_addresses::DescribeAddressesError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidNextTokenException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidNextTokenException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidNextTokenException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidNextTokenException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidNextTokenException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1154,33 +898,10 @@ for HandlerError<crate::operation::describe_addresses::DescribeAddressesError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::describe_cluster::DescribeClusterError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1194,33 +915,10 @@ for HandlerError<crate::operation::describe_cluster::DescribeClusterError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::describe_job::DescribeJobError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1234,57 +932,12 @@ for HandlerError<crate::operation::describe_job::DescribeJobError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::ConflictException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ConflictException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::ConflictException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::ConflictException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::ConflictException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1304,45 +957,11 @@ for HandlerError<
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_job_manifest::GetJobManifestError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1356,45 +975,11 @@ for HandlerError<crate::operation::get_job_manifest::GetJobManifestError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_job_unlock_code::GetJobUnlockCodeError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1408,22 +993,9 @@ for HandlerError<crate::operation::get_job_unlock_code::GetJobUnlockCodeError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_snowball_usage::GetSnowballUsageError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        let _ = w;
-        match self {
-            Self::Unhandled => {}
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1437,45 +1009,11 @@ for HandlerError<crate::operation::get_snowball_usage::GetSnowballUsageError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_software_updates::GetSoftwareUpdatesError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1489,45 +1027,11 @@ for HandlerError<crate::operation::get_software_updates::GetSoftwareUpdatesError
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_cluster_jobs::ListClusterJobsError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidNextTokenException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidNextTokenException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidNextTokenException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidNextTokenException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidNextTokenException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1541,33 +1045,10 @@ for HandlerError<crate::operation::list_cluster_jobs::ListClusterJobsError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_clusters::ListClustersError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidNextTokenException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidNextTokenException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidNextTokenException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidNextTokenException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidNextTokenException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1581,45 +1062,11 @@ for HandlerError<crate::operation::list_clusters::ListClustersError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_compatible_images::ListCompatibleImagesError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidNextTokenException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidNextTokenException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Ec2RequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "Ec2RequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidNextTokenException(e) => e.message.as_deref(),
-            Self::Ec2RequestFailedException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidNextTokenException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Ec2RequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidNextTokenException(e) => v.modeled(e),
+            Self::Ec2RequestFailedException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1635,33 +1082,10 @@ for HandlerError<crate::operation::list_compatible_images::ListCompatibleImagesE
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_jobs::ListJobsError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidNextTokenException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidNextTokenException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidNextTokenException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidNextTokenException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidNextTokenException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1675,45 +1099,11 @@ for HandlerError<crate::operation::list_jobs::ListJobsError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_long_term_pricing::ListLongTermPricingError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidNextTokenException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidNextTokenException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidNextTokenException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidNextTokenException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidNextTokenException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1729,33 +1119,10 @@ for HandlerError<crate::operation::list_long_term_pricing::ListLongTermPricingEr
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_pickup_locations::ListPickupLocationsError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1771,45 +1138,11 @@ for HandlerError<crate::operation::list_pickup_locations::ListPickupLocationsErr
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_service_versions::ListServiceVersionsError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidNextTokenException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidNextTokenException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidNextTokenException(e) => e.message.as_deref(),
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidNextTokenException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidNextTokenException(e) => v.modeled(e),
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1825,83 +1158,14 @@ for HandlerError<crate::operation::list_service_versions::ListServiceVersionsErr
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::update_cluster::UpdateClusterError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::KmsRequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "KMSRequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidInputCombinationException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidInputCombinationException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Ec2RequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "Ec2RequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::KmsRequestFailedException(e) => e.message.as_deref(),
-            Self::InvalidInputCombinationException(e) => e.message.as_deref(),
-            Self::Ec2RequestFailedException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::KmsRequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidInputCombinationException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::Ec2RequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::KmsRequestFailedException(e) => v.modeled(e),
+            Self::InvalidInputCombinationException(e) => v.modeled(e),
+            Self::Ec2RequestFailedException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -1915,97 +1179,15 @@ for HandlerError<crate::operation::update_cluster::UpdateClusterError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::update_job::UpdateJobError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::KmsRequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "KMSRequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidInputCombinationException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidInputCombinationException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::ClusterLimitExceededException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "ClusterLimitExceededException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Ec2RequestFailedException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "Ec2RequestFailedException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::KmsRequestFailedException(e) => e.message.as_deref(),
-            Self::InvalidInputCombinationException(e) => e.message.as_deref(),
-            Self::ClusterLimitExceededException(e) => e.message.as_deref(),
-            Self::Ec2RequestFailedException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::KmsRequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidInputCombinationException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::ClusterLimitExceededException(e) => {
-                ::awsrt::internal::Encode::encode(e, w)
-            }
-            Self::Ec2RequestFailedException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::KmsRequestFailedException(e) => v.modeled(e),
+            Self::InvalidInputCombinationException(e) => v.modeled(e),
+            Self::ClusterLimitExceededException(e) => v.modeled(e),
+            Self::Ec2RequestFailedException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -2019,45 +1201,11 @@ for HandlerError<crate::operation::update_job::UpdateJobError> {
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::update_job_shipment_state::UpdateJobShipmentStateError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::InvalidJobStateException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidJobStateException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::InvalidJobStateException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::InvalidJobStateException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::InvalidJobStateException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }
@@ -2075,33 +1223,10 @@ for HandlerError<
 
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::update_long_term_pricing::UpdateLongTermPricingError {
-    fn info(&self) -> Option<&'static ::awsrt::internal::server::ErrorInfo> {
+    fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
-            Self::InvalidResourceException(_) => {
-                Some(
-                    &::awsrt::internal::server::ErrorInfo {
-                        code: "InvalidResourceException",
-                        status: 400u16,
-                        sender_fault: true,
-                        message_member: Some("Message"),
-                    },
-                )
-            }
-            Self::Unhandled => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::InvalidResourceException(e) => e.message.as_deref(),
-            Self::Unhandled => None,
-        }
-    }
-
-    fn encode_body<W: ::awsrt::internal::Writer>(&self, w: &mut W) {
-        match self {
-            Self::InvalidResourceException(e) => ::awsrt::internal::Encode::encode(e, w),
-            Self::Unhandled => {}
+            Self::InvalidResourceException(e) => v.modeled(e),
+            Self::Unhandled => v.unhandled(),
         }
     }
 }

@@ -45,15 +45,32 @@ pub struct ErrorInfo {
     pub message_member: Option<&'static str>,
 }
 
-/// An operation's error enum seen from the server: which modeled error it is, and its
-/// members. Emitted by codegen for each error enum under the `server` feature.
-pub trait ServerOperationError: Send + 'static {
-    /// The modeled error's facts; `None` for the enum's unhandled case.
-    fn info(&self) -> Option<&'static ErrorInfo>;
-    /// The message member's value, if the error has one and it is set.
+/// A modeled error shape as the server sends it. Emitted by codegen once per error
+/// shape under the `server` feature, so an error that many operations list is described
+/// once.
+pub trait ModeledError: Encode {
+    /// The error's code, status and fault.
+    const INFO: ErrorInfo;
+    /// The message member's value, if the shape has one and it is set.
     fn message(&self) -> Option<&str>;
-    /// Writes the error shape (nothing for the unhandled case).
-    fn encode_body<W: Writer>(&self, w: &mut W);
+}
+
+/// What to do with the error a handler returned: called with the modeled error shape,
+/// or for the enum's unhandled case.
+pub trait ErrorVisitor {
+    /// What the visit gives.
+    type Out;
+    /// The error is this modeled shape.
+    fn modeled<E: ModeledError>(self, e: &E) -> Self::Out;
+    /// The error is the enum's unhandled case, which a server cannot send.
+    fn unhandled(self) -> Self::Out;
+}
+
+/// An operation's error enum seen from the server. Emitted by codegen for each error
+/// enum under the `server` feature: one match that hands the variant's shape to `v`.
+pub trait ServerOperationError: Send + 'static {
+    /// Calls `v` with the modeled error this is.
+    fn visit<V: ErrorVisitor>(&self, v: V) -> V::Out;
 }
 
 /// An error the model does not describe: a code, a message and a status, sent in the
@@ -288,45 +305,7 @@ impl Reply {
     /// (`namespace#Code`); awsQuery writes `<ErrorResponse>` with the shape's members
     /// inside `<Error>`, where botocore and our client read them.
     fn modeled<E: ServerOperationError>(&self, e: &E) -> http::Response<Bytes> {
-        let Some(info) = e.info() else {
-            return self.generic(&GenericError::internal(
-                "the handler returned an error its operation does not model",
-            ));
-        };
-        match self.protocol {
-            Protocol::AwsQuery => {
-                let mut w = XmlWriter::new(None);
-                e.encode_body(&mut w);
-                // botocore reads `<Message>`; a shape whose member is spelled otherwise
-                // (`message`) gets both.
-                let message = match info.message_member {
-                    Some("Message") => None,
-                    _ => e.message(),
-                };
-                let body = self.query_error(info.code, info.sender_fault, message, &w.finish());
-                self.response(info.status, self.content_type(), body)
-            }
-            _ => {
-                let type_ = if self.shape_namespace.is_empty() {
-                    info.code.to_string()
-                } else {
-                    format!("{}#{}", self.shape_namespace, info.code)
-                };
-                let body = match self.protocol {
-                    Protocol::RpcV2Cbor => {
-                        let mut w = Typed::new(cbor::CborWriter::new(), type_);
-                        e.encode_body(&mut w);
-                        w.inner.into_bytes()
-                    }
-                    _ => {
-                        let mut w = Typed::new(json::JsonWriter::new(), type_);
-                        e.encode_body(&mut w);
-                        w.inner.into_bytes()
-                    }
-                };
-                self.response(info.status, self.content_type(), body)
-            }
-        }
+        e.visit(self)
     }
 
     /// `<ErrorResponse><Error><Type>..<Code>..<Message>..{members}</Error><RequestId>..`.
@@ -414,6 +393,54 @@ fn envelope<W: Writer>(w: &mut W, code: &str, message: &str) {
     w.field(&MESSAGE);
     w.string(message);
     w.end_struct();
+}
+
+impl ErrorVisitor for &Reply {
+    type Out = http::Response<Bytes>;
+
+    fn modeled<E: ModeledError>(self, e: &E) -> http::Response<Bytes> {
+        let info = &E::INFO;
+        match self.protocol {
+            Protocol::AwsQuery => {
+                let mut w = XmlWriter::new(None);
+                e.encode(&mut w);
+                // botocore reads `<Message>`; a shape whose member is spelled otherwise
+                // (`message`) gets both.
+                let message = match info.message_member {
+                    Some("Message") => None,
+                    _ => e.message(),
+                };
+                let body = self.query_error(info.code, info.sender_fault, message, &w.finish());
+                self.response(info.status, self.content_type(), body)
+            }
+            _ => {
+                let type_ = if self.shape_namespace.is_empty() {
+                    info.code.to_string()
+                } else {
+                    format!("{}#{}", self.shape_namespace, info.code)
+                };
+                let body = match self.protocol {
+                    Protocol::RpcV2Cbor => {
+                        let mut w = Typed::new(cbor::CborWriter::new(), type_);
+                        e.encode(&mut w);
+                        w.inner.into_bytes()
+                    }
+                    _ => {
+                        let mut w = Typed::new(json::JsonWriter::new(), type_);
+                        e.encode(&mut w);
+                        w.inner.into_bytes()
+                    }
+                };
+                self.response(info.status, self.content_type(), body)
+            }
+        }
+    }
+
+    fn unhandled(self) -> http::Response<Bytes> {
+        self.generic(&GenericError::internal(
+            "the handler returned an error its operation does not model",
+        ))
+    }
 }
 
 /// A writer that adds `__type` as the first member of the top structure.
