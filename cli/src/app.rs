@@ -1,7 +1,7 @@
 //! The command-line client shared by every service binary: it behaves like
 //! `aws <service>` (AWS CLI v1) for the command table the binary passes to
 //! [`crate::main`] (the generated `<crate>::cli::SERVICE`). It parses flags into an input document,
-//! sends it through the generated dispatcher, pages, and prints what the AWS CLI would
+//! sends it through the command's call, pages, and prints what the AWS CLI would
 //! print. Nothing here knows a particular service.
 
 use std::process::ExitCode;
@@ -374,11 +374,11 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             },
         };
         if let Some(p) = &op.paginator {
-            if member.name == p.input_token || Some(member.name) == p.limit_key {
+            if member.field.name == p.input_token || Some(member.field.name) == p.limit_key {
                 manual_paging = true;
             }
         }
-        params.insert(member.name.to_string(), value);
+        params.insert(member.field.name.to_string(), value);
     }
     if !unknown.is_empty() {
         return Err(Exit::error(format!(
@@ -391,7 +391,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             .input
             .members
             .iter()
-            .filter(|m| m.required && !params.contains_key(m.name))
+            .filter(|m| m.required && !params.contains_key(m.field.name))
             .map(|m| format!("--{}", m.flag))
             .collect();
         if !missing.is_empty() {
@@ -494,7 +494,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
 /// True when the model lists several protocols, so `--protocol` (and the
 /// `<SERVICE>_PROTOCOL` variable) chooses one.
 fn several_protocols() -> bool {
-    service().table.protocols.len() > 1
+    service().table.meta.protocols.len() > 1
 }
 
 /// The `--protocol` name of a protocol.
@@ -528,6 +528,7 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
     }
     let default = service()
         .table
+        .meta
         .protocols
         .first()
         .copied()
@@ -545,6 +546,7 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
         if let Some(name) = chosen {
             protocol = service()
                 .table
+                .meta
                 .protocols
                 .iter()
                 .copied()
@@ -552,6 +554,7 @@ fn client(g: &Globals) -> Result<(awsrt::Client, Arc<transport::Recorder>, awsrt
                 .ok_or_else(|| {
                     let choices: Vec<String> = service()
                         .table
+                        .meta
                         .protocols
                         .iter()
                         .map(|p| format!("'{}'", protocol_name(*p)))

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use awsrt::internal::cli::ServiceTable;
+use awsrt::internal::ServiceMeta;
 
 mod app;
 mod help;
@@ -39,17 +40,20 @@ fn service() -> &'static Service {
 
 /// What [`service`] gives before [`main`] has run (unit tests of the parser): no commands.
 static EMPTY: ServiceTable = ServiceTable {
-    service_id: "",
+    meta: &ServiceMeta {
+        service_id: "",
+        endpoint_prefix: "",
+        signing_name: "",
+        target_prefix: "",
+        api_version: "",
+        protocols: &[],
+        crate_id: "",
+        endpoint_rule_set: "",
+    },
     full_name: "",
     command: "aws",
     docs: "",
-    protocols: &[],
     operations: &[],
-    call: |_, name, _| {
-        Box::pin(std::future::ready(Err(
-            awsrt::internal::cli::unknown_operation(name),
-        )))
-    },
 };
 
 /// Runs the command line of this process (`std::env::args`) against `table`, printing as

@@ -9,7 +9,6 @@ use serde_json::{Map, Number, Value};
 
 use crate::app::Paging;
 use crate::params;
-use crate::service;
 use crate::transport::Recorder;
 use awsrt::internal::cli::{Command as Operation, Failure, Kind, Struct};
 
@@ -25,7 +24,7 @@ pub async fn call(
 ) -> Result<Value, Failure> {
     let wire = params::to_wire(&Kind::Structure(op.input), params).map_err(Failure::Input)?;
     let body = serde_json::to_vec(&wire).map_err(|e| Failure::Input(e.to_string()))?;
-    let decoded = (service().table.call)(client, op.name, &body).await?;
+    let decoded = (op.call)(client, &body).await?;
     let raw = recorder.take_body();
     let output = Kind::Structure(op.output);
     Ok(match protocol {
@@ -77,19 +76,19 @@ fn xml_scalar(kind: &Kind, el: &Element) -> Value {
 fn xml_struct(s: &Struct, el: &Element) -> Value {
     let mut out = Map::new();
     for m in s.members {
-        let value = if m.flattened {
-            let items: Vec<&Element> = el.children_named(m.xml).collect();
+        let value = if m.field.flattened {
+            let items: Vec<&Element> = el.children_named(m.field.xml).collect();
             if items.is_empty() {
                 continue;
             }
             xml_many(&m.kind, &items)
         } else {
-            match el.child(m.xml) {
+            match el.child(m.field.xml) {
                 Some(child) => xml_value(&m.kind, child),
                 None => continue,
             }
         };
-        out.insert(m.name.to_string(), value);
+        out.insert(m.field.name.to_string(), value);
     }
     Value::Object(out)
 }
@@ -148,10 +147,10 @@ fn shape(kind: &Kind, v: Value) -> Value {
         (Kind::Structure(s), Value::Object(mut map)) => {
             let mut out = Map::new();
             for m in s.members {
-                match map.remove(m.json) {
+                match map.remove(m.field.json) {
                     None | Some(Value::Null) => {}
                     Some(v) => {
-                        out.insert(m.name.to_string(), shape(&m.kind, v));
+                        out.insert(m.field.name.to_string(), shape(&m.kind, v));
                     }
                 }
             }

@@ -245,7 +245,7 @@ pub fn coerce(kind: &Kind, v: Value) -> Result<Value, String> {
         (Kind::Structure(s), Value::Object(map)) => {
             let mut out = Map::new();
             for (k, v) in map {
-                let v = match s.members.iter().find(|m| m.name == k) {
+                let v = match s.members.iter().find(|m| m.field.name == k) {
                     Some(m) => coerce(&m.kind, v)?,
                     None => v,
                 };
@@ -405,17 +405,17 @@ fn structure(s: &Struct, v: &Value, name: &str, errors: &mut Vec<String>) {
         return;
     };
     for m in s.members.iter().filter(|m| m.required) {
-        if !map.contains_key(m.name) {
+        if !map.contains_key(m.field.name) {
             errors.push(format!(
                 "Missing required parameter in {}: \"{}\"",
                 label(name),
-                m.name
+                m.field.name
             ));
         }
     }
     for k in map.keys() {
-        if !s.members.iter().any(|m| m.name == k) {
-            let valid: Vec<&str> = s.members.iter().map(|m| m.name).collect();
+        if !s.members.iter().any(|m| m.field.name == k) {
+            let valid: Vec<&str> = s.members.iter().map(|m| m.field.name).collect();
             errors.push(format!(
                 "Unknown parameter in {}: \"{k}\", must be one of: {}",
                 label(name),
@@ -424,7 +424,7 @@ fn structure(s: &Struct, v: &Value, name: &str, errors: &mut Vec<String>) {
         }
     }
     for (k, v) in map {
-        if let Some(m) = s.members.iter().find(|m| m.name == k) {
+        if let Some(m) = s.members.iter().find(|m| m.field.name == k) {
             value(&m.kind, m.min, v, &format!("{name}.{k}"), errors);
         }
     }
@@ -525,8 +525,8 @@ pub fn to_wire(kind: &Kind, v: &Value) -> Result<Value, String> {
         (Kind::Structure(s), Value::Object(map)) => {
             let mut out = Map::new();
             for m in s.members {
-                if let Some(v) = map.get(m.name) {
-                    out.insert(m.json.to_string(), to_wire(&m.kind, v)?);
+                if let Some(v) = map.get(m.field.name) {
+                    out.insert(m.field.json.to_string(), to_wire(&m.kind, v)?);
                 }
             }
             Value::Object(out)

@@ -49,8 +49,8 @@ fn sample(kind: &Kind, min: Option<f64>, depth: usize, seed: &str) -> Value {
             if depth < 12 {
                 for member in s.members {
                     m.insert(
-                        member.json.to_string(),
-                        sample(&member.kind, member.min, depth + 1, member.name),
+                        member.field.json.to_string(),
+                        sample(&member.kind, member.min, depth + 1, member.field.name),
                     );
                 }
             }
@@ -77,11 +77,11 @@ fn args_for(op: &Operation) -> Vec<String> {
         if op
             .paginator
             .as_ref()
-            .is_some_and(|p| p.input_token == m.name || p.limit_key == Some(m.name))
+            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
         {
             continue;
         }
-        let v = sample(&m.kind, m.min, 1, m.name);
+        let v = sample(&m.kind, m.min, 1, m.field.name);
         match (&m.kind, v) {
             (Kind::Boolean, _) => args.push(format!("--{}", m.flag)),
             (_, Value::String(s)) => {

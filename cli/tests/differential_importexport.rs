@@ -110,8 +110,8 @@ fn struct_xml(s: &Struct, seed: &str, depth: usize) -> String {
     for m in s.members {
         out.push_str(&format!(
             "<{0}>{1}</{0}>",
-            m.xml,
-            sample_xml(&m.kind, &format!("{seed}.{}", m.name), depth + 1)
+            m.field.xml,
+            sample_xml(&m.kind, &format!("{seed}.{}", m.field.name), depth + 1)
         ));
     }
     out.push_str("<UnknownElement>ignored</UnknownElement>");
@@ -134,7 +134,7 @@ fn args_for(op: &Operation) -> Vec<String> {
         if op
             .paginator
             .as_ref()
-            .is_some_and(|p| p.input_token == m.name || p.limit_key == Some(m.name))
+            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
         {
             continue;
         }
@@ -153,12 +153,12 @@ fn args_for(op: &Operation) -> Vec<String> {
             Kind::Integer | Kind::Long => args.extend([flag, "3".into()]),
             Kind::List(_) => {
                 args.push(flag);
-                args.push(format!("{}-1", m.name));
-                args.push(format!("{}-2,with comma", m.name));
+                args.push(format!("{}-1", m.field.name));
+                args.push(format!("{}-2,with comma", m.field.name));
             }
             _ => {
                 args.push(flag);
-                args.push(format!("{} é&=+/%20 ü?", m.name));
+                args.push(format!("{} é&=+/%20 ü?", m.field.name));
             }
         }
     }

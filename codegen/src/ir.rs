@@ -96,6 +96,8 @@ pub struct ServiceInfo {
     pub api_version: String,
     /// Supported protocols in the model's order.
     pub protocols: Vec<Protocol>,
+    /// awsQuery: the `xmlns` of response documents (`metadata.xmlNamespace`).
+    pub xml_namespace: Option<String>,
 }
 
 /// A wire protocol the runtime speaks (the runtime's `awsrt::Protocol`).
@@ -386,6 +388,12 @@ pub struct ErrorRef {
     pub type_name: String,
     pub code: String,
     pub docs: String,
+    /// The HTTP status a server answers it with: `error.httpStatusCode`, else 500 for a
+    /// `fault` shape and 400 otherwise.
+    pub status: u16,
+    /// A client fault (awsQuery `Sender`): `error.senderFault`, or any shape not marked
+    /// `fault`.
+    pub sender_fault: bool,
 }
 
 /// A paginator resolved against the input and output members.
@@ -634,6 +642,7 @@ impl<'a> Lowering<'a> {
             target_prefix: m.target_prefix.clone(),
             api_version: m.api_version.clone(),
             protocols,
+            xml_namespace: m.xml_namespace.clone(),
         })
     }
 
@@ -1096,6 +1105,12 @@ impl<'a> Lowering<'a> {
                         .as_deref()
                         .or(e.documentation.as_deref()),
                 ),
+                status: shape
+                    .error
+                    .as_ref()
+                    .and_then(|x| x.http_status_code)
+                    .unwrap_or(if shape.fault { 500 } else { 400 }),
+                sender_fault: shape.error.as_ref().is_some_and(|x| x.sender_fault) || !shape.fault,
             });
         }
         let unsupported = [&op.input, &op.output]

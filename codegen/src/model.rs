@@ -42,6 +42,9 @@ pub struct Metadata {
     pub target_prefix: Option<String>,
     #[serde(default)]
     pub uid: Option<String>,
+    /// awsQuery: the `xmlns` of response documents.
+    #[serde(default)]
+    pub xml_namespace: Option<String>,
 }
 
 /// One operation.
@@ -152,6 +155,9 @@ pub struct Shape {
     pub exception: bool,
     #[serde(default)]
     pub error: Option<ErrorTrait>,
+    /// An error that is the server's fault (status 500 unless the model says otherwise).
+    #[serde(default)]
+    pub fault: bool,
     #[serde(default)]
     pub documentation: Option<String>,
     #[serde(default)]

@@ -177,3 +177,40 @@ fn generated_docs_and_layout_read_like_hand_written_code() {
         assert!(!text.contains("\n\n\n"), "{path}: two blank lines in a row");
     }
 }
+
+/// The CLI table names each member's wire names through the shape's own `FIELDS` (the
+/// codecs' description), each enum's values through its `VALUES`, each operation's wire
+/// name, result wrapper and call through its `Operation` impl, and the service's id and
+/// protocols through its `ServiceMeta`, instead of a second copy of them.
+#[test]
+fn cli_table_reuses_the_shapes_fields_and_enum_values() {
+    let files = codegen::generate(&snowball()).unwrap();
+    let cli = &files["src/cli.rs"];
+    // `PickupDetails`' fourth member is `IdentificationNumber`.
+    assert!(
+        cli.contains("field: &crate::types::PickupDetails::FIELDS[3],"),
+        "a member does not point at its shape's Field"
+    );
+    assert!(
+        cli.contains("field: &crate::operation::list_jobs::ListJobsInput::FIELDS[0],"),
+        "an input member does not point at its input type's Field"
+    );
+    assert!(cli.contains("Kind::Enum(crate::types::JobState::VALUES)"));
+    assert!(cli.contains("name: crate::operation::list_jobs::ListJobsInput::NAME,"));
+    assert!(cli.contains("meta: &crate::SERVICE,"));
+    for copy in [
+        "json: \"",
+        "xml: \"",
+        "flattened: ",
+        "static S_JOB_STATE",
+        "name: \"ListJobs\"",
+        "service_id: ",
+        "protocols: ",
+        // The name-to-operation dispatcher: each command carries its own call.
+        "match operation",
+    ] {
+        assert!(!cli.contains(copy), "cli.rs still repeats `{copy}`");
+    }
+    let pickup = &files["src/types/pickup_details.rs"];
+    assert!(pickup.contains("pub(crate) const FIELDS"));
+}

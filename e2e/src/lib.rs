@@ -96,6 +96,108 @@ pub fn client(server: &Server, protocol: Protocol) -> snowball::Client {
 }
 
 // ---------------------------------------------------------------------------------------
+// The two clients the shared cases run through
+// ---------------------------------------------------------------------------------------
+
+/// The async client, for the shared cases in `tests/cases/` (see `flavor`).
+pub mod on_async {
+    use std::future::Future;
+
+    use super::{Protocol, Server};
+
+    /// The client the cases call.
+    pub type Client = snowball::Client;
+    /// Its paginator.
+    pub use snowball::{Items, Paginator};
+
+    /// A client of `server` speaking `protocol`.
+    pub fn client(server: &Server, protocol: Protocol) -> Client {
+        super::client(server, protocol)
+    }
+
+    /// What a case does with a client: `|c: Client| c.op(..).send()`, the same text for
+    /// both clients (here a future, there the result).
+    pub trait WithClient<T>: Send + 'static {
+        /// Runs it with `client` and waits for the result.
+        fn run(self, client: Client) -> impl Future<Output = T> + Send;
+    }
+
+    impl<T, F, Fut> WithClient<T> for F
+    where
+        F: FnOnce(Client) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send,
+    {
+        fn run(self, client: Client) -> impl Future<Output = T> + Send {
+            self(client)
+        }
+    }
+
+    /// Every element of a paginator (a `Stream`), errors included.
+    pub async fn collect_all<S: futures_util::Stream + Send>(stream: S) -> Vec<S::Item> {
+        futures_util::StreamExt::collect(stream).await
+    }
+}
+
+/// The blocking client, for the shared cases in `tests/cases/`: each call runs on a
+/// thread of its own outside the test's runtime (which runs the loopback server), as a
+/// program without async code would call it.
+pub mod on_blocking {
+    use std::future::Future;
+
+    use super::{Protocol, Server};
+
+    /// The client the cases call.
+    pub type Client = snowball::blocking::Client;
+    /// Its paginator.
+    pub use snowball::blocking::{Items, Paginator};
+
+    /// A client of `server` speaking `protocol`.
+    pub fn client(server: &Server, protocol: Protocol) -> Client {
+        Client::new(super::config(server.addr(), protocol))
+    }
+
+    /// What a case does with a client: `|c: Client| c.op(..).send()`, the same text for
+    /// both clients (there a future, here the result).
+    pub trait WithClient<T>: Send + 'static {
+        /// Runs it with `client` on a plain thread and waits for the result.
+        fn run(self, client: Client) -> impl Future<Output = T> + Send;
+    }
+
+    impl<T, F> WithClient<T> for F
+    where
+        T: Send + 'static,
+        F: FnOnce(Client) -> T + Send + 'static,
+    {
+        fn run(self, client: Client) -> impl Future<Output = T> + Send {
+            off_runtime(move || self(client))
+        }
+    }
+
+    /// Every element of a paginator (an `Iterator`), errors included.
+    pub async fn collect_all<I>(iter: I) -> Vec<I::Item>
+    where
+        I: Iterator + Send + 'static,
+        I::Item: Send + 'static,
+    {
+        off_runtime(move || iter.collect()).await
+    }
+
+    /// Runs `f` on a new thread, outside any runtime; a panic in it (a failed assertion)
+    /// is resumed here.
+    pub async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+        });
+        match rx.await {
+            Ok(Ok(v)) => v,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => panic!("the calling thread ended without an answer"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Request checks
 // ---------------------------------------------------------------------------------------
 

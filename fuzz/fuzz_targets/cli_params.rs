@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     let mut doc = Map::new();
-    doc.insert(m.name.to_string(), value);
+    doc.insert(m.field.name.to_string(), value);
     let doc = Value::Object(doc);
     let errors = params::validate(op.input, &doc);
     if errors.is_empty() {

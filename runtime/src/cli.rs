@@ -1,13 +1,14 @@
 //! The command table a command-line client is built from (feature `cli`): the types each
 //! generated crate fills with static data (operations and flag names as the AWS CLI
-//! spells them, shapes, docs, paginators) and [`run`], which its dispatch function calls
-//! to send one operation whose input is an awsJson document. Written once here, not
+//! spells them, docs, paginators, and per member what only the command line needs: the
+//! wire names are the shape's own [`Field`]s) and [`run`], each command's call, which
+//! sends one operation whose input is an awsJson document. Written once here, not
 //! emitted into every generated crate.
 
-use crate::codec::{json, Decode, Encode};
+use crate::codec::{json, Decode, Encode, Field};
 use crate::http::BoxFuture;
-use crate::operation::Operation;
-use crate::{Client, Protocol};
+use crate::operation::{Operation, ServiceMeta};
+use crate::Client;
 
 /// The shape of a value, enough to parse command-line values and print responses.
 #[derive(Debug, Clone, Copy)]
@@ -50,18 +51,13 @@ pub struct Struct {
     pub members: &'static [Member],
 }
 
-/// A structure member.
+/// A structure member: the shape's own [`Field`] (its wire names, the one description the
+/// codecs use too) and what only the command line needs.
 #[derive(Debug)]
 pub struct Member {
-    /// The member name (CBOR key).
-    pub name: &'static str,
-    /// The JSON key.
-    pub json: &'static str,
-    /// The XML element name (awsQuery responses); for a flattened list, the name each
-    /// item's element has.
-    pub xml: &'static str,
-    /// A flattened list or map: its items are repeated elements of the parent.
-    pub flattened: bool,
+    /// The member's wire names: `name` (CBOR key, and the key of the CLI's parameter
+    /// documents), `json`, and `xml`/`flattened` for awsQuery responses.
+    pub field: &'static Field,
     /// The command-line flag without `--` (`job-id`).
     pub flag: &'static str,
     /// The value's shape.
@@ -108,31 +104,28 @@ pub struct Command {
     pub errors: &'static [&'static str],
     /// The paginator, when the operation has one.
     pub paginator: Option<Paginator>,
+    /// Sends the operation: [`run`] for its input type.
+    pub call: CallFn,
 }
 
-/// Sends the operation named by its wire name with an awsJson input document and returns
-/// the output as an awsJson document: each generated crate's `cli::call`.
-pub type CallFn =
-    for<'a> fn(&'a Client, &'a str, &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, Failure>>;
+/// Sends one operation with an awsJson input document and returns the output as an awsJson
+/// document: [`run`] for the operation's input type.
+pub type CallFn = for<'a> fn(&'a Client, &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, Failure>>;
 
 /// A service's command table.
 #[derive(Debug)]
 pub struct ServiceTable {
-    /// The `serviceId`.
-    pub service_id: &'static str,
+    /// The service's metadata (`serviceId`, the wire protocols in the model's order of
+    /// preference, the first being the default): the one the operations use.
+    pub meta: &'static ServiceMeta,
     /// The full name.
     pub full_name: &'static str,
     /// The AWS CLI command name (`snowball`).
     pub command: &'static str,
     /// The service documentation, as Markdown.
     pub docs: &'static str,
-    /// The wire protocols the model lists, in its order of preference (the first is the
-    /// default).
-    pub protocols: &'static [Protocol],
     /// Every operation, sorted by command name.
     pub operations: &'static [Command],
-    /// The dispatcher over the operations.
-    pub call: CallFn,
 }
 
 /// Why a call through a [`ServiceTable`] failed.
@@ -157,30 +150,27 @@ pub enum Failure {
 }
 
 /// Decodes `input` (an awsJson document with wire names) as `O`, sends it, and returns
-/// the output re-encoded as an awsJson document.
-pub async fn run<O>(client: &Client, input: &[u8]) -> Result<Vec<u8>, Failure>
+/// the output re-encoded as an awsJson document: each [`Command`]'s `call`.
+pub fn run<'a, O>(client: &'a Client, input: &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, Failure>>
 where
     O: Operation + Decode,
     O::Output: Encode,
     O::Error: std::fmt::Display,
 {
-    // Strict: a missing required input is an error, never a zero value sent on.
-    let input: O = json::from_slice_strict(input).map_err(|e| Failure::Input(e.to_string()))?;
-    match client.call(&input).await {
-        Ok(output) => Ok(json::to_vec(&output)),
-        Err(e) => Err(match e.meta() {
-            Some(meta) => Failure::Service {
-                code: meta.code.clone(),
-                message: meta.message.clone(),
-                status: meta.status,
-                request_id: meta.request_id.clone(),
-            },
-            None => Failure::Other(e.to_string()),
-        }),
-    }
-}
-
-/// The [`Failure`] for an operation name the table does not know.
-pub fn unknown_operation(name: &str) -> Failure {
-    Failure::Input(format!("unknown operation `{name}`"))
+    Box::pin(async move {
+        // Strict: a missing required input is an error, never a zero value sent on.
+        let input: O = json::from_slice_strict(input).map_err(|e| Failure::Input(e.to_string()))?;
+        match client.call(&input).await {
+            Ok(output) => Ok(json::to_vec(&output)),
+            Err(e) => Err(match e.meta() {
+                Some(meta) => Failure::Service {
+                    code: meta.code.clone(),
+                    message: meta.message.clone(),
+                    status: meta.status,
+                    request_id: meta.request_id.clone(),
+                },
+                None => Failure::Other(e.to_string()),
+            }),
+        }
+    })
 }

@@ -19,10 +19,15 @@
 //!
 //! Generated code also uses a hidden module, `awsrt::internal` (the codec traits,
 //! `Field`, `ListMeta`/`MapMeta`, the list and map helpers, `ServiceMeta`, `Operation`,
-//! `OperationError`, the command-line tables): it is for generated code and the
-//! project's own tools, and carries no stability promise.
+//! `OperationError`, the command-line tables, with feature `server` the server half of
+//! the protocols, and with feature `blocking` the blocking clients' runner and
+//! iterators): it is for generated code and the project's own tools, and carries no
+//! stability promise. The `blocking` feature adds no name at the root: users name the
+//! generated crate's `blocking::Client`.
 
 mod base64;
+#[cfg(feature = "blocking")]
+mod blocking;
 #[cfg(feature = "cli")]
 mod cli;
 mod client;
@@ -38,6 +43,8 @@ mod operation;
 mod paginator;
 mod protocol;
 mod retry;
+#[cfg(feature = "server")]
+mod server;
 mod shared_config;
 mod sigv4;
 mod wire;
@@ -64,10 +71,21 @@ pub mod internal {
         check_host_labels, Operation, OperationError, PageToken, Paginated, ServiceMeta,
     };
 
+    /// The blocking clients' background runtime and iterators (feature `blocking`).
+    #[cfg(feature = "blocking")]
+    pub mod blocking {
+        pub use crate::blocking::*;
+    }
     /// The command-line clients' tables and send helper.
     #[cfg(feature = "cli")]
     pub mod cli {
         pub use crate::cli::*;
+    }
+    /// The server half of the protocols: route tables, dispatch and an HTTP server,
+    /// for local emulators (generated crates' `server` feature).
+    #[cfg(feature = "server")]
+    pub mod server {
+        pub use crate::server::*;
     }
     /// Credential providers and their cache.
     pub mod credentials {

@@ -5,7 +5,9 @@
 //! ```text
 //! bench-driver serve ENTRIES                  # prints the port; exits when stdin closes
 //! bench-driver calls WHO PORT N               # WHO: ours-cbor ours-json peer raw-cbor raw-json
+//!                                             #      ours-blocking-cbor ours-blocking-json
 //! bench-driver paired WHO PORT N              # WHO: ours-cbor ours-json peer
+//!                                             #      ours-blocking-cbor ours-blocking-json
 //! bench-driver decode WHO ITERS               # WHO: ours-cbor ours-json peer; 1000 entries
 //! bench-driver body cbor|json ENTRIES         # writes the canned body to stdout
 //! ```
@@ -13,7 +15,9 @@
 //! raw calls (the floor, same protocol) and blocks of client calls on two connections (N
 //! client calls in 40 blocks), and prints the medians over the blocks of the mean per call:
 //! `ns_per_op` (client), `floor_ns` and `above_ns` (a client block minus the mean of the raw
-//! blocks on either side), so that drift in loopback latency hits both alike.
+//! blocks on either side), so that drift in loopback latency hits both alike. The
+//! `ours-blocking-*` clients are `snowball::blocking::Client`, called from the plain main
+//! thread; the other clients of ours run on a current-thread runtime on that thread.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -171,18 +175,20 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
+fn ours_config(endpoint: &str, protocol: snowball::Protocol) -> snowball::Config {
+    snowball::Config::new()
+        .region("us-east-1")
+        .endpoint_url(endpoint)
+        .credentials(snowball::Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        ))
+        .protocol(protocol)
+}
+
 fn ours(endpoint: &str, protocol: snowball::Protocol) -> snowball::Client {
-    snowball::Client::new(
-        snowball::Config::new()
-            .region("us-east-1")
-            .endpoint_url(endpoint)
-            .credentials(snowball::Credentials::new(
-                "AKIDEXAMPLE",
-                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                None,
-            ))
-            .protocol(protocol),
-    )
+    snowball::Client::new(ours_config(endpoint, protocol))
 }
 
 fn peer(endpoint: &str) -> aws_sdk_snowball::Client {
@@ -336,6 +342,21 @@ fn calls(who: &str, port: u16, n: u32) -> Result<(), String> {
                 Ok::<_, String>(start.elapsed())
             })?
         }
+        "ours-blocking-cbor" | "ours-blocking-json" => {
+            let client = snowball::blocking::Client::new(ours_config(&endpoint, protocol_of(who)));
+            let mut entries = 0;
+            let mut start = Instant::now();
+            for i in 0..=n {
+                let out = client.list_jobs().send().map_err(|e| e.to_string())?;
+                entries += out.job_list_entries.map_or(0, |v| v.len());
+                if i == 0 {
+                    entries = 0;
+                    start = Instant::now();
+                }
+            }
+            std::hint::black_box(entries);
+            start.elapsed()
+        }
         "raw-cbor" | "raw-json" => {
             let mut raw = Raw::connect(port, protocol_of(who))?;
             let mut start = Instant::now();
@@ -398,6 +419,23 @@ fn paired(who: &str, port: u16, n: u32) -> Result<(), String> {
         "ours-cbor" | "ours-json" => {
             let c = ours(&endpoint, protocol);
             run!(async { c.list_jobs().send().await.map_err(|e| e.to_string()) })
+        }
+        // The same blocks, with no runtime on this thread: the blocking client's own.
+        "ours-blocking-cbor" | "ours-blocking-json" => {
+            let c = snowball::blocking::Client::new(ours_config(&endpoint, protocol));
+            let call = || c.list_jobs().send().map_err(|e| e.to_string());
+            call()?;
+            floor[0] = raw(per_block)?;
+            for _ in 0..BLOCKS {
+                let start = Instant::now();
+                let mut entries = 0;
+                for _ in 0..per_block {
+                    entries += call()?.job_list_entries.map_or(0, |v| v.len());
+                }
+                std::hint::black_box(entries);
+                client.push(start.elapsed().as_nanos() as f64 / f64::from(per_block));
+                floor.push(raw(per_block)?);
+            }
         }
         "peer" => {
             let c = peer(&endpoint);

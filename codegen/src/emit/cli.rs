@@ -93,8 +93,8 @@ fn kind(ty: &Type) -> TokenStream {
         Type::Timestamp(_) => quote!(Kind::Timestamp),
         Type::Blob => quote!(Kind::Blob),
         Type::Enum(n) => {
-            let s = static_name(n);
-            quote!(Kind::Enum(#s))
+            let t = ident(n);
+            quote!(Kind::Enum(crate::types::#t::VALUES))
         }
         Type::Struct { name, .. } => {
             let s = static_name(name);
@@ -112,12 +112,13 @@ fn kind(ty: &Type) -> TokenStream {
     }
 }
 
-fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
+/// A structure's table. `ty` is the path of its Rust type, whose `FIELDS` (the wire names
+/// the codecs use) the members point into, so the names are described once.
+fn structure(s: &StructDef, ty: &TokenStream, static_ident: &proc_macro2::Ident) -> TokenStream {
     // The runtime's table names no shape with "" (an operation the model gives no input).
     let name = s.shape.as_deref().unwrap_or("");
-    let members = s.members.iter().map(|m| {
-        let wire = &m.wire;
-        let json = m.json_name.as_deref().unwrap_or(&m.wire);
+    let members = s.members.iter().enumerate().map(|(i, m)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
         let flag = xform_name(&m.wire, '-');
         let k = kind(&m.ty);
         let required = m.required;
@@ -126,20 +127,9 @@ fn structure(s: &StructDef, static_ident: &proc_macro2::Ident) -> TokenStream {
             None => quote!(None),
         };
         let docs = &m.docs;
-        // The XML element: `locationName`, and for a flattened list the items' name.
-        let location = m.location.as_deref().unwrap_or(&m.wire);
-        let xml = if m.flattened {
-            m.xml_item.as_deref().unwrap_or(location)
-        } else {
-            location
-        };
-        let flattened = m.flattened;
         quote! {
             Member {
-                name: #wire,
-                json: #json,
-                xml: #xml,
-                flattened: #flattened,
+                field: &#ty::FIELDS[#i],
                 flag: #flag,
                 kind: #k,
                 required: #required,
@@ -207,12 +197,12 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         match def {
             // Error shapes are only named by code in the table.
             TypeDef::Struct(s) if s.error_code.is_some() => {}
-            TypeDef::Struct(s) => statics.push(structure(s, &static_name(rust))),
-            TypeDef::Enum(e) => {
-                let s = static_name(rust);
-                let values = e.values.iter().map(|(v, _)| v);
-                statics.push(quote! { static #s: &[&str] = &[#(#values),*]; });
+            TypeDef::Struct(s) => {
+                let t = ident(rust);
+                statics.push(structure(s, &quote!(crate::types::#t), &static_name(rust)));
             }
+            // An enum's table is the type's own `VALUES`.
+            TypeDef::Enum(_) => {}
         }
     }
     // Commands sorted by CLI name, as `aws <service> help` lists them.
@@ -221,20 +211,19 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         by_command.insert(xform_name(&op.name, '-'), op);
     }
     let mut ops = Vec::new();
-    let mut arms = Vec::new();
     for (command, op) in &by_command {
         // `OP_` keeps them apart from the shapes' `S_` statics (a shape `ListJobsInput`).
         let input_static = format_ident!("OP_{}_INPUT", screaming(&op.name));
         let output_static = format_ident!("OP_{}_OUTPUT", screaming(&op.name));
-        statics.push(structure(&op.input, &input_static));
-        statics.push(structure(&op.output, &output_static));
-        let name = &op.name;
+        let module = ident(&op.module);
+        let input_ty = ident(&op.input.name);
+        let output_ty = ident(&op.output.name);
+        let input_path = quote!(crate::operation::#module::#input_ty);
+        let output_path = quote!(crate::operation::#module::#output_ty);
+        statics.push(structure(&op.input, &input_path, &input_static));
+        statics.push(structure(&op.output, &output_path, &output_static));
         let docs = &op.docs;
         let errors = op.errors.iter().map(|e| &e.code);
-        let result_wrapper = match &op.result_wrapper {
-            Some(w) => quote!(Some(#w)),
-            None => quote!(None),
-        };
         let paginator = match &op.paginator {
             None => quote!(None),
             Some(p) => {
@@ -274,69 +263,46 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                 }))
             }
         };
+        // The wire name and the result wrapper are the operation's own `Operation` consts.
         ops.push(quote! {
             Command {
-                name: #name,
+                name: #input_path::NAME,
                 command: #command,
                 docs: #docs,
                 input: &#input_static,
                 output: &#output_static,
-                result_wrapper: #result_wrapper,
+                result_wrapper: #input_path::RESULT_WRAPPER,
                 errors: &[#(#errors),*],
                 paginator: #paginator,
+                call: ::awsrt::internal::cli::run::<#input_path>,
             }
         });
-        let module = ident(&op.module);
-        let input_ty = ident(&op.input.name);
-        arms.push(quote! {
-            #name => ::awsrt::internal::cli::run::<crate::operation::#module::#input_ty>(client, input).await,
-        });
     }
-    let service_id = &service.meta.service_id;
     let full_name = &service.meta.full_name;
     let command = xform_name(&service.meta.endpoint_prefix, '-');
     let docs = &service.docs;
-    let protocols = service.meta.protocols.iter().map(|p| {
-        let p = format_ident!("{}", p.variant());
-        quote!(::awsrt::Protocol::#p)
-    });
 
     quote! {
         //! The command table of a command-line client for this service (operation and flag
-        //! names as the AWS CLI spells them, shapes, docs, paginators) and [`call`], which
-        //! sends an operation whose input is given as an awsJson document. The table's
-        //! types and the client that reads it are written once, in `awsrt::internal::cli`.
+        //! names as the AWS CLI spells them, docs, paginators, and for each shape the
+        //! command-line side of its members, whose wire names are the shape's own `FIELDS`).
+        //! The table's types and the client that reads it are written once, in
+        //! `awsrt::internal::cli`.
 
-        use ::awsrt::internal::cli::{Command, Failure, Kind, Member, ServiceTable, Struct};
+        use ::awsrt::internal::cli::{Command, Kind, Member, ServiceTable, Struct};
+        use ::awsrt::internal::Operation;
 
         /// This service's command table.
         pub static SERVICE: ServiceTable = ServiceTable {
-            service_id: #service_id,
+            meta: &crate::SERVICE,
             full_name: #full_name,
             command: #command,
             docs: #docs,
-            protocols: &[#(#protocols),*],
             operations: &[#(#ops),*],
-            call,
         };
 
         #(#statics)*
 
-        /// Decodes `input` (an awsJson document with wire names) into the input of the
-        /// operation named `operation` (wire name), sends it, and returns the output
-        /// re-encoded as an awsJson document.
-        pub fn call<'a>(
-            client: &'a ::awsrt::Client,
-            operation: &'a str,
-            input: &'a [u8],
-        ) -> ::awsrt::BoxFuture<'a, Result<Vec<u8>, Failure>> {
-            Box::pin(async move {
-                match operation {
-                    #(#arms)*
-                    other => Err(::awsrt::internal::cli::unknown_operation(other)),
-                }
-            })
-        }
     }
 }
 

@@ -75,6 +75,12 @@ pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
         #[cfg(feature = "cli")]
         #[rustfmt::skip]
         pub mod cli;
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod server;
+        #[cfg(feature = "blocking")]
+        #[rustfmt::skip]
+        pub mod blocking;
 
         // What a user names in ordinary code, so depending on this crate alone is enough.
         // Short lines in rustfmt's order, so prettyplease and rustfmt agree on them.
@@ -112,7 +118,9 @@ fn arguments_doc(required: &[&MemberDef]) -> String {
     )
 }
 
-fn methods(service: &Service) -> Vec<TokenStream> {
+/// One client method per operation: the async client's (`blocking` false) with the
+/// model's docs and examples, or the blocking client's, which point at them.
+pub(super) fn methods(service: &Service, blocking: bool) -> Vec<TokenStream> {
     service.operations.values().map(|op| {
         let method = ident(&op.module);
         let module = ident(&op.module);
@@ -125,6 +133,25 @@ fn methods(service: &Service) -> Vec<TokenStream> {
             quote!(#f: #t)
         });
         let args = required.iter().map(|m| ident(&m.field));
+        let deprecated = op.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+        // The required members are the arguments, as many as the model has.
+        let many = (required.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        if blocking {
+            let doc = doc_attrs(&format!(
+                "Calls `{}`: the same arguments and setters as the async [`crate::Client::{}`], \
+                 whose docs describe them; `.send()` blocks and returns the result.",
+                op.name,
+                bare(&op.module)
+            ));
+            return quote! {
+                #doc
+                #deprecated
+                #many
+                pub fn #method(&self, #(#params),*) -> operation::#module::#call<Client> {
+                    operation::#module::#call::new(self.clone(), operation::#module::#input::new(#(#args),*))
+                }
+            };
+        }
         let mut doc = if op.docs.is_empty() { format!("Calls `{}`.", op.name) } else { op.docs.clone() };
         doc.push_str(&arguments_doc(&required));
         let examples = examples_doc(service, op);
@@ -133,9 +160,6 @@ fn methods(service: &Service) -> Vec<TokenStream> {
             doc.push_str(&examples);
         }
         let doc = doc_attrs(&doc);
-        let deprecated = op.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
-        // The required members are the arguments, as many as the model has.
-        let many = (required.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             #doc
             #deprecated
@@ -162,7 +186,7 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
         quote!(::awsrt::Protocol::#p)
     });
     let crate_id = format!("{krate}/{version}");
-    let methods = methods(service);
+    let methods = methods(service, false);
     let rule_set = if has_rule_set {
         quote!(include_str!("endpoint-rule-set.json"))
     } else {

@@ -1,10 +1,12 @@
 //! Emitters: IR -> token streams -> formatted files. One emitter per kind of item; the
 //! output is a sorted map of paths, so the written tree never depends on discovery order.
 
+mod blocking;
 mod cli;
 mod client;
 mod examples;
 mod operation;
+mod server;
 mod shapes;
 
 use std::collections::BTreeMap;
@@ -48,6 +50,14 @@ pub fn crate_files(
         files.insert("src/endpoint-rule-set.json".to_string(), rules.to_string());
     }
     files.insert("src/cli.rs".to_string(), format(&cli::cli_rs(service))?);
+    files.insert(
+        "src/server.rs".to_string(),
+        format(&server::server_rs(service))?,
+    );
+    files.insert(
+        "src/blocking.rs".to_string(),
+        format(&blocking::blocking_rs(service))?,
+    );
 
     let mut type_mods = Vec::new();
     let zero = service.zero_value_types();
@@ -263,6 +273,10 @@ default = []
 serde = ["dep:serde", "awsrt/serde"]
 # The command table of a command-line client (`cli` module).
 cli = ["awsrt/cli"]
+# The service trait and route table of a local emulator (`server` module).
+server = ["awsrt/server"]
+# A blocking client (`blocking` module): no async runtime needed from the user.
+blocking = ["awsrt/blocking"]
 
 [dependencies]
 awsrt = {{ path = "{runtime_path}", version = "{runtime_version}" }}

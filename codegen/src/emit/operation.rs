@@ -31,7 +31,7 @@ pub fn operation(op: &OperationDef) -> TokenStream {
 }
 
 /// The call builder's name (`ListJobsCall`).
-fn call_name(op: &OperationDef) -> proc_macro2::Ident {
+pub(super) fn call_name(op: &OperationDef) -> proc_macro2::Ident {
     format_ident!("{}Call", crate::naming::camel(&op.name))
 }
 
@@ -141,21 +141,26 @@ fn call_builder(op: &OperationDef) -> TokenStream {
             }
         }
     });
-    let call_doc = format!(
-        "{} call, ready to `send()`; set optional members first.",
+    let call_doc = doc_attrs(&format!(
+        "{} call, ready to `send()`; set optional members first.\n\n\
+         `C` is the client that sends it: the async client's (the default), or, with the \
+         `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the \
+         same code for both.",
         with_article(&format!("`{}`", op.name), true)
-    );
+    ));
     let send_doc = format!("Sends the `{}` request and waits for its output.", op.name);
+    // One struct generic over the client, so the async and blocking builders share their
+    // setters; each client's module adds its own `send()`.
     quote! {
-        #[doc = #call_doc]
+        #call_doc
         #[derive(Clone, Debug)]
-        pub struct #call_name {
-            client: ::awsrt::Client,
-            input: #input_name,
+        pub struct #call_name<C = ::awsrt::Client> {
+            pub(crate) client: C,
+            pub(crate) input: #input_name,
         }
 
-        impl #call_name {
-            pub(crate) fn new(client: ::awsrt::Client, input: #input_name) -> Self {
+        impl<C> #call_name<C> {
+            pub(crate) fn new(client: C, input: #input_name) -> Self {
                 Self { client, input }
             }
 
@@ -165,7 +170,9 @@ fn call_builder(op: &OperationDef) -> TokenStream {
             }
 
             #(#setters)*
+        }
 
+        impl #call_name<::awsrt::Client> {
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#output_name, ::awsrt::SdkError<#error_name>> {
                 self.client.call(&self.input).await
@@ -266,7 +273,7 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
             }
         }
 
-        impl #call_name {
+        impl #call_name<::awsrt::Client> {
             #doc
             pub fn into_paginator(self) -> ::awsrt::Paginator<#input_name> {
                 ::awsrt::Paginator::new(self.client, self.input)

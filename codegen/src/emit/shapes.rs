@@ -151,6 +151,7 @@ pub fn structure(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStrea
     let ctor = constructor(s);
     let setters = s.members.iter().map(setter);
     let field_consts = s.members.iter().map(field_const);
+    let n = proc_macro2::Literal::usize_unsuffixed(s.members.len());
     let debug_impl = if sensitive { debug_impl(s) } else { quote!() };
     let encode = encode_impl(s);
     let decode = decode_impl(s);
@@ -169,7 +170,13 @@ pub fn structure(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStrea
 
         #allow_deprecated
         impl #name {
-            const FIELDS: &'static [::awsrt::internal::Field] = &[#(#field_consts),*];
+            /// The members' wire names in model order: what the codecs and the CLI table read.
+            // In a static, so every reader shares one copy (a const's array would be copied
+            // into each codegen unit that names it).
+            pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+                static FIELDS: [::awsrt::internal::Field; #n] = [#(#field_consts),*];
+                &FIELDS
+            };
 
             #ctor
             #(#setters)*
@@ -653,6 +660,7 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
             #v(#t),
         }
     });
+    let n = proc_macro2::Literal::usize_unsuffixed(s.members.len());
     let field_consts = s.members.iter().map(|m| {
         let w = &m.wire;
         match &m.json_name {
@@ -698,7 +706,13 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
 
         #allow_deprecated
         impl #name {
-            const FIELDS: &'static [::awsrt::internal::Field] = &[#(#field_consts),*];
+            /// The members' wire names in model order: what the codecs and the CLI table read.
+            // In a static, so every reader shares one copy (a const's array would be copied
+            // into each codegen unit that names it).
+            pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+                static FIELDS: [::awsrt::internal::Field; #n] = [#(#field_consts),*];
+                &FIELDS
+            };
 
             #(#accessors)*
 

@@ -39,6 +39,14 @@ pub mod primitives;
 #[rustfmt::skip]
 pub mod cli;
 
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
+
+#[cfg(feature = "blocking")]
+#[rustfmt::skip]
+pub mod blocking;
+
 pub use ::awsrt::{Config, Credentials, DateTime, Protocol, RetryMode};
 pub use ::awsrt::{ErrorMetadata, Items, Paginator, SdkError, ServiceError};
 pub use ::awsrt::{TestTransport, Transport};

@@ -6,6 +6,8 @@ pub mod cbor;
 pub mod json;
 pub mod query;
 pub mod xml;
+#[cfg(feature = "server")]
+pub mod xml_write;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -125,6 +127,9 @@ pub struct DecodeError(Box<DecodeErrorInner>);
 struct DecodeErrorInner {
     message: String,
     offset: Option<usize>,
+    /// A required member was missing (a server answers a validation error, not a
+    /// serialization one).
+    missing: bool,
 }
 
 impl DecodeError {
@@ -134,6 +139,7 @@ impl DecodeError {
         DecodeError(Box::new(DecodeErrorInner {
             message: message.into(),
             offset: None,
+            missing: false,
         }))
     }
 
@@ -143,12 +149,21 @@ impl DecodeError {
         DecodeError(Box::new(DecodeErrorInner {
             message: message.into(),
             offset: Some(offset),
+            missing: false,
         }))
     }
 
     /// An error for a required member the response did not carry.
     pub fn missing(shape: &str, member: &str) -> Self {
-        DecodeError::new(format!("required member {shape}.{member} is missing"))
+        let mut e = DecodeError::new(format!("required member {shape}.{member} is missing"));
+        e.0.missing = true;
+        e
+    }
+
+    /// True for [`DecodeError::missing`]: the body was well formed but lacked a
+    /// required member.
+    pub fn is_missing_member(&self) -> bool {
+        self.0.missing
     }
 
     /// The byte offset where decoding failed, when known.

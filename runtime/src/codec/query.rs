@@ -282,6 +282,190 @@ fn iso8601(v: &DateTime) -> String {
     }
 }
 
+/// The server side: a form body back into `(key, value)` pairs, and those pairs into the
+/// element tree [`super::xml::XmlReader`] walks, so generated inputs decode with the same
+/// `Decode` impls as XML outputs (`A.member.1.B=v` is `<A><member><B>v</B></member></A>`,
+/// flattened `A.1=v` is a repeated `<A>`, map entries `A.entry.1.key`/`.value`).
+#[cfg(feature = "server")]
+pub mod form {
+    use crate::codec::xml::Element;
+    use crate::codec::DecodeError;
+
+    /// Deepest key accepted (`a.b.c...` segments), as deep as the XML reader allows.
+    const MAX_SEGMENTS: usize = 64;
+
+    /// Decodes an `application/x-www-form-urlencoded` body (`+` is a space). Fails on a
+    /// bad percent escape or text that is not UTF-8.
+    pub fn parse(body: &[u8]) -> Result<Vec<(String, String)>, DecodeError> {
+        body.split(|&b| b == b'&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (k, v) = match pair.iter().position(|&b| b == b'=') {
+                    Some(i) => (&pair[..i], &pair[i + 1..]),
+                    None => (pair, &pair[..0]),
+                };
+                Ok((decode(k)?, decode(v)?))
+            })
+            .collect()
+    }
+
+    fn decode(s: &[u8]) -> Result<String, DecodeError> {
+        let mut out = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while i < s.len() {
+            match s[i] {
+                b'+' => out.push(b' '),
+                b'%' => {
+                    let hex = s
+                        .get(i + 1..i + 3)
+                        .and_then(|h| std::str::from_utf8(h).ok())
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                        .ok_or_else(|| {
+                            DecodeError::new("invalid percent escape in the form body")
+                        })?;
+                    out.push(hex);
+                    i += 2;
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8(out).map_err(|_| DecodeError::new("form body is not UTF-8"))
+    }
+
+    /// The element tree of the pairs (`Action` and `Version` included: no input shape
+    /// has members of those names, and the reader skips unknown elements). List items
+    /// and map entries are ordered by their index, whatever the order of the pairs.
+    pub fn to_element(pairs: &[(String, String)]) -> Result<Element, DecodeError> {
+        let mut root = Node::default();
+        for (key, value) in pairs {
+            let segments: Vec<&str> = key.split('.').collect();
+            if segments.len() > MAX_SEGMENTS {
+                return Err(DecodeError::new(format!(
+                    "form key {key:?} is nested more than {MAX_SEGMENTS} levels"
+                )));
+            }
+            let mut node = &mut root;
+            let mut i = 0;
+            while i < segments.len() {
+                let name = segments[i];
+                let index = match segments.get(i + 1) {
+                    Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                        i += 1;
+                        // Shorter digit strings are smaller numbers, so no index overflows.
+                        let digits = n.trim_start_matches('0');
+                        Some((digits.len(), digits.to_string()))
+                    }
+                    _ => None,
+                };
+                node = node.child(name, index);
+                i += 1;
+            }
+            node.text = value.clone();
+        }
+        Ok(root.into_element(String::new()))
+    }
+
+    /// A tree under construction: children by (name, index), so a body of many list
+    /// items builds in `n log n`.
+    #[derive(Default)]
+    struct Node {
+        text: String,
+        /// Each name in first-seen order, so members keep the body's order.
+        names: Vec<String>,
+        positions: std::collections::HashMap<String, usize>,
+        children: std::collections::BTreeMap<(usize, Option<(usize, String)>), Node>,
+    }
+
+    impl Node {
+        fn child(&mut self, name: &str, index: Option<(usize, String)>) -> &mut Node {
+            let pos = match self.positions.get(name) {
+                Some(&p) => p,
+                None => {
+                    self.names.push(name.to_string());
+                    self.positions
+                        .insert(name.to_string(), self.names.len() - 1);
+                    self.names.len() - 1
+                }
+            };
+            self.children.entry((pos, index)).or_default()
+        }
+
+        fn into_element(self, name: String) -> Element {
+            let names = self.names;
+            Element {
+                name,
+                text: self.text,
+                children: self
+                    .children
+                    .into_iter()
+                    .map(|((pos, _), node)| {
+                        node.into_element(names.get(pos).cloned().unwrap_or_default())
+                    })
+                    .collect(),
+                ..Element::default()
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::codec::xml::XmlReader;
+        use crate::codec::{Decode, Strict};
+
+        #[test]
+        fn a_written_body_reads_back_into_the_same_value() {
+            // The `Sample` of the writer tests covers lists (plain, flattened, renamed,
+            // empty), maps with their names, nesting, timestamps, floats and blobs.
+            let mut s = super::super::tests::sample();
+            s.nested = Some(Box::new(super::super::tests::sample()));
+            // Out of order and with leading zeros: indices decide the order.
+            let body = super::super::to_body("Op", "1", &s);
+            let mut pairs = parse(body.as_bytes()).unwrap();
+            pairs.reverse();
+            let root = to_element(&pairs).unwrap();
+            let back = super::super::tests::Sample::decode(&mut Strict(XmlReader::new(&root)));
+            assert_eq!(back.unwrap(), s);
+        }
+
+        #[test]
+        fn bad_forms_are_errors_not_panics() {
+            assert!(parse(b"a=%zz").is_err());
+            assert!(parse(b"a=%f").is_err());
+            assert!(parse(b"a=%ff").is_err(), "not UTF-8");
+            assert_eq!(
+                parse(b"a=b+c&&d&e=%3D").unwrap(),
+                [
+                    ("a".to_string(), "b c".to_string()),
+                    ("d".into(), "".into()),
+                    ("e".into(), "=".into())
+                ]
+            );
+            let deep = vec!["a"; 100].join(".");
+            assert!(to_element(&[(deep, "v".into())]).is_err());
+            // A body of many list items builds quickly (no quadratic search).
+            let many: Vec<(String, String)> = (1..=50_000)
+                .rev()
+                .map(|i| (format!("A.member.{i}"), i.to_string()))
+                .collect();
+            let started = std::time::Instant::now();
+            let tree = to_element(&many).unwrap();
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            let items = &tree.children[0].children;
+            assert_eq!(items.len(), 50_000);
+            assert_eq!(
+                (items[0].text.as_str(), items[49_999].text.as_str()),
+                ("1", "50000")
+            );
+            // Odd but harmless keys build a tree.
+            for k in ["", ".", "a..b", "1", "a.1.1.1", "a.99999999999999999999999"] {
+                assert!(to_element(&[(k.to_string(), "v".into())]).is_ok(), "{k}");
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -290,17 +474,18 @@ mod tests {
     use crate::codec::{encode_list, encode_list_as, encode_map_as, Encode};
 
     /// A hand-written shape exercising every container form.
-    struct Sample {
-        names: Vec<String>,
-        flat: Vec<String>,
-        renamed_flat: Vec<String>,
-        empty: Vec<String>,
-        tags: HashMap<String, String>,
-        nested: Option<Box<Sample>>,
-        when: DateTime,
-        ok: bool,
-        ratio: f64,
-        data: Vec<u8>,
+    #[derive(Debug, PartialEq)]
+    pub(super) struct Sample {
+        pub(super) names: Vec<String>,
+        pub(super) flat: Vec<String>,
+        pub(super) renamed_flat: Vec<String>,
+        pub(super) empty: Vec<String>,
+        pub(super) tags: HashMap<String, String>,
+        pub(super) nested: Option<Box<Sample>>,
+        pub(super) when: DateTime,
+        pub(super) ok: bool,
+        pub(super) ratio: f64,
+        pub(super) data: Vec<u8>,
     }
 
     const FIELDS: &[Field] = &[
@@ -358,7 +543,43 @@ mod tests {
         }
     }
 
-    fn sample() -> Sample {
+    #[cfg(feature = "server")]
+    impl crate::codec::Decode for Sample {
+        fn decode<R: crate::codec::Reader>(r: &mut R) -> Result<Self, crate::codec::DecodeError> {
+            use crate::codec::{decode_list, decode_map_as};
+            let mut s = Sample {
+                names: vec![],
+                flat: vec![],
+                renamed_flat: vec![],
+                empty: vec![],
+                tags: HashMap::new(),
+                nested: None,
+                when: DateTime::from_secs(0),
+                ok: false,
+                ratio: 0.0,
+                data: vec![],
+            };
+            r.begin_struct()?;
+            while let Some(i) = r.next_field(FIELDS)? {
+                match i {
+                    0 => s.names = decode_list(r, |r| r.string())?,
+                    1 => s.flat = decode_list(r, |r| r.string())?,
+                    2 => s.renamed_flat = decode_list(r, |r| r.string())?,
+                    3 => s.empty = decode_list(r, |r| r.string())?,
+                    4 => s.tags = decode_map_as(r, &TAGS, |r| r.string())?,
+                    5 => s.nested = Some(Box::new(Sample::decode(r)?)),
+                    6 => s.when = r.timestamp(TimestampFormat::Default)?,
+                    7 => s.ok = r.boolean()?,
+                    8 => s.ratio = r.float()?,
+                    9 => s.data = r.blob()?,
+                    _ => r.skip()?,
+                }
+            }
+            Ok(s)
+        }
+    }
+
+    pub(super) fn sample() -> Sample {
         Sample {
             names: vec!["a b".into(), "c:d".into()],
             flat: vec!["x".into()],

@@ -8,7 +8,7 @@
 
 mod client;
 mod error;
-mod io;
+pub(crate) mod io;
 mod mock;
 mod proxy;
 pub mod redact;

@@ -34,13 +34,17 @@ pub struct CreateJobInput {
 }
 
 impl CreateJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("Manifest"),
-        ::awsrt::internal::Field::new("ManifestAddendum"),
-        ::awsrt::internal::Field::new("ValidateOnly"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 5] = [
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("Manifest"),
+            ::awsrt::internal::Field::new("ManifestAddendum"),
+            ::awsrt::internal::Field::new("ValidateOnly"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateJobInput` with its required members (`job_type`, `manifest`, `validate_only`); set the others with the builder methods.
     pub fn new(
@@ -201,14 +205,18 @@ pub struct CreateJobOutput {
 }
 
 impl CreateJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("Signature"),
-        ::awsrt::internal::Field::new("SignatureFileContents"),
-        ::awsrt::internal::Field::new("WarningMessage"),
-        ::awsrt::internal::Field::new("ArtifactList"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 6] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("Signature"),
+            ::awsrt::internal::Field::new("SignatureFileContents"),
+            ::awsrt::internal::Field::new("WarningMessage"),
+            ::awsrt::internal::Field::new("ArtifactList"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateJobOutput` with no members set.
     pub fn new() -> Self {
@@ -663,14 +671,16 @@ impl ::awsrt::internal::Operation for CreateJobInput {
 }
 
 /// A `CreateJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateJobCall {
-    client: ::awsrt::Client,
-    input: CreateJobInput,
+pub struct CreateJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateJobInput,
 }
 
-impl CreateJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CreateJobInput) -> Self {
+impl<C> CreateJobCall<C> {
+    pub(crate) fn new(client: C, input: CreateJobInput) -> Self {
         Self { client, input }
     }
 
@@ -690,7 +700,9 @@ impl CreateJobCall {
         self.input = self.input.api_version(value);
         self
     }
+}
 
+impl CreateJobCall<::awsrt::Client> {
     /// Sends the `CreateJob` request and waits for its output.
     pub async fn send(
         self,

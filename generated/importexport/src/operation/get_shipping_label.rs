@@ -82,20 +82,24 @@ pub struct GetShippingLabelInput {
 }
 
 impl GetShippingLabelInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("jobIds"),
-        ::awsrt::internal::Field::new("name"),
-        ::awsrt::internal::Field::new("company"),
-        ::awsrt::internal::Field::new("phoneNumber"),
-        ::awsrt::internal::Field::new("country"),
-        ::awsrt::internal::Field::new("stateOrProvince"),
-        ::awsrt::internal::Field::new("city"),
-        ::awsrt::internal::Field::new("postalCode"),
-        ::awsrt::internal::Field::new("street1"),
-        ::awsrt::internal::Field::new("street2"),
-        ::awsrt::internal::Field::new("street3"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 12] = [
+            ::awsrt::internal::Field::new("jobIds"),
+            ::awsrt::internal::Field::new("name"),
+            ::awsrt::internal::Field::new("company"),
+            ::awsrt::internal::Field::new("phoneNumber"),
+            ::awsrt::internal::Field::new("country"),
+            ::awsrt::internal::Field::new("stateOrProvince"),
+            ::awsrt::internal::Field::new("city"),
+            ::awsrt::internal::Field::new("postalCode"),
+            ::awsrt::internal::Field::new("street1"),
+            ::awsrt::internal::Field::new("street2"),
+            ::awsrt::internal::Field::new("street3"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetShippingLabelInput` with its required members (`job_ids`); set the others with the builder methods.
     pub fn new(job_ids: Vec<String>) -> Self {
@@ -319,10 +323,14 @@ pub struct GetShippingLabelOutput {
 }
 
 impl GetShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ShippingLabelURL"),
-        ::awsrt::internal::Field::new("Warning"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("ShippingLabelURL"),
+            ::awsrt::internal::Field::new("Warning"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetShippingLabelOutput` with no members set.
     pub fn new() -> Self {
@@ -560,14 +568,16 @@ impl ::awsrt::internal::Operation for GetShippingLabelInput {
 }
 
 /// A `GetShippingLabel` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetShippingLabelCall {
-    client: ::awsrt::Client,
-    input: GetShippingLabelInput,
+pub struct GetShippingLabelCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetShippingLabelInput,
 }
 
-impl GetShippingLabelCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetShippingLabelInput) -> Self {
+impl<C> GetShippingLabelCall<C> {
+    pub(crate) fn new(client: C, input: GetShippingLabelInput) -> Self {
         Self { client, input }
     }
 
@@ -641,7 +651,9 @@ impl GetShippingLabelCall {
         self.input = self.input.api_version(value);
         self
     }
+}
 
+impl GetShippingLabelCall<::awsrt::Client> {
     /// Sends the `GetShippingLabel` request and waits for its output.
     pub async fn send(
         self,

@@ -18,10 +18,14 @@ pub struct GetStatusInput {
 }
 
 impl GetStatusInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetStatusInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -205,24 +209,28 @@ pub struct GetStatusOutput {
 }
 
 impl GetStatusOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("LocationCode"),
-        ::awsrt::internal::Field::new("LocationMessage"),
-        ::awsrt::internal::Field::new("ProgressCode"),
-        ::awsrt::internal::Field::new("ProgressMessage"),
-        ::awsrt::internal::Field::new("Carrier"),
-        ::awsrt::internal::Field::new("TrackingNumber"),
-        ::awsrt::internal::Field::new("LogBucket"),
-        ::awsrt::internal::Field::new("LogKey"),
-        ::awsrt::internal::Field::new("ErrorCount"),
-        ::awsrt::internal::Field::new("Signature"),
-        ::awsrt::internal::Field::new("SignatureFileContents"),
-        ::awsrt::internal::Field::new("CurrentManifest"),
-        ::awsrt::internal::Field::new("CreationDate"),
-        ::awsrt::internal::Field::new("ArtifactList"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 16] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("LocationCode"),
+            ::awsrt::internal::Field::new("LocationMessage"),
+            ::awsrt::internal::Field::new("ProgressCode"),
+            ::awsrt::internal::Field::new("ProgressMessage"),
+            ::awsrt::internal::Field::new("Carrier"),
+            ::awsrt::internal::Field::new("TrackingNumber"),
+            ::awsrt::internal::Field::new("LogBucket"),
+            ::awsrt::internal::Field::new("LogKey"),
+            ::awsrt::internal::Field::new("ErrorCount"),
+            ::awsrt::internal::Field::new("Signature"),
+            ::awsrt::internal::Field::new("SignatureFileContents"),
+            ::awsrt::internal::Field::new("CurrentManifest"),
+            ::awsrt::internal::Field::new("CreationDate"),
+            ::awsrt::internal::Field::new("ArtifactList"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetStatusOutput` with no members set.
     pub fn new() -> Self {
@@ -629,14 +637,16 @@ impl ::awsrt::internal::Operation for GetStatusInput {
 }
 
 /// A `GetStatus` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetStatusCall {
-    client: ::awsrt::Client,
-    input: GetStatusInput,
+pub struct GetStatusCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetStatusInput,
 }
 
-impl GetStatusCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetStatusInput) -> Self {
+impl<C> GetStatusCall<C> {
+    pub(crate) fn new(client: C, input: GetStatusInput) -> Self {
         Self { client, input }
     }
 
@@ -650,7 +660,9 @@ impl GetStatusCall {
         self.input = self.input.api_version(value);
         self
     }
+}
 
+impl GetStatusCall<::awsrt::Client> {
     /// Sends the `GetStatus` request and waits for its output.
     pub async fn send(
         self,

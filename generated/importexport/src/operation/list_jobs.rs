@@ -27,11 +27,15 @@ pub struct ListJobsInput {
 }
 
 impl ListJobsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxJobs"),
-        ::awsrt::internal::Field::new("Marker"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("MaxJobs"),
+            ::awsrt::internal::Field::new("Marker"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListJobsInput` with no members set.
     pub fn new() -> Self {
@@ -124,10 +128,14 @@ pub struct ListJobsOutput {
 }
 
 impl ListJobsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Jobs"),
-        ::awsrt::internal::Field::new("IsTruncated"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("Jobs"),
+            ::awsrt::internal::Field::new("IsTruncated"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListJobsOutput` with no members set.
     pub fn new() -> Self {
@@ -302,14 +310,16 @@ impl ::awsrt::internal::Operation for ListJobsInput {
 }
 
 /// A `ListJobs` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListJobsCall {
-    client: ::awsrt::Client,
-    input: ListJobsInput,
+pub struct ListJobsCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListJobsInput,
 }
 
-impl ListJobsCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListJobsInput) -> Self {
+impl<C> ListJobsCall<C> {
+    pub(crate) fn new(client: C, input: ListJobsInput) -> Self {
         Self { client, input }
     }
 
@@ -335,7 +345,9 @@ impl ListJobsCall {
         self.input = self.input.api_version(value);
         self
     }
+}
 
+impl ListJobsCall<::awsrt::Client> {
     /// Sends the `ListJobs` request and waits for its output.
     pub async fn send(self) -> Result<ListJobsOutput, ::awsrt::SdkError<ListJobsError>> {
         self.client.call(&self.input).await
@@ -367,7 +379,7 @@ impl ::awsrt::internal::Paginated for ListJobsInput {
     }
 }
 
-impl ListJobsCall {
+impl ListJobsCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

@@ -27,13 +27,17 @@ pub struct UpdateJobInput {
 }
 
 impl UpdateJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("Manifest"),
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("ValidateOnly"),
-        ::awsrt::internal::Field::new("APIVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 5] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("Manifest"),
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("ValidateOnly"),
+            ::awsrt::internal::Field::new("APIVersion"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateJobInput` with its required members (`job_id`, `manifest`, `job_type`, `validate_only`); set the others with the builder methods.
     pub fn new(
@@ -174,11 +178,15 @@ pub struct UpdateJobOutput {
 }
 
 impl UpdateJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Success"),
-        ::awsrt::internal::Field::new("WarningMessage"),
-        ::awsrt::internal::Field::new("ArtifactList"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("Success"),
+            ::awsrt::internal::Field::new("WarningMessage"),
+            ::awsrt::internal::Field::new("ArtifactList"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateJobOutput` with no members set.
     pub fn new() -> Self {
@@ -623,14 +631,16 @@ impl ::awsrt::internal::Operation for UpdateJobInput {
 }
 
 /// An `UpdateJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateJobCall {
-    client: ::awsrt::Client,
-    input: UpdateJobInput,
+pub struct UpdateJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateJobInput,
 }
 
-impl UpdateJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: UpdateJobInput) -> Self {
+impl<C> UpdateJobCall<C> {
+    pub(crate) fn new(client: C, input: UpdateJobInput) -> Self {
         Self { client, input }
     }
 
@@ -644,7 +654,9 @@ impl UpdateJobCall {
         self.input = self.input.api_version(value);
         self
     }
+}
 
+impl UpdateJobCall<::awsrt::Client> {
     /// Sends the `UpdateJob` request and waits for its output.
     pub async fn send(
         self,

@@ -21,10 +21,14 @@ pub struct Artifact {
 }
 
 impl Artifact {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("URL"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("URL"),
+        ];
+        &FIELDS
+    };
 
     /// An `Artifact` with no members set.
     pub fn new() -> Self {

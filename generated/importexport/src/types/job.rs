@@ -33,12 +33,16 @@ pub struct Job {
 }
 
 impl Job {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("CreationDate"),
-        ::awsrt::internal::Field::new("IsCanceled"),
-        ::awsrt::internal::Field::new("JobType"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("CreationDate"),
+            ::awsrt::internal::Field::new("IsCanceled"),
+            ::awsrt::internal::Field::new("JobType"),
+        ];
+        &FIELDS
+    };
 
     /// A `Job` with no members set.
     pub fn new() -> Self {

@@ -15,9 +15,13 @@ pub struct MultipleRegionsException {
 }
 
 impl MultipleRegionsException {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("message"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("message"),
+        ];
+        &FIELDS
+    };
 
     /// A `MultipleRegionsException` with no members set.
     pub fn new() -> Self {

@@ -14,9 +14,13 @@ pub struct CancelClusterInput {
 }
 
 impl CancelClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CancelClusterInput` with its required members (`cluster_id`); set the others with the builder methods.
     pub fn new(cluster_id: impl Into<String>) -> Self {
@@ -68,7 +72,11 @@ impl ::awsrt::internal::Decode for CancelClusterInput {
 #[non_exhaustive]
 pub struct CancelClusterOutput {}
 impl CancelClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// A `CancelClusterOutput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -200,14 +208,16 @@ impl ::awsrt::internal::Operation for CancelClusterInput {
 }
 
 /// A `CancelCluster` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CancelClusterCall {
-    client: ::awsrt::Client,
-    input: CancelClusterInput,
+pub struct CancelClusterCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CancelClusterInput,
 }
 
-impl CancelClusterCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CancelClusterInput) -> Self {
+impl<C> CancelClusterCall<C> {
+    pub(crate) fn new(client: C, input: CancelClusterInput) -> Self {
         Self { client, input }
     }
 
@@ -215,7 +225,9 @@ impl CancelClusterCall {
     pub fn input(&self) -> &CancelClusterInput {
         &self.input
     }
+}
 
+impl CancelClusterCall<::awsrt::Client> {
     /// Sends the `CancelCluster` request and waits for its output.
     pub async fn send(
         self,

@@ -14,9 +14,13 @@ pub struct CancelJobInput {
 }
 
 impl CancelJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CancelJobInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -66,7 +70,11 @@ impl ::awsrt::internal::Decode for CancelJobInput {
 #[non_exhaustive]
 pub struct CancelJobOutput {}
 impl CancelJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// A `CancelJobOutput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -194,14 +202,16 @@ impl ::awsrt::internal::Operation for CancelJobInput {
 }
 
 /// A `CancelJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CancelJobCall {
-    client: ::awsrt::Client,
-    input: CancelJobInput,
+pub struct CancelJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CancelJobInput,
 }
 
-impl CancelJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CancelJobInput) -> Self {
+impl<C> CancelJobCall<C> {
+    pub(crate) fn new(client: C, input: CancelJobInput) -> Self {
         Self { client, input }
     }
 
@@ -209,7 +219,9 @@ impl CancelJobCall {
     pub fn input(&self) -> &CancelJobInput {
         &self.input
     }
+}
 
+impl CancelJobCall<::awsrt::Client> {
     /// Sends the `CancelJob` request and waits for its output.
     pub async fn send(
         self,

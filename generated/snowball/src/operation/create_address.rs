@@ -12,9 +12,13 @@ pub struct CreateAddressInput {
 }
 
 impl CreateAddressInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Address"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Address"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateAddressInput` with its required members (`address`); set the others with the builder methods.
     pub fn new(address: crate::types::Address) -> Self {
@@ -78,9 +82,13 @@ pub struct CreateAddressOutput {
 }
 
 impl CreateAddressOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AddressId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("AddressId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateAddressOutput` with no members set.
     pub fn new() -> Self {
@@ -209,14 +217,16 @@ impl ::awsrt::internal::Operation for CreateAddressInput {
 }
 
 /// A `CreateAddress` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateAddressCall {
-    client: ::awsrt::Client,
-    input: CreateAddressInput,
+pub struct CreateAddressCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateAddressInput,
 }
 
-impl CreateAddressCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CreateAddressInput) -> Self {
+impl<C> CreateAddressCall<C> {
+    pub(crate) fn new(client: C, input: CreateAddressInput) -> Self {
         Self { client, input }
     }
 
@@ -224,7 +234,9 @@ impl CreateAddressCall {
     pub fn input(&self) -> &CreateAddressInput {
         &self.input
     }
+}
 
+impl CreateAddressCall<::awsrt::Client> {
     /// Sends the `CreateAddress` request and waits for its output.
     pub async fn send(
         self,

@@ -159,25 +159,29 @@ pub struct CreateClusterInput {
 }
 
 impl CreateClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("Resources"),
-        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("KmsKeyARN"),
-        ::awsrt::internal::Field::new("RoleARN"),
-        ::awsrt::internal::Field::new("SnowballType"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("Notification"),
-        ::awsrt::internal::Field::new("ForwardingAddressId"),
-        ::awsrt::internal::Field::new("TaxDocuments"),
-        ::awsrt::internal::Field::new("RemoteManagement"),
-        ::awsrt::internal::Field::new("InitialClusterSize"),
-        ::awsrt::internal::Field::new("ForceCreateJobs"),
-        ::awsrt::internal::Field::new("LongTermPricingIds"),
-        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 17] = [
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("Resources"),
+            ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("KmsKeyARN"),
+            ::awsrt::internal::Field::new("RoleARN"),
+            ::awsrt::internal::Field::new("SnowballType"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("Notification"),
+            ::awsrt::internal::Field::new("ForwardingAddressId"),
+            ::awsrt::internal::Field::new("TaxDocuments"),
+            ::awsrt::internal::Field::new("RemoteManagement"),
+            ::awsrt::internal::Field::new("InitialClusterSize"),
+            ::awsrt::internal::Field::new("ForceCreateJobs"),
+            ::awsrt::internal::Field::new("LongTermPricingIds"),
+            ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateClusterInput` with its required members (`job_type`, `address_id`, `snowball_type`, `shipping_option`); set the others with the builder methods.
     pub fn new(
@@ -542,10 +546,14 @@ pub struct CreateClusterOutput {
 }
 
 impl CreateClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("JobListEntries"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("JobListEntries"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateClusterOutput` with no members set.
     pub fn new() -> Self {
@@ -741,14 +749,16 @@ impl ::awsrt::internal::Operation for CreateClusterInput {
 }
 
 /// A `CreateCluster` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateClusterCall {
-    client: ::awsrt::Client,
-    input: CreateClusterInput,
+pub struct CreateClusterCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateClusterInput,
 }
 
-impl CreateClusterCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CreateClusterInput) -> Self {
+impl<C> CreateClusterCall<C> {
+    pub(crate) fn new(client: C, input: CreateClusterInput) -> Self {
         Self { client, input }
     }
 
@@ -855,7 +865,9 @@ impl CreateClusterCall {
         self.input = self.input.snowball_capacity_preference(value);
         self
     }
+}
 
+impl CreateClusterCall<::awsrt::Client> {
     /// Sends the `CreateCluster` request and waits for its output.
     pub async fn send(
         self,

@@ -188,27 +188,31 @@ pub struct CreateJobInput {
 }
 
 impl CreateJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("Resources"),
-        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("KmsKeyARN"),
-        ::awsrt::internal::Field::new("RoleARN"),
-        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("Notification"),
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("SnowballType"),
-        ::awsrt::internal::Field::new("ForwardingAddressId"),
-        ::awsrt::internal::Field::new("TaxDocuments"),
-        ::awsrt::internal::Field::new("DeviceConfiguration"),
-        ::awsrt::internal::Field::new("RemoteManagement"),
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-        ::awsrt::internal::Field::new("ImpactLevel"),
-        ::awsrt::internal::Field::new("PickupDetails"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 19] = [
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("Resources"),
+            ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("KmsKeyARN"),
+            ::awsrt::internal::Field::new("RoleARN"),
+            ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("Notification"),
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("SnowballType"),
+            ::awsrt::internal::Field::new("ForwardingAddressId"),
+            ::awsrt::internal::Field::new("TaxDocuments"),
+            ::awsrt::internal::Field::new("DeviceConfiguration"),
+            ::awsrt::internal::Field::new("RemoteManagement"),
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+            ::awsrt::internal::Field::new("ImpactLevel"),
+            ::awsrt::internal::Field::new("PickupDetails"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateJobInput` with no members set.
     pub fn new() -> Self {
@@ -595,9 +599,13 @@ pub struct CreateJobOutput {
 }
 
 impl CreateJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateJobOutput` with no members set.
     pub fn new() -> Self {
@@ -778,14 +786,16 @@ impl ::awsrt::internal::Operation for CreateJobInput {
 }
 
 /// A `CreateJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateJobCall {
-    client: ::awsrt::Client,
-    input: CreateJobInput,
+pub struct CreateJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateJobInput,
 }
 
-impl CreateJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: CreateJobInput) -> Self {
+impl<C> CreateJobCall<C> {
+    pub(crate) fn new(client: C, input: CreateJobInput) -> Self {
         Self { client, input }
     }
 
@@ -960,7 +970,9 @@ impl CreateJobCall {
         self.input = self.input.pickup_details(value);
         self
     }
+}
 
+impl CreateJobCall<::awsrt::Client> {
     /// Sends the `CreateJob` request and waits for its output.
     pub async fn send(
         self,

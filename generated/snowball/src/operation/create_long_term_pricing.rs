@@ -25,11 +25,15 @@ pub struct CreateLongTermPricingInput {
 }
 
 impl CreateLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingType"),
-        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
-        ::awsrt::internal::Field::new("SnowballType"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("LongTermPricingType"),
+            ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
+            ::awsrt::internal::Field::new("SnowballType"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateLongTermPricingInput` with its required members (`long_term_pricing_type`, `snowball_type`); set the others with the builder methods.
     pub fn new(
@@ -151,9 +155,13 @@ pub struct CreateLongTermPricingOutput {
 }
 
 impl CreateLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateLongTermPricingOutput` with no members set.
     pub fn new() -> Self {
@@ -266,17 +274,16 @@ impl ::awsrt::internal::Operation for CreateLongTermPricingInput {
 }
 
 /// A `CreateLongTermPricing` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateLongTermPricingCall {
-    client: ::awsrt::Client,
-    input: CreateLongTermPricingInput,
+pub struct CreateLongTermPricingCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateLongTermPricingInput,
 }
 
-impl CreateLongTermPricingCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: CreateLongTermPricingInput,
-    ) -> Self {
+impl<C> CreateLongTermPricingCall<C> {
+    pub(crate) fn new(client: C, input: CreateLongTermPricingInput) -> Self {
         Self { client, input }
     }
 
@@ -290,7 +297,9 @@ impl CreateLongTermPricingCall {
         self.input = self.input.is_long_term_pricing_auto_renew(value);
         self
     }
+}
 
+impl CreateLongTermPricingCall<::awsrt::Client> {
     /// Sends the `CreateLongTermPricing` request and waits for its output.
     pub async fn send(
         self,

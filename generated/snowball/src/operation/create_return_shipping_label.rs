@@ -24,10 +24,14 @@ pub struct CreateReturnShippingLabelInput {
 }
 
 impl CreateReturnShippingLabelInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateReturnShippingLabelInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -108,9 +112,13 @@ pub struct CreateReturnShippingLabelOutput {
 }
 
 impl CreateReturnShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Status"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Status"),
+        ];
+        &FIELDS
+    };
 
     /// A `CreateReturnShippingLabelOutput` with no members set.
     pub fn new() -> Self {
@@ -311,17 +319,16 @@ impl ::awsrt::internal::Operation for CreateReturnShippingLabelInput {
 }
 
 /// A `CreateReturnShippingLabel` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct CreateReturnShippingLabelCall {
-    client: ::awsrt::Client,
-    input: CreateReturnShippingLabelInput,
+pub struct CreateReturnShippingLabelCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: CreateReturnShippingLabelInput,
 }
 
-impl CreateReturnShippingLabelCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: CreateReturnShippingLabelInput,
-    ) -> Self {
+impl<C> CreateReturnShippingLabelCall<C> {
+    pub(crate) fn new(client: C, input: CreateReturnShippingLabelInput) -> Self {
         Self { client, input }
     }
 
@@ -338,7 +345,9 @@ impl CreateReturnShippingLabelCall {
         self.input = self.input.shipping_option(value);
         self
     }
+}
 
+impl CreateReturnShippingLabelCall<::awsrt::Client> {
     /// Sends the `CreateReturnShippingLabel` request and waits for its output.
     pub async fn send(
         self,

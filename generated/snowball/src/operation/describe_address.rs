@@ -14,9 +14,13 @@ pub struct DescribeAddressInput {
 }
 
 impl DescribeAddressInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AddressId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("AddressId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressInput` with its required members (`address_id`); set the others with the builder methods.
     pub fn new(address_id: impl Into<String>) -> Self {
@@ -76,9 +80,13 @@ pub struct DescribeAddressOutput {
 }
 
 impl DescribeAddressOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Address"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Address"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressOutput` with no members set.
     pub fn new() -> Self {
@@ -193,14 +201,16 @@ impl ::awsrt::internal::Operation for DescribeAddressInput {
 }
 
 /// A `DescribeAddress` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeAddressCall {
-    client: ::awsrt::Client,
-    input: DescribeAddressInput,
+pub struct DescribeAddressCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeAddressInput,
 }
 
-impl DescribeAddressCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: DescribeAddressInput) -> Self {
+impl<C> DescribeAddressCall<C> {
+    pub(crate) fn new(client: C, input: DescribeAddressInput) -> Self {
         Self { client, input }
     }
 
@@ -208,7 +218,9 @@ impl DescribeAddressCall {
     pub fn input(&self) -> &DescribeAddressInput {
         &self.input
     }
+}
 
+impl DescribeAddressCall<::awsrt::Client> {
     /// Sends the `DescribeAddress` request and waits for its output.
     pub async fn send(
         self,

@@ -25,10 +25,14 @@ pub struct DescribeAddressesInput {
 }
 
 impl DescribeAddressesInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressesInput` with no members set.
     pub fn new() -> Self {
@@ -109,10 +113,14 @@ pub struct DescribeAddressesOutput {
 }
 
 impl DescribeAddressesOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Addresses"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("Addresses"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeAddressesOutput` with no members set.
     pub fn new() -> Self {
@@ -272,14 +280,16 @@ impl ::awsrt::internal::Operation for DescribeAddressesInput {
 }
 
 /// A `DescribeAddresses` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeAddressesCall {
-    client: ::awsrt::Client,
-    input: DescribeAddressesInput,
+pub struct DescribeAddressesCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeAddressesInput,
 }
 
-impl DescribeAddressesCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: DescribeAddressesInput) -> Self {
+impl<C> DescribeAddressesCall<C> {
+    pub(crate) fn new(client: C, input: DescribeAddressesInput) -> Self {
         Self { client, input }
     }
 
@@ -303,7 +313,9 @@ impl DescribeAddressesCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl DescribeAddressesCall<::awsrt::Client> {
     /// Sends the `DescribeAddresses` request and waits for its output.
     pub async fn send(
         self,
@@ -333,7 +345,7 @@ impl ::awsrt::internal::Paginated for DescribeAddressesInput {
     }
 }
 
-impl DescribeAddressesCall {
+impl DescribeAddressesCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

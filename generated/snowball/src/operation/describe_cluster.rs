@@ -14,9 +14,13 @@ pub struct DescribeClusterInput {
 }
 
 impl DescribeClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeClusterInput` with its required members (`cluster_id`); set the others with the builder methods.
     pub fn new(cluster_id: impl Into<String>) -> Self {
@@ -80,9 +84,13 @@ pub struct DescribeClusterOutput {
 }
 
 impl DescribeClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterMetadata"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("ClusterMetadata"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeClusterOutput` with no members set.
     pub fn new() -> Self {
@@ -201,14 +209,16 @@ impl ::awsrt::internal::Operation for DescribeClusterInput {
 }
 
 /// A `DescribeCluster` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeClusterCall {
-    client: ::awsrt::Client,
-    input: DescribeClusterInput,
+pub struct DescribeClusterCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeClusterInput,
 }
 
-impl DescribeClusterCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: DescribeClusterInput) -> Self {
+impl<C> DescribeClusterCall<C> {
+    pub(crate) fn new(client: C, input: DescribeClusterInput) -> Self {
         Self { client, input }
     }
 
@@ -216,7 +226,9 @@ impl DescribeClusterCall {
     pub fn input(&self) -> &DescribeClusterInput {
         &self.input
     }
+}
 
+impl DescribeClusterCall<::awsrt::Client> {
     /// Sends the `DescribeCluster` request and waits for its output.
     pub async fn send(
         self,

@@ -14,9 +14,13 @@ pub struct DescribeJobInput {
 }
 
 impl DescribeJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeJobInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -84,10 +88,14 @@ pub struct DescribeJobOutput {
 }
 
 impl DescribeJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobMetadata"),
-        ::awsrt::internal::Field::new("SubJobMetadata"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobMetadata"),
+            ::awsrt::internal::Field::new("SubJobMetadata"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeJobOutput` with no members set.
     pub fn new() -> Self {
@@ -235,14 +243,16 @@ impl ::awsrt::internal::Operation for DescribeJobInput {
 }
 
 /// A `DescribeJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeJobCall {
-    client: ::awsrt::Client,
-    input: DescribeJobInput,
+pub struct DescribeJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeJobInput,
 }
 
-impl DescribeJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: DescribeJobInput) -> Self {
+impl<C> DescribeJobCall<C> {
+    pub(crate) fn new(client: C, input: DescribeJobInput) -> Self {
         Self { client, input }
     }
 
@@ -250,7 +260,9 @@ impl DescribeJobCall {
     pub fn input(&self) -> &DescribeJobInput {
         &self.input
     }
+}
 
+impl DescribeJobCall<::awsrt::Client> {
     /// Sends the `DescribeJob` request and waits for its output.
     pub async fn send(
         self,

@@ -14,9 +14,13 @@ pub struct DescribeReturnShippingLabelInput {
 }
 
 impl DescribeReturnShippingLabelInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeReturnShippingLabelInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -96,11 +100,15 @@ pub struct DescribeReturnShippingLabelOutput {
 }
 
 impl DescribeReturnShippingLabelOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Status"),
-        ::awsrt::internal::Field::new("ExpirationDate"),
-        ::awsrt::internal::Field::new("ReturnShippingLabelURI"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("Status"),
+            ::awsrt::internal::Field::new("ExpirationDate"),
+            ::awsrt::internal::Field::new("ReturnShippingLabelURI"),
+        ];
+        &FIELDS
+    };
 
     /// A `DescribeReturnShippingLabelOutput` with no members set.
     pub fn new() -> Self {
@@ -290,17 +298,16 @@ impl ::awsrt::internal::Operation for DescribeReturnShippingLabelInput {
 }
 
 /// A `DescribeReturnShippingLabel` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct DescribeReturnShippingLabelCall {
-    client: ::awsrt::Client,
-    input: DescribeReturnShippingLabelInput,
+pub struct DescribeReturnShippingLabelCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: DescribeReturnShippingLabelInput,
 }
 
-impl DescribeReturnShippingLabelCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: DescribeReturnShippingLabelInput,
-    ) -> Self {
+impl<C> DescribeReturnShippingLabelCall<C> {
+    pub(crate) fn new(client: C, input: DescribeReturnShippingLabelInput) -> Self {
         Self { client, input }
     }
 
@@ -308,7 +315,9 @@ impl DescribeReturnShippingLabelCall {
     pub fn input(&self) -> &DescribeReturnShippingLabelInput {
         &self.input
     }
+}
 
+impl DescribeReturnShippingLabelCall<::awsrt::Client> {
     /// Sends the `DescribeReturnShippingLabel` request and waits for its output.
     pub async fn send(
         self,

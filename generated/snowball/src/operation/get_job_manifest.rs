@@ -14,9 +14,13 @@ pub struct GetJobManifestInput {
 }
 
 impl GetJobManifestInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetJobManifestInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -76,9 +80,13 @@ pub struct GetJobManifestOutput {
 }
 
 impl GetJobManifestOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ManifestURI"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("ManifestURI"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetJobManifestOutput` with no members set.
     pub fn new() -> Self {
@@ -209,14 +217,16 @@ impl ::awsrt::internal::Operation for GetJobManifestInput {
 }
 
 /// A `GetJobManifest` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetJobManifestCall {
-    client: ::awsrt::Client,
-    input: GetJobManifestInput,
+pub struct GetJobManifestCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetJobManifestInput,
 }
 
-impl GetJobManifestCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetJobManifestInput) -> Self {
+impl<C> GetJobManifestCall<C> {
+    pub(crate) fn new(client: C, input: GetJobManifestInput) -> Self {
         Self { client, input }
     }
 
@@ -224,7 +234,9 @@ impl GetJobManifestCall {
     pub fn input(&self) -> &GetJobManifestInput {
         &self.input
     }
+}
 
+impl GetJobManifestCall<::awsrt::Client> {
     /// Sends the `GetJobManifest` request and waits for its output.
     pub async fn send(
         self,

@@ -14,9 +14,13 @@ pub struct GetJobUnlockCodeInput {
 }
 
 impl GetJobUnlockCodeInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetJobUnlockCodeInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -76,9 +80,13 @@ pub struct GetJobUnlockCodeOutput {
 }
 
 impl GetJobUnlockCodeOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("UnlockCode"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("UnlockCode"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetJobUnlockCodeOutput` with no members set.
     pub fn new() -> Self {
@@ -207,14 +215,16 @@ impl ::awsrt::internal::Operation for GetJobUnlockCodeInput {
 }
 
 /// A `GetJobUnlockCode` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetJobUnlockCodeCall {
-    client: ::awsrt::Client,
-    input: GetJobUnlockCodeInput,
+pub struct GetJobUnlockCodeCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetJobUnlockCodeInput,
 }
 
-impl GetJobUnlockCodeCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetJobUnlockCodeInput) -> Self {
+impl<C> GetJobUnlockCodeCall<C> {
+    pub(crate) fn new(client: C, input: GetJobUnlockCodeInput) -> Self {
         Self { client, input }
     }
 
@@ -222,7 +232,9 @@ impl GetJobUnlockCodeCall {
     pub fn input(&self) -> &GetJobUnlockCodeInput {
         &self.input
     }
+}
 
+impl GetJobUnlockCodeCall<::awsrt::Client> {
     /// Sends the `GetJobUnlockCode` request and waits for its output.
     pub async fn send(
         self,

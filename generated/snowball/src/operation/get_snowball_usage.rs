@@ -7,7 +7,11 @@
 #[non_exhaustive]
 pub struct GetSnowballUsageInput {}
 impl GetSnowballUsageInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// A `GetSnowballUsageInput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -57,10 +61,14 @@ pub struct GetSnowballUsageOutput {
 }
 
 impl GetSnowballUsageOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("SnowballLimit"),
-        ::awsrt::internal::Field::new("SnowballsInUse"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("SnowballLimit"),
+            ::awsrt::internal::Field::new("SnowballsInUse"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetSnowballUsageOutput` with no members set.
     pub fn new() -> Self {
@@ -168,14 +176,16 @@ impl ::awsrt::internal::Operation for GetSnowballUsageInput {
 }
 
 /// A `GetSnowballUsage` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetSnowballUsageCall {
-    client: ::awsrt::Client,
-    input: GetSnowballUsageInput,
+pub struct GetSnowballUsageCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetSnowballUsageInput,
 }
 
-impl GetSnowballUsageCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetSnowballUsageInput) -> Self {
+impl<C> GetSnowballUsageCall<C> {
+    pub(crate) fn new(client: C, input: GetSnowballUsageInput) -> Self {
         Self { client, input }
     }
 
@@ -183,7 +193,9 @@ impl GetSnowballUsageCall {
     pub fn input(&self) -> &GetSnowballUsageInput {
         &self.input
     }
+}
 
+impl GetSnowballUsageCall<::awsrt::Client> {
     /// Sends the `GetSnowballUsage` request and waits for its output.
     pub async fn send(
         self,

@@ -14,9 +14,13 @@ pub struct GetSoftwareUpdatesInput {
 }
 
 impl GetSoftwareUpdatesInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("JobId"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetSoftwareUpdatesInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -76,9 +80,13 @@ pub struct GetSoftwareUpdatesOutput {
 }
 
 impl GetSoftwareUpdatesOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("UpdatesURI"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("UpdatesURI"),
+        ];
+        &FIELDS
+    };
 
     /// A `GetSoftwareUpdatesOutput` with no members set.
     pub fn new() -> Self {
@@ -207,14 +215,16 @@ impl ::awsrt::internal::Operation for GetSoftwareUpdatesInput {
 }
 
 /// A `GetSoftwareUpdates` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct GetSoftwareUpdatesCall {
-    client: ::awsrt::Client,
-    input: GetSoftwareUpdatesInput,
+pub struct GetSoftwareUpdatesCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: GetSoftwareUpdatesInput,
 }
 
-impl GetSoftwareUpdatesCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: GetSoftwareUpdatesInput) -> Self {
+impl<C> GetSoftwareUpdatesCall<C> {
+    pub(crate) fn new(client: C, input: GetSoftwareUpdatesInput) -> Self {
         Self { client, input }
     }
 
@@ -222,7 +232,9 @@ impl GetSoftwareUpdatesCall {
     pub fn input(&self) -> &GetSoftwareUpdatesInput {
         &self.input
     }
+}
 
+impl GetSoftwareUpdatesCall<::awsrt::Client> {
     /// Sends the `GetSoftwareUpdates` request and waits for its output.
     pub async fn send(
         self,

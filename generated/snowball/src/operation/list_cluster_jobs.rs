@@ -30,11 +30,15 @@ pub struct ListClusterJobsInput {
 }
 
 impl ListClusterJobsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListClusterJobsInput` with its required members (`cluster_id`); set the others with the builder methods.
     pub fn new(cluster_id: impl Into<String>) -> Self {
@@ -134,10 +138,14 @@ pub struct ListClusterJobsOutput {
 }
 
 impl ListClusterJobsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobListEntries"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobListEntries"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListClusterJobsOutput` with no members set.
     pub fn new() -> Self {
@@ -297,14 +305,16 @@ impl ::awsrt::internal::Operation for ListClusterJobsInput {
 }
 
 /// A `ListClusterJobs` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListClusterJobsCall {
-    client: ::awsrt::Client,
-    input: ListClusterJobsInput,
+pub struct ListClusterJobsCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListClusterJobsInput,
 }
 
-impl ListClusterJobsCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListClusterJobsInput) -> Self {
+impl<C> ListClusterJobsCall<C> {
+    pub(crate) fn new(client: C, input: ListClusterJobsInput) -> Self {
         Self { client, input }
     }
 
@@ -328,7 +338,9 @@ impl ListClusterJobsCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListClusterJobsCall<::awsrt::Client> {
     /// Sends the `ListClusterJobs` request and waits for its output.
     pub async fn send(
         self,
@@ -358,7 +370,7 @@ impl ::awsrt::internal::Paginated for ListClusterJobsInput {
     }
 }
 
-impl ListClusterJobsCall {
+impl ListClusterJobsCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

@@ -25,10 +25,14 @@ pub struct ListClustersInput {
 }
 
 impl ListClustersInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListClustersInput` with no members set.
     pub fn new() -> Self {
@@ -113,10 +117,14 @@ pub struct ListClustersOutput {
 }
 
 impl ListClustersOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterListEntries"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("ClusterListEntries"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListClustersOutput` with no members set.
     pub fn new() -> Self {
@@ -261,14 +269,16 @@ impl ::awsrt::internal::Operation for ListClustersInput {
 }
 
 /// A `ListClusters` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListClustersCall {
-    client: ::awsrt::Client,
-    input: ListClustersInput,
+pub struct ListClustersCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListClustersInput,
 }
 
-impl ListClustersCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListClustersInput) -> Self {
+impl<C> ListClustersCall<C> {
+    pub(crate) fn new(client: C, input: ListClustersInput) -> Self {
         Self { client, input }
     }
 
@@ -292,7 +302,9 @@ impl ListClustersCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListClustersCall<::awsrt::Client> {
     /// Sends the `ListClusters` request and waits for its output.
     pub async fn send(
         self,
@@ -322,7 +334,7 @@ impl ::awsrt::internal::Paginated for ListClustersInput {
     }
 }
 
-impl ListClustersCall {
+impl ListClustersCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

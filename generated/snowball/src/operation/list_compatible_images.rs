@@ -25,10 +25,14 @@ pub struct ListCompatibleImagesInput {
 }
 
 impl ListCompatibleImagesInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListCompatibleImagesInput` with no members set.
     pub fn new() -> Self {
@@ -113,10 +117,14 @@ pub struct ListCompatibleImagesOutput {
 }
 
 impl ListCompatibleImagesOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("CompatibleImages"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("CompatibleImages"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListCompatibleImagesOutput` with no members set.
     pub fn new() -> Self {
@@ -279,17 +287,16 @@ impl ::awsrt::internal::Operation for ListCompatibleImagesInput {
 }
 
 /// A `ListCompatibleImages` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListCompatibleImagesCall {
-    client: ::awsrt::Client,
-    input: ListCompatibleImagesInput,
+pub struct ListCompatibleImagesCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListCompatibleImagesInput,
 }
 
-impl ListCompatibleImagesCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: ListCompatibleImagesInput,
-    ) -> Self {
+impl<C> ListCompatibleImagesCall<C> {
+    pub(crate) fn new(client: C, input: ListCompatibleImagesInput) -> Self {
         Self { client, input }
     }
 
@@ -313,7 +320,9 @@ impl ListCompatibleImagesCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListCompatibleImagesCall<::awsrt::Client> {
     /// Sends the `ListCompatibleImages` request and waits for its output.
     pub async fn send(
         self,
@@ -348,7 +357,7 @@ impl ::awsrt::internal::Paginated for ListCompatibleImagesInput {
     }
 }
 
-impl ListCompatibleImagesCall {
+impl ListCompatibleImagesCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

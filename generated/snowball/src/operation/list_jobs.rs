@@ -25,10 +25,14 @@ pub struct ListJobsInput {
 }
 
 impl ListJobsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListJobsInput` with no members set.
     pub fn new() -> Self {
@@ -113,10 +117,14 @@ pub struct ListJobsOutput {
 }
 
 impl ListJobsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobListEntries"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobListEntries"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListJobsOutput` with no members set.
     pub fn new() -> Self {
@@ -256,14 +264,16 @@ impl ::awsrt::internal::Operation for ListJobsInput {
 }
 
 /// A `ListJobs` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListJobsCall {
-    client: ::awsrt::Client,
-    input: ListJobsInput,
+pub struct ListJobsCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListJobsInput,
 }
 
-impl ListJobsCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListJobsInput) -> Self {
+impl<C> ListJobsCall<C> {
+    pub(crate) fn new(client: C, input: ListJobsInput) -> Self {
         Self { client, input }
     }
 
@@ -287,7 +297,9 @@ impl ListJobsCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListJobsCall<::awsrt::Client> {
     /// Sends the `ListJobs` request and waits for its output.
     pub async fn send(self) -> Result<ListJobsOutput, ::awsrt::SdkError<ListJobsError>> {
         self.client.call(&self.input).await
@@ -315,7 +327,7 @@ impl ::awsrt::internal::Paginated for ListJobsInput {
     }
 }
 
-impl ListJobsCall {
+impl ListJobsCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

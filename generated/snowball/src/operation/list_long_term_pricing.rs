@@ -25,10 +25,14 @@ pub struct ListLongTermPricingInput {
 }
 
 impl ListLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListLongTermPricingInput` with no members set.
     pub fn new() -> Self {
@@ -113,10 +117,14 @@ pub struct ListLongTermPricingOutput {
 }
 
 impl ListLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingEntries"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("LongTermPricingEntries"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListLongTermPricingOutput` with no members set.
     pub fn new() -> Self {
@@ -279,14 +287,16 @@ impl ::awsrt::internal::Operation for ListLongTermPricingInput {
 }
 
 /// A `ListLongTermPricing` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListLongTermPricingCall {
-    client: ::awsrt::Client,
-    input: ListLongTermPricingInput,
+pub struct ListLongTermPricingCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListLongTermPricingInput,
 }
 
-impl ListLongTermPricingCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListLongTermPricingInput) -> Self {
+impl<C> ListLongTermPricingCall<C> {
+    pub(crate) fn new(client: C, input: ListLongTermPricingInput) -> Self {
         Self { client, input }
     }
 
@@ -310,7 +320,9 @@ impl ListLongTermPricingCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListLongTermPricingCall<::awsrt::Client> {
     /// Sends the `ListLongTermPricing` request and waits for its output.
     pub async fn send(
         self,
@@ -342,7 +354,7 @@ impl ::awsrt::internal::Paginated for ListLongTermPricingInput {
     }
 }
 
-impl ListLongTermPricingCall {
+impl ListLongTermPricingCall<::awsrt::Client> {
     /// Pages through every result: a `Stream` of pages; `.items()` streams the items, `.page_size(n)` sets the page size.
     ///
     /// Stops when the service sends no (or an empty) token, and fails if it repeats one.

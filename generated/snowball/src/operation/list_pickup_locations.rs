@@ -25,10 +25,14 @@ pub struct ListPickupLocationsInput {
 }
 
 impl ListPickupLocationsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListPickupLocationsInput` with no members set.
     pub fn new() -> Self {
@@ -109,10 +113,14 @@ pub struct ListPickupLocationsOutput {
 }
 
 impl ListPickupLocationsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Addresses"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("Addresses"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListPickupLocationsOutput` with no members set.
     pub fn new() -> Self {
@@ -254,14 +262,16 @@ impl ::awsrt::internal::Operation for ListPickupLocationsInput {
 }
 
 /// A `ListPickupLocations` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListPickupLocationsCall {
-    client: ::awsrt::Client,
-    input: ListPickupLocationsInput,
+pub struct ListPickupLocationsCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListPickupLocationsInput,
 }
 
-impl ListPickupLocationsCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListPickupLocationsInput) -> Self {
+impl<C> ListPickupLocationsCall<C> {
+    pub(crate) fn new(client: C, input: ListPickupLocationsInput) -> Self {
         Self { client, input }
     }
 
@@ -285,7 +295,9 @@ impl ListPickupLocationsCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListPickupLocationsCall<::awsrt::Client> {
     /// Sends the `ListPickupLocations` request and waits for its output.
     pub async fn send(
         self,

@@ -38,12 +38,16 @@ pub struct ListServiceVersionsInput {
 }
 
 impl ListServiceVersionsInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ServiceName"),
-        ::awsrt::internal::Field::new("DependentServices"),
-        ::awsrt::internal::Field::new("MaxResults"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("ServiceName"),
+            ::awsrt::internal::Field::new("DependentServices"),
+            ::awsrt::internal::Field::new("MaxResults"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListServiceVersionsInput` with its required members (`service_name`); set the others with the builder methods.
     pub fn new(service_name: impl Into<crate::types::ServiceName>) -> Self {
@@ -184,12 +188,16 @@ pub struct ListServiceVersionsOutput {
 }
 
 impl ListServiceVersionsOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ServiceVersions"),
-        ::awsrt::internal::Field::new("ServiceName"),
-        ::awsrt::internal::Field::new("DependentServices"),
-        ::awsrt::internal::Field::new("NextToken"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("ServiceVersions"),
+            ::awsrt::internal::Field::new("ServiceName"),
+            ::awsrt::internal::Field::new("DependentServices"),
+            ::awsrt::internal::Field::new("NextToken"),
+        ];
+        &FIELDS
+    };
 
     /// A `ListServiceVersionsOutput` with its required members (`service_versions`, `service_name`); set the others with the builder methods.
     pub fn new(
@@ -408,14 +416,16 @@ impl ::awsrt::internal::Operation for ListServiceVersionsInput {
 }
 
 /// A `ListServiceVersions` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct ListServiceVersionsCall {
-    client: ::awsrt::Client,
-    input: ListServiceVersionsInput,
+pub struct ListServiceVersionsCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: ListServiceVersionsInput,
 }
 
-impl ListServiceVersionsCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: ListServiceVersionsInput) -> Self {
+impl<C> ListServiceVersionsCall<C> {
+    pub(crate) fn new(client: C, input: ListServiceVersionsInput) -> Self {
         Self { client, input }
     }
 
@@ -448,7 +458,9 @@ impl ListServiceVersionsCall {
         self.input = self.input.next_token(value);
         self
     }
+}
 
+impl ListServiceVersionsCall<::awsrt::Client> {
     /// Sends the `ListServiceVersions` request and waits for its output.
     pub async fn send(
         self,

@@ -84,17 +84,21 @@ pub struct UpdateClusterInput {
 }
 
 impl UpdateClusterInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("RoleARN"),
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("Resources"),
-        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("Notification"),
-        ::awsrt::internal::Field::new("ForwardingAddressId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 9] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("RoleARN"),
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("Resources"),
+            ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("Notification"),
+            ::awsrt::internal::Field::new("ForwardingAddressId"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateClusterInput` with its required members (`cluster_id`); set the others with the builder methods.
     pub fn new(cluster_id: impl Into<String>) -> Self {
@@ -286,7 +290,11 @@ impl ::awsrt::internal::Decode for UpdateClusterInput {
 #[non_exhaustive]
 pub struct UpdateClusterOutput {}
 impl UpdateClusterOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// An `UpdateClusterOutput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -454,14 +462,16 @@ impl ::awsrt::internal::Operation for UpdateClusterInput {
 }
 
 /// An `UpdateCluster` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateClusterCall {
-    client: ::awsrt::Client,
-    input: UpdateClusterInput,
+pub struct UpdateClusterCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateClusterInput,
 }
 
-impl UpdateClusterCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: UpdateClusterInput) -> Self {
+impl<C> UpdateClusterCall<C> {
+    pub(crate) fn new(client: C, input: UpdateClusterInput) -> Self {
         Self { client, input }
     }
 
@@ -531,7 +541,9 @@ impl UpdateClusterCall {
         self.input = self.input.forwarding_address_id(value);
         self
     }
+}
 
+impl UpdateClusterCall<::awsrt::Client> {
     /// Sends the `UpdateCluster` request and waits for its output.
     pub async fn send(
         self,

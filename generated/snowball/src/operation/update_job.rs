@@ -102,19 +102,23 @@ pub struct UpdateJobInput {
 }
 
 impl UpdateJobInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("RoleARN"),
-        ::awsrt::internal::Field::new("Notification"),
-        ::awsrt::internal::Field::new("Resources"),
-        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
-        ::awsrt::internal::Field::new("ForwardingAddressId"),
-        ::awsrt::internal::Field::new("PickupDetails"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 11] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("RoleARN"),
+            ::awsrt::internal::Field::new("Notification"),
+            ::awsrt::internal::Field::new("Resources"),
+            ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+            ::awsrt::internal::Field::new("ForwardingAddressId"),
+            ::awsrt::internal::Field::new("PickupDetails"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateJobInput` with its required members (`job_id`); set the others with the builder methods.
     pub fn new(job_id: impl Into<String>) -> Self {
@@ -347,7 +351,11 @@ impl ::awsrt::internal::Decode for UpdateJobInput {
 #[non_exhaustive]
 pub struct UpdateJobOutput {}
 impl UpdateJobOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// An `UpdateJobOutput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -529,14 +537,16 @@ impl ::awsrt::internal::Operation for UpdateJobInput {
 }
 
 /// An `UpdateJob` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateJobCall {
-    client: ::awsrt::Client,
-    input: UpdateJobInput,
+pub struct UpdateJobCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateJobInput,
 }
 
-impl UpdateJobCall {
-    pub(crate) fn new(client: ::awsrt::Client, input: UpdateJobInput) -> Self {
+impl<C> UpdateJobCall<C> {
+    pub(crate) fn new(client: C, input: UpdateJobInput) -> Self {
         Self { client, input }
     }
 
@@ -623,7 +633,9 @@ impl UpdateJobCall {
         self.input = self.input.pickup_details(value);
         self
     }
+}
 
+impl UpdateJobCall<::awsrt::Client> {
     /// Sends the `UpdateJob` request and waits for its output.
     pub async fn send(
         self,

@@ -21,10 +21,14 @@ pub struct UpdateJobShipmentStateInput {
 }
 
 impl UpdateJobShipmentStateInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("ShipmentState"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("ShipmentState"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateJobShipmentStateInput` with its required members (`job_id`, `shipment_state`); set the others with the builder methods.
     pub fn new(
@@ -106,7 +110,11 @@ impl ::awsrt::internal::Decode for UpdateJobShipmentStateInput {
 #[non_exhaustive]
 pub struct UpdateJobShipmentStateOutput {}
 impl UpdateJobShipmentStateOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// An `UpdateJobShipmentStateOutput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -220,17 +228,16 @@ impl ::awsrt::internal::Operation for UpdateJobShipmentStateInput {
 }
 
 /// An `UpdateJobShipmentState` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateJobShipmentStateCall {
-    client: ::awsrt::Client,
-    input: UpdateJobShipmentStateInput,
+pub struct UpdateJobShipmentStateCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateJobShipmentStateInput,
 }
 
-impl UpdateJobShipmentStateCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: UpdateJobShipmentStateInput,
-    ) -> Self {
+impl<C> UpdateJobShipmentStateCall<C> {
+    pub(crate) fn new(client: C, input: UpdateJobShipmentStateInput) -> Self {
         Self { client, input }
     }
 
@@ -238,7 +245,9 @@ impl UpdateJobShipmentStateCall {
     pub fn input(&self) -> &UpdateJobShipmentStateInput {
         &self.input
     }
+}
 
+impl UpdateJobShipmentStateCall<::awsrt::Client> {
     /// Sends the `UpdateJobShipmentState` request and waits for its output.
     pub async fn send(
         self,

@@ -36,11 +36,15 @@ pub struct UpdateLongTermPricingInput {
 }
 
 impl UpdateLongTermPricingInput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-        ::awsrt::internal::Field::new("ReplacementJob"),
-        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+            ::awsrt::internal::Field::new("ReplacementJob"),
+            ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
+        ];
+        &FIELDS
+    };
 
     /// An `UpdateLongTermPricingInput` with its required members (`long_term_pricing_id`); set the others with the builder methods.
     pub fn new(long_term_pricing_id: impl Into<String>) -> Self {
@@ -125,7 +129,11 @@ impl ::awsrt::internal::Decode for UpdateLongTermPricingInput {
 #[non_exhaustive]
 pub struct UpdateLongTermPricingOutput {}
 impl UpdateLongTermPricingOutput {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 0] = [];
+        &FIELDS
+    };
     /// An `UpdateLongTermPricingOutput` with no members set.
     pub fn new() -> Self {
         Self {}
@@ -221,17 +229,16 @@ impl ::awsrt::internal::Operation for UpdateLongTermPricingInput {
 }
 
 /// An `UpdateLongTermPricing` call, ready to `send()`; set optional members first.
+///
+/// `C` is the client that sends it: the async client's (the default), or, with the `blocking` feature, `blocking::Client`, whose `send()` blocks. The setters are the same code for both.
 #[derive(Clone, Debug)]
-pub struct UpdateLongTermPricingCall {
-    client: ::awsrt::Client,
-    input: UpdateLongTermPricingInput,
+pub struct UpdateLongTermPricingCall<C = ::awsrt::Client> {
+    pub(crate) client: C,
+    pub(crate) input: UpdateLongTermPricingInput,
 }
 
-impl UpdateLongTermPricingCall {
-    pub(crate) fn new(
-        client: ::awsrt::Client,
-        input: UpdateLongTermPricingInput,
-    ) -> Self {
+impl<C> UpdateLongTermPricingCall<C> {
+    pub(crate) fn new(client: C, input: UpdateLongTermPricingInput) -> Self {
         Self { client, input }
     }
 
@@ -253,7 +260,9 @@ impl UpdateLongTermPricingCall {
         self.input = self.input.is_long_term_pricing_auto_renew(value);
         self
     }
+}
 
+impl UpdateLongTermPricingCall<::awsrt::Client> {
     /// Sends the `UpdateLongTermPricing` request and waits for its output.
     pub async fn send(
         self,

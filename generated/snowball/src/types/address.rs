@@ -133,23 +133,27 @@ pub struct Address {
 }
 
 impl Address {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("Name"),
-        ::awsrt::internal::Field::new("Company"),
-        ::awsrt::internal::Field::new("Street1"),
-        ::awsrt::internal::Field::new("Street2"),
-        ::awsrt::internal::Field::new("Street3"),
-        ::awsrt::internal::Field::new("City"),
-        ::awsrt::internal::Field::new("StateOrProvince"),
-        ::awsrt::internal::Field::new("PrefectureOrDistrict"),
-        ::awsrt::internal::Field::new("Landmark"),
-        ::awsrt::internal::Field::new("Country"),
-        ::awsrt::internal::Field::new("PostalCode"),
-        ::awsrt::internal::Field::new("PhoneNumber"),
-        ::awsrt::internal::Field::new("IsRestricted"),
-        ::awsrt::internal::Field::new("Type"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 15] = [
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("Name"),
+            ::awsrt::internal::Field::new("Company"),
+            ::awsrt::internal::Field::new("Street1"),
+            ::awsrt::internal::Field::new("Street2"),
+            ::awsrt::internal::Field::new("Street3"),
+            ::awsrt::internal::Field::new("City"),
+            ::awsrt::internal::Field::new("StateOrProvince"),
+            ::awsrt::internal::Field::new("PrefectureOrDistrict"),
+            ::awsrt::internal::Field::new("Landmark"),
+            ::awsrt::internal::Field::new("Country"),
+            ::awsrt::internal::Field::new("PostalCode"),
+            ::awsrt::internal::Field::new("PhoneNumber"),
+            ::awsrt::internal::Field::new("IsRestricted"),
+            ::awsrt::internal::Field::new("Type"),
+        ];
+        &FIELDS
+    };
 
     /// An `Address` with no members set.
     pub fn new() -> Self {

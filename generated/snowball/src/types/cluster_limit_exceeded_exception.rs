@@ -15,9 +15,13 @@ pub struct ClusterLimitExceededException {
 }
 
 impl ClusterLimitExceededException {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Message"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Message"),
+        ];
+        &FIELDS
+    };
 
     /// A `ClusterLimitExceededException` with no members set.
     pub fn new() -> Self {

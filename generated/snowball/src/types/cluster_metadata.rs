@@ -132,23 +132,27 @@ pub struct ClusterMetadata {
 }
 
 impl ClusterMetadata {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("KmsKeyARN"),
-        ::awsrt::internal::Field::new("RoleARN"),
-        ::awsrt::internal::Field::new("ClusterState"),
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("SnowballType"),
-        ::awsrt::internal::Field::new("CreationDate"),
-        ::awsrt::internal::Field::new("Resources"),
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("Notification"),
-        ::awsrt::internal::Field::new("ForwardingAddressId"),
-        ::awsrt::internal::Field::new("TaxDocuments"),
-        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 15] = [
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("KmsKeyARN"),
+            ::awsrt::internal::Field::new("RoleARN"),
+            ::awsrt::internal::Field::new("ClusterState"),
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("SnowballType"),
+            ::awsrt::internal::Field::new("CreationDate"),
+            ::awsrt::internal::Field::new("Resources"),
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("Notification"),
+            ::awsrt::internal::Field::new("ForwardingAddressId"),
+            ::awsrt::internal::Field::new("TaxDocuments"),
+            ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+        ];
+        &FIELDS
+    };
 
     /// A `ClusterMetadata` with no members set.
     pub fn new() -> Self {

@@ -25,10 +25,14 @@ pub struct CompatibleImage {
 }
 
 impl CompatibleImage {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AmiId"),
-        ::awsrt::internal::Field::new("Name"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("AmiId"),
+            ::awsrt::internal::Field::new("Name"),
+        ];
+        &FIELDS
+    };
 
     /// A `CompatibleImage` with no members set.
     pub fn new() -> Self {

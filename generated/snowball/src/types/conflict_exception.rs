@@ -27,10 +27,14 @@ pub struct ConflictException {
 }
 
 impl ConflictException {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ConflictResource"),
-        ::awsrt::internal::Field::new("Message"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("ConflictResource"),
+            ::awsrt::internal::Field::new("Message"),
+        ];
+        &FIELDS
+    };
 
     /// A `ConflictException` with no members set.
     pub fn new() -> Self {

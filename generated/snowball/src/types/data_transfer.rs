@@ -41,12 +41,16 @@ pub struct DataTransfer {
 }
 
 impl DataTransfer {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("BytesTransferred"),
-        ::awsrt::internal::Field::new("ObjectsTransferred"),
-        ::awsrt::internal::Field::new("TotalBytes"),
-        ::awsrt::internal::Field::new("TotalObjects"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("BytesTransferred"),
+            ::awsrt::internal::Field::new("ObjectsTransferred"),
+            ::awsrt::internal::Field::new("TotalBytes"),
+            ::awsrt::internal::Field::new("TotalObjects"),
+        ];
+        &FIELDS
+    };
 
     /// A `DataTransfer` with no members set.
     pub fn new() -> Self {

@@ -19,9 +19,13 @@ pub struct DeviceConfiguration {
 }
 
 impl DeviceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("SnowconeDeviceConfiguration"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("SnowconeDeviceConfiguration"),
+        ];
+        &FIELDS
+    };
 
     /// A `DeviceConfiguration` with no members set.
     pub fn new() -> Self {

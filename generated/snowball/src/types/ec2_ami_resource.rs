@@ -22,10 +22,14 @@ pub struct Ec2AmiResource {
 }
 
 impl Ec2AmiResource {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("AmiId"),
-        ::awsrt::internal::Field::new("SnowballAmiId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("AmiId"),
+            ::awsrt::internal::Field::new("SnowballAmiId"),
+        ];
+        &FIELDS
+    };
 
     /// An `Ec2AmiResource` with its required members (`ami_id`); set the others with the builder methods.
     pub fn new(ami_id: impl Into<String>) -> Self {

@@ -33,10 +33,14 @@ pub struct EksOnDeviceServiceConfiguration {
 }
 
 impl EksOnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("KubernetesVersion"),
-        ::awsrt::internal::Field::new("EKSAnywhereVersion"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("KubernetesVersion"),
+            ::awsrt::internal::Field::new("EKSAnywhereVersion"),
+        ];
+        &FIELDS
+    };
 
     /// An `EksOnDeviceServiceConfiguration` with no members set.
     pub fn new() -> Self {

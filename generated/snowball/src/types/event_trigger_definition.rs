@@ -21,9 +21,13 @@ pub struct EventTriggerDefinition {
 }
 
 impl EventTriggerDefinition {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("EventResourceARN"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("EventResourceARN"),
+        ];
+        &FIELDS
+    };
 
     /// An `EventTriggerDefinition` with no members set.
     pub fn new() -> Self {

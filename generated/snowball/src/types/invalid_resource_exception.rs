@@ -23,10 +23,14 @@ pub struct InvalidResourceException {
 }
 
 impl InvalidResourceException {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Message"),
-        ::awsrt::internal::Field::new("ResourceType"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("Message"),
+            ::awsrt::internal::Field::new("ResourceType"),
+        ];
+        &FIELDS
+    };
 
     /// An `InvalidResourceException` with no members set.
     pub fn new() -> Self {

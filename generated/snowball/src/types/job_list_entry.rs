@@ -55,15 +55,19 @@ pub struct JobListEntry {
 }
 
 impl JobListEntry {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("JobState"),
-        ::awsrt::internal::Field::new("IsMaster"),
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("SnowballType"),
-        ::awsrt::internal::Field::new("CreationDate"),
-        ::awsrt::internal::Field::new("Description"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 7] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("JobState"),
+            ::awsrt::internal::Field::new("IsMaster"),
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("SnowballType"),
+            ::awsrt::internal::Field::new("CreationDate"),
+            ::awsrt::internal::Field::new("Description"),
+        ];
+        &FIELDS
+    };
 
     /// A `JobListEntry` with no members set.
     pub fn new() -> Self {

@@ -51,11 +51,15 @@ pub struct JobLogs {
 }
 
 impl JobLogs {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobCompletionReportURI"),
-        ::awsrt::internal::Field::new("JobSuccessLogURI"),
-        ::awsrt::internal::Field::new("JobFailureLogURI"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("JobCompletionReportURI"),
+            ::awsrt::internal::Field::new("JobSuccessLogURI"),
+            ::awsrt::internal::Field::new("JobFailureLogURI"),
+        ];
+        &FIELDS
+    };
 
     /// A `JobLogs` with no members set.
     pub fn new() -> Self {

@@ -213,33 +213,37 @@ pub struct JobMetadata {
 }
 
 impl JobMetadata {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("JobId"),
-        ::awsrt::internal::Field::new("JobState"),
-        ::awsrt::internal::Field::new("JobType"),
-        ::awsrt::internal::Field::new("SnowballType"),
-        ::awsrt::internal::Field::new("CreationDate"),
-        ::awsrt::internal::Field::new("Resources"),
-        ::awsrt::internal::Field::new("Description"),
-        ::awsrt::internal::Field::new("KmsKeyARN"),
-        ::awsrt::internal::Field::new("RoleARN"),
-        ::awsrt::internal::Field::new("AddressId"),
-        ::awsrt::internal::Field::new("ShippingDetails"),
-        ::awsrt::internal::Field::new("SnowballCapacityPreference"),
-        ::awsrt::internal::Field::new("Notification"),
-        ::awsrt::internal::Field::new("DataTransferProgress"),
-        ::awsrt::internal::Field::new("JobLogInfo"),
-        ::awsrt::internal::Field::new("ClusterId"),
-        ::awsrt::internal::Field::new("ForwardingAddressId"),
-        ::awsrt::internal::Field::new("TaxDocuments"),
-        ::awsrt::internal::Field::new("DeviceConfiguration"),
-        ::awsrt::internal::Field::new("RemoteManagement"),
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-        ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
-        ::awsrt::internal::Field::new("ImpactLevel"),
-        ::awsrt::internal::Field::new("PickupDetails"),
-        ::awsrt::internal::Field::new("SnowballId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 25] = [
+            ::awsrt::internal::Field::new("JobId"),
+            ::awsrt::internal::Field::new("JobState"),
+            ::awsrt::internal::Field::new("JobType"),
+            ::awsrt::internal::Field::new("SnowballType"),
+            ::awsrt::internal::Field::new("CreationDate"),
+            ::awsrt::internal::Field::new("Resources"),
+            ::awsrt::internal::Field::new("Description"),
+            ::awsrt::internal::Field::new("KmsKeyARN"),
+            ::awsrt::internal::Field::new("RoleARN"),
+            ::awsrt::internal::Field::new("AddressId"),
+            ::awsrt::internal::Field::new("ShippingDetails"),
+            ::awsrt::internal::Field::new("SnowballCapacityPreference"),
+            ::awsrt::internal::Field::new("Notification"),
+            ::awsrt::internal::Field::new("DataTransferProgress"),
+            ::awsrt::internal::Field::new("JobLogInfo"),
+            ::awsrt::internal::Field::new("ClusterId"),
+            ::awsrt::internal::Field::new("ForwardingAddressId"),
+            ::awsrt::internal::Field::new("TaxDocuments"),
+            ::awsrt::internal::Field::new("DeviceConfiguration"),
+            ::awsrt::internal::Field::new("RemoteManagement"),
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+            ::awsrt::internal::Field::new("OnDeviceServiceConfiguration"),
+            ::awsrt::internal::Field::new("ImpactLevel"),
+            ::awsrt::internal::Field::new("PickupDetails"),
+            ::awsrt::internal::Field::new("SnowballId"),
+        ];
+        &FIELDS
+    };
 
     /// A `JobMetadata` with no members set.
     pub fn new() -> Self {

@@ -35,11 +35,15 @@ pub struct JobResource {
 }
 
 impl JobResource {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("S3Resources"),
-        ::awsrt::internal::Field::new("LambdaResources"),
-        ::awsrt::internal::Field::new("Ec2AmiResources"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("S3Resources"),
+            ::awsrt::internal::Field::new("LambdaResources"),
+            ::awsrt::internal::Field::new("Ec2AmiResources"),
+        ];
+        &FIELDS
+    };
 
     /// A `JobResource` with no members set.
     pub fn new() -> Self {

@@ -25,10 +25,14 @@ pub struct KeyRange {
 }
 
 impl KeyRange {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("BeginMarker"),
-        ::awsrt::internal::Field::new("EndMarker"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("BeginMarker"),
+            ::awsrt::internal::Field::new("EndMarker"),
+        ];
+        &FIELDS
+    };
 
     /// A `KeyRange` with no members set.
     pub fn new() -> Self {

@@ -23,10 +23,14 @@ pub struct LambdaResource {
 }
 
 impl LambdaResource {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LambdaArn"),
-        ::awsrt::internal::Field::new("EventTriggers"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("LambdaArn"),
+            ::awsrt::internal::Field::new("EventTriggers"),
+        ];
+        &FIELDS
+    };
 
     /// A `LambdaResource` with no members set.
     pub fn new() -> Self {

@@ -109,18 +109,22 @@ pub struct LongTermPricingListEntry {
 }
 
 impl LongTermPricingListEntry {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("LongTermPricingId"),
-        ::awsrt::internal::Field::new("LongTermPricingEndDate"),
-        ::awsrt::internal::Field::new("LongTermPricingStartDate"),
-        ::awsrt::internal::Field::new("LongTermPricingType"),
-        ::awsrt::internal::Field::new("CurrentActiveJob"),
-        ::awsrt::internal::Field::new("ReplacementJob"),
-        ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
-        ::awsrt::internal::Field::new("LongTermPricingStatus"),
-        ::awsrt::internal::Field::new("SnowballType"),
-        ::awsrt::internal::Field::new("JobIds"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 10] = [
+            ::awsrt::internal::Field::new("LongTermPricingId"),
+            ::awsrt::internal::Field::new("LongTermPricingEndDate"),
+            ::awsrt::internal::Field::new("LongTermPricingStartDate"),
+            ::awsrt::internal::Field::new("LongTermPricingType"),
+            ::awsrt::internal::Field::new("CurrentActiveJob"),
+            ::awsrt::internal::Field::new("ReplacementJob"),
+            ::awsrt::internal::Field::new("IsLongTermPricingAutoRenew"),
+            ::awsrt::internal::Field::new("LongTermPricingStatus"),
+            ::awsrt::internal::Field::new("SnowballType"),
+            ::awsrt::internal::Field::new("JobIds"),
+        ];
+        &FIELDS
+    };
 
     /// A `LongTermPricingListEntry` with no members set.
     pub fn new() -> Self {

@@ -25,10 +25,14 @@ pub struct NfsOnDeviceServiceConfiguration {
 }
 
 impl NfsOnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("StorageLimit"),
-        ::awsrt::internal::Field::new("StorageUnit"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("StorageLimit"),
+            ::awsrt::internal::Field::new("StorageUnit"),
+        ];
+        &FIELDS
+    };
 
     /// A `NfsOnDeviceServiceConfiguration` with no members set.
     pub fn new() -> Self {

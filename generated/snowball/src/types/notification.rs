@@ -49,12 +49,16 @@ pub struct Notification {
 }
 
 impl Notification {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("SnsTopicARN"),
-        ::awsrt::internal::Field::new("JobStatesToNotify"),
-        ::awsrt::internal::Field::new("NotifyAll"),
-        ::awsrt::internal::Field::new("DevicePickupSnsTopicARN"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("SnsTopicARN"),
+            ::awsrt::internal::Field::new("JobStatesToNotify"),
+            ::awsrt::internal::Field::new("NotifyAll"),
+            ::awsrt::internal::Field::new("DevicePickupSnsTopicARN"),
+        ];
+        &FIELDS
+    };
 
     /// A `Notification` with no members set.
     pub fn new() -> Self {

@@ -49,12 +49,16 @@ pub struct OnDeviceServiceConfiguration {
 }
 
 impl OnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("NFSOnDeviceService"),
-        ::awsrt::internal::Field::new("TGWOnDeviceService"),
-        ::awsrt::internal::Field::new("EKSOnDeviceService"),
-        ::awsrt::internal::Field::new("S3OnDeviceService"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("NFSOnDeviceService"),
+            ::awsrt::internal::Field::new("TGWOnDeviceService"),
+            ::awsrt::internal::Field::new("EKSOnDeviceService"),
+            ::awsrt::internal::Field::new("S3OnDeviceService"),
+        ];
+        &FIELDS
+    };
 
     /// An `OnDeviceServiceConfiguration` with no members set.
     pub fn new() -> Self {

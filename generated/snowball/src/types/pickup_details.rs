@@ -79,15 +79,19 @@ pub struct PickupDetails {
 }
 
 impl PickupDetails {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Name"),
-        ::awsrt::internal::Field::new("PhoneNumber"),
-        ::awsrt::internal::Field::new("Email"),
-        ::awsrt::internal::Field::new("IdentificationNumber"),
-        ::awsrt::internal::Field::new("IdentificationExpirationDate"),
-        ::awsrt::internal::Field::new("IdentificationIssuingOrg"),
-        ::awsrt::internal::Field::new("DevicePickupId"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 7] = [
+            ::awsrt::internal::Field::new("Name"),
+            ::awsrt::internal::Field::new("PhoneNumber"),
+            ::awsrt::internal::Field::new("Email"),
+            ::awsrt::internal::Field::new("IdentificationNumber"),
+            ::awsrt::internal::Field::new("IdentificationExpirationDate"),
+            ::awsrt::internal::Field::new("IdentificationIssuingOrg"),
+            ::awsrt::internal::Field::new("DevicePickupId"),
+        ];
+        &FIELDS
+    };
 
     /// A `PickupDetails` with no members set.
     pub fn new() -> Self {

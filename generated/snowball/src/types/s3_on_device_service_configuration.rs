@@ -43,12 +43,16 @@ pub struct S3OnDeviceServiceConfiguration {
 }
 
 impl S3OnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("StorageLimit"),
-        ::awsrt::internal::Field::new("StorageUnit"),
-        ::awsrt::internal::Field::new("ServiceSize"),
-        ::awsrt::internal::Field::new("FaultTolerance"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 4] = [
+            ::awsrt::internal::Field::new("StorageLimit"),
+            ::awsrt::internal::Field::new("StorageUnit"),
+            ::awsrt::internal::Field::new("ServiceSize"),
+            ::awsrt::internal::Field::new("FaultTolerance"),
+        ];
+        &FIELDS
+    };
 
     /// An `S3OnDeviceServiceConfiguration` with no members set.
     pub fn new() -> Self {

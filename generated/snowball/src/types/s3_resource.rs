@@ -33,11 +33,15 @@ pub struct S3Resource {
 }
 
 impl S3Resource {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("BucketArn"),
-        ::awsrt::internal::Field::new("KeyRange"),
-        ::awsrt::internal::Field::new("TargetOnDeviceServices"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("BucketArn"),
+            ::awsrt::internal::Field::new("KeyRange"),
+            ::awsrt::internal::Field::new("TargetOnDeviceServices"),
+        ];
+        &FIELDS
+    };
 
     /// An `S3Resource` with no members set.
     pub fn new() -> Self {

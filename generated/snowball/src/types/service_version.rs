@@ -17,9 +17,13 @@ pub struct ServiceVersion {
 }
 
 impl ServiceVersion {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Version"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("Version"),
+        ];
+        &FIELDS
+    };
 
     /// A `ServiceVersion` with no members set.
     pub fn new() -> Self {

@@ -31,10 +31,14 @@ pub struct Shipment {
 }
 
 impl Shipment {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("Status"),
-        ::awsrt::internal::Field::new("TrackingNumber"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("Status"),
+            ::awsrt::internal::Field::new("TrackingNumber"),
+        ];
+        &FIELDS
+    };
 
     /// A `Shipment` with no members set.
     pub fn new() -> Self {

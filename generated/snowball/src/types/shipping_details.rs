@@ -44,11 +44,15 @@ pub struct ShippingDetails {
 }
 
 impl ShippingDetails {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ShippingOption"),
-        ::awsrt::internal::Field::new("InboundShipment"),
-        ::awsrt::internal::Field::new("OutboundShipment"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 3] = [
+            ::awsrt::internal::Field::new("ShippingOption"),
+            ::awsrt::internal::Field::new("InboundShipment"),
+            ::awsrt::internal::Field::new("OutboundShipment"),
+        ];
+        &FIELDS
+    };
 
     /// A `ShippingDetails` with no members set.
     pub fn new() -> Self {

@@ -19,9 +19,13 @@ pub struct SnowconeDeviceConfiguration {
 }
 
 impl SnowconeDeviceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("WirelessConnection"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("WirelessConnection"),
+        ];
+        &FIELDS
+    };
 
     /// A `SnowconeDeviceConfiguration` with no members set.
     pub fn new() -> Self {

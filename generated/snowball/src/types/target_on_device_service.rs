@@ -25,10 +25,14 @@ pub struct TargetOnDeviceService {
 }
 
 impl TargetOnDeviceService {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("ServiceName"),
-        ::awsrt::internal::Field::new("TransferOption"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("ServiceName"),
+            ::awsrt::internal::Field::new("TransferOption"),
+        ];
+        &FIELDS
+    };
 
     /// A `TargetOnDeviceService` with no members set.
     pub fn new() -> Self {

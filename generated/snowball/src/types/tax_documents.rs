@@ -15,9 +15,13 @@ pub struct TaxDocuments {
 }
 
 impl TaxDocuments {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("IND"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 1] = [
+            ::awsrt::internal::Field::new("IND"),
+        ];
+        &FIELDS
+    };
 
     /// A `TaxDocuments` with no members set.
     pub fn new() -> Self {

@@ -23,10 +23,14 @@ pub struct TgwOnDeviceServiceConfiguration {
 }
 
 impl TgwOnDeviceServiceConfiguration {
-    const FIELDS: &'static [::awsrt::internal::Field] = &[
-        ::awsrt::internal::Field::new("StorageLimit"),
-        ::awsrt::internal::Field::new("StorageUnit"),
-    ];
+    /// The members' wire names in model order: what the codecs and the CLI table read.
+    pub(crate) const FIELDS: &'static [::awsrt::internal::Field] = {
+        static FIELDS: [::awsrt::internal::Field; 2] = [
+            ::awsrt::internal::Field::new("StorageLimit"),
+            ::awsrt::internal::Field::new("StorageUnit"),
+        ];
+        &FIELDS
+    };
 
     /// A `TgwOnDeviceServiceConfiguration` with no members set.
     pub fn new() -> Self {

@@ -1,0 +1,65 @@
+//! HTTP/1.1 over hyper's server connection: each connection on its own task, each request
+//! read whole (up to a limit) and answered by [`super::handle`].
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+
+use super::Dispatch;
+use crate::http::io::TokioIo;
+
+/// The largest request body read; a bigger one is answered `413` (RPC inputs are small).
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Serves `services` on `listener` until the task is dropped. A failed `accept` (out
+/// of file descriptors) is logged and retried after a pause rather than ending the
+/// server.
+pub async fn serve(listener: tokio::net::TcpListener, services: Vec<Arc<dyn Dispatch>>) {
+    let services: Arc<[Arc<dyn Dispatch>]> = services.into();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let services = services.clone();
+        tokio::spawn(async move {
+            let svc =
+                hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+                    let services = services.clone();
+                    async move { Ok::<_, Infallible>(answer(&services, req).await) }
+                });
+            if let Err(e) = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc)
+                .await
+            {
+                tracing::debug!("connection ended: {e}");
+            }
+        });
+    }
+}
+
+async fn answer(
+    services: &[Arc<dyn Dispatch>],
+    req: http::Request<hyper::body::Incoming>,
+) -> http::Response<Full<Bytes>> {
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            let mut resp = http::Response::new(Full::new(Bytes::from(format!(
+                "request body unreadable or over {MAX_BODY} bytes: {e}"
+            ))));
+            *resp.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
+            return resp;
+        }
+    };
+    let resp = super::handle(services, http::Request::from_parts(parts, body)).await;
+    resp.map(Full::new)
+}
