@@ -295,21 +295,23 @@ fn a_character_shape_is_a_string_and_request_uri_may_be_absent() {
 
 #[test]
 fn the_command_table_describes_only_types_a_command_reaches() {
-    // athena: an enum only an exception's member uses became a static nothing read.
+    // athena: a shape only an exception's member uses became a static nothing read.
     let mut m = model(json!({
-        "OpInput": {"type": "structure", "members": {"Kind": {"shape": "Kind"}}},
+        "OpInput": {"type": "structure", "members": {"Filter": {"shape": "Filter"}}},
         "OpOutput": {"type": "structure", "members": {}},
+        "Filter": {"type": "structure", "members": {"Kind": {"shape": "Kind"}}},
         "Kind": {"type": "string", "enum": ["A"]},
-        "Throttled": {"type": "structure", "exception": true, "members": {"Reason": {"shape": "Reason"}}},
+        "Throttled": {"type": "structure", "exception": true, "members": {"Detail": {"shape": "Detail"}}},
+        "Detail": {"type": "structure", "members": {"Reason": {"shape": "Reason"}}},
         "Reason": {"type": "string", "enum": ["BUSY"]}
     }));
     m["operations"]["Op"]["errors"] = json!([{"shape": "Throttled"}]);
     let service = lower(&m);
     let reachable: Vec<String> = service.reachable_types().into_iter().collect();
-    assert_eq!(reachable, ["Kind"]);
+    assert_eq!(reachable, ["Filter", "Kind"]);
     let cli = &emit(&m, "reachable")["src/cli.rs"];
     assert!(
-        cli.contains("static S_KIND") && !cli.contains("S_REASON"),
+        cli.contains("static S_FILTER") && !cli.contains("S_DETAIL"),
         "{cli}"
     );
 }
