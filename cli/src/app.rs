@@ -8,6 +8,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::io::{IsTerminal, Write};
+
+use crate::format;
 use crate::output;
 use crate::params;
 use crate::pyjson;
@@ -46,6 +49,35 @@ struct Globals {
     protocol: Option<String>,
     no_sign_request: bool,
     ca_bundle: Option<String>,
+    color: Color,
+}
+
+/// `--color`: whether table output is coloured (`auto`: when stdout is a terminal).
+#[derive(Default, Debug, Clone, Copy, PartialEq)]
+enum Color {
+    On,
+    Off,
+    #[default]
+    Auto,
+}
+
+/// `--output`, the profile's `output` or `AWS_DEFAULT_OUTPUT`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Json,
+    Text,
+    Table,
+}
+
+impl Format {
+    fn parse(v: &str) -> Option<Format> {
+        match v {
+            "json" => Some(Format::Json),
+            "text" => Some(Format::Text),
+            "table" => Some(Format::Table),
+            _ => None,
+        }
+    }
 }
 
 /// An error with its exit code and the text for stderr.
@@ -141,14 +173,20 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
                 "endpoint-url" => g.endpoint_url = Some(v),
                 "region" => g.region = Some(v),
                 "profile" => g.profile = Some(v),
-                "output" => g.output = Some(v),
+                "output" if Format::parse(&v).is_some() => g.output = Some(v),
+                "output" => {
+                    return Err(Exit::usage(format!(
+                        "argument --output: invalid choice: '{v}' (choose from 'json', 'text', 'table')"
+                    )))
+                }
                 "query" => g.query = Some(v),
                 "cli-read-timeout" => g.read_timeout = timeout(&name, &v)?,
                 "cli-connect-timeout" => g.connect_timeout = timeout(&name, &v)?,
                 "protocol" => g.protocol = Some(v),
-                // Output is JSON, which the AWS CLI never colours either; only the
-                // choice is checked.
-                "color" if matches!(v.as_str(), "on" | "off" | "auto") => {}
+                // Only table output is ever coloured, as in the AWS CLI.
+                "color" if v == "on" => g.color = Color::On,
+                "color" if v == "off" => g.color = Color::Off,
+                "color" if v == "auto" => g.color = Color::Auto,
                 "color" => {
                     return Err(Exit::usage(format!(
                         "argument --color: invalid choice: '{v}' (choose from 'on', 'off', 'auto')"
@@ -441,15 +479,8 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             used.join(", ")
         )));
     }
-    if let Some(f) = g.output.as_deref() {
-        if f != "json" {
-            return Err(Exit::usage(format!(
-                "argument --output: Invalid choice: '{f}' (this client prints json only)"
-            )));
-        }
-    }
     let query = match &g.query {
-        Some(q) => Some(jmespath::compile(q).map_err(|e| {
+        Some(q) => Some(output::compile_query(q).map_err(|e| {
             Exit::usage(format!("argument --query: Bad value for --query: {q}\n{e}"))
         })?),
         None => None,
@@ -461,11 +492,16 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         .map_err(Exit::error)?;
     let (client, recorder, protocol) = client(&g)?;
     connect(&client, &recorder, &g)?;
+    let format = output_format(&client, &g)?;
     let result = runtime.block_on(async {
         if paginate {
-            output::paginate(&client, &recorder, protocol, op, params, &paging).await
+            output::paginate(&client, &recorder, protocol, op, params, &paging)
+                .await
+                .map(Response::Paged)
         } else {
-            output::call(&client, &recorder, protocol, op, &params).await
+            output::call(&client, &recorder, protocol, op, &params)
+                .await
+                .map(Response::Single)
         }
     });
     let doc = match result {
@@ -481,14 +517,79 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         Err(Failure::Other(m)) => return Err(Exit::error(m)),
         Err(other) => return Err(Exit::error(format!("{other:?}"))),
     };
-    let doc = match &query {
+    let search = |doc: Value| match &query {
         Some(q) => output::query(q, doc),
         None => doc,
     };
-    if doc != Value::Object(Map::new()) {
-        println!("{}", pyjson::dumps(&doc));
-    }
+    let text = match (format, doc) {
+        // `TextFormatter` formats (and queries) each page on its own.
+        (Format::Text, Response::Paged(paged)) => {
+            let mut out = String::new();
+            for doc in paged.text_documents() {
+                format::text(&search(doc), &mut out);
+            }
+            out
+        }
+        (format, doc) => {
+            let doc = search(match doc {
+                Response::Paged(paged) => paged.full(),
+                Response::Single(doc) => doc,
+            });
+            match format {
+                Format::Json if doc == Value::Object(Map::new()) => String::new(),
+                Format::Json => format!("{}\n", pyjson::dumps(&doc)),
+                Format::Text => {
+                    let mut out = String::new();
+                    format::text(&doc, &mut out);
+                    out
+                }
+                Format::Table => {
+                    let color = match g.color {
+                        Color::On => true,
+                        Color::Off => false,
+                        Color::Auto => std::io::stdout().is_terminal(),
+                    };
+                    format::table(op.name, &doc, format::terminal_width(), color)
+                        .map_err(Exit::error)?
+                        .unwrap_or_default()
+                }
+            }
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error, as in the AWS CLI.
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     Ok(())
+}
+
+/// What a call returned: one response, or a paginator's pages.
+enum Response {
+    Single(Value),
+    Paged(output::Paged),
+}
+
+/// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`,
+/// else JSON (botocore's `output` config variable). A configured value that is no format
+/// is the AWS CLI's error.
+fn output_format(client: &awsrt::Client, g: &Globals) -> Result<Format, Exit> {
+    let configured = match &g.output {
+        Some(v) => Some(v.clone()),
+        None => std::env::var("AWS_DEFAULT_OUTPUT").ok().or_else(|| {
+            client
+                .shared_config()
+                .ok()
+                .flatten()
+                .and_then(|s| s.profile_value("output").map(String::from))
+        }),
+    };
+    match configured {
+        None => Ok(Format::Json),
+        Some(v) => {
+            Format::parse(&v).ok_or_else(|| Exit::error(format!("Unknown output type: {v}")))
+        }
+    }
 }
 
 /// True when the model lists several protocols, so `--protocol` (and the

@@ -11,11 +11,13 @@ use awsrt::internal::cli::ServiceTable;
 use awsrt::internal::ServiceMeta;
 
 mod app;
+mod format;
 mod help;
 mod output;
 pub mod params;
 pub mod pyjson;
 mod transport;
+mod wide;
 
 /// An AWS CLI hidden flag alias (`awscli/customizations/argrename.py`): (command, alias,
 /// flag).

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use awsrt::internal::cli::{Command as Operation, Kind};
-use common::{aws_arg_tables, aws_cli, header, normalize, run, serve, Tally};
+use common::{aws_arg_tables, aws_cli, header, normalize, output_variants, run, serve, Rng, Tally};
 use serde_json::{json, Map, Value};
 use snowball::cli::SERVICE;
 
@@ -68,6 +68,97 @@ fn sample(kind: &Kind, min: Option<f64>, depth: usize, seed: &str) -> Value {
         }
         _ => Value::Null,
     }
+}
+
+/// A random response value of a kind, as a service could send it: optional members
+/// present or not, lists and maps of 0 to 3 entries, numbers of every form botocore
+/// reads (integers, floats, timestamps as E notation).
+fn random(kind: &Kind, rng: &mut Rng, depth: usize, seed: &str) -> Value {
+    match kind {
+        Kind::String => Value::String(rng.text(seed)),
+        Kind::Enum(values) => Value::String(rng.pick(values).to_string()),
+        Kind::Boolean => Value::Bool(rng.chance(50)),
+        Kind::Integer | Kind::Long => json!(rng.below(2_000_000) as i64 - 1_000),
+        Kind::Float | Kind::Double => {
+            json!(*rng.pick(&[2.5, 0.1, 1e-5, 123456.789, 1e16, -3.0, 0.0]))
+        }
+        Kind::Timestamp => json!(*rng.pick(&[1.5e9, 1_500_000_000.25, 0.0, 1_700_000_000.0])),
+        Kind::Blob => Value::String("aGVsbG8=".into()),
+        Kind::Structure(s) => {
+            let mut m = Map::new();
+            if depth < 8 {
+                for member in s.members {
+                    if rng.chance(75) {
+                        m.insert(
+                            member.field.json.to_string(),
+                            random(&member.kind, rng, depth + 1, member.field.name),
+                        );
+                    }
+                }
+            }
+            Value::Object(m)
+        }
+        Kind::List(item) => Value::Array(
+            (0..rng.below(4))
+                .map(|i| random(item, rng, depth + 1, &format!("{seed}{i}")))
+                .collect(),
+        ),
+        Kind::Map(v) => Value::Object(
+            (0..rng.below(3))
+                .map(|i| (format!("k{i}"), random(v, rng, depth + 1, seed)))
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+/// The random response of case `i` printed in every output variant (text, table, JSON,
+/// with and without `--query`, the format from the environment and the profile) by both
+/// CLIs: stdout, stderr and the exit code are equal.
+async fn output_case(
+    aws: PathBuf,
+    ours: PathBuf,
+    op: &'static Operation,
+    i: usize,
+    seed: u64,
+) -> Tally {
+    let mut t = Tally::default();
+    let mut rng = Rng::new(seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let mut body = random(&Kind::Structure(op.output), &mut rng, 0, op.name);
+    if let (Value::Object(m), Some(p)) = (&mut body, &op.paginator) {
+        // One page.
+        m.remove(p.output_token);
+    }
+    let server = serve(
+        200,
+        "application/x-amz-json-1.1",
+        vec![],
+        body.to_string().into_bytes(),
+    )
+    .await;
+    let args = args_for(op);
+    for (extra, env) in output_variants(i) {
+        let args = [args.clone(), extra.clone()].concat();
+        let mut our_env = env.clone();
+        our_env.push(("SNOWBALL_PROTOCOL", "json"));
+        let (a, o) = tokio::join!(
+            run(
+                aws.clone(),
+                [vec!["snowball".to_string()], args.clone()].concat(),
+                server.port,
+                env.clone()
+            ),
+            run(ours.clone(), args, server.port, our_env),
+        );
+        t.check(
+            a.stdout == o.stdout && a.code == o.code && a.stderr == o.stderr,
+            format!(
+                "{} {extra:?} {env:?} (seed {seed}): output differs for {body}:\n--- aws ({}):\n{}{}\n--- ours ({}):\n{}{}",
+                op.name, a.code, a.stdout, a.stderr, o.code, o.stdout, o.stderr
+            ),
+        );
+    }
+    t
 }
 
 /// The command-line arguments for every top-level input member.
@@ -314,7 +405,14 @@ async fn snowball_matches_aws_snowball() {
     let limit = Arc::new(tokio::sync::Semaphore::new(4));
     let mut tasks = Vec::new();
     let mut seen_codes = std::collections::BTreeSet::new();
-    for op in SERVICE.operations {
+    let (_, seed) = Rng::from_env();
+    println!("cli differential: DIFF_SEED={seed}");
+    for (i, op) in SERVICE.operations.iter().enumerate() {
+        let (a, o, l) = (aws.clone(), ours.clone(), limit.clone());
+        tasks.push(tokio::spawn(async move {
+            let _p = l.acquire_owned().await;
+            output_case(a, o, op, i, seed).await
+        }));
         let (a, o, l) = (aws.clone(), ours.clone(), limit.clone());
         tasks.push(tokio::spawn(async move {
             let _p = l.acquire_owned().await;
