@@ -12,9 +12,11 @@ use std::io::{IsTerminal, Write};
 
 use crate::format;
 use crate::output;
+use crate::paramfile;
 use crate::params;
 use crate::pyjson;
 use crate::service;
+use crate::skeleton;
 use crate::transport;
 use awsrt::internal::cli::{Command as Operation, Failure, Kind};
 use serde_json::{Map, Value};
@@ -349,7 +351,17 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
     let mut unknown = Vec::new();
     let mut input_json: Option<String> = None;
     let mut manual_paging = false;
+    let mut skeleton: Option<Skeleton> = None;
     for (name, values) in &flags {
+        // `load-cli-arg`: file:// and fileb:// values, for every flag of the command.
+        let loaded = paramfile::load(name, values.clone()).map_err(Exit::error)?;
+        let (values, bytes) = match loaded {
+            paramfile::Loaded::Text(v) => (v, None),
+            paramfile::Loaded::Bytes(b) => {
+                (vec![String::from_utf8_lossy(&b).into_owned()], Some(b))
+            }
+        };
+        let values = &values;
         let first = values.first().cloned();
         let need = |v: Option<String>| {
             v.ok_or_else(|| Exit::usage(format!("argument --{name}: expected one argument")))
@@ -361,6 +373,18 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         match name.as_str() {
             "cli-input-json" => {
                 input_json = Some(need(first)?);
+                continue;
+            }
+            "generate-cli-skeleton" => {
+                skeleton = Some(match first.as_deref() {
+                    None | Some("input") => Skeleton::Input,
+                    Some("output") => Skeleton::Output,
+                    Some(v) => {
+                        return Err(Exit::usage(format!(
+                            "argument --generate-cli-skeleton: invalid choice: '{v}' (choose from 'input', 'output')"
+                        )))
+                    }
+                });
                 continue;
             }
             "starting-token" if op.paginator.is_some() => {
@@ -392,7 +416,11 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
                         }
                     )));
                 }
-                let v = params::flag_value(&m.kind, values).map_err(Exit::error)?;
+                let v = match bytes {
+                    Some(b) => params::bytes_flag_value(&m.kind, b),
+                    None => params::flag_value(&m.kind, values),
+                }
+                .map_err(Exit::error)?;
                 (m, v)
             }
             None => match name.strip_prefix("no-").and_then(|n| {
@@ -424,7 +452,8 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             unknown.join(", ")
         )));
     }
-    if input_json.is_none() {
+    // `--generate-cli-skeleton input` makes every argument optional.
+    if input_json.is_none() && skeleton != Some(Skeleton::Input) {
         let missing: Vec<String> = op
             .input
             .members
@@ -449,7 +478,48 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             params.entry(k).or_insert(v);
         }
     }
+    if skeleton == Some(Skeleton::Input) {
+        // Printed without sending anything, whatever the other arguments say.
+        let doc = skeleton::Generator {
+            member_names: false,
+            epoch: skeleton::EPOCH_ISO,
+        }
+        .structure(op.input);
+        println!("{}", pyjson::dumps(&doc));
+        return Ok(());
+    }
     let params = Value::Object(params);
+    let query = match &g.query {
+        Some(q) => Some(output::compile_query(q).map_err(|e| {
+            Exit::usage(format!("argument --query: Bad value for --query: {q}\n{e}"))
+        })?),
+        None => None,
+    };
+    if skeleton == Some(Skeleton::Output) {
+        // `StubbedCLIOperationCaller`: botocore's Stubber checks the fake response against
+        // the output shape, then the call checks the input; nothing is sent.
+        let (client, _, _) = client(&g)?;
+        let format = output_format(&client, &g)?;
+        let fake = skeleton::Generator {
+            member_names: true,
+            epoch: if format == Format::Json {
+                skeleton::EPOCH_ISO
+            } else {
+                skeleton::EPOCH_STR
+            },
+        }
+        .structure(op.output);
+        for (doc, s) in [(&fake, op.output), (&params, op.input)] {
+            let errors = params::validate(s, doc);
+            if !errors.is_empty() {
+                return Err(Exit::error(format!(
+                    "Parameter validation failed:\n{}",
+                    errors.join("\n")
+                )));
+            }
+        }
+        return print(op, &g, format, query.as_ref(), Response::Single(fake));
+    }
     let errors = params::validate(op.input, &params);
     if !errors.is_empty() {
         return Err(Exit::error(format!(
@@ -479,12 +549,6 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             used.join(", ")
         )));
     }
-    let query = match &g.query {
-        Some(q) => Some(output::compile_query(q).map_err(|e| {
-            Exit::usage(format!("argument --query: Bad value for --query: {q}\n{e}"))
-        })?),
-        None => None,
-    };
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -517,7 +581,18 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         Err(Failure::Other(m)) => return Err(Exit::error(m)),
         Err(other) => return Err(Exit::error(format!("{other:?}"))),
     };
-    let search = |doc: Value| match &query {
+    print(op, &g, format, query.as_ref(), doc)
+}
+
+/// Prints a response in `format`, through `--query`, as the AWS CLI's formatters do.
+fn print(
+    op: &Operation,
+    g: &Globals,
+    format: Format,
+    query: Option<&jmespath::Expression<'static>>,
+    doc: Response,
+) -> Result<(), Exit> {
+    let search = |doc: Value| match query {
         Some(q) => output::query(q, doc),
         None => doc,
     };
@@ -562,6 +637,13 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
     Ok(())
+}
+
+/// `--generate-cli-skeleton [input|output]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Skeleton {
+    Input,
+    Output,
 }
 
 /// What a call returned: one response, or a paginator's pages.

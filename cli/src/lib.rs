@@ -14,8 +14,10 @@ mod app;
 mod format;
 mod help;
 mod output;
+mod paramfile;
 pub mod params;
 pub mod pyjson;
+mod skeleton;
 mod transport;
 mod wide;
 
