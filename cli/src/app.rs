@@ -28,6 +28,19 @@ const EXIT_USAGE: u8 = 2;
 /// The connect timeout without `--cli-connect-timeout` (the runtime's default).
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
+/// The AWS CLI v1 release whose output this client reproduces (the differential tests'
+/// oracle).
+const AWS_CLI_VERSION: &str = "1.46.3";
+
+/// What `--version` prints: this client's version and the AWS CLI it stands in for.
+fn version() -> String {
+    format!(
+        "{0}/{1} (drop-in for `aws {0}` of aws-cli/{AWS_CLI_VERSION})",
+        service().table.command,
+        env!("CARGO_PKG_VERSION"),
+    )
+}
+
 /// The argparse usage text, for this binary.
 fn usage() -> String {
     let cmd = service().table.command;
@@ -211,8 +224,18 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
                     "argument --no-verify-ssl: not supported: TLS certificates are always verified (use an http:// --endpoint-url for a local test server)",
                 ))
             }
-            // Paginating is already the default.
-            "paginate" => {}
+            // `action='version'`: prints and exits wherever it stands, as argparse does.
+            "version" => {
+                println!("{}", version());
+                return Ok(());
+            }
+            // Refused rather than ignored: the warnings it asks for are about moving to
+            // AWS CLI v2, which this client does not model.
+            "v2-debug" => {
+                return Err(Exit::usage(
+                    "argument --v2-debug: not supported: this client has no AWS CLI v2 migration warnings",
+                ))
+            }
             _ => {
                 // A command flag: lists take every argument up to the next `--flag`,
                 // booleans none, everything else one.
@@ -499,6 +522,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         // `StubbedCLIOperationCaller`: botocore's Stubber checks the fake response against
         // the output shape, then the call checks the input; nothing is sent.
         let (client, _, _) = client(&g)?;
+        profile_exists(&client)?;
         let format = output_format(&client, &g)?;
         let fake = skeleton::Generator {
             member_names: true,
@@ -555,6 +579,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         .build()
         .map_err(Exit::error)?;
     let (client, recorder, protocol) = client(&g)?;
+    profile_exists(&client)?;
     connect(&client, &recorder, &g)?;
     let format = output_format(&client, &g)?;
     let result = runtime.block_on(async {
@@ -644,6 +669,20 @@ fn print(
 enum Skeleton {
     Input,
     Output,
+}
+
+/// A profile named by `--profile` or `AWS_PROFILE` must exist, even when nothing is read
+/// from it (credentials from the environment), as in the AWS CLI.
+fn profile_exists(client: &awsrt::Client) -> Result<(), Exit> {
+    if let Ok(Some(shared)) = client.shared_config() {
+        if shared.profile_explicit() && shared.profile().is_none() {
+            return Err(Exit::error(format!(
+                "The config profile ({}) could not be found",
+                shared.profile_name()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What a call returned: one response, or a paginator's pages.

@@ -161,6 +161,204 @@ async fn output_case(
     t
 }
 
+/// Enum values replaced by the enum's first value, walking `v` with its kind: the AWS CLI
+/// fills an input skeleton's enums with `random.choice`.
+fn pin_enums(kind: &Kind, v: Value) -> Value {
+    match (kind, v) {
+        (Kind::Enum(values), Value::String(s)) if values.contains(&s.as_str()) => {
+            Value::String(values.first().copied().unwrap_or("").into())
+        }
+        (Kind::Structure(st), Value::Object(m)) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let v = match st.members.iter().find(|m| m.field.name == k) {
+                        Some(member) => pin_enums(&member.kind, v),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        (Kind::List(item), Value::Array(a)) => {
+            Value::Array(a.into_iter().map(|v| pin_enums(item, v)).collect())
+        }
+        (Kind::Map(val), Value::Object(m)) => {
+            Value::Object(m.into_iter().map(|(k, v)| (k, pin_enums(val, v))).collect())
+        }
+        (_, v) => v,
+    }
+}
+
+/// A file under the test's temporary directory holding `contents`.
+fn temp_file(name: &str, contents: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("snowball-cli-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("temp file");
+    path.to_string_lossy().into_owned()
+}
+
+/// Skeletons and parameters from files, both CLIs against one server:
+///
+/// - `--generate-cli-skeleton` (`input`, with enums pinned since the AWS CLI picks them at
+///   random) prints the same document; `output` prints the same in JSON, text and table;
+/// - `--cli-input-json file://` with every member sends the same request and prints the
+///   same, and so does one member's value from `file://` (CRLF line ends) while the
+///   others are flags;
+/// - `fileb://` for a string member fails the same way.
+async fn input_case(aws: PathBuf, ours: PathBuf, op: &'static Operation) -> Tally {
+    let mut t = Tally::default();
+    let mut body = sample(&Kind::Structure(op.output), None, 0, op.name);
+    if let (Value::Object(m), Some(p)) = (&mut body, &op.paginator) {
+        m.remove(p.output_token);
+    }
+    let server = serve(
+        200,
+        "application/x-amz-json-1.1",
+        vec![],
+        body.to_string().into_bytes(),
+    )
+    .await;
+    let both = |args: Vec<String>| {
+        let (aws, ours) = (aws.clone(), ours.clone());
+        let port = server.port;
+        async move {
+            tokio::join!(
+                run(
+                    aws,
+                    [vec!["snowball".to_string()], args.clone()].concat(),
+                    port,
+                    vec![]
+                ),
+                run(ours, args, port, vec![("SNOWBALL_PROTOCOL", "json")]),
+            )
+        }
+    };
+    let same = |t: &mut Tally, what: &str, a: &common::Run, o: &common::Run| {
+        t.check(
+            a.stdout == o.stdout && a.code == o.code && a.stderr == o.stderr,
+            format!(
+                "{} {what}: output differs:\n--- aws ({}):\n{}{}\n--- ours ({}):\n{}{}",
+                op.name, a.code, a.stdout, a.stderr, o.code, o.stdout, o.stderr
+            ),
+        )
+    };
+    let cmd = op.command.to_string();
+    // The input skeleton.
+    let (a, o) = both(vec![cmd.clone(), "--generate-cli-skeleton".into()]).await;
+    let pinned = |text: &str| {
+        serde_json::from_str::<Value>(text)
+            .map(|v| snowball_cli::pyjson::dumps(&pin_enums(&Kind::Structure(op.input), v)))
+            .unwrap_or_else(|e| format!("not JSON ({e}): {text}"))
+    };
+    let layout_kept = serde_json::from_str::<Value>(&o.stdout)
+        .is_ok_and(|v| format!("{}\n", snowball_cli::pyjson::dumps(&v)) == o.stdout);
+    t.check(
+        a.code == 0
+            && a.code == o.code
+            && pinned(&a.stdout) == pinned(&o.stdout)
+            && layout_kept
+            && a.stderr == o.stderr,
+        format!(
+            "{} input skeleton differs:\n--- aws:\n{}{}\n--- ours:\n{}{}",
+            op.name, a.stdout, a.stderr, o.stdout, o.stderr
+        ),
+    );
+    // The output skeleton in every format (required flags given).
+    for format in ["json", "text", "table"] {
+        let args = [
+            args_for(op),
+            vec![
+                "--generate-cli-skeleton".into(),
+                "output".into(),
+                "--output".into(),
+                format.into(),
+            ],
+        ]
+        .concat();
+        let (a, o) = both(args).await;
+        same(&mut t, &format!("output skeleton ({format})"), &a, &o);
+    }
+    // Every member from --cli-input-json file://.
+    let mut doc = Map::new();
+    for m in op.input.members {
+        if op
+            .paginator
+            .as_ref()
+            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
+        {
+            continue;
+        }
+        doc.insert(
+            m.field.name.to_string(),
+            sample(&m.kind, m.min, 1, m.field.name),
+        );
+    }
+    let input = temp_file(
+        &format!("{}-input.json", op.name),
+        Value::Object(doc.clone()).to_string().as_bytes(),
+    );
+    let before = server.seen.lock().expect("lock").len();
+    let (a, o) = both(vec![
+        cmd.clone(),
+        "--cli-input-json".into(),
+        format!("file://{input}"),
+    ])
+    .await;
+    same(&mut t, "--cli-input-json file://", &a, &o);
+    let seen = server.seen.lock().expect("lock").clone();
+    if seen.len() == before + 2 {
+        let d = |i: usize| normalize(serde_json::from_slice(&seen[i].1).unwrap_or(Value::Null));
+        t.check(
+            d(before) == d(before + 1),
+            format!(
+                "{} --cli-input-json: requests differ: {} vs {}",
+                op.name,
+                d(before),
+                d(before + 1)
+            ),
+        );
+    } else {
+        t.check(
+            false,
+            format!(
+                "{} --cli-input-json: {} requests, want 2 ({})",
+                op.name,
+                seen.len() - before,
+                o.stderr
+            ),
+        );
+    }
+    // The first string or structure member from file:// (CRLF read as LF), and fileb://
+    // for a string member.
+    if let Some(m) = op
+        .input
+        .members
+        .iter()
+        .find(|m| matches!(m.kind, Kind::String | Kind::Structure(_)))
+    {
+        let v = sample(&m.kind, m.min, 1, m.field.name);
+        let text = match &v {
+            Value::String(s) => format!("{s}\r\nline two\r\n"),
+            other => format!("{other}\r\n"),
+        };
+        let file = temp_file(&format!("{}-{}.txt", op.name, m.flag), text.as_bytes());
+        let mut args = args_for(op);
+        let at = args.iter().position(|a| *a == format!("--{}", m.flag));
+        if let Some(i) = at {
+            args[i + 1] = format!("file://{file}");
+            let (a, o) = both(args.clone()).await;
+            same(&mut t, &format!("--{} file://", m.flag), &a, &o);
+            if matches!(m.kind, Kind::String) {
+                args[i + 1] = format!("fileb://{file}");
+                let (a, o) = both(args).await;
+                same(&mut t, &format!("--{} fileb://", m.flag), &a, &o);
+            }
+        }
+    }
+    t
+}
+
 /// The command-line arguments for every top-level input member.
 fn args_for(op: &Operation) -> Vec<String> {
     let mut args = vec![op.command.to_string()];
@@ -417,6 +615,11 @@ async fn snowball_matches_aws_snowball() {
         tasks.push(tokio::spawn(async move {
             let _p = l.acquire_owned().await;
             success_case(a, o, op).await
+        }));
+        let (a, o, l) = (aws.clone(), ours.clone(), limit.clone());
+        tasks.push(tokio::spawn(async move {
+            let _p = l.acquire_owned().await;
+            input_case(a, o, op).await
         }));
         // Each modeled error once, on the first operation (by command) that lists it.
         for code in op.errors {
