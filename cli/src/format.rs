@@ -62,7 +62,8 @@ fn str_repr(s: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
-            c if (0x80..0xa0).contains(&(c as u32)) => {
+            // Latin-1 controls, the no-break space and the soft hyphen are not printable.
+            c if (0x80..=0xa0).contains(&(c as u32)) || c == '\u{ad}' => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
             c => out.push(c),
@@ -706,6 +707,8 @@ mod tests {
             py_str(&json!({"a": ["it's", 1.5, null]})),
             "{'a': [\"it's\", 1.5, None]}"
         );
+        // What Python prints for `str(["a\xa0b\tc"])`.
+        assert_eq!(py_str(&json!(["a\u{a0}b\tc"])), r"['a\xa0b\tc']");
     }
 
     #[test]
