@@ -22,7 +22,8 @@ use std::sync::Arc;
 
 use awsrt::internal::cli::{Command as Operation, Kind, Struct};
 use common::{
-    aws_arg_tables, aws_cli, output_variants, run, serve_with, Responder, Rng, Run, Seen, Tally,
+    aws_arg_tables, aws_cli, output_variants, pin_enums, run, serve_with, temp_file, Responder,
+    Rng, Run, Seen, Tally,
 };
 use importexport::cli::SERVICE;
 use serde_json::Value;
@@ -195,6 +196,131 @@ async fn output_case(aws: PathBuf, op: &'static Operation, i: usize, seed: u64) 
                 o.stderr
             ),
         );
+    }
+    t
+}
+
+/// Skeletons and parameter files: `--generate-cli-skeleton` (`input`, enums pinned; and
+/// `output` in JSON, text and table), `--cli-input-json file://` with every member, and the
+/// first string member from `file://` with CRLF line ends; same requests, same output.
+async fn skeleton_case(aws: PathBuf, op: &'static Operation) -> Tally {
+    let mut t = Tally::default();
+    let body = response(
+        op,
+        &struct_xml(op.output, op.name, 0).replace(
+            "<IsTruncated>true</IsTruncated>",
+            "<IsTruncated>false</IsTruncated>",
+        ),
+    );
+    let respond: Responder = Arc::new(move |_: &[u8]| (200, "text/xml", vec![], body.clone()));
+    let cmd = op.command.to_string();
+    let (a, o) = both(
+        vec![cmd.clone(), "--generate-cli-skeleton".into()],
+        respond.clone(),
+        aws.clone(),
+    )
+    .await;
+    let pinned = |text: &str| {
+        serde_json::from_str::<Value>(text)
+            .map(|v| snowball_cli::pyjson::dumps(&pin_enums(&Kind::Structure(op.input), v)))
+            .unwrap_or_else(|e| format!("not JSON ({e}): {text}"))
+    };
+    t.check(
+        a.0.code == 0
+            && a.0.code == o.0.code
+            && pinned(&a.0.stdout) == pinned(&o.0.stdout)
+            && a.0.stderr == o.0.stderr
+            && o.1.is_empty(),
+        format!(
+            "{} input skeleton differs:\n--- aws:\n{}{}\n--- ours:\n{}{}",
+            op.name, a.0.stdout, a.0.stderr, o.0.stdout, o.0.stderr
+        ),
+    );
+    for format in ["json", "text", "table"] {
+        let args = [
+            args_for(op),
+            vec![
+                "--generate-cli-skeleton".into(),
+                "output".into(),
+                "--output".into(),
+                format.into(),
+            ],
+        ]
+        .concat();
+        let (a, o) = both(args, respond.clone(), aws.clone()).await;
+        t.check(
+            a.0.stdout == o.0.stdout
+                && a.0.code == o.0.code
+                && a.0.stderr == o.0.stderr
+                && o.1.is_empty(),
+            format!(
+                "{} output skeleton ({format}) differs:\n--- aws ({}):\n{}{}\n--- ours ({}):\n{}{}",
+                op.name, a.0.code, a.0.stdout, a.0.stderr, o.0.code, o.0.stdout, o.0.stderr
+            ),
+        );
+    }
+    // Every member from --cli-input-json file://: the same values `args_for` gives.
+    let mut doc = serde_json::Map::new();
+    for m in op.input.members {
+        if op
+            .paginator
+            .as_ref()
+            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
+        {
+            continue;
+        }
+        let v = match &m.kind {
+            Kind::Boolean => Value::Bool(true),
+            Kind::Enum(values) => Value::String(values.last().copied().unwrap_or("x").into()),
+            Kind::Integer | Kind::Long => Value::from(3),
+            Kind::List(_) => serde_json::json!([
+                format!("{}-1", m.field.name),
+                format!("{}-2,with comma", m.field.name)
+            ]),
+            _ => Value::String(format!("{} é&=+/%20 ü?", m.field.name)),
+        };
+        doc.insert(m.field.name.to_string(), v);
+    }
+    let input = temp_file(
+        &format!("ie-{}-input.json", op.name),
+        Value::Object(doc).to_string().as_bytes(),
+    );
+    let (a, o) = both(
+        vec![
+            cmd.clone(),
+            "--cli-input-json".into(),
+            format!("file://{input}"),
+        ],
+        respond.clone(),
+        aws.clone(),
+    )
+    .await;
+    compare(
+        &mut t,
+        &format!("{} --cli-input-json file://", op.name),
+        &a,
+        &o,
+    );
+    if let Some(m) = op
+        .input
+        .members
+        .iter()
+        .find(|m| matches!(m.kind, Kind::String))
+    {
+        let file = temp_file(
+            &format!("ie-{}-{}.txt", op.name, m.flag),
+            format!("{} from a file\r\nline two\r\n", m.field.name).as_bytes(),
+        );
+        let mut args = args_for(op);
+        let flag = format!("--{}", m.flag);
+        if let Some(i) = args
+            .iter()
+            .position(|a| *a == flag || (m.flag == "street2" && a == "--street-2"))
+        {
+            args[i + 1] = format!("file://{file}");
+            let (a, o) = both(args, respond.clone(), aws.clone()).await;
+            compare(&mut t, &format!("{} --{} file://", op.name, m.flag), &a, &o);
+        }
     }
     t
 }
@@ -462,6 +588,11 @@ async fn importexport_matches_aws_importexport() {
         tasks.push(tokio::spawn(async move {
             let _p = l.acquire_owned().await;
             output_case(a, op, i, seed).await
+        }));
+        let (a, l) = (aws.clone(), limit.clone());
+        tasks.push(tokio::spawn(async move {
+            let _p = l.acquire_owned().await;
+            skeleton_case(a, op).await
         }));
     }
     for op in SERVICE.operations {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+use awsrt::internal::cli::Kind;
 use serde_json::{json, Map, Value};
 
 pub const BOTOCORE_VERSION: &str = "1.44.5";
@@ -364,4 +365,41 @@ pub fn output_profile(format: &str) -> &'static str {
     let path = dir.join(format!("config-output-{format}"));
     std::fs::write(&path, format!("[default]\noutput = {format}\n")).expect("config file");
     Box::leak(path.to_string_lossy().into_owned().into_boxed_str())
+}
+
+/// Enum values replaced by the enum's first value, walking `v` with its kind: the AWS CLI
+/// fills an input skeleton's enums with `random.choice`.
+pub fn pin_enums(kind: &Kind, v: Value) -> Value {
+    match (kind, v) {
+        (Kind::Enum(values), Value::String(s)) if values.contains(&s.as_str()) => {
+            Value::String(values.first().copied().unwrap_or("").into())
+        }
+        (Kind::Structure(st), Value::Object(m)) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let v = match st.members.iter().find(|m| m.field.name == k) {
+                        Some(member) => pin_enums(&member.kind, v),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        (Kind::List(item), Value::Array(a)) => {
+            Value::Array(a.into_iter().map(|v| pin_enums(item, v)).collect())
+        }
+        (Kind::Map(val), Value::Object(m)) => {
+            Value::Object(m.into_iter().map(|(k, v)| (k, pin_enums(val, v))).collect())
+        }
+        (_, v) => v,
+    }
+}
+
+/// A file under the test's temporary directory holding `contents`.
+pub fn temp_file(name: &str, contents: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("snowball-cli-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("temp file");
+    path.to_string_lossy().into_owned()
 }
