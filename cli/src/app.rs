@@ -226,7 +226,7 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
             }
             // `action='version'`: prints and exits wherever it stands, as argparse does.
             "version" => {
-                println!("{}", version());
+                emit(&format!("{}\n", version()));
                 return Ok(());
             }
             // Refused rather than ignored: the warnings it asks for are about moving to
@@ -256,7 +256,7 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
     }
     let Some(command) = command else {
         if help {
-            print!("{}", crate::help::service_help());
+            emit(&crate::help::service_help());
             return Ok(());
         }
         return Err(Exit::usage("the following arguments are required: command"));
@@ -279,7 +279,7 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
         )));
     };
     if help {
-        print!("{}", crate::help::command_help(op));
+        emit(&crate::help::command_help(op));
         return Ok(());
     }
     if !unknown.is_empty() {
@@ -508,7 +508,7 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             epoch: skeleton::EPOCH_ISO,
         }
         .structure(op.input);
-        println!("{}", pyjson::dumps(&doc));
+        emit(&format!("{}\n", pyjson::dumps(&doc)));
         return Ok(());
     }
     let params = Value::Object(params);
@@ -656,12 +656,17 @@ fn print(
             }
         }
     };
+    emit(&text);
+    Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error, as in the AWS CLI (and
+/// `println!` would panic on it).
+fn emit(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error, as in the AWS CLI.
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
-    Ok(())
 }
 
 /// `--generate-cli-skeleton [input|output]`.

@@ -376,3 +376,54 @@ async fn paginate_is_an_unknown_option() {
     assert!(err.contains("Unknown options: --paginate"), "{err}");
     assert_eq!(requests(&s), 0);
 }
+
+/// Output to a stdout that cannot be written (its reader has gone) is
+/// dropped, as the AWS CLI drops it, rather than a panic.
+#[tokio::test]
+async fn an_unwritable_stdout_is_no_panic() {
+    let s = server().await;
+    let url = format!("http://127.0.0.1:{}", s.port);
+    let common = [
+        "--protocol",
+        "json",
+        "--endpoint-url",
+        &url,
+        "--region",
+        "us-east-1",
+    ];
+    for args in [
+        &["help"][..],
+        &["list-jobs", "help"],
+        &["--version"],
+        &["create-job", "--generate-cli-skeleton"],
+        &["list-jobs"],
+        &["list-jobs", "--output", "text"],
+        &["list-jobs", "--output", "table"],
+    ] {
+        // A socket whose other end is closed: writes fail with EPIPE, like a pipe whose
+        // reader has gone (`snowball ... | head -1`).
+        let (ours, gone) = std::os::unix::net::UnixStream::pair().expect("socket pair");
+        drop(gone);
+        let closed = std::os::fd::OwnedFd::from(ours);
+        let out = tokio::process::Command::new(PathBuf::from(env!("CARGO_BIN_EXE_snowball")))
+            .args(args)
+            .args(common)
+            .env_clear()
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdout(std::process::Stdio::from(closed))
+            .stderr(std::process::Stdio::piped())
+            // Not `output()`, which would pipe stdout again.
+            .spawn()
+            .expect("running snowball")
+            .wait_with_output()
+            .await
+            .expect("waiting for snowball");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
