@@ -1,11 +1,19 @@
-//! Snowball in memory: addresses and jobs (no clusters yet). Ids have the documented
-//! forms, `ADID` and `JID` followed by a UUID; pages are opaque offsets.
+//! Snowball in memory: addresses, jobs and clusters, with the job state machine of the
+//! API reference. Ids have the documented forms, `ADID`, `JID` and `CID` followed by a
+//! UUID; pages are offsets.
 
 use std::sync::{Mutex, MutexGuard};
 
 use awsrt::internal::server::{GenericError, HandlerError};
+use snowball::operation::cancel_cluster::{
+    CancelClusterError, CancelClusterInput, CancelClusterOutput,
+};
+use snowball::operation::cancel_job::{CancelJobError, CancelJobInput, CancelJobOutput};
 use snowball::operation::create_address::{
     CreateAddressError, CreateAddressInput, CreateAddressOutput,
+};
+use snowball::operation::create_cluster::{
+    CreateClusterError, CreateClusterInput, CreateClusterOutput,
 };
 use snowball::operation::create_job::{CreateJobError, CreateJobInput, CreateJobOutput};
 use snowball::operation::describe_address::{
@@ -14,18 +22,74 @@ use snowball::operation::describe_address::{
 use snowball::operation::describe_addresses::{
     DescribeAddressesError, DescribeAddressesInput, DescribeAddressesOutput,
 };
+use snowball::operation::describe_cluster::{
+    DescribeClusterError, DescribeClusterInput, DescribeClusterOutput,
+};
 use snowball::operation::describe_job::{DescribeJobError, DescribeJobInput, DescribeJobOutput};
+use snowball::operation::get_job_manifest::{
+    GetJobManifestError, GetJobManifestInput, GetJobManifestOutput,
+};
+use snowball::operation::get_job_unlock_code::{
+    GetJobUnlockCodeError, GetJobUnlockCodeInput, GetJobUnlockCodeOutput,
+};
+use snowball::operation::get_snowball_usage::{
+    GetSnowballUsageError, GetSnowballUsageInput, GetSnowballUsageOutput,
+};
+use snowball::operation::list_cluster_jobs::{
+    ListClusterJobsError, ListClusterJobsInput, ListClusterJobsOutput,
+};
+use snowball::operation::list_clusters::{
+    ListClustersError, ListClustersInput, ListClustersOutput,
+};
 use snowball::operation::list_jobs::{ListJobsError, ListJobsInput, ListJobsOutput};
+use snowball::operation::update_cluster::{
+    UpdateClusterError, UpdateClusterInput, UpdateClusterOutput,
+};
+use snowball::operation::update_job::{UpdateJobError, UpdateJobInput, UpdateJobOutput};
+use snowball::operation::update_job_shipment_state::{
+    UpdateJobShipmentStateError, UpdateJobShipmentStateInput, UpdateJobShipmentStateOutput,
+};
 use snowball::types::{
-    Address, InvalidInputCombinationException, InvalidNextTokenException, InvalidResourceException,
-    JobListEntry, JobMetadata, JobState, ShippingDetails,
+    Address, ClusterListEntry, ClusterMetadata, ClusterState, InvalidInputCombinationException,
+    InvalidJobStateException, InvalidNextTokenException, InvalidResourceException, JobListEntry,
+    JobMetadata, JobState, JobType, ShipmentState, ShippingDetails,
 };
 use snowball::DateTime;
 
+/// A job's states in the order it passes through them (the API reference's `JobState`);
+/// `Cancelled` is reached only by `CancelJob` (or `CancelCluster`) while `New`.
+const LIFECYCLE: [JobState; 10] = [
+    JobState::New,
+    JobState::PreparingAppliance,
+    JobState::PreparingShipment,
+    JobState::InTransitToCustomer,
+    JobState::WithCustomer,
+    JobState::InTransitToAws,
+    JobState::WithAwsSortingFacility,
+    JobState::WithAws,
+    JobState::InProgress,
+    JobState::Complete,
+];
+
+/// The state after `state`, or `None` for a job that is done (or cancelled).
+pub fn next_state(state: &JobState) -> Option<JobState> {
+    let i = LIFECYCLE.iter().position(|s| s == state)?;
+    LIFECYCLE.get(i + 1).cloned()
+}
+
+/// How many jobs a cluster waits for before it leaves `AwaitingQuorum` ("Each cluster
+/// supports five nodes").
+const CLUSTER_SIZE: usize = 5;
+
+/// `GetSnowballUsage`'s limit: the documented default service limit.
+const SNOWBALL_LIMIT: i32 = 1;
+
 /// The Snowball service's state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Snowball {
     state: Mutex<State>,
+    /// `http://127.0.0.1:PORT`, the base of the manifest URLs this server hands out.
+    base_url: String,
 }
 
 #[derive(Debug, Default)]
@@ -34,9 +98,111 @@ struct State {
     addresses: Vec<Address>,
     /// In creation order.
     jobs: Vec<JobMetadata>,
+    /// In creation order.
+    clusters: Vec<ClusterMetadata>,
+}
+
+impl State {
+    fn job_mut(&mut self, id: &str) -> Result<&mut JobMetadata, InvalidResourceException> {
+        self.jobs
+            .iter_mut()
+            .find(|j| j.job_id.as_deref() == Some(id))
+            .ok_or_else(|| invalid_resource("job", id))
+    }
+
+    fn cluster_mut(&mut self, id: &str) -> Result<&mut ClusterMetadata, InvalidResourceException> {
+        self.clusters
+            .iter_mut()
+            .find(|c| c.cluster_id.as_deref() == Some(id))
+            .ok_or_else(|| invalid_resource("cluster", id))
+    }
+
+    /// Every address id given exists.
+    fn check_addresses<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a String>,
+    ) -> Result<(), InvalidResourceException> {
+        for id in ids {
+            if !self
+                .addresses
+                .iter()
+                .any(|a| a.address_id.as_deref() == Some(id.as_str()))
+            {
+                return Err(invalid_resource("address", id));
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves every job (and so every cluster) one state on; `job` limits it to one job.
+    /// Returns how many jobs moved.
+    fn advance(&mut self, job: Option<&str>) -> usize {
+        let mut moved = 0;
+        for j in self.jobs.iter_mut() {
+            if job.is_some_and(|id| j.job_id.as_deref() != Some(id)) {
+                continue;
+            }
+            // A job of a cluster that waits for its quorum does not move on its own.
+            if let Some(cid) = j.cluster_id.as_deref() {
+                let waiting = self.clusters.iter().any(|c| {
+                    c.cluster_id.as_deref() == Some(cid)
+                        && c.cluster_state == Some(ClusterState::AwaitingQuorum)
+                });
+                if waiting {
+                    continue;
+                }
+            }
+            if let Some(next) = j.job_state.as_ref().and_then(next_state) {
+                j.job_state = Some(next);
+                moved += 1;
+            }
+        }
+        self.refresh_clusters();
+        moved
+    }
+
+    /// Each cluster's state from its jobs, after jobs were added or moved.
+    fn refresh_clusters(&mut self) {
+        for c in self.clusters.iter_mut() {
+            let jobs: Vec<&JobMetadata> = self
+                .jobs
+                .iter()
+                .filter(|j| j.cluster_id == c.cluster_id)
+                .collect();
+            c.cluster_state = Some(cluster_state(c.cluster_state.as_ref(), &jobs));
+        }
+    }
+}
+
+/// A cluster's state from its jobs: `AwaitingQuorum` until it has five, then `Pending`
+/// until they ship, `InUse` once one is with the customer, `Complete` when all are.
+fn cluster_state(current: Option<&ClusterState>, jobs: &[&JobMetadata]) -> ClusterState {
+    if current == Some(&ClusterState::Cancelled) {
+        return ClusterState::Cancelled;
+    }
+    if jobs.len() < CLUSTER_SIZE {
+        return ClusterState::AwaitingQuorum;
+    }
+    let rank = |x: &JobState| LIFECYCLE.iter().position(|l| l == x);
+    let at_least = |j: &&JobMetadata, s: JobState| j.job_state.as_ref().and_then(rank) >= rank(&s);
+    if jobs.iter().all(|j| at_least(j, JobState::Complete)) {
+        ClusterState::Complete
+    } else if jobs.iter().any(|j| at_least(j, JobState::WithCustomer)) {
+        ClusterState::InUse
+    } else {
+        ClusterState::Pending
+    }
 }
 
 impl Snowball {
+    /// An empty store whose manifest URLs start with `base_url`.
+    pub fn new(base_url: impl Into<String>) -> Snowball {
+        Snowball {
+            state: Mutex::default(),
+            base_url: base_url.into(),
+        }
+    }
+
     fn state(&self) -> Result<MutexGuard<'_, State>, GenericError> {
         // A poisoned lock means a handler panicked mid-update; say so rather than serve
         // state that may be half written.
@@ -44,6 +210,75 @@ impl Snowball {
             .lock()
             .map_err(|_| GenericError::internal("snowball-local state is unusable after a panic"))
     }
+
+    /// Moves jobs one state on (all of them, or the one named): the admin endpoint's
+    /// and `--advance-every`'s work. Returns how many moved; `None` for an unknown job.
+    pub fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
+        let mut state = self.state()?;
+        if let Some(id) = job {
+            if !state.jobs.iter().any(|j| j.job_id.as_deref() == Some(id)) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(state.advance(job)))
+    }
+
+    /// The manifest of a job, as bytes (what the URL `GetJobManifest` gives serves).
+    pub fn manifest(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
+        let state = self.state()?;
+        Ok(state
+            .jobs
+            .iter()
+            .find(|j| j.job_id.as_deref() == Some(job))
+            .map(manifest_bytes))
+    }
+}
+
+/// A job's manifest: a stand-in for the encrypted file AWS serves, fixed per job.
+fn manifest_bytes(job: &JobMetadata) -> Vec<u8> {
+    format!(
+        "snowball-local manifest\njob: {}\ntype: {}\n",
+        job.job_id.as_deref().unwrap_or(""),
+        job.job_type.as_ref().map(|t| t.as_str()).unwrap_or("")
+    )
+    .into_bytes()
+}
+
+/// The documented 29-character unlock code (25 letters and digits in five groups of five),
+/// derived from the job id so it is stable for the job's life.
+fn unlock_code(job_id: &str) -> String {
+    // The id's UUID has 32 hex digits; 25 of them, upper-cased, fill the groups.
+    let digits: Vec<char> = job_id
+        .chars()
+        .skip(3)
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_uppercase())
+        .chain(std::iter::repeat('0'))
+        .take(25)
+        .collect();
+    digits
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn job_state_error(id: &str, state: Option<&JobState>, action: &str) -> InvalidJobStateException {
+    InvalidJobStateException::new().message(format!(
+        "The job {id} is in the {} state; {action}.",
+        state.map(|s| s.as_str()).unwrap_or("unknown")
+    ))
+}
+
+fn list_entry(j: &JobMetadata, is_master: bool) -> JobListEntry {
+    let mut e = JobListEntry::new().is_master(is_master);
+    e.job_id = j.job_id.clone();
+    e.job_state = j.job_state.clone();
+    e.job_type = j.job_type.clone();
+    e.snowball_type = j.snowball_type.clone();
+    e.creation_date = j.creation_date;
+    e.description = j.description.clone();
+    e
 }
 
 /// `items[start..start+max]` and the token of the next page: `NextToken` is the offset
@@ -134,19 +369,35 @@ impl snowball::server::Service for Snowball {
         &self,
         input: CreateJobInput,
     ) -> Result<CreateJobOutput, HandlerError<CreateJobError>> {
-        if input.cluster_id.is_some() {
-            return Err(GenericError::new(
-                501,
-                "NotImplemented",
-                "CreateJob for a cluster (ClusterId) is not implemented yet in snowball-local",
-            )
-            .into());
-        }
         let combination = |m: &str| {
             HandlerError::Modeled(CreateJobError::InvalidInputCombinationException(
                 InvalidInputCombinationException::new().message(m),
             ))
         };
+        let mut state = self.state()?;
+        let id = format!("JID{}", awsrt::internal::idempotency_token());
+        let mut job = JobMetadata::new()
+            .job_id(id.clone())
+            .job_state(JobState::New)
+            .creation_date(DateTime::now());
+        if let Some(cluster_id) = input.cluster_id {
+            // A cluster's node: type, address and shipping come from the cluster.
+            let cluster = state
+                .cluster_mut(&cluster_id)
+                .map_err(CreateJobError::InvalidResourceException)?;
+            if cluster.cluster_state != Some(ClusterState::AwaitingQuorum) {
+                return Err(combination(&format!(
+                    "The cluster {cluster_id} is not in the AwaitingQuorum state; it takes no \
+                     more jobs."
+                )));
+            }
+            let cluster = cluster.clone();
+            job = cluster_job(job, &cluster);
+            job.description = input.description.or(job.description);
+            state.jobs.push(job);
+            state.refresh_clusters();
+            return Ok(CreateJobOutput::new().job_id(id));
+        }
         let Some(job_type) = input.job_type else {
             return Err(combination(
                 "JobType is required for a job that is not part of a cluster.",
@@ -157,28 +408,10 @@ impl snowball::server::Service for Snowball {
                 "AddressId is required for a job that is not part of a cluster.",
             ));
         };
-        let mut state = self.state()?;
-        let known = |id: &str| {
-            state
-                .addresses
-                .iter()
-                .any(|a| a.address_id.as_deref() == Some(id))
-        };
-        for id in std::iter::once(&address_id).chain(input.forwarding_address_id.as_ref()) {
-            if !known(id) {
-                return Err(CreateJobError::InvalidResourceException(invalid_resource(
-                    "address", id,
-                ))
-                .into());
-            }
-        }
-        let id = format!("JID{}", awsrt::internal::idempotency_token());
-        let mut job = JobMetadata::new()
-            .job_id(id.clone())
-            .job_state(JobState::New)
-            .job_type(job_type)
-            .creation_date(DateTime::now())
-            .address_id(address_id);
+        state
+            .check_addresses(std::iter::once(&address_id).chain(&input.forwarding_address_id))
+            .map_err(CreateJobError::InvalidResourceException)?;
+        job = job.job_type(job_type).address_id(address_id);
         job.resources = input.resources;
         job.on_device_service_configuration = input.on_device_service_configuration;
         job.description = input.description;
@@ -231,23 +464,412 @@ impl snowball::server::Service for Snowball {
                     InvalidNextTokenException::new().message(m),
                 )
             })?;
-        let entries = jobs
-            .into_iter()
-            .map(|j| {
-                let mut e = JobListEntry::new().is_master(false);
-                e.job_id = j.job_id;
-                e.job_state = j.job_state;
-                e.job_type = j.job_type;
-                e.snowball_type = j.snowball_type;
-                e.creation_date = j.creation_date;
-                e.description = j.description;
-                e
-            })
-            .collect();
+        let entries = jobs.iter().map(|j| list_entry(j, false)).collect();
         let mut out = ListJobsOutput::new().job_list_entries(entries);
         out.next_token = next;
         Ok(out)
     }
+
+    async fn cancel_job(
+        &self,
+        input: CancelJobInput,
+    ) -> Result<CancelJobOutput, HandlerError<CancelJobError>> {
+        let mut state = self.state()?;
+        let job = state
+            .job_mut(&input.job_id)
+            .map_err(CancelJobError::InvalidResourceException)?;
+        // "You can only cancel a job before its JobState value changes to
+        // PreparingAppliance."
+        if job.job_state != Some(JobState::New) {
+            return Err(CancelJobError::InvalidJobStateException(job_state_error(
+                &input.job_id,
+                job.job_state.as_ref(),
+                "a job can be cancelled only while it is New",
+            ))
+            .into());
+        }
+        job.job_state = Some(JobState::Cancelled);
+        Ok(CancelJobOutput::new())
+    }
+
+    async fn update_job(
+        &self,
+        input: UpdateJobInput,
+    ) -> Result<UpdateJobOutput, HandlerError<UpdateJobError>> {
+        let mut state = self.state()?;
+        state
+            .check_addresses(input.address_id.iter().chain(&input.forwarding_address_id))
+            .map_err(UpdateJobError::InvalidResourceException)?;
+        let job = state
+            .job_mut(&input.job_id)
+            .map_err(UpdateJobError::InvalidResourceException)?;
+        if job.job_state != Some(JobState::New) {
+            return Err(UpdateJobError::InvalidJobStateException(job_state_error(
+                &input.job_id,
+                job.job_state.as_ref(),
+                "a job can be updated only while it is New",
+            ))
+            .into());
+        }
+        // What the request leaves out stays as it was.
+        job.role_arn = input.role_arn.or(job.role_arn.take());
+        job.notification = input.notification.or(job.notification.take());
+        job.resources = input.resources.or(job.resources.take());
+        job.on_device_service_configuration = input
+            .on_device_service_configuration
+            .or(job.on_device_service_configuration.take());
+        job.address_id = input.address_id.or(job.address_id.take());
+        if let Some(o) = input.shipping_option {
+            let details = job.shipping_details.take().unwrap_or_default();
+            job.shipping_details = Some(details.shipping_option(o));
+        }
+        job.description = input.description.or(job.description.take());
+        job.snowball_capacity_preference = input
+            .snowball_capacity_preference
+            .or(job.snowball_capacity_preference.take());
+        job.forwarding_address_id = input
+            .forwarding_address_id
+            .or(job.forwarding_address_id.take());
+        job.pickup_details = input.pickup_details.or(job.pickup_details.take());
+        Ok(UpdateJobOutput::new())
+    }
+
+    async fn update_job_shipment_state(
+        &self,
+        input: UpdateJobShipmentStateInput,
+    ) -> Result<UpdateJobShipmentStateOutput, HandlerError<UpdateJobShipmentStateError>> {
+        let mut state = self.state()?;
+        let job = state
+            .job_mut(&input.job_id)
+            .map_err(UpdateJobShipmentStateError::InvalidResourceException)?;
+        // RECEIVED: the device reached the customer; RETURNED: it is on its way back.
+        let (from, to) = match input.shipment_state {
+            ShipmentState::Received => (JobState::InTransitToCustomer, JobState::WithCustomer),
+            ShipmentState::Returned => (JobState::WithCustomer, JobState::InTransitToAws),
+            _ => {
+                return Err(UpdateJobShipmentStateError::InvalidJobStateException(
+                    InvalidJobStateException::new().message(format!(
+                        "ShipmentState {:?} is not RECEIVED or RETURNED.",
+                        input.shipment_state.as_str()
+                    )),
+                )
+                .into())
+            }
+        };
+        if job.job_state.as_ref() == Some(&to) {
+            return Ok(UpdateJobShipmentStateOutput::new());
+        }
+        if job.job_state.as_ref() != Some(&from) {
+            return Err(
+                UpdateJobShipmentStateError::InvalidJobStateException(job_state_error(
+                    &input.job_id,
+                    job.job_state.as_ref(),
+                    &format!(
+                        "{} applies to a job in the {} state",
+                        input.shipment_state.as_str(),
+                        from.as_str()
+                    ),
+                ))
+                .into(),
+            );
+        }
+        job.job_state = Some(to);
+        state.refresh_clusters();
+        Ok(UpdateJobShipmentStateOutput::new())
+    }
+
+    async fn get_job_unlock_code(
+        &self,
+        input: GetJobUnlockCodeInput,
+    ) -> Result<GetJobUnlockCodeOutput, HandlerError<GetJobUnlockCodeError>> {
+        let mut state = self.state()?;
+        let job = state
+            .job_mut(&input.job_id)
+            .map_err(GetJobUnlockCodeError::InvalidResourceException)?;
+        if job.job_state == Some(JobState::Cancelled) {
+            return Err(
+                GetJobUnlockCodeError::InvalidJobStateException(job_state_error(
+                    &input.job_id,
+                    job.job_state.as_ref(),
+                    "a cancelled job has no unlock code",
+                ))
+                .into(),
+            );
+        }
+        Ok(GetJobUnlockCodeOutput::new().unlock_code(unlock_code(&input.job_id)))
+    }
+
+    async fn get_job_manifest(
+        &self,
+        input: GetJobManifestInput,
+    ) -> Result<GetJobManifestOutput, HandlerError<GetJobManifestError>> {
+        let mut state = self.state()?;
+        let job = state
+            .job_mut(&input.job_id)
+            .map_err(GetJobManifestError::InvalidResourceException)?;
+        if job.job_state == Some(JobState::Cancelled) {
+            return Err(
+                GetJobManifestError::InvalidJobStateException(job_state_error(
+                    &input.job_id,
+                    job.job_state.as_ref(),
+                    "a cancelled job has no manifest",
+                ))
+                .into(),
+            );
+        }
+        Ok(GetJobManifestOutput::new().manifest_uri(format!(
+            "{}/_local/manifest/{}",
+            self.base_url, input.job_id
+        )))
+    }
+
+    async fn get_snowball_usage(
+        &self,
+        _input: GetSnowballUsageInput,
+    ) -> Result<GetSnowballUsageOutput, HandlerError<GetSnowballUsageError>> {
+        let state = self.state()?;
+        // A device is in use from creation until its job completes or is cancelled.
+        let in_use = state
+            .jobs
+            .iter()
+            .filter(|j| {
+                !matches!(
+                    j.job_state,
+                    Some(JobState::Complete) | Some(JobState::Cancelled)
+                )
+            })
+            .count();
+        Ok(GetSnowballUsageOutput::new()
+            .snowball_limit(SNOWBALL_LIMIT)
+            .snowballs_in_use(i32::try_from(in_use).unwrap_or(i32::MAX)))
+    }
+
+    async fn create_cluster(
+        &self,
+        input: CreateClusterInput,
+    ) -> Result<CreateClusterOutput, HandlerError<CreateClusterError>> {
+        let mut state = self.state()?;
+        state
+            .check_addresses(std::iter::once(&input.address_id).chain(&input.forwarding_address_id))
+            .map_err(CreateClusterError::InvalidResourceException)?;
+        let size = match input.initial_cluster_size {
+            None => 0,
+            Some(n @ 0..=16) => n as usize,
+            Some(n) => {
+                return Err(CreateClusterError::InvalidInputCombinationException(
+                    InvalidInputCombinationException::new()
+                        .message(format!("InitialClusterSize {n} is not between 0 and 16.")),
+                )
+                .into())
+            }
+        };
+        let id = format!("CID{}", awsrt::internal::idempotency_token());
+        let mut cluster = ClusterMetadata::new()
+            .cluster_id(id.clone())
+            .cluster_state(ClusterState::AwaitingQuorum)
+            .job_type(input.job_type)
+            .snowball_type(input.snowball_type)
+            .creation_date(DateTime::now())
+            .address_id(input.address_id)
+            .shipping_option(input.shipping_option);
+        cluster.resources = input.resources;
+        cluster.on_device_service_configuration = input.on_device_service_configuration;
+        cluster.description = input.description;
+        cluster.kms_key_arn = input.kms_key_arn;
+        cluster.role_arn = input.role_arn;
+        cluster.notification = input.notification;
+        cluster.forwarding_address_id = input.forwarding_address_id;
+        cluster.tax_documents = input.tax_documents;
+        // ForceCreateJobs with InitialClusterSize creates the cluster's jobs with it.
+        let mut entries = Vec::new();
+        if input.force_create_jobs == Some(true) {
+            for i in 0..size {
+                let job = cluster_job(
+                    JobMetadata::new()
+                        .job_id(format!("JID{}", awsrt::internal::idempotency_token()))
+                        .job_state(JobState::New)
+                        .creation_date(DateTime::now()),
+                    &cluster,
+                );
+                entries.push(list_entry(&job, i == 0));
+                state.jobs.push(job);
+            }
+        }
+        state.clusters.push(cluster);
+        state.refresh_clusters();
+        let mut out = CreateClusterOutput::new().cluster_id(id);
+        if !entries.is_empty() {
+            out.job_list_entries = Some(entries);
+        }
+        Ok(out)
+    }
+
+    async fn describe_cluster(
+        &self,
+        input: DescribeClusterInput,
+    ) -> Result<DescribeClusterOutput, HandlerError<DescribeClusterError>> {
+        let mut state = self.state()?;
+        let cluster = state
+            .cluster_mut(&input.cluster_id)
+            .map_err(DescribeClusterError::InvalidResourceException)?;
+        Ok(DescribeClusterOutput::new().cluster_metadata(cluster.clone()))
+    }
+
+    async fn list_clusters(
+        &self,
+        input: ListClustersInput,
+    ) -> Result<ListClustersOutput, HandlerError<ListClustersError>> {
+        let state = self.state()?;
+        let (clusters, next) = page(
+            &state.clusters,
+            input.next_token.as_deref(),
+            input.max_results,
+        )
+        .map_err(|m| {
+            ListClustersError::InvalidNextTokenException(
+                InvalidNextTokenException::new().message(m),
+            )
+        })?;
+        let entries = clusters
+            .into_iter()
+            .map(|c| {
+                let mut e = ClusterListEntry::new();
+                e.cluster_id = c.cluster_id;
+                e.cluster_state = c.cluster_state;
+                e.creation_date = c.creation_date;
+                e.description = c.description;
+                e
+            })
+            .collect();
+        let mut out = ListClustersOutput::new().cluster_list_entries(entries);
+        out.next_token = next;
+        Ok(out)
+    }
+
+    async fn list_cluster_jobs(
+        &self,
+        input: ListClusterJobsInput,
+    ) -> Result<ListClusterJobsOutput, HandlerError<ListClusterJobsError>> {
+        let mut state = self.state()?;
+        state
+            .cluster_mut(&input.cluster_id)
+            .map_err(ListClusterJobsError::InvalidResourceException)?;
+        let jobs: Vec<&JobMetadata> = state
+            .jobs
+            .iter()
+            .filter(|j| j.cluster_id.as_deref() == Some(input.cluster_id.as_str()))
+            .collect();
+        // The cluster's first job is its master.
+        let master = jobs.first().and_then(|j| j.job_id.clone());
+        let (jobs, next) =
+            page(&jobs, input.next_token.as_deref(), input.max_results).map_err(|m| {
+                ListClusterJobsError::InvalidNextTokenException(
+                    InvalidNextTokenException::new().message(m),
+                )
+            })?;
+        let entries = jobs
+            .iter()
+            .map(|j| list_entry(j, j.job_id == master))
+            .collect();
+        let mut out = ListClusterJobsOutput::new().job_list_entries(entries);
+        out.next_token = next;
+        Ok(out)
+    }
+
+    async fn update_cluster(
+        &self,
+        input: UpdateClusterInput,
+    ) -> Result<UpdateClusterOutput, HandlerError<UpdateClusterError>> {
+        let mut state = self.state()?;
+        state
+            .check_addresses(input.address_id.iter().chain(&input.forwarding_address_id))
+            .map_err(UpdateClusterError::InvalidResourceException)?;
+        let cluster = state
+            .cluster_mut(&input.cluster_id)
+            .map_err(UpdateClusterError::InvalidResourceException)?;
+        if cluster.cluster_state != Some(ClusterState::AwaitingQuorum) {
+            return Err(
+                UpdateClusterError::InvalidJobStateException(cluster_state_error(
+                    cluster,
+                    "a cluster can be updated only while it is",
+                ))
+                .into(),
+            );
+        }
+        cluster.role_arn = input.role_arn.or(cluster.role_arn.take());
+        cluster.description = input.description.or(cluster.description.take());
+        cluster.resources = input.resources.or(cluster.resources.take());
+        cluster.on_device_service_configuration = input
+            .on_device_service_configuration
+            .or(cluster.on_device_service_configuration.take());
+        cluster.address_id = input.address_id.or(cluster.address_id.take());
+        cluster.shipping_option = input.shipping_option.or(cluster.shipping_option.take());
+        cluster.notification = input.notification.or(cluster.notification.take());
+        cluster.forwarding_address_id = input
+            .forwarding_address_id
+            .or(cluster.forwarding_address_id.take());
+        Ok(UpdateClusterOutput::new())
+    }
+
+    async fn cancel_cluster(
+        &self,
+        input: CancelClusterInput,
+    ) -> Result<CancelClusterOutput, HandlerError<CancelClusterError>> {
+        let mut state = self.state()?;
+        let cluster = state
+            .cluster_mut(&input.cluster_id)
+            .map_err(CancelClusterError::InvalidResourceException)?;
+        // "You can only cancel a cluster job while it's in the AwaitingQuorum status."
+        if cluster.cluster_state != Some(ClusterState::AwaitingQuorum) {
+            return Err(
+                CancelClusterError::InvalidJobStateException(cluster_state_error(
+                    cluster,
+                    "a cluster can be cancelled only while it is",
+                ))
+                .into(),
+            );
+        }
+        cluster.cluster_state = Some(ClusterState::Cancelled);
+        for j in state.jobs.iter_mut() {
+            if j.cluster_id.as_deref() == Some(input.cluster_id.as_str()) {
+                j.job_state = Some(JobState::Cancelled);
+            }
+        }
+        Ok(CancelClusterOutput::new())
+    }
+}
+
+/// A new job of `cluster`: its type, address, shipping and settings are the cluster's.
+fn cluster_job(mut job: JobMetadata, cluster: &ClusterMetadata) -> JobMetadata {
+    job.cluster_id = cluster.cluster_id.clone();
+    job.job_type = cluster.job_type.clone().or(Some(JobType::LocalUse));
+    job.snowball_type = cluster.snowball_type.clone();
+    job.address_id = cluster.address_id.clone();
+    job.forwarding_address_id = cluster.forwarding_address_id.clone();
+    job.resources = cluster.resources.clone();
+    job.on_device_service_configuration = cluster.on_device_service_configuration.clone();
+    job.description = cluster.description.clone();
+    job.kms_key_arn = cluster.kms_key_arn.clone();
+    job.role_arn = cluster.role_arn.clone();
+    job.notification = cluster.notification.clone();
+    job.tax_documents = cluster.tax_documents.clone();
+    job.shipping_details = cluster
+        .shipping_option
+        .clone()
+        .map(|o| ShippingDetails::new().shipping_option(o));
+    job
+}
+
+fn cluster_state_error(cluster: &ClusterMetadata, rule: &str) -> InvalidJobStateException {
+    InvalidJobStateException::new().message(format!(
+        "The cluster {} is in the {} state; {rule} AwaitingQuorum.",
+        cluster.cluster_id.as_deref().unwrap_or(""),
+        cluster
+            .cluster_state
+            .as_ref()
+            .map(|s| s.as_str())
+            .unwrap_or("unknown")
+    ))
 }
 
 #[cfg(test)]

@@ -1,0 +1,74 @@
+//! The emulator's own endpoints, beside the services on the same port (documented in the
+//! README): `POST /_local/advance[?job=ID]` moves jobs one state on, and
+//! `GET /_local/manifest/JID...` serves the manifest `GetJobManifest` points at.
+
+use std::sync::Arc;
+
+use awsrt::internal::server::PreRoute;
+use awsrt::BoxFuture;
+use bytes::Bytes;
+
+use crate::snowball_state::Snowball;
+
+/// The path prefix of every admin endpoint; no service operation uses it.
+pub const PREFIX: &str = "/_local/";
+
+/// The hook handed to the server: takes `/_local/...` requests, leaves the rest.
+pub fn pre_route(snowball: Arc<Snowball>) -> PreRoute {
+    Arc::new(move |parts: &http::request::Parts, _body: &Bytes| {
+        let path = parts.uri.path().strip_prefix(PREFIX)?;
+        let resp = answer(&snowball, &parts.method, path, parts.uri.query());
+        Some(Box::pin(async move { resp }) as BoxFuture<'static, http::Response<Bytes>>)
+    })
+}
+
+fn answer(
+    snowball: &Snowball,
+    method: &http::Method,
+    path: &str,
+    query: Option<&str>,
+) -> http::Response<Bytes> {
+    match (method, path) {
+        (&http::Method::POST, "advance") => {
+            let job = query
+                .unwrap_or("")
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("job="));
+            match snowball.advance(job) {
+                Ok(Some(n)) => reply(200, "application/json", format!("{{\"advanced\":{n}}}")),
+                Ok(None) => reply(
+                    404,
+                    "text/plain",
+                    format!("no job {:?}\n", job.unwrap_or("")),
+                ),
+                Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
+            }
+        }
+        (&http::Method::GET, p) if p.starts_with("manifest/") => {
+            let job = &p["manifest/".len()..];
+            match snowball.manifest(job) {
+                Ok(Some(bytes)) => reply(200, "application/octet-stream", bytes),
+                Ok(None) => reply(404, "text/plain", format!("no job {job:?}\n")),
+                Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
+            }
+        }
+        _ => reply(
+            404,
+            "text/plain",
+            format!(
+                "{method} {PREFIX}{path} is not an admin endpoint: POST {PREFIX}advance[?job=ID] \
+                 or GET {PREFIX}manifest/JOB_ID\n"
+            ),
+        ),
+    }
+}
+
+fn reply(status: u16, content_type: &str, body: impl Into<Bytes>) -> http::Response<Bytes> {
+    let mut resp = http::Response::new(body.into());
+    *resp.status_mut() =
+        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(v) = http::HeaderValue::from_str(content_type) {
+        resp.headers_mut().insert(http::header::CONTENT_TYPE, v);
+    }
+    resp
+}

@@ -1,0 +1,481 @@
+//! Snowball's behaviour in `snowball-local`, through our own client over loopback (CBOR
+//! and awsJson): a job walked from `New` to `Complete` through the admin endpoint with
+//! each refusal on the way, clusters of five, shipment states, the manifest URL and the
+//! unlock code, usage, and the `--advance-every` clock.
+
+mod common;
+
+use common::Local;
+use snowball::types::{
+    Address, ClusterState, JobState, JobType, ShipmentState, ShippingOption, SnowballType,
+};
+use snowball::{Client, Config, Credentials, Protocol};
+
+fn client(local: &Local, protocol: Protocol) -> Client {
+    Client::new(
+        Config::new()
+            .region("us-east-1")
+            .endpoint_url(local.url.clone())
+            .credentials(Credentials::new("AKID", "secret", None))
+            .protocol(protocol),
+    )
+}
+
+async fn address(client: &Client) -> String {
+    client
+        .create_address(Address::new().name("Jane").city("Seattle"))
+        .send()
+        .await
+        .expect("create_address")
+        .address_id
+        .expect("an id")
+}
+
+async fn job(client: &Client, address: &str) -> String {
+    client
+        .create_job()
+        .job_type(JobType::Import)
+        .address_id(address)
+        .description("first")
+        .send()
+        .await
+        .expect("create_job")
+        .job_id
+        .expect("a job id")
+}
+
+async fn state(client: &Client, job: &str) -> JobState {
+    client
+        .describe_job(job)
+        .send()
+        .await
+        .expect("describe_job")
+        .job_metadata
+        .and_then(|m| m.job_state)
+        .expect("a state")
+}
+
+const PROTOCOLS: [Protocol; 2] = [Protocol::RpcV2Cbor, Protocol::AwsJson1_1];
+
+#[tokio::test]
+async fn a_job_walks_from_new_to_complete_and_refusals_are_the_modeled_errors() {
+    for protocol in PROTOCOLS {
+        let local = Local::start();
+        let client = client(&local, protocol);
+        let adid = address(&client).await;
+        let jid = job(&client, &adid).await;
+        assert_eq!(state(&client, &jid).await, JobState::New);
+
+        // UpdateJob while New: what was sent comes back, the rest stays.
+        client
+            .update_job(&jid)
+            .description("second")
+            .shipping_option(ShippingOption::NextDay)
+            .send()
+            .await
+            .expect("update_job while New");
+        let meta = client
+            .describe_job(&jid)
+            .send()
+            .await
+            .expect("describe_job")
+            .job_metadata
+            .expect("metadata");
+        assert_eq!(meta.description.as_deref(), Some("second"));
+        assert_eq!(meta.job_type, Some(JobType::Import));
+        assert_eq!(
+            meta.shipping_details.and_then(|s| s.shipping_option),
+            Some(ShippingOption::NextDay)
+        );
+
+        // The unlock code: 29 characters, five groups of five letters and digits.
+        let code = client
+            .get_job_unlock_code(&jid)
+            .send()
+            .await
+            .expect("unlock code")
+            .unlock_code
+            .expect("a code");
+        let groups: Vec<&str> = code.split('-').collect();
+        assert_eq!(code.len(), 29, "{code}");
+        assert!(
+            groups.len() == 5
+                && groups
+                    .iter()
+                    .all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_alphanumeric())),
+            "{code}"
+        );
+
+        // The manifest URL is served by the emulator itself.
+        let uri = client
+            .get_job_manifest(&jid)
+            .send()
+            .await
+            .expect("manifest")
+            .manifest_uri
+            .expect("a uri");
+        let path = uri
+            .strip_prefix(&local.url)
+            .unwrap_or_else(|| panic!("{uri} is not on {}", local.url));
+        let (status, bytes) = local.http("GET", path);
+        assert_eq!(status, 200);
+        assert!(String::from_utf8_lossy(&bytes).contains(&jid));
+
+        assert_eq!(local.advance(Some(&jid)), 1);
+        assert_eq!(state(&client, &jid).await, JobState::PreparingAppliance);
+
+        // Past New: CancelJob and UpdateJob are refused with InvalidJobStateException.
+        let err = client
+            .cancel_job(&jid)
+            .send()
+            .await
+            .expect_err("cancel after New");
+        assert!(
+            err.as_service()
+                .is_some_and(|k| k.is_invalid_job_state_exception()),
+            "{err:?}"
+        );
+        assert!(
+            err.message()
+                .is_some_and(|m| m.contains("PreparingAppliance")),
+            "{err:?}"
+        );
+        let err = client
+            .update_job(&jid)
+            .description("third")
+            .send()
+            .await
+            .expect_err("update after New");
+        assert!(
+            err.as_service()
+                .is_some_and(|k| k.is_invalid_job_state_exception()),
+            "{err:?}"
+        );
+
+        let mut seen = vec![JobState::New, JobState::PreparingAppliance];
+        while local.advance(Some(&jid)) == 1 {
+            seen.push(state(&client, &jid).await);
+        }
+        assert_eq!(
+            seen,
+            [
+                JobState::New,
+                JobState::PreparingAppliance,
+                JobState::PreparingShipment,
+                JobState::InTransitToCustomer,
+                JobState::WithCustomer,
+                JobState::InTransitToAws,
+                JobState::WithAwsSortingFacility,
+                JobState::WithAws,
+                JobState::InProgress,
+                JobState::Complete,
+            ]
+        );
+        // A complete job no longer counts as a device in use.
+        let usage = client.get_snowball_usage().send().await.expect("usage");
+        assert_eq!(usage.snowballs_in_use, Some(0));
+        assert_eq!(usage.snowball_limit, Some(1));
+    }
+}
+
+#[tokio::test]
+async fn a_new_job_cancels_and_counts_until_then() {
+    let local = Local::start();
+    let client = client(&local, Protocol::RpcV2Cbor);
+    let adid = address(&client).await;
+    let jid = job(&client, &adid).await;
+    let usage = client.get_snowball_usage().send().await.expect("usage");
+    assert_eq!(usage.snowballs_in_use, Some(1));
+    client
+        .cancel_job(&jid)
+        .send()
+        .await
+        .expect("cancel while New");
+    assert_eq!(state(&client, &jid).await, JobState::Cancelled);
+    // A cancelled job stays cancelled and has no unlock code.
+    assert_eq!(local.advance(Some(&jid)), 0);
+    let err = client
+        .get_job_unlock_code(&jid)
+        .send()
+        .await
+        .expect_err("cancelled");
+    assert_eq!(err.code(), Some("InvalidJobStateException"), "{err:?}");
+    let err = client
+        .cancel_job("JID00000000-0000-4000-8000-000000000000")
+        .send()
+        .await
+        .expect_err("unknown job");
+    assert_eq!(err.code(), Some("InvalidResourceException"), "{err:?}");
+    let usage = client.get_snowball_usage().send().await.expect("usage");
+    assert_eq!(usage.snowballs_in_use, Some(0));
+}
+
+#[tokio::test]
+async fn shipment_states_move_a_job_at_the_customer_end() {
+    let local = Local::start();
+    let client = client(&local, Protocol::AwsJson1_1);
+    let adid = address(&client).await;
+    let jid = job(&client, &adid).await;
+    let err = client
+        .update_job_shipment_state(&jid, ShipmentState::Received)
+        .send()
+        .await
+        .expect_err("not shipped yet");
+    assert_eq!(err.code(), Some("InvalidJobStateException"), "{err:?}");
+    for _ in 0..3 {
+        local.advance(Some(&jid));
+    }
+    assert_eq!(state(&client, &jid).await, JobState::InTransitToCustomer);
+    client
+        .update_job_shipment_state(&jid, ShipmentState::Received)
+        .send()
+        .await
+        .expect("received");
+    assert_eq!(state(&client, &jid).await, JobState::WithCustomer);
+    client
+        .update_job_shipment_state(&jid, ShipmentState::Returned)
+        .send()
+        .await
+        .expect("returned");
+    assert_eq!(state(&client, &jid).await, JobState::InTransitToAws);
+}
+
+#[tokio::test]
+async fn a_cluster_of_five_jobs_leaves_awaiting_quorum_and_can_no_longer_be_cancelled() {
+    let local = Local::start();
+    let client = client(&local, Protocol::RpcV2Cbor);
+    let adid = address(&client).await;
+    let cid = client
+        .create_cluster(
+            JobType::LocalUse,
+            &adid,
+            SnowballType::Edge,
+            ShippingOption::SecondDay,
+        )
+        .description("edge cluster")
+        .send()
+        .await
+        .expect("create_cluster")
+        .cluster_id
+        .expect("an id");
+    assert!(cid.starts_with("CID") && cid.len() == 39, "{cid}");
+    let cluster_state = |client: Client, cid: String| async move {
+        client
+            .describe_cluster(cid)
+            .send()
+            .await
+            .expect("describe_cluster")
+            .cluster_metadata
+            .and_then(|m| m.cluster_state)
+            .expect("a state")
+    };
+    assert_eq!(
+        cluster_state(client.clone(), cid.clone()).await,
+        ClusterState::AwaitingQuorum
+    );
+    client
+        .update_cluster(&cid)
+        .description("renamed")
+        .send()
+        .await
+        .expect("update while AwaitingQuorum");
+
+    let mut jobs = Vec::new();
+    for _ in 0..5 {
+        let jid = client
+            .create_job()
+            .cluster_id(&cid)
+            .send()
+            .await
+            .expect("cluster job")
+            .job_id
+            .expect("an id");
+        let meta = client
+            .describe_job(&jid)
+            .send()
+            .await
+            .expect("describe")
+            .job_metadata
+            .expect("metadata");
+        // The node takes the cluster's type, address and settings.
+        assert_eq!(meta.cluster_id.as_deref(), Some(cid.as_str()));
+        assert_eq!(meta.job_type, Some(JobType::LocalUse));
+        assert_eq!(meta.snowball_type, Some(SnowballType::Edge));
+        assert_eq!(meta.address_id.as_deref(), Some(adid.as_str()));
+        jobs.push(jid);
+    }
+    assert_eq!(
+        cluster_state(client.clone(), cid.clone()).await,
+        ClusterState::Pending
+    );
+    // Pages of two over the cluster's five jobs; the first is the master.
+    let mut listed = Vec::new();
+    let mut token = None;
+    loop {
+        let mut call = client.list_cluster_jobs(&cid).max_results(2);
+        if let Some(t) = token.take() {
+            call = call.next_token(t);
+        }
+        let page = call.send().await.expect("list_cluster_jobs");
+        listed.extend(page.job_list_entries.unwrap_or_default());
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    let ids: Vec<String> = listed.iter().filter_map(|e| e.job_id.clone()).collect();
+    assert_eq!(ids, jobs);
+    assert_eq!(
+        listed.iter().filter(|e| e.is_master == Some(true)).count(),
+        1
+    );
+    assert_eq!(listed[0].is_master, Some(true));
+
+    let err = client
+        .cancel_cluster(&cid)
+        .send()
+        .await
+        .expect_err("past AwaitingQuorum");
+    assert_eq!(err.code(), Some("InvalidJobStateException"), "{err:?}");
+    assert!(
+        err.message().is_some_and(|m| m.contains("Pending")),
+        "{err:?}"
+    );
+    let err = client
+        .create_job()
+        .cluster_id(&cid)
+        .send()
+        .await
+        .expect_err("a sixth node");
+    assert_eq!(
+        err.code(),
+        Some("InvalidInputCombinationException"),
+        "{err:?}"
+    );
+
+    // Jobs move on together; the cluster follows them.
+    for _ in 0..4 {
+        local.advance(None);
+    }
+    assert_eq!(
+        cluster_state(client.clone(), cid.clone()).await,
+        ClusterState::InUse
+    );
+    while local.advance(None) > 0 {}
+    assert_eq!(
+        cluster_state(client.clone(), cid.clone()).await,
+        ClusterState::Complete
+    );
+
+    // A second cluster, cancelled while it waits, takes its jobs with it.
+    let second = client
+        .create_cluster(
+            JobType::LocalUse,
+            &adid,
+            SnowballType::Edge,
+            ShippingOption::SecondDay,
+        )
+        .send()
+        .await
+        .expect("create_cluster")
+        .cluster_id
+        .expect("an id");
+    let node = client
+        .create_job()
+        .cluster_id(&second)
+        .send()
+        .await
+        .expect("node")
+        .job_id
+        .expect("an id");
+    // A job of a cluster that waits for its quorum does not ship alone.
+    assert_eq!(local.advance(Some(&node)), 0);
+    client
+        .cancel_cluster(&second)
+        .send()
+        .await
+        .expect("cancel while AwaitingQuorum");
+    assert_eq!(state(&client, &node).await, JobState::Cancelled);
+    let clusters = client
+        .list_clusters()
+        .send()
+        .await
+        .expect("list_clusters")
+        .cluster_list_entries
+        .unwrap_or_default();
+    let states: Vec<_> = clusters.iter().map(|c| c.cluster_state.clone()).collect();
+    assert_eq!(
+        states,
+        [Some(ClusterState::Complete), Some(ClusterState::Cancelled)]
+    );
+    let err = client
+        .describe_cluster("CID00000000-0000-4000-8000-000000000000")
+        .send()
+        .await
+        .expect_err("unknown cluster");
+    assert_eq!(err.code(), Some("InvalidResourceException"), "{err:?}");
+}
+
+#[tokio::test]
+async fn create_cluster_with_force_create_jobs_makes_its_nodes() {
+    let local = Local::start();
+    let client = client(&local, Protocol::AwsJson1_1);
+    let adid = address(&client).await;
+    let out = client
+        .create_cluster(
+            JobType::LocalUse,
+            &adid,
+            SnowballType::Edge,
+            ShippingOption::SecondDay,
+        )
+        .initial_cluster_size(5)
+        .force_create_jobs(true)
+        .send()
+        .await
+        .expect("create_cluster");
+    let entries = out.job_list_entries.unwrap_or_default();
+    assert_eq!(entries.len(), 5);
+    assert_eq!(entries[0].is_master, Some(true));
+    let state = client
+        .describe_cluster(out.cluster_id.expect("an id"))
+        .send()
+        .await
+        .expect("describe")
+        .cluster_metadata
+        .and_then(|m| m.cluster_state);
+    assert_eq!(state, Some(ClusterState::Pending));
+}
+
+#[tokio::test]
+async fn the_admin_endpoint_names_what_it_cannot_do() {
+    let local = Local::start();
+    let (status, body) = local.http("POST", "/_local/advance?job=JIDnope");
+    assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
+    let (status, _) = local.http("GET", "/_local/manifest/JIDnope");
+    assert_eq!(status, 404);
+    let (status, body) = local.http("GET", "/_local/other");
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body).contains("/_local/advance"));
+    // With no jobs, advancing all of them moves none.
+    assert_eq!(local.advance(None), 0);
+}
+
+#[tokio::test]
+async fn advance_every_moves_jobs_on_a_clock() {
+    let local = Local::start_with(&["--advance-every", "50ms"]);
+    let client = client(&local, Protocol::RpcV2Cbor);
+    let adid = address(&client).await;
+    let jid = job(&client, &adid).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if state(&client, &jid).await == JobState::Complete {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {:?} after 10 s",
+            state(&client, &jid).await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
