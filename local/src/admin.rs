@@ -1,6 +1,7 @@
 //! The emulator's own endpoints, beside the services on the same port (documented in the
 //! README): `POST /_local/advance[?job=ID]` moves jobs one state on, and
-//! `GET /_local/manifest/JID...` serves the manifest `GetJobManifest` points at.
+//! `GET /_local/manifest/JID...` and `GET /_local/label/JID...` serve the manifest and
+//! return shipping label that `GetJobManifest` and `DescribeReturnShippingLabel` point at.
 
 use std::sync::Arc;
 
@@ -49,6 +50,14 @@ fn answer(
             match snowball.manifest(job) {
                 Ok(Some(bytes)) => reply(200, "application/octet-stream", bytes),
                 Ok(None) => reply(404, "text/plain", format!("no job {job:?}\n")),
+                Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
+            }
+        }
+        (&http::Method::GET, p) if p.starts_with("label/") => {
+            let job = &p["label/".len()..];
+            match snowball.label(job) {
+                Ok(Some(bytes)) => reply(200, "text/plain", bytes),
+                Ok(None) => reply(404, "text/plain", format!("no label for {job:?}\n")),
                 Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
             }
         }

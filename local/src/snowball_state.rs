@@ -2,6 +2,7 @@
 //! API reference. Ids have the documented forms, `ADID`, `JID` and `CID` followed by a
 //! UUID; pages are offsets.
 
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Mutex, MutexGuard};
 
 use awsrt::internal::server::{GenericError, HandlerError};
@@ -16,6 +17,12 @@ use snowball::operation::create_cluster::{
     CreateClusterError, CreateClusterInput, CreateClusterOutput,
 };
 use snowball::operation::create_job::{CreateJobError, CreateJobInput, CreateJobOutput};
+use snowball::operation::create_long_term_pricing::{
+    CreateLongTermPricingError, CreateLongTermPricingInput, CreateLongTermPricingOutput,
+};
+use snowball::operation::create_return_shipping_label::{
+    CreateReturnShippingLabelError, CreateReturnShippingLabelInput, CreateReturnShippingLabelOutput,
+};
 use snowball::operation::describe_address::{
     DescribeAddressError, DescribeAddressInput, DescribeAddressOutput,
 };
@@ -26,6 +33,10 @@ use snowball::operation::describe_cluster::{
     DescribeClusterError, DescribeClusterInput, DescribeClusterOutput,
 };
 use snowball::operation::describe_job::{DescribeJobError, DescribeJobInput, DescribeJobOutput};
+use snowball::operation::describe_return_shipping_label::{
+    DescribeReturnShippingLabelError, DescribeReturnShippingLabelInput,
+    DescribeReturnShippingLabelOutput,
+};
 use snowball::operation::get_job_manifest::{
     GetJobManifestError, GetJobManifestInput, GetJobManifestOutput,
 };
@@ -41,7 +52,19 @@ use snowball::operation::list_cluster_jobs::{
 use snowball::operation::list_clusters::{
     ListClustersError, ListClustersInput, ListClustersOutput,
 };
+use snowball::operation::list_compatible_images::{
+    ListCompatibleImagesError, ListCompatibleImagesInput, ListCompatibleImagesOutput,
+};
 use snowball::operation::list_jobs::{ListJobsError, ListJobsInput, ListJobsOutput};
+use snowball::operation::list_long_term_pricing::{
+    ListLongTermPricingError, ListLongTermPricingInput, ListLongTermPricingOutput,
+};
+use snowball::operation::list_pickup_locations::{
+    ListPickupLocationsError, ListPickupLocationsInput, ListPickupLocationsOutput,
+};
+use snowball::operation::list_service_versions::{
+    ListServiceVersionsError, ListServiceVersionsInput, ListServiceVersionsOutput,
+};
 use snowball::operation::update_cluster::{
     UpdateClusterError, UpdateClusterInput, UpdateClusterOutput,
 };
@@ -49,10 +72,15 @@ use snowball::operation::update_job::{UpdateJobError, UpdateJobInput, UpdateJobO
 use snowball::operation::update_job_shipment_state::{
     UpdateJobShipmentStateError, UpdateJobShipmentStateInput, UpdateJobShipmentStateOutput,
 };
+use snowball::operation::update_long_term_pricing::{
+    UpdateLongTermPricingError, UpdateLongTermPricingInput, UpdateLongTermPricingOutput,
+};
 use snowball::types::{
-    Address, ClusterListEntry, ClusterMetadata, ClusterState, InvalidInputCombinationException,
-    InvalidJobStateException, InvalidNextTokenException, InvalidResourceException, JobListEntry,
-    JobMetadata, JobState, JobType, ShipmentState, ShippingDetails,
+    Address, ClusterListEntry, ClusterMetadata, ClusterState, CompatibleImage,
+    InvalidInputCombinationException, InvalidJobStateException, InvalidNextTokenException,
+    InvalidResourceException, JobListEntry, JobMetadata, JobState, JobType,
+    LongTermPricingListEntry, LongTermPricingType, ReturnShippingLabelAlreadyExistsException,
+    ServiceName, ServiceVersion, ShipmentState, ShippingDetails, ShippingLabelStatus,
 };
 use snowball::DateTime;
 
@@ -90,6 +118,8 @@ pub struct Snowball {
     state: Mutex<State>,
     /// `http://127.0.0.1:PORT`, the base of the manifest URLs this server hands out.
     base_url: String,
+    /// Signs `NextToken`s, so a token this process did not issue is refused.
+    tokens: RandomState,
 }
 
 #[derive(Debug, Default)]
@@ -100,6 +130,10 @@ struct State {
     jobs: Vec<JobMetadata>,
     /// In creation order.
     clusters: Vec<ClusterMetadata>,
+    /// In creation order.
+    pricing: Vec<LongTermPricingListEntry>,
+    /// Return shipping labels, by job id.
+    labels: Vec<(String, DescribeReturnShippingLabelOutput)>,
 }
 
 impl State {
@@ -200,6 +234,7 @@ impl Snowball {
         Snowball {
             state: Mutex::default(),
             base_url: base_url.into(),
+            tokens: RandomState::new(),
         }
     }
 
@@ -231,6 +266,18 @@ impl Snowball {
             .iter()
             .find(|j| j.job_id.as_deref() == Some(job))
             .map(manifest_bytes))
+    }
+}
+
+impl Snowball {
+    /// A job's return shipping label, as bytes; `None` if the job has none.
+    pub fn label(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
+        let state = self.state()?;
+        Ok(state
+            .labels
+            .iter()
+            .find(|(j, _)| j == job)
+            .map(|(j, _)| format!("snowball-local return shipping label\njob: {j}\n").into_bytes()))
     }
 }
 
@@ -282,18 +329,21 @@ fn list_entry(j: &JobMetadata, is_master: bool) -> JobListEntry {
 }
 
 /// `items[start..start+max]` and the token of the next page: `NextToken` is the offset
-/// of the next item, as text. A token that is not one we gave is an error.
+/// of the next item and a keyed hash of it (`OFFSET.HASH`), so only tokens this process
+/// issued are taken.
 fn page<T: Clone>(
+    keys: &RandomState,
     items: &[T],
     token: Option<&str>,
     max: Option<i32>,
 ) -> Result<(Vec<T>, Option<String>), String> {
+    let sign = |offset: usize| format!("{offset}.{:016x}", keys.hash_one(offset));
     let start = match token {
         None | Some("") => 0,
         Some(t) => t
-            .parse::<usize>()
-            .ok()
-            .filter(|&s| s <= items.len())
+            .split_once('.')
+            .and_then(|(o, _)| o.parse::<usize>().ok())
+            .filter(|&s| s <= items.len() && sign(s) == t)
             .ok_or_else(|| format!("The NextToken {t:?} is not valid."))?,
     };
     // The model allows 0..=100; 0 or none means the service default.
@@ -302,7 +352,7 @@ fn page<T: Clone>(
         _ => 100,
     };
     let end = start.saturating_add(max).min(items.len());
-    let next = (end < items.len()).then(|| end.to_string());
+    let next = (end < items.len()).then(|| sign(end));
     Ok((items[start..end].to_vec(), next))
 }
 
@@ -351,6 +401,7 @@ impl snowball::server::Service for Snowball {
     ) -> Result<DescribeAddressesOutput, HandlerError<DescribeAddressesError>> {
         let state = self.state()?;
         let (items, next) = page(
+            &self.tokens,
             &state.addresses,
             input.next_token.as_deref(),
             input.max_results,
@@ -458,12 +509,15 @@ impl snowball::server::Service for Snowball {
         input: ListJobsInput,
     ) -> Result<ListJobsOutput, HandlerError<ListJobsError>> {
         let state = self.state()?;
-        let (jobs, next) = page(&state.jobs, input.next_token.as_deref(), input.max_results)
-            .map_err(|m| {
-                ListJobsError::InvalidNextTokenException(
-                    InvalidNextTokenException::new().message(m),
-                )
-            })?;
+        let (jobs, next) = page(
+            &self.tokens,
+            &state.jobs,
+            input.next_token.as_deref(),
+            input.max_results,
+        )
+        .map_err(|m| {
+            ListJobsError::InvalidNextTokenException(InvalidNextTokenException::new().message(m))
+        })?;
         let entries = jobs.iter().map(|j| list_entry(j, false)).collect();
         let mut out = ListJobsOutput::new().job_list_entries(entries);
         out.next_token = next;
@@ -721,6 +775,7 @@ impl snowball::server::Service for Snowball {
     ) -> Result<ListClustersOutput, HandlerError<ListClustersError>> {
         let state = self.state()?;
         let (clusters, next) = page(
+            &self.tokens,
             &state.clusters,
             input.next_token.as_deref(),
             input.max_results,
@@ -761,12 +816,17 @@ impl snowball::server::Service for Snowball {
             .collect();
         // The cluster's first job is its master.
         let master = jobs.first().and_then(|j| j.job_id.clone());
-        let (jobs, next) =
-            page(&jobs, input.next_token.as_deref(), input.max_results).map_err(|m| {
-                ListClusterJobsError::InvalidNextTokenException(
-                    InvalidNextTokenException::new().message(m),
-                )
-            })?;
+        let (jobs, next) = page(
+            &self.tokens,
+            &jobs,
+            input.next_token.as_deref(),
+            input.max_results,
+        )
+        .map_err(|m| {
+            ListClusterJobsError::InvalidNextTokenException(
+                InvalidNextTokenException::new().message(m),
+            )
+        })?;
         let entries = jobs
             .iter()
             .map(|j| list_entry(j, j.job_id == master))
@@ -837,7 +897,307 @@ impl snowball::server::Service for Snowball {
         }
         Ok(CancelClusterOutput::new())
     }
+
+    async fn create_return_shipping_label(
+        &self,
+        input: CreateReturnShippingLabelInput,
+    ) -> Result<CreateReturnShippingLabelOutput, HandlerError<CreateReturnShippingLabelError>> {
+        let mut state = self.state()?;
+        let job = state
+            .job_mut(&input.job_id)
+            .map_err(CreateReturnShippingLabelError::InvalidResourceException)?;
+        // The label returns the device: it exists only while the customer has it.
+        if job.job_state != Some(JobState::WithCustomer) {
+            return Err(
+                CreateReturnShippingLabelError::InvalidJobStateException(job_state_error(
+                    &input.job_id,
+                    job.job_state.as_ref(),
+                    "a return shipping label is made only while it is WithCustomer",
+                ))
+                .into(),
+            );
+        }
+        if state.labels.iter().any(|(j, _)| *j == input.job_id) {
+            return Err(
+                CreateReturnShippingLabelError::ReturnShippingLabelAlreadyExistsException(
+                    ReturnShippingLabelAlreadyExistsException::new().message(format!(
+                        "A return shipping label already exists for the job {}.",
+                        input.job_id
+                    )),
+                )
+                .into(),
+            );
+        }
+        // Labels are made at once here; the URI is served by this binary.
+        let label = DescribeReturnShippingLabelOutput::new()
+            .status(ShippingLabelStatus::Succeeded)
+            .expiration_date(DateTime::from_secs(
+                DateTime::now().secs().saturating_add(LABEL_LIFETIME_SECS),
+            ))
+            .return_shipping_label_uri(format!("{}/_local/label/{}", self.base_url, input.job_id));
+        state.labels.push((input.job_id, label));
+        Ok(CreateReturnShippingLabelOutput::new().status(ShippingLabelStatus::Succeeded))
+    }
+
+    async fn describe_return_shipping_label(
+        &self,
+        input: DescribeReturnShippingLabelInput,
+    ) -> Result<DescribeReturnShippingLabelOutput, HandlerError<DescribeReturnShippingLabelError>>
+    {
+        let mut state = self.state()?;
+        let job = state
+            .job_mut(&input.job_id)
+            .map_err(DescribeReturnShippingLabelError::InvalidResourceException)?;
+        let job_state = job.job_state.clone();
+        match state.labels.iter().find(|(j, _)| *j == input.job_id) {
+            Some((_, label)) => Ok(label.clone()),
+            None => Err(DescribeReturnShippingLabelError::InvalidJobStateException(
+                job_state_error(
+                    &input.job_id,
+                    job_state.as_ref(),
+                    "it has no return shipping label (CreateReturnShippingLabel makes one)",
+                ),
+            )
+            .into()),
+        }
+    }
+
+    async fn create_long_term_pricing(
+        &self,
+        input: CreateLongTermPricingInput,
+    ) -> Result<CreateLongTermPricingOutput, HandlerError<CreateLongTermPricingError>> {
+        let days = match input.long_term_pricing_type {
+            LongTermPricingType::OneMonth => 30,
+            LongTermPricingType::OneYear => 365,
+            LongTermPricingType::ThreeYear => 3 * 365,
+            _ => {
+                return Err(CreateLongTermPricingError::InvalidResourceException(
+                    InvalidResourceException::new().message(format!(
+                        "LongTermPricingType {:?} is not OneMonth, OneYear or ThreeYear.",
+                        input.long_term_pricing_type.as_str()
+                    )),
+                )
+                .into())
+            }
+        };
+        let id = format!("LTPID{}", awsrt::internal::idempotency_token());
+        let start = DateTime::now();
+        let mut entry = LongTermPricingListEntry::new()
+            .long_term_pricing_id(id.clone())
+            .long_term_pricing_type(input.long_term_pricing_type)
+            .long_term_pricing_start_date(start)
+            .long_term_pricing_end_date(DateTime::from_secs(
+                start.secs().saturating_add(days * 86_400),
+            ))
+            .long_term_pricing_status("ACTIVE")
+            .snowball_type(input.snowball_type)
+            .job_ids(Vec::new());
+        entry.is_long_term_pricing_auto_renew = input.is_long_term_pricing_auto_renew;
+        self.state()?.pricing.push(entry);
+        Ok(CreateLongTermPricingOutput::new().long_term_pricing_id(id))
+    }
+
+    async fn list_long_term_pricing(
+        &self,
+        input: ListLongTermPricingInput,
+    ) -> Result<ListLongTermPricingOutput, HandlerError<ListLongTermPricingError>> {
+        let state = self.state()?;
+        // A pricing's jobs are the jobs created with its id.
+        let entries: Vec<LongTermPricingListEntry> = state
+            .pricing
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                let jobs: Vec<String> = state
+                    .jobs
+                    .iter()
+                    .filter(|j| j.long_term_pricing_id == p.long_term_pricing_id)
+                    .filter_map(|j| j.job_id.clone())
+                    .collect();
+                p.current_active_job = jobs.last().cloned();
+                p.job_ids = Some(jobs);
+                p
+            })
+            .collect();
+        let (entries, next) = page(
+            &self.tokens,
+            &entries,
+            input.next_token.as_deref(),
+            input.max_results,
+        )
+        .map_err(|m| {
+            ListLongTermPricingError::InvalidNextTokenException(
+                InvalidNextTokenException::new().message(m),
+            )
+        })?;
+        let mut out = ListLongTermPricingOutput::new().long_term_pricing_entries(entries);
+        out.next_token = next;
+        Ok(out)
+    }
+
+    async fn update_long_term_pricing(
+        &self,
+        input: UpdateLongTermPricingInput,
+    ) -> Result<UpdateLongTermPricingOutput, HandlerError<UpdateLongTermPricingError>> {
+        let mut state = self.state()?;
+        if let Some(job) = &input.replacement_job {
+            state
+                .job_mut(job)
+                .map_err(UpdateLongTermPricingError::InvalidResourceException)?;
+        }
+        let id = &input.long_term_pricing_id;
+        let entry = state
+            .pricing
+            .iter_mut()
+            .find(|p| p.long_term_pricing_id.as_deref() == Some(id.as_str()))
+            .ok_or_else(|| {
+                UpdateLongTermPricingError::InvalidResourceException(invalid_resource(
+                    "long-term pricing",
+                    id,
+                ))
+            })?;
+        entry.replacement_job = input.replacement_job.or(entry.replacement_job.take());
+        entry.is_long_term_pricing_auto_renew = input
+            .is_long_term_pricing_auto_renew
+            .or(entry.is_long_term_pricing_auto_renew);
+        Ok(UpdateLongTermPricingOutput::new())
+    }
+
+    async fn list_compatible_images(
+        &self,
+        input: ListCompatibleImagesInput,
+    ) -> Result<ListCompatibleImagesOutput, HandlerError<ListCompatibleImagesError>> {
+        let images: Vec<CompatibleImage> = COMPATIBLE_IMAGES
+            .iter()
+            .map(|(id, name)| CompatibleImage::new().ami_id(*id).name(*name))
+            .collect();
+        let (images, next) = page(
+            &self.tokens,
+            &images,
+            input.next_token.as_deref(),
+            input.max_results,
+        )
+        .map_err(|m| {
+            ListCompatibleImagesError::InvalidNextTokenException(
+                InvalidNextTokenException::new().message(m),
+            )
+        })?;
+        let mut out = ListCompatibleImagesOutput::new().compatible_images(images);
+        out.next_token = next;
+        Ok(out)
+    }
+
+    async fn list_pickup_locations(
+        &self,
+        input: ListPickupLocationsInput,
+    ) -> Result<ListPickupLocationsOutput, HandlerError<ListPickupLocationsError>> {
+        let locations: Vec<Address> = PICKUP_LOCATIONS
+            .iter()
+            .map(|(id, name, city, state, postal)| {
+                Address::new()
+                    .address_id(*id)
+                    .name(*name)
+                    .city(*city)
+                    .state_or_province(*state)
+                    .postal_code(*postal)
+                    .country("US")
+            })
+            .collect();
+        // ListPickupLocations models no InvalidNextTokenException: a bad token is
+        // InvalidResourceException there.
+        let (locations, next) = page(
+            &self.tokens,
+            &locations,
+            input.next_token.as_deref(),
+            input.max_results,
+        )
+        .map_err(|m| {
+            ListPickupLocationsError::InvalidResourceException(
+                InvalidResourceException::new().message(m),
+            )
+        })?;
+        let mut out = ListPickupLocationsOutput::new().addresses(locations);
+        out.next_token = next;
+        Ok(out)
+    }
+
+    async fn list_service_versions(
+        &self,
+        input: ListServiceVersionsInput,
+    ) -> Result<ListServiceVersionsOutput, HandlerError<ListServiceVersionsError>> {
+        let versions: &[&str] = match input.service_name {
+            ServiceName::Kubernetes => KUBERNETES_VERSIONS,
+            ServiceName::EksAnywhere => EKS_ANYWHERE_VERSIONS,
+            _ => {
+                return Err(ListServiceVersionsError::InvalidResourceException(
+                    InvalidResourceException::new().message(format!(
+                        "ServiceName {:?} is not KUBERNETES or EKS_ANYWHERE.",
+                        input.service_name.as_str()
+                    )),
+                )
+                .into())
+            }
+        };
+        let versions: Vec<ServiceVersion> = versions
+            .iter()
+            .map(|v| ServiceVersion::new().version(*v))
+            .collect();
+        let (versions, next) = page(
+            &self.tokens,
+            &versions,
+            input.next_token.as_deref(),
+            input.max_results,
+        )
+        .map_err(|m| {
+            ListServiceVersionsError::InvalidNextTokenException(
+                InvalidNextTokenException::new().message(m),
+            )
+        })?;
+        let mut out = ListServiceVersionsOutput::new(versions, input.service_name);
+        out.dependent_services = input.dependent_services;
+        out.next_token = next;
+        Ok(out)
+    }
 }
+
+/// How long a return shipping label stays valid.
+const LABEL_LIFETIME_SECS: i64 = 30 * 86_400;
+
+/// `ListCompatibleImages`' fixed answer: Amazon Linux 2 and Ubuntu images of the kind the
+/// API reference names (ids in the EC2 `ami-` form).
+const COMPATIBLE_IMAGES: &[(&str, &str)] = &[
+    ("ami-0a1b2c3d4e5f60001", "Amazon Linux 2 (snowball-local)"),
+    (
+        "ami-0a1b2c3d4e5f60002",
+        "Ubuntu Server 20.04 LTS (snowball-local)",
+    ),
+    (
+        "ami-0a1b2c3d4e5f60003",
+        "Ubuntu Server 22.04 LTS (snowball-local)",
+    ),
+];
+
+/// `ListPickupLocations`' fixed answer: id, name, city, state, postal code.
+const PICKUP_LOCATIONS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "ADID00000000-0000-4000-8000-00000000a001",
+        "AWS Pickup Seattle",
+        "Seattle",
+        "WA",
+        "98109",
+    ),
+    (
+        "ADID00000000-0000-4000-8000-00000000a002",
+        "AWS Pickup Ashburn",
+        "Ashburn",
+        "VA",
+        "20147",
+    ),
+];
+
+/// `ListServiceVersions`' fixed answers.
+const KUBERNETES_VERSIONS: &[&str] = &["1.21", "1.22", "1.23"];
+const EKS_ANYWHERE_VERSIONS: &[&str] = &["1.0", "1.1"];
 
 /// A new job of `cluster`: its type, address, shipping and settings are the cluster's.
 fn cluster_job(mut job: JobMetadata, cluster: &ClusterMetadata) -> JobMetadata {
@@ -878,20 +1238,37 @@ mod tests {
 
     #[test]
     fn pages_walk_the_items_and_refuse_foreign_tokens() {
+        let keys = std::hash::RandomState::new();
         let items: Vec<u32> = (0..5).collect();
+        let (first, next) = page(&keys, &items, None, Some(2)).expect("first page");
+        assert_eq!(first, [0, 1]);
+        let next = next.expect("a token");
+        let (second, next) = page(&keys, &items, Some(&next), Some(2)).expect("second");
+        assert_eq!(second, [2, 3]);
+        let next = next.expect("a token");
         assert_eq!(
-            page(&items, None, Some(2)),
-            Ok((vec![0, 1], Some("2".into())))
+            page(&keys, &items, Some(&next), Some(2)),
+            Ok((vec![4], None))
         );
+        assert_eq!(page(&keys, &items, None, None), Ok((items.clone(), None)));
         assert_eq!(
-            page(&items, Some("2"), Some(2)),
-            Ok((vec![2, 3], Some("4".into())))
+            page(&keys, &items, None, Some(0)),
+            Ok((items.clone(), None))
         );
-        assert_eq!(page(&items, Some("4"), Some(2)), Ok((vec![4], None)));
-        assert_eq!(page(&items, None, None), Ok((items.clone(), None)));
-        assert_eq!(page(&items, None, Some(0)), Ok((items.clone(), None)));
-        for bad in ["6", "-1", "x", "99999999999999999999999"] {
-            assert!(page(&items, Some(bad), None).is_err(), "{bad}");
+        // Offsets alone, edited tokens and another process's tokens are refused.
+        let other = std::hash::RandomState::new();
+        let (_, foreign) = page(&other, &items, None, Some(2)).expect("other");
+        let edited = next.replacen('4', "3", 1);
+        for bad in [
+            "2",
+            "6",
+            "-1",
+            "x",
+            "2.0",
+            &edited,
+            &foreign.expect("a token"),
+        ] {
+            assert!(page(&keys, &items, Some(bad), None).is_err(), "{bad}");
         }
     }
 }

@@ -215,12 +215,15 @@ fn the_aws_cli_creates_describes_and_lists_snowball_addresses_and_jobs() {
         Some(29),
         "{code}"
     );
-    let (code, _, err) = run(&local, &["snowball", "list-long-term-pricing"]);
+    let (code, _, err) = run(
+        &local,
+        &["snowball", "get-software-updates", "--job-id", &job_id],
+    );
     assert_eq!(code, 255, "{err}");
     assert!(
         err.contains(
-            "An error occurred (NotImplemented) when calling the ListLongTermPricing \
-             operation: ListLongTermPricing is not implemented yet in snowball-local"
+            "An error occurred (NotImplemented) when calling the GetSoftwareUpdates \
+             operation: GetSoftwareUpdates is not implemented yet in snowball-local"
         ),
         "{err}"
     );

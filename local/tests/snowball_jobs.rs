@@ -479,3 +479,202 @@ async fn advance_every_moves_jobs_on_a_clock() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn list_jobs_pages_over_250_jobs_and_refuses_tokens_it_did_not_issue() {
+    let local = Local::start();
+    let client = client(&local, Protocol::RpcV2Cbor);
+    let adid = address(&client).await;
+    let mut created = Vec::new();
+    for _ in 0..250 {
+        created.push(job(&client, &adid).await);
+    }
+    let mut listed = Vec::new();
+    let mut pages = 0;
+    let mut token: Option<String> = None;
+    loop {
+        let mut call = client.list_jobs().max_results(100);
+        if let Some(t) = token.take() {
+            call = call.next_token(t);
+        }
+        let page = call.send().await.expect("list_jobs");
+        pages += 1;
+        listed.extend(
+            page.job_list_entries
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|e| e.job_id),
+        );
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(listed, created);
+    for bad in ["100", "garbage", "100.0000000000000000"] {
+        let err = client
+            .list_jobs()
+            .next_token(bad)
+            .send()
+            .await
+            .expect_err("a foreign token");
+        assert_eq!(err.code(), Some("InvalidNextTokenException"), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn return_shipping_labels_exist_only_with_the_customer_and_only_once() {
+    let local = Local::start();
+    let client = client(&local, Protocol::AwsJson1_1);
+    let adid = address(&client).await;
+    let jid = job(&client, &adid).await;
+    let err = client
+        .create_return_shipping_label(&jid)
+        .send()
+        .await
+        .expect_err("still New");
+    assert_eq!(err.code(), Some("InvalidJobStateException"), "{err:?}");
+    let err = client
+        .describe_return_shipping_label(&jid)
+        .send()
+        .await
+        .expect_err("no label yet");
+    assert_eq!(err.code(), Some("InvalidJobStateException"), "{err:?}");
+    for _ in 0..4 {
+        local.advance(Some(&jid));
+    }
+    let out = client
+        .create_return_shipping_label(&jid)
+        .send()
+        .await
+        .expect("with the customer");
+    assert_eq!(
+        out.status,
+        Some(snowball::types::ShippingLabelStatus::Succeeded)
+    );
+    let err = client
+        .create_return_shipping_label(&jid)
+        .send()
+        .await
+        .expect_err("a second label");
+    assert_eq!(
+        err.code(),
+        Some("ReturnShippingLabelAlreadyExistsException"),
+        "{err:?}"
+    );
+    let label = client
+        .describe_return_shipping_label(&jid)
+        .send()
+        .await
+        .expect("describe label");
+    assert!(label.expiration_date.is_some());
+    let uri = label.return_shipping_label_uri.expect("a uri");
+    let (status, body) = local.http(
+        "GET",
+        uri.strip_prefix(&local.url).expect("on the emulator"),
+    );
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains(&jid));
+}
+
+#[tokio::test]
+async fn long_term_pricing_is_created_listed_and_updated() {
+    let local = Local::start();
+    let client = client(&local, Protocol::RpcV2Cbor);
+    let id = client
+        .create_long_term_pricing(
+            snowball::types::LongTermPricingType::OneYear,
+            SnowballType::Edge,
+        )
+        .is_long_term_pricing_auto_renew(false)
+        .send()
+        .await
+        .expect("create")
+        .long_term_pricing_id
+        .expect("an id");
+    assert!(id.starts_with("LTPID") && id.len() == 41, "{id}");
+    let adid = address(&client).await;
+    let jid = client
+        .create_job()
+        .job_type(JobType::LocalUse)
+        .address_id(&adid)
+        .long_term_pricing_id(&id)
+        .send()
+        .await
+        .expect("job")
+        .job_id
+        .expect("an id");
+    client
+        .update_long_term_pricing(&id)
+        .is_long_term_pricing_auto_renew(true)
+        .replacement_job(&jid)
+        .send()
+        .await
+        .expect("update");
+    let entries = client
+        .list_long_term_pricing()
+        .send()
+        .await
+        .expect("list")
+        .long_term_pricing_entries
+        .unwrap_or_default();
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(e.is_long_term_pricing_auto_renew, Some(true));
+    assert_eq!(e.replacement_job.as_deref(), Some(jid.as_str()));
+    assert_eq!(e.job_ids.as_deref(), Some(&[jid.clone()][..]));
+    let (start, end) = (
+        e.long_term_pricing_start_date.expect("start"),
+        e.long_term_pricing_end_date.expect("end"),
+    );
+    assert_eq!(end.secs() - start.secs(), 365 * 86_400);
+    let err = client
+        .update_long_term_pricing("LTPID00000000-0000-4000-8000-000000000000")
+        .send()
+        .await
+        .expect_err("unknown");
+    assert_eq!(err.code(), Some("InvalidResourceException"), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_reference_lists_answer_fixed_data_in_pages() {
+    let local = Local::start();
+    let client = client(&local, Protocol::AwsJson1_1);
+    let images = client
+        .list_compatible_images()
+        .max_results(2)
+        .send()
+        .await
+        .expect("images");
+    assert_eq!(images.compatible_images.map(|i| i.len()), Some(2));
+    let rest = client
+        .list_compatible_images()
+        .next_token(images.next_token.expect("more"))
+        .send()
+        .await
+        .expect("the rest");
+    assert_eq!(rest.compatible_images.map(|i| i.len()), Some(1));
+    assert_eq!(rest.next_token, None);
+    let places = client
+        .list_pickup_locations()
+        .send()
+        .await
+        .expect("pickup")
+        .addresses
+        .unwrap_or_default();
+    assert!(!places.is_empty());
+    assert!(places
+        .iter()
+        .all(|a| a.address_id.as_deref().is_some_and(|id| id.len() == 40)));
+    let versions = client
+        .list_service_versions(snowball::types::ServiceName::Kubernetes)
+        .send()
+        .await
+        .expect("versions");
+    assert!(!versions.service_versions.is_empty());
+    assert_eq!(
+        versions.service_name,
+        snowball::types::ServiceName::Kubernetes
+    );
+}
