@@ -9,22 +9,30 @@ use awsrt::internal::server::PreRoute;
 use awsrt::BoxFuture;
 use bytes::Bytes;
 
+use crate::importexport_state::ImportExport;
 use crate::snowball_state::Snowball;
 
 /// The path prefix of every admin endpoint; no service operation uses it.
 pub const PREFIX: &str = "/_local/";
 
 /// The hook handed to the server: takes `/_local/...` requests, leaves the rest.
-pub fn pre_route(snowball: Arc<Snowball>) -> PreRoute {
+pub fn pre_route(snowball: Arc<Snowball>, importexport: Arc<ImportExport>) -> PreRoute {
     Arc::new(move |parts: &http::request::Parts, _body: &Bytes| {
         let path = parts.uri.path().strip_prefix(PREFIX)?;
-        let resp = answer(&snowball, &parts.method, path, parts.uri.query());
+        let resp = answer(
+            &snowball,
+            &importexport,
+            &parts.method,
+            path,
+            parts.uri.query(),
+        );
         Some(Box::pin(async move { resp }) as BoxFuture<'static, http::Response<Bytes>>)
     })
 }
 
 fn answer(
     snowball: &Snowball,
+    importexport: &ImportExport,
     method: &http::Method,
     path: &str,
     query: Option<&str>,
@@ -35,7 +43,17 @@ fn answer(
                 .unwrap_or("")
                 .split('&')
                 .find_map(|kv| kv.strip_prefix("job="));
-            match snowball.advance(job) {
+            // One job id names a job of either service; no id moves every job of both.
+            let moved = match job {
+                Some(_) => snowball
+                    .advance(job)
+                    .and_then(|n| Ok(n.or(importexport.advance(job)?))),
+                None => snowball.advance(None).and_then(|a| {
+                    let b = importexport.advance(None)?;
+                    Ok(a.zip(b).map(|(a, b)| a + b))
+                }),
+            };
+            match moved {
                 Ok(Some(n)) => reply(200, "application/json", format!("{{\"advanced\":{n}}}")),
                 Ok(None) => reply(
                     404,
@@ -58,6 +76,14 @@ fn answer(
             match snowball.label(job) {
                 Ok(Some(bytes)) => reply(200, "text/plain", bytes),
                 Ok(None) => reply(404, "text/plain", format!("no label for {job:?}\n")),
+                Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
+            }
+        }
+        (&http::Method::GET, p) if p.starts_with("importexport-label/") => {
+            let jobs = &p["importexport-label/".len()..];
+            match importexport.label(jobs) {
+                Ok(Some(bytes)) => reply(200, "text/plain", bytes),
+                Ok(None) => reply(404, "text/plain", format!("no job among {jobs:?}\n")),
                 Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
             }
         }

@@ -121,22 +121,25 @@ async fn run(options: Options) -> std::io::Result<()> {
         .server_name(NAME);
     // The admin endpoints and the clock reach the same store as the router.
     let snowball = router.service().clone();
-    let services: Vec<Arc<dyn Dispatch>> = vec![
-        Arc::new(router),
-        Arc::new(
-            importexport::server::router(importexport_state::ImportExport::default())
-                .server_name(NAME),
-        ),
-    ];
+    let ie_router = importexport::server::router(importexport_state::ImportExport::new(format!(
+        "http://{addr}"
+    )))
+    .server_name(NAME);
+    let importexport = ie_router.service().clone();
+    let services: Vec<Arc<dyn Dispatch>> = vec![Arc::new(router), Arc::new(ie_router)];
     if let Some(every) = options.advance_every {
         let snowball = snowball.clone();
+        let importexport = importexport.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             // The first tick is immediate; jobs start New for one whole period.
             tick.tick().await;
             loop {
                 tick.tick().await;
-                if let Err(e) = snowball.advance(None) {
+                let moved = snowball
+                    .advance(None)
+                    .and_then(|_| importexport.advance(None));
+                if let Err(e) = moved {
                     eprintln!("snowball-local: advancing jobs: {}: {}", e.code, e.message);
                 }
             }
@@ -147,7 +150,12 @@ async fn run(options: Options) -> std::io::Result<()> {
     writeln!(out, "snowball-local listening on http://{addr}")?;
     out.flush()?;
     drop(out);
-    serve_with(listener, services, Some(admin::pre_route(snowball))).await;
+    serve_with(
+        listener,
+        services,
+        Some(admin::pre_route(snowball, importexport)),
+    )
+    .await;
     Ok(())
 }
 

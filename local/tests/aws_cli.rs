@@ -232,7 +232,10 @@ fn the_aws_cli_creates_describes_and_lists_snowball_addresses_and_jobs() {
 #[test]
 fn the_aws_cli_creates_lists_and_reads_import_export_jobs() {
     let local = Local::start();
-    let manifest = "manifestVersion: 2.0\nbucket: my-bucket";
+    let manifest = "manifestVersion: 2.0\ndeviceId: ABCDE\nbucket: my-bucket\nreturnAddress:\n  \
+                    name: Jane Doe\n  street1: 1 Main St\n  city: Seattle\n  postalCode: 98101\n  \
+                    country: US\n";
+    let export = manifest.replace("bucket: my-bucket", "fileSystem: NTFS");
     let created = ok(
         &local,
         &[
@@ -261,7 +264,7 @@ fn the_aws_cli_creates_lists_and_reads_import_export_jobs() {
             "--job-type",
             "Export",
             "--manifest",
-            manifest,
+            &export,
             "--no-validate-only",
         ],
     );
@@ -287,10 +290,38 @@ fn the_aws_cli_creates_lists_and_reads_import_export_jobs() {
         ),
         "{err}"
     );
+    // Once the job has started it can no longer be cancelled.
+    assert_eq!(local.advance(Some(&job_id)), 1);
+    let status = ok(&local, &["importexport", "get-status", "--job-id", &job_id]);
+    assert_eq!(status["ProgressCode"], "Received");
     let (code, _, err) = run(&local, &["importexport", "cancel-job", "--job-id", &job_id]);
     assert_eq!(code, 255, "{err}");
     assert!(
-        err.contains("CancelJob is not implemented yet in snowball-local"),
+        err.contains(&format!(
+            "An error occurred (UnableToCancelJobIdException) when calling the CancelJob \
+             operation: Job {job_id} is Received; it can be canceled only while Pending."
+        )),
+        "{err}"
+    );
+    // A manifest without its required fields is the modeled error.
+    let (code, _, err) = run(
+        &local,
+        &[
+            "importexport",
+            "create-job",
+            "--job-type",
+            "Import",
+            "--manifest",
+            "manifestVersion: 2.0\nbucket: my-bucket",
+            "--no-validate-only",
+        ],
+    );
+    assert_eq!(code, 255, "{err}");
+    assert!(
+        err.contains(
+            "An error occurred (MissingManifestFieldException) when calling the CreateJob \
+             operation: The manifest field deviceId is required."
+        ),
         "{err}"
     );
 }
