@@ -18,19 +18,17 @@ pub const PREFIX: &str = "/_local/";
 /// The hook handed to the server: takes `/_local/...` requests, leaves the rest.
 pub fn pre_route(snowball: Arc<Snowball>, importexport: Arc<ImportExport>) -> PreRoute {
     Arc::new(move |parts: &http::request::Parts, _body: &Bytes| {
-        let path = parts.uri.path().strip_prefix(PREFIX)?;
-        let resp = answer(
-            &snowball,
-            &importexport,
-            &parts.method,
-            path,
-            parts.uri.query(),
-        );
-        Some(Box::pin(async move { resp }) as BoxFuture<'static, http::Response<Bytes>>)
+        let path = parts.uri.path().strip_prefix(PREFIX)?.to_string();
+        let query = parts.uri.query().map(str::to_string);
+        let method = parts.method.clone();
+        let (snowball, importexport) = (snowball.clone(), importexport.clone());
+        Some(Box::pin(async move {
+            answer(&snowball, &importexport, &method, &path, query.as_deref()).await
+        }) as BoxFuture<'static, http::Response<Bytes>>)
     })
 }
 
-fn answer(
+async fn answer(
     snowball: &Snowball,
     importexport: &ImportExport,
     method: &http::Method,
@@ -45,13 +43,17 @@ fn answer(
                 .find_map(|kv| kv.strip_prefix("job="));
             // One job id names a job of either service; no id moves every job of both.
             let moved = match job {
-                Some(_) => snowball
-                    .advance(job)
-                    .and_then(|n| Ok(n.or(importexport.advance(job)?))),
-                None => snowball.advance(None).and_then(|a| {
-                    let b = importexport.advance(None)?;
-                    Ok(a.zip(b).map(|(a, b)| a + b))
-                }),
+                Some(_) => match snowball.advance(job).await {
+                    Ok(None) => importexport.advance(job).await,
+                    other => other,
+                },
+                None => match snowball.advance(None).await {
+                    Ok(a) => importexport
+                        .advance(None)
+                        .await
+                        .map(|b| a.zip(b).map(|(a, b)| a + b)),
+                    Err(e) => Err(e),
+                },
             };
             match moved {
                 Ok(Some(n)) => reply(200, "application/json", format!("{{\"advanced\":{n}}}")),
@@ -65,7 +67,7 @@ fn answer(
         }
         (&http::Method::GET, p) if p.starts_with("manifest/") => {
             let job = &p["manifest/".len()..];
-            match snowball.manifest(job) {
+            match snowball.manifest(job).await {
                 Ok(Some(bytes)) => reply(200, "application/octet-stream", bytes),
                 Ok(None) => reply(404, "text/plain", format!("no job {job:?}\n")),
                 Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
@@ -73,7 +75,7 @@ fn answer(
         }
         (&http::Method::GET, p) if p.starts_with("label/") => {
             let job = &p["label/".len()..];
-            match snowball.label(job) {
+            match snowball.label(job).await {
                 Ok(Some(bytes)) => reply(200, "text/plain", bytes),
                 Ok(None) => reply(404, "text/plain", format!("no label for {job:?}\n")),
                 Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
@@ -81,7 +83,7 @@ fn answer(
         }
         (&http::Method::GET, p) if p.starts_with("importexport-label/") => {
             let jobs = &p["importexport-label/".len()..];
-            match importexport.label(jobs) {
+            match importexport.label(jobs).await {
                 Ok(Some(bytes)) => reply(200, "text/plain", bytes),
                 Ok(None) => reply(404, "text/plain", format!("no job among {jobs:?}\n")),
                 Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),

@@ -4,7 +4,7 @@
 //! labels served by this binary. Job ids are five upper-case letters and digits, like the
 //! service's (`ABC12`).
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Arc;
 
 use awsrt::internal::server::{GenericError, HandlerError};
 use importexport::operation::cancel_job::{CancelJobError, CancelJobInput, CancelJobOutput};
@@ -21,6 +21,9 @@ use importexport::types::{
     MissingManifestFieldException, UnableToCancelJobIdException, UnableToUpdateJobIdException,
 };
 use importexport::DateTime;
+
+use crate::journal::{Ack, Journal, Record, Replayed};
+use crate::lock::{Guard, Store};
 
 /// A job's progress codes in order, each with the message `GetStatus` gives.
 const PROGRESS: [(&str, &str); 4] = [
@@ -42,9 +45,36 @@ fn progress(index: usize) -> (&'static str, &'static str) {
 /// The Import/Export service's state.
 #[derive(Debug)]
 pub struct ImportExport {
-    state: Mutex<Vec<StoredJob>>,
+    state: Store<Vec<StoredJob>>,
     /// `http://127.0.0.1:PORT`, the base of the shipping label URLs.
     base_url: String,
+    /// With `--state`: where every change goes before it is acknowledged.
+    journal: Option<Arc<Journal>>,
+}
+
+/// A job's record: `GetStatus`'s answer carries every stored field (a cancelled job's
+/// progress code is `Canceled`).
+fn record(j: &StoredJob) -> Record {
+    let code = if j.canceled {
+        "Canceled"
+    } else {
+        progress(j.progress).0
+    };
+    let status = GetStatusOutput::new()
+        .job_id(j.id.clone())
+        .job_type(j.job_type.clone())
+        .progress_code(code)
+        .current_manifest(j.manifest.clone())
+        .creation_date(j.created);
+    Record {
+        kind: "ie.job",
+        key: j.id.clone(),
+        json: awsrt::internal::json::to_vec(&status),
+    }
+}
+
+fn unsaved<E>(e: String) -> HandlerError<E> {
+    GenericError::internal(format!("the change was not saved: {e}")).into()
 }
 
 #[derive(Debug, Clone)]
@@ -150,43 +180,87 @@ impl ImportExport {
     /// An empty store whose shipping label URLs start with `base_url`.
     pub fn new(base_url: impl Into<String>) -> ImportExport {
         ImportExport {
-            state: Mutex::default(),
+            state: Store::default(),
             base_url: base_url.into(),
+            journal: None,
         }
     }
 
-    fn jobs(&self) -> Result<MutexGuard<'_, Vec<StoredJob>>, GenericError> {
-        self.state
-            .lock()
-            .map_err(|_| GenericError::internal("snowball-local state is unusable after a panic"))
+    /// With a journal, the store writes every change to it before answering.
+    pub fn with_journal(mut self, journal: Arc<Journal>) -> ImportExport {
+        self.journal = Some(journal);
+        self
+    }
+
+    async fn jobs(&self) -> Result<Guard<'_, Vec<StoredJob>>, GenericError> {
+        self.state.lock().await
+    }
+
+    /// Queues `records` under the lock (the log keeps the changes' order), then unlocks.
+    fn log(&self, state: Guard<'_, Vec<StoredJob>>, records: &[Record]) -> Ack {
+        let ack = match &self.journal {
+            Some(j) => j.append(records),
+            None => Ack::done(),
+        };
+        drop(state);
+        ack
+    }
+
+    /// Applies one record read back from the state file; `Ok(false)` if it is not
+    /// Import/Export's.
+    pub fn replay(&mut self, r: &Replayed) -> Result<bool, String> {
+        if r.kind != "ie.job" {
+            return Ok(false);
+        }
+        let s: GetStatusOutput = awsrt::internal::json::from_slice(&r.json)
+            .map_err(|e| format!("a {} record for {}: {e}", r.kind, r.key))?;
+        let code = s.progress_code.unwrap_or_default();
+        let job = StoredJob {
+            id: r.key.clone(),
+            job_type: s.job_type.unwrap_or(JobType::Import),
+            manifest: s.current_manifest.unwrap_or_default(),
+            created: s.creation_date.unwrap_or_else(DateTime::now),
+            progress: PROGRESS.iter().position(|(c, _)| *c == code).unwrap_or(0),
+            canceled: code == "Canceled",
+        };
+        let jobs = self.state.get_mut();
+        match jobs.iter_mut().find(|j| j.id == job.id) {
+            Some(slot) => *slot = job,
+            None => jobs.push(job),
+        }
+        Ok(true)
     }
 
     /// Moves jobs one progress code on (all of them, or the one named). Returns how many
     /// moved; `None` for an unknown job.
-    pub fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
-        let mut jobs = self.jobs()?;
+    pub async fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
+        let mut jobs = self.jobs().await?;
         if let Some(id) = job {
             if !jobs.iter().any(|j| j.id == id) {
                 return Ok(None);
             }
         }
-        let mut moved = 0;
+        let mut recs = Vec::new();
         for j in jobs.iter_mut() {
             if job.is_some_and(|id| j.id != id) || j.canceled {
                 continue;
             }
             if j.progress + 1 < PROGRESS.len() {
                 j.progress += 1;
-                moved += 1;
+                recs.push(record(j));
             }
         }
-        Ok(Some(moved))
+        self.log(jobs, &recs)
+            .wait()
+            .await
+            .map_err(|e| GenericError::internal(format!("the change was not saved: {e}")))?;
+        Ok(Some(recs.len()))
     }
 
     /// The shipping label of the jobs `ids` (comma separated), as bytes; `None` if one
     /// is unknown.
-    pub fn label(&self, ids: &str) -> Result<Option<Vec<u8>>, GenericError> {
-        let jobs = self.jobs()?;
+    pub async fn label(&self, ids: &str) -> Result<Option<Vec<u8>>, GenericError> {
+        let jobs = self.jobs().await?;
         let ids: Vec<&str> = ids.split(',').collect();
         if ids.iter().any(|id| !jobs.iter().any(|j| j.id == *id)) {
             return Ok(None);
@@ -255,16 +329,19 @@ impl importexport::server::Service for ImportExport {
         if input.validate_only {
             return Ok(CreateJobOutput::new().job_type(input.job_type));
         }
-        let mut jobs = self.jobs()?;
+        let mut jobs = self.jobs().await?;
         let id = new_id(&jobs);
-        jobs.push(StoredJob {
+        let job = StoredJob {
             id: id.clone(),
             job_type: input.job_type.clone(),
             manifest: input.manifest,
             created: DateTime::now(),
             progress: 0,
             canceled: false,
-        });
+        };
+        let recs = [record(&job)];
+        jobs.push(job);
+        self.log(jobs, &recs).wait().await.map_err(unsaved)?;
         Ok(CreateJobOutput::new().job_id(id).job_type(input.job_type))
     }
 
@@ -273,7 +350,7 @@ impl importexport::server::Service for ImportExport {
         input: UpdateJobInput,
     ) -> Result<UpdateJobOutput, HandlerError<UpdateJobError>> {
         valid_job_type(&input.job_type).map_err(UpdateJobError::InvalidParameterException)?;
-        let mut jobs = self.jobs()?;
+        let mut jobs = self.jobs().await?;
         let job = jobs
             .iter_mut()
             .find(|j| j.id == input.job_id)
@@ -286,7 +363,8 @@ impl importexport::server::Service for ImportExport {
             return Err(UpdateJobError::UnableToUpdateJobIdException(
                 UnableToUpdateJobIdException::new().message(format!(
                     "Job {} is {}; it can be updated only while Pending.",
-                    input.job_id, progress(job.progress).0
+                    input.job_id,
+                    progress(job.progress).0
                 )),
             )
             .into());
@@ -302,10 +380,13 @@ impl importexport::server::Service for ImportExport {
                 InvalidManifestFieldException::new().message(m),
             ),
         })?;
-        if !input.validate_only {
-            job.manifest = input.manifest;
-            job.job_type = input.job_type;
+        if input.validate_only {
+            return Ok(UpdateJobOutput::new().success(true));
         }
+        job.manifest = input.manifest;
+        job.job_type = input.job_type;
+        let recs = [record(job)];
+        self.log(jobs, &recs).wait().await.map_err(unsaved)?;
         Ok(UpdateJobOutput::new().success(true))
     }
 
@@ -313,7 +394,7 @@ impl importexport::server::Service for ImportExport {
         &self,
         input: CancelJobInput,
     ) -> Result<CancelJobOutput, HandlerError<CancelJobError>> {
-        let mut jobs = self.jobs()?;
+        let mut jobs = self.jobs().await?;
         let job = jobs
             .iter_mut()
             .find(|j| j.id == input.job_id)
@@ -326,12 +407,15 @@ impl importexport::server::Service for ImportExport {
             return Err(CancelJobError::UnableToCancelJobIdException(
                 UnableToCancelJobIdException::new().message(format!(
                     "Job {} is {}; it can be canceled only while Pending.",
-                    input.job_id, progress(job.progress).0
+                    input.job_id,
+                    progress(job.progress).0
                 )),
             )
             .into());
         }
         job.canceled = true;
+        let recs = [record(job)];
+        self.log(jobs, &recs).wait().await.map_err(unsaved)?;
         Ok(CancelJobOutput::new().success(true))
     }
 
@@ -339,7 +423,7 @@ impl importexport::server::Service for ImportExport {
         &self,
         input: ListJobsInput,
     ) -> Result<ListJobsOutput, HandlerError<ListJobsError>> {
-        let jobs = self.jobs()?;
+        let jobs = self.jobs().await?;
         // Newest first; `Marker` is the last job id of the previous page.
         let newest_first: Vec<&StoredJob> = jobs.iter().rev().collect();
         let start = match input.marker.as_deref() {
@@ -380,7 +464,7 @@ impl importexport::server::Service for ImportExport {
         &self,
         input: GetStatusInput,
     ) -> Result<GetStatusOutput, HandlerError<GetStatusError>> {
-        let jobs = self.jobs()?;
+        let jobs = self.jobs().await?;
         let Some(j) = jobs.iter().find(|j| j.id == input.job_id) else {
             return Err(GetStatusError::InvalidJobIdException(no_such_job(&input.job_id)).into());
         };
@@ -402,7 +486,7 @@ impl importexport::server::Service for ImportExport {
         &self,
         input: GetShippingLabelInput,
     ) -> Result<GetShippingLabelOutput, HandlerError<GetShippingLabelError>> {
-        let jobs = self.jobs()?;
+        let jobs = self.jobs().await?;
         if input.job_ids.is_empty() {
             return Err(GetShippingLabelError::InvalidParameterException(
                 InvalidParameterException::new().message("jobIds names no job."),

@@ -12,6 +12,8 @@
 
 mod admin;
 mod importexport_state;
+mod journal;
+mod lock;
 mod snowball_state;
 
 use std::io::Write as _;
@@ -20,18 +22,22 @@ use std::time::Duration;
 
 use awsrt::internal::server::{serve_with, Dispatch};
 
-const USAGE: &str = "usage: snowball-local [--port PORT] [--advance-every DURATION]\n\n\
+const USAGE: &str =
+    "usage: snowball-local [--port PORT] [--advance-every DURATION] [--state PATH]\n\n\
 Serves AWS Snowball and AWS Import/Export on http://127.0.0.1:PORT (default 8600;\n\
 0 picks a free port). The address is printed on the first line of stdout.\n\n\
 --advance-every DURATION  move every job one state on each DURATION (e.g. 10s, 500ms,\n\
                           2m); off by default. POST /_local/advance[?job=ID] does it\n\
-                          on demand.\n";
+                          on demand.\n\
+--state PATH              keep every change in PATH (an append-only log, synced before\n\
+                          each answer) and replay it at start; in memory without it.\n";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
 struct Options {
     port: u16,
     advance_every: Option<Duration>,
+    state: Option<std::path::PathBuf>,
 }
 
 /// The name errors give for this server.
@@ -70,6 +76,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
     let mut options = Options {
         port: 8600,
         advance_every: None,
+        state: None,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -91,6 +98,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
                     .map_err(|_| format!("--port {v:?} is not a port number (0 to 65535)"))?;
             }
             "--advance-every" => options.advance_every = Some(parse_duration(&value()?)?),
+            "--state" => options.state = Some(value()?.into()),
             a => return Err(format!("unknown argument {a:?}")),
         }
     }
@@ -117,14 +125,34 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 async fn run(options: Options) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
     let addr = listener.local_addr()?;
-    let router = snowball::server::router(snowball_state::Snowball::new(format!("http://{addr}")))
-        .server_name(NAME);
+    let mut sb = snowball_state::Snowball::new(format!("http://{addr}"));
+    let mut ie = importexport_state::ImportExport::new(format!("http://{addr}"));
+    if let Some(path) = &options.state {
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+        let (journal, records) = journal::open(path).map_err(invalid)?;
+        for r in &records {
+            let corrupt = |e: String| {
+                invalid(format!(
+                    "the state file {} is corrupt: {e}; it is left untouched",
+                    path.display()
+                ))
+            };
+            if !(sb.replay(r).map_err(corrupt)? || ie.replay(r).map_err(corrupt)?) {
+                return Err(invalid(format!(
+                    "the state file {} has a record of unknown kind {:?}; it is left untouched",
+                    path.display(),
+                    r.kind
+                )));
+            }
+        }
+        let journal = Arc::new(journal);
+        sb = sb.with_journal(journal.clone());
+        ie = ie.with_journal(journal);
+    }
+    let router = snowball::server::router(sb).server_name(NAME);
     // The admin endpoints and the clock reach the same store as the router.
     let snowball = router.service().clone();
-    let ie_router = importexport::server::router(importexport_state::ImportExport::new(format!(
-        "http://{addr}"
-    )))
-    .server_name(NAME);
+    let ie_router = importexport::server::router(ie).server_name(NAME);
     let importexport = ie_router.service().clone();
     let services: Vec<Arc<dyn Dispatch>> = vec![Arc::new(router), Arc::new(ie_router)];
     if let Some(every) = options.advance_every {
@@ -136,9 +164,10 @@ async fn run(options: Options) -> std::io::Result<()> {
             tick.tick().await;
             loop {
                 tick.tick().await;
-                let moved = snowball
-                    .advance(None)
-                    .and_then(|_| importexport.advance(None));
+                let moved = match snowball.advance(None).await {
+                    Ok(_) => importexport.advance(None).await,
+                    Err(e) => Err(e),
+                };
                 if let Err(e) = moved {
                     eprintln!("snowball-local: advancing jobs: {}: {}", e.code, e.message);
                 }
@@ -184,7 +213,8 @@ mod tests {
             parse_args(std::iter::empty()),
             Ok(Some(Options {
                 port: 8600,
-                advance_every: None
+                advance_every: None,
+                state: None,
             }))
         );
     }

@@ -3,9 +3,12 @@
 //! UUID; pages are offsets.
 
 use std::hash::{BuildHasher, RandomState};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Arc;
 
 use awsrt::internal::server::{GenericError, HandlerError};
+
+use crate::journal::{Ack, Journal, Record, Replayed};
+use crate::lock::{Guard, Store};
 use snowball::operation::cancel_cluster::{
     CancelClusterError, CancelClusterInput, CancelClusterOutput,
 };
@@ -115,11 +118,35 @@ const SNOWBALL_LIMIT: i32 = 1;
 /// The Snowball service's state.
 #[derive(Debug)]
 pub struct Snowball {
-    state: Mutex<State>,
+    state: Store<State>,
     /// `http://127.0.0.1:PORT`, the base of the manifest URLs this server hands out.
     base_url: String,
     /// Signs `NextToken`s, so a token this process did not issue is refused.
     tokens: RandomState,
+    /// With `--state`: where every change goes before it is acknowledged.
+    journal: Option<Arc<Journal>>,
+}
+
+/// A change's record: the entity after it, as JSON with the shape's own `Encode`.
+fn record<T: awsrt::internal::Encode>(kind: &'static str, key: &str, value: &T) -> Record {
+    Record {
+        kind,
+        key: key.to_string(),
+        json: awsrt::internal::json::to_vec(value),
+    }
+}
+
+/// A failed write of the state file: the change is not acknowledged.
+fn unsaved<E>(e: String) -> HandlerError<E> {
+    GenericError::internal(format!("the change was not saved: {e}")).into()
+}
+
+/// Replaces the item `same` picks, or appends it: replay keeps creation order.
+fn upsert<T>(items: &mut Vec<T>, value: T, same: impl Fn(&T) -> bool) {
+    match items.iter_mut().find(|i| same(i)) {
+        Some(slot) => *slot = value,
+        None => items.push(value),
+    }
 }
 
 #[derive(Debug, Default)]
@@ -137,6 +164,35 @@ struct State {
 }
 
 impl State {
+    /// The records of a job and of its cluster, after a change to the job.
+    fn job_recs(&self, id: &str) -> Vec<Record> {
+        let job = self.jobs.iter().find(|j| j.job_id.as_deref() == Some(id));
+        let cluster = job.and_then(|j| j.cluster_id.as_deref()).and_then(|cid| {
+            self.clusters
+                .iter()
+                .find(|c| c.cluster_id.as_deref() == Some(cid))
+        });
+        job.map(|j| record("sb.job", id, j))
+            .into_iter()
+            .chain(cluster.map(|c| record("sb.cluster", c.cluster_id.as_deref().unwrap_or(""), c)))
+            .collect()
+    }
+
+    /// The records of a cluster and its jobs, after a change to the cluster.
+    fn cluster_recs(&self, id: &str) -> Vec<Record> {
+        let cluster = self
+            .clusters
+            .iter()
+            .filter(|c| c.cluster_id.as_deref() == Some(id))
+            .map(|c| record("sb.cluster", id, c));
+        let jobs = self
+            .jobs
+            .iter()
+            .filter(|j| j.cluster_id.as_deref() == Some(id))
+            .map(|j| record("sb.job", j.job_id.as_deref().unwrap_or(""), j));
+        cluster.chain(jobs).collect()
+    }
+
     fn job_mut(&mut self, id: &str) -> Result<&mut JobMetadata, InvalidResourceException> {
         self.jobs
             .iter_mut()
@@ -169,9 +225,9 @@ impl State {
     }
 
     /// Moves every job (and so every cluster) one state on; `job` limits it to one job.
-    /// Returns how many jobs moved.
-    fn advance(&mut self, job: Option<&str>) -> usize {
-        let mut moved = 0;
+    /// Returns the ids of the jobs that moved.
+    fn advance(&mut self, job: Option<&str>) -> Vec<String> {
+        let mut moved = Vec::new();
         for j in self.jobs.iter_mut() {
             if job.is_some_and(|id| j.job_id.as_deref() != Some(id)) {
                 continue;
@@ -188,7 +244,7 @@ impl State {
             }
             if let Some(next) = j.job_state.as_ref().and_then(next_state) {
                 j.job_state = Some(next);
-                moved += 1;
+                moved.push(j.job_id.clone().unwrap_or_default());
             }
         }
         self.refresh_clusters();
@@ -232,35 +288,97 @@ impl Snowball {
     /// An empty store whose manifest URLs start with `base_url`.
     pub fn new(base_url: impl Into<String>) -> Snowball {
         Snowball {
-            state: Mutex::default(),
+            state: Store::default(),
             base_url: base_url.into(),
             tokens: RandomState::new(),
+            journal: None,
         }
     }
 
-    fn state(&self) -> Result<MutexGuard<'_, State>, GenericError> {
-        // A poisoned lock means a handler panicked mid-update; say so rather than serve
-        // state that may be half written.
-        self.state
-            .lock()
-            .map_err(|_| GenericError::internal("snowball-local state is unusable after a panic"))
+    async fn state(&self) -> Result<Guard<'_, State>, GenericError> {
+        self.state.lock().await
     }
 
     /// Moves jobs one state on (all of them, or the one named): the admin endpoint's
     /// and `--advance-every`'s work. Returns how many moved; `None` for an unknown job.
-    pub fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
-        let mut state = self.state()?;
+    pub async fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
+        let mut state = self.state().await?;
         if let Some(id) = job {
             if !state.jobs.iter().any(|j| j.job_id.as_deref() == Some(id)) {
                 return Ok(None);
             }
         }
-        Ok(Some(state.advance(job)))
+        let moved = state.advance(job);
+        let mut recs: Vec<Record> = moved.iter().flat_map(|id| state.job_recs(id)).collect();
+        recs.extend(
+            state
+                .clusters
+                .iter()
+                .map(|c| record("sb.cluster", c.cluster_id.as_deref().unwrap_or(""), c)),
+        );
+        self.log(state, &recs)
+            .wait()
+            .await
+            .map_err(|e| GenericError::internal(format!("the change was not saved: {e}")))?;
+        Ok(Some(moved.len()))
+    }
+
+    /// With a journal, the store writes every change to it before answering.
+    pub fn with_journal(mut self, journal: Arc<Journal>) -> Snowball {
+        self.journal = Some(journal);
+        self
+    }
+
+    /// Queues `records` while the state is still locked (so the log has the changes in
+    /// their order), then unlocks it; the answer waits on the returned [`Ack`].
+    fn log(&self, state: Guard<'_, State>, records: &[Record]) -> Ack {
+        let ack = match &self.journal {
+            Some(j) => j.append(records),
+            None => Ack::done(),
+        };
+        drop(state);
+        ack
+    }
+
+    /// Applies one record read back from the state file; `Ok(false)` if it is not
+    /// Snowball's.
+    pub fn replay(&mut self, r: &Replayed) -> Result<bool, String> {
+        use awsrt::internal::json::from_slice;
+        let state = self.state.get_mut();
+        let bad =
+            |e: awsrt::internal::DecodeError| format!("a {} record for {}: {e}", r.kind, r.key);
+        let key = Some(r.key.as_str());
+        match r.kind.as_str() {
+            "sb.address" => {
+                let v: Address = from_slice(&r.json).map_err(bad)?;
+                upsert(&mut state.addresses, v, |a| a.address_id.as_deref() == key);
+            }
+            "sb.job" => {
+                let v: JobMetadata = from_slice(&r.json).map_err(bad)?;
+                upsert(&mut state.jobs, v, |j| j.job_id.as_deref() == key);
+            }
+            "sb.cluster" => {
+                let v: ClusterMetadata = from_slice(&r.json).map_err(bad)?;
+                upsert(&mut state.clusters, v, |c| c.cluster_id.as_deref() == key);
+            }
+            "sb.pricing" => {
+                let v: LongTermPricingListEntry = from_slice(&r.json).map_err(bad)?;
+                upsert(&mut state.pricing, v, |p| {
+                    p.long_term_pricing_id.as_deref() == key
+                });
+            }
+            "sb.label" => {
+                let v: DescribeReturnShippingLabelOutput = from_slice(&r.json).map_err(bad)?;
+                upsert(&mut state.labels, (r.key.clone(), v), |(j, _)| *j == r.key);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// The manifest of a job, as bytes (what the URL `GetJobManifest` gives serves).
-    pub fn manifest(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
-        let state = self.state()?;
+    pub async fn manifest(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
+        let state = self.state().await?;
         Ok(state
             .jobs
             .iter()
@@ -271,8 +389,8 @@ impl Snowball {
 
 impl Snowball {
     /// A job's return shipping label, as bytes; `None` if the job has none.
-    pub fn label(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
-        let state = self.state()?;
+    pub async fn label(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
+        let state = self.state().await?;
         Ok(state
             .labels
             .iter()
@@ -368,9 +486,11 @@ impl snowball::server::Service for Snowball {
         input: CreateAddressInput,
     ) -> Result<CreateAddressOutput, HandlerError<CreateAddressError>> {
         let id = format!("ADID{}", awsrt::internal::idempotency_token());
-        self.state()?
-            .addresses
-            .push(input.address.address_id(id.clone()));
+        let address = input.address.address_id(id.clone());
+        let recs = [record("sb.address", &id, &address)];
+        let mut state = self.state().await?;
+        state.addresses.push(address);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CreateAddressOutput::new().address_id(id))
     }
 
@@ -378,7 +498,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: DescribeAddressInput,
     ) -> Result<DescribeAddressOutput, HandlerError<DescribeAddressError>> {
-        let state = self.state()?;
+        let state = self.state().await?;
         let found = state
             .addresses
             .iter()
@@ -399,7 +519,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: DescribeAddressesInput,
     ) -> Result<DescribeAddressesOutput, HandlerError<DescribeAddressesError>> {
-        let state = self.state()?;
+        let state = self.state().await?;
         let (items, next) = page(
             &self.tokens,
             &state.addresses,
@@ -425,7 +545,7 @@ impl snowball::server::Service for Snowball {
                 InvalidInputCombinationException::new().message(m),
             ))
         };
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let id = format!("JID{}", awsrt::internal::idempotency_token());
         let mut job = JobMetadata::new()
             .job_id(id.clone())
@@ -447,6 +567,8 @@ impl snowball::server::Service for Snowball {
             job.description = input.description.or(job.description);
             state.jobs.push(job);
             state.refresh_clusters();
+            let recs = state.job_recs(&id);
+            self.log(state, &recs).wait().await.map_err(unsaved)?;
             return Ok(CreateJobOutput::new().job_id(id));
         }
         let Some(job_type) = input.job_type else {
@@ -482,6 +604,8 @@ impl snowball::server::Service for Snowball {
             .shipping_option
             .map(|o| ShippingDetails::new().shipping_option(o));
         state.jobs.push(job);
+        let recs = state.job_recs(&id);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CreateJobOutput::new().job_id(id))
     }
 
@@ -489,7 +613,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: DescribeJobInput,
     ) -> Result<DescribeJobOutput, HandlerError<DescribeJobError>> {
-        let state = self.state()?;
+        let state = self.state().await?;
         let found = state
             .jobs
             .iter()
@@ -508,7 +632,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: ListJobsInput,
     ) -> Result<ListJobsOutput, HandlerError<ListJobsError>> {
-        let state = self.state()?;
+        let state = self.state().await?;
         let (jobs, next) = page(
             &self.tokens,
             &state.jobs,
@@ -528,7 +652,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: CancelJobInput,
     ) -> Result<CancelJobOutput, HandlerError<CancelJobError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let job = state
             .job_mut(&input.job_id)
             .map_err(CancelJobError::InvalidResourceException)?;
@@ -543,6 +667,8 @@ impl snowball::server::Service for Snowball {
             .into());
         }
         job.job_state = Some(JobState::Cancelled);
+        let recs = state.job_recs(&input.job_id);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CancelJobOutput::new())
     }
 
@@ -550,7 +676,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: UpdateJobInput,
     ) -> Result<UpdateJobOutput, HandlerError<UpdateJobError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         state
             .check_addresses(input.address_id.iter().chain(&input.forwarding_address_id))
             .map_err(UpdateJobError::InvalidResourceException)?;
@@ -585,6 +711,8 @@ impl snowball::server::Service for Snowball {
             .forwarding_address_id
             .or(job.forwarding_address_id.take());
         job.pickup_details = input.pickup_details.or(job.pickup_details.take());
+        let recs = state.job_recs(&input.job_id);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(UpdateJobOutput::new())
     }
 
@@ -592,7 +720,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: UpdateJobShipmentStateInput,
     ) -> Result<UpdateJobShipmentStateOutput, HandlerError<UpdateJobShipmentStateError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let job = state
             .job_mut(&input.job_id)
             .map_err(UpdateJobShipmentStateError::InvalidResourceException)?;
@@ -629,6 +757,8 @@ impl snowball::server::Service for Snowball {
         }
         job.job_state = Some(to);
         state.refresh_clusters();
+        let recs = state.job_recs(&input.job_id);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(UpdateJobShipmentStateOutput::new())
     }
 
@@ -636,7 +766,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: GetJobUnlockCodeInput,
     ) -> Result<GetJobUnlockCodeOutput, HandlerError<GetJobUnlockCodeError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let job = state
             .job_mut(&input.job_id)
             .map_err(GetJobUnlockCodeError::InvalidResourceException)?;
@@ -657,7 +787,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: GetJobManifestInput,
     ) -> Result<GetJobManifestOutput, HandlerError<GetJobManifestError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let job = state
             .job_mut(&input.job_id)
             .map_err(GetJobManifestError::InvalidResourceException)?;
@@ -681,7 +811,7 @@ impl snowball::server::Service for Snowball {
         &self,
         _input: GetSnowballUsageInput,
     ) -> Result<GetSnowballUsageOutput, HandlerError<GetSnowballUsageError>> {
-        let state = self.state()?;
+        let state = self.state().await?;
         // A device is in use from creation until its job completes or is cancelled.
         let in_use = state
             .jobs
@@ -702,7 +832,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: CreateClusterInput,
     ) -> Result<CreateClusterOutput, HandlerError<CreateClusterError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         state
             .check_addresses(std::iter::once(&input.address_id).chain(&input.forwarding_address_id))
             .map_err(CreateClusterError::InvalidResourceException)?;
@@ -751,6 +881,8 @@ impl snowball::server::Service for Snowball {
         }
         state.clusters.push(cluster);
         state.refresh_clusters();
+        let recs = state.cluster_recs(&id);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         let mut out = CreateClusterOutput::new().cluster_id(id);
         if !entries.is_empty() {
             out.job_list_entries = Some(entries);
@@ -762,7 +894,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: DescribeClusterInput,
     ) -> Result<DescribeClusterOutput, HandlerError<DescribeClusterError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let cluster = state
             .cluster_mut(&input.cluster_id)
             .map_err(DescribeClusterError::InvalidResourceException)?;
@@ -773,7 +905,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: ListClustersInput,
     ) -> Result<ListClustersOutput, HandlerError<ListClustersError>> {
-        let state = self.state()?;
+        let state = self.state().await?;
         let (clusters, next) = page(
             &self.tokens,
             &state.clusters,
@@ -805,7 +937,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: ListClusterJobsInput,
     ) -> Result<ListClusterJobsOutput, HandlerError<ListClusterJobsError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         state
             .cluster_mut(&input.cluster_id)
             .map_err(ListClusterJobsError::InvalidResourceException)?;
@@ -840,7 +972,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: UpdateClusterInput,
     ) -> Result<UpdateClusterOutput, HandlerError<UpdateClusterError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         state
             .check_addresses(input.address_id.iter().chain(&input.forwarding_address_id))
             .map_err(UpdateClusterError::InvalidResourceException)?;
@@ -868,6 +1000,8 @@ impl snowball::server::Service for Snowball {
         cluster.forwarding_address_id = input
             .forwarding_address_id
             .or(cluster.forwarding_address_id.take());
+        let recs = state.cluster_recs(&input.cluster_id);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(UpdateClusterOutput::new())
     }
 
@@ -875,7 +1009,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: CancelClusterInput,
     ) -> Result<CancelClusterOutput, HandlerError<CancelClusterError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let cluster = state
             .cluster_mut(&input.cluster_id)
             .map_err(CancelClusterError::InvalidResourceException)?;
@@ -895,6 +1029,8 @@ impl snowball::server::Service for Snowball {
                 j.job_state = Some(JobState::Cancelled);
             }
         }
+        let recs = state.cluster_recs(&input.cluster_id);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CancelClusterOutput::new())
     }
 
@@ -902,7 +1038,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: CreateReturnShippingLabelInput,
     ) -> Result<CreateReturnShippingLabelOutput, HandlerError<CreateReturnShippingLabelError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let job = state
             .job_mut(&input.job_id)
             .map_err(CreateReturnShippingLabelError::InvalidResourceException)?;
@@ -935,7 +1071,9 @@ impl snowball::server::Service for Snowball {
                 DateTime::now().secs().saturating_add(LABEL_LIFETIME_SECS),
             ))
             .return_shipping_label_uri(format!("{}/_local/label/{}", self.base_url, input.job_id));
+        let recs = [record("sb.label", &input.job_id, &label)];
         state.labels.push((input.job_id, label));
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CreateReturnShippingLabelOutput::new().status(ShippingLabelStatus::Succeeded))
     }
 
@@ -944,7 +1082,7 @@ impl snowball::server::Service for Snowball {
         input: DescribeReturnShippingLabelInput,
     ) -> Result<DescribeReturnShippingLabelOutput, HandlerError<DescribeReturnShippingLabelError>>
     {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         let job = state
             .job_mut(&input.job_id)
             .map_err(DescribeReturnShippingLabelError::InvalidResourceException)?;
@@ -993,7 +1131,10 @@ impl snowball::server::Service for Snowball {
             .snowball_type(input.snowball_type)
             .job_ids(Vec::new());
         entry.is_long_term_pricing_auto_renew = input.is_long_term_pricing_auto_renew;
-        self.state()?.pricing.push(entry);
+        let recs = [record("sb.pricing", &id, &entry)];
+        let mut state = self.state().await?;
+        state.pricing.push(entry);
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CreateLongTermPricingOutput::new().long_term_pricing_id(id))
     }
 
@@ -1001,7 +1142,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: ListLongTermPricingInput,
     ) -> Result<ListLongTermPricingOutput, HandlerError<ListLongTermPricingError>> {
-        let state = self.state()?;
+        let state = self.state().await?;
         // A pricing's jobs are the jobs created with its id.
         let entries: Vec<LongTermPricingListEntry> = state
             .pricing
@@ -1039,7 +1180,7 @@ impl snowball::server::Service for Snowball {
         &self,
         input: UpdateLongTermPricingInput,
     ) -> Result<UpdateLongTermPricingOutput, HandlerError<UpdateLongTermPricingError>> {
-        let mut state = self.state()?;
+        let mut state = self.state().await?;
         if let Some(job) = &input.replacement_job {
             state
                 .job_mut(job)
@@ -1060,6 +1201,8 @@ impl snowball::server::Service for Snowball {
         entry.is_long_term_pricing_auto_renew = input
             .is_long_term_pricing_auto_renew
             .or(entry.is_long_term_pricing_auto_renew);
+        let recs = [record("sb.pricing", id, entry)];
+        self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(UpdateLongTermPricingOutput::new())
     }
 
