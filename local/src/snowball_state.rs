@@ -2,6 +2,7 @@
 //! API reference. Ids have the documented forms, `ADID`, `JID` and `CID` followed by a
 //! UUID; pages are offsets.
 
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
@@ -118,13 +119,78 @@ const SNOWBALL_LIMIT: i32 = 1;
 /// The Snowball service's state.
 #[derive(Debug)]
 pub struct Snowball {
-    state: Store<State>,
+    /// One store per region: jobs, addresses and clusters are the region's, as on AWS.
+    state: Store<BTreeMap<String, State>>,
     /// `http://127.0.0.1:PORT`, the base of the manifest URLs this server hands out.
     base_url: String,
     /// Signs `NextToken`s, so a token this process did not issue is refused.
     tokens: RandomState,
     /// With `--state`: where every change goes before it is acknowledged.
     journal: Option<Arc<Journal>>,
+}
+
+/// The region of the request being answered: the SigV4 `Authorization` header's
+/// credential scope (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`). Signatures are
+/// not verified here, so a request without one (or with a scope that names no region)
+/// falls in `us-east-1`.
+fn request_region() -> String {
+    awsrt::internal::server::request_header("authorization")
+        .as_deref()
+        .and_then(region_of)
+        .unwrap_or_else(|| DEFAULT_REGION.to_string())
+}
+
+/// Where unsigned requests land.
+const DEFAULT_REGION: &str = "us-east-1";
+
+fn region_of(authorization: &str) -> Option<String> {
+    let scope = authorization.split("Credential=").nth(1)?;
+    let region = scope.split(['/', ',']).nth(2)?.trim();
+    let valid = !region.is_empty()
+        && region.len() <= 32
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    valid.then(|| region.to_string())
+}
+
+/// `records` with their keys prefixed by the region (`REGION/ID`) for the log.
+fn in_region(region: &str, records: Vec<Record>) -> Vec<Record> {
+    records
+        .into_iter()
+        .map(|mut r| {
+            r.key = format!("{region}/{}", r.key);
+            r
+        })
+        .collect()
+}
+
+/// One region's state, taken out of the map while the lock is held and put back when
+/// dropped (so handlers work on a plain `State`).
+struct RegionGuard<'a> {
+    all: Guard<'a, BTreeMap<String, State>>,
+    region: String,
+    state: State,
+}
+
+impl Drop for RegionGuard<'_> {
+    fn drop(&mut self) {
+        let state = std::mem::take(&mut self.state);
+        self.all.insert(std::mem::take(&mut self.region), state);
+    }
+}
+
+impl std::ops::Deref for RegionGuard<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl std::ops::DerefMut for RegionGuard<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
 }
 
 /// A change's record: the entity after it, as JSON with the shape's own `Encode`.
@@ -295,32 +361,52 @@ impl Snowball {
         }
     }
 
-    async fn state(&self) -> Result<Guard<'_, State>, GenericError> {
-        self.state.lock().await
+    /// The state of the request's region, locked.
+    async fn state(&self) -> Result<RegionGuard<'_>, GenericError> {
+        let mut all = self.state.lock().await?;
+        let region = request_region();
+        let state = all.remove(&region).unwrap_or_default();
+        Ok(RegionGuard { all, region, state })
     }
 
-    /// Moves jobs one state on (all of them, or the one named): the admin endpoint's
-    /// and `--advance-every`'s work. Returns how many moved; `None` for an unknown job.
+    /// Moves jobs one state on (all of them in every region, or the one named): the
+    /// admin endpoint's and `--advance-every`'s work. Returns how many moved; `None` for
+    /// an unknown job.
     pub async fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
-        let mut state = self.state().await?;
+        let mut all = self.state.lock().await?;
         if let Some(id) = job {
-            if !state.jobs.iter().any(|j| j.job_id.as_deref() == Some(id)) {
+            let known = all
+                .values()
+                .any(|s| s.jobs.iter().any(|j| j.job_id.as_deref() == Some(id)));
+            if !known {
                 return Ok(None);
             }
         }
-        let moved = state.advance(job);
-        let mut recs: Vec<Record> = moved.iter().flat_map(|id| state.job_recs(id)).collect();
-        recs.extend(
-            state
-                .clusters
-                .iter()
-                .map(|c| record("sb.cluster", c.cluster_id.as_deref().unwrap_or(""), c)),
-        );
-        self.log(state, &recs)
-            .wait()
+        let mut moved = 0;
+        let mut recs = Vec::new();
+        for (region, state) in all.iter_mut() {
+            let ids = state.advance(job);
+            moved += ids.len();
+            let mut r: Vec<Record> = ids.iter().flat_map(|id| state.job_recs(id)).collect();
+            if !ids.is_empty() {
+                r.extend(
+                    state
+                        .clusters
+                        .iter()
+                        .map(|c| record("sb.cluster", c.cluster_id.as_deref().unwrap_or(""), c)),
+                );
+            }
+            recs.extend(in_region(region, r));
+        }
+        let ack = match &self.journal {
+            Some(j) => j.append(&recs),
+            None => Ack::done(),
+        };
+        drop(all);
+        ack.wait()
             .await
             .map_err(|e| GenericError::internal(format!("the change was not saved: {e}")))?;
-        Ok(Some(moved.len()))
+        Ok(Some(moved))
     }
 
     /// With a journal, the store writes every change to it before answering.
@@ -331,9 +417,9 @@ impl Snowball {
 
     /// Queues `records` while the state is still locked (so the log has the changes in
     /// their order), then unlocks it; the answer waits on the returned [`Ack`].
-    fn log(&self, state: Guard<'_, State>, records: &[Record]) -> Ack {
+    fn log(&self, state: RegionGuard<'_>, records: &[Record]) -> Ack {
         let ack = match &self.journal {
-            Some(j) => j.append(records),
+            Some(j) => j.append(&in_region(&state.region, records.to_vec())),
             None => Ack::done(),
         };
         drop(state);
@@ -344,10 +430,18 @@ impl Snowball {
     /// Snowball's.
     pub fn replay(&mut self, r: &Replayed) -> Result<bool, String> {
         use awsrt::internal::json::from_slice;
-        let state = self.state.get_mut();
+        if !r.kind.starts_with("sb.") {
+            return Ok(false);
+        }
+        // Keys are REGION/ID.
+        let (region, id) = r
+            .key
+            .split_once('/')
+            .ok_or_else(|| format!("a {} record's key {:?} names no region", r.kind, r.key))?;
+        let state = self.state.get_mut().entry(region.to_string()).or_default();
         let bad =
             |e: awsrt::internal::DecodeError| format!("a {} record for {}: {e}", r.kind, r.key);
-        let key = Some(r.key.as_str());
+        let key = Some(id);
         match r.kind.as_str() {
             "sb.address" => {
                 let v: Address = from_slice(&r.json).map_err(bad)?;
@@ -369,7 +463,7 @@ impl Snowball {
             }
             "sb.label" => {
                 let v: DescribeReturnShippingLabelOutput = from_slice(&r.json).map_err(bad)?;
-                upsert(&mut state.labels, (r.key.clone(), v), |(j, _)| *j == r.key);
+                upsert(&mut state.labels, (id.to_string(), v), |(j, _)| j == id);
             }
             _ => return Ok(false),
         }
@@ -378,10 +472,11 @@ impl Snowball {
 
     /// The manifest of a job, as bytes (what the URL `GetJobManifest` gives serves).
     pub async fn manifest(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
-        let state = self.state().await?;
-        Ok(state
-            .jobs
-            .iter()
+        // The URL names the job, not the region: look in every region.
+        let all = self.state.lock().await?;
+        Ok(all
+            .values()
+            .flat_map(|s| s.jobs.iter())
             .find(|j| j.job_id.as_deref() == Some(job))
             .map(manifest_bytes))
     }
@@ -390,10 +485,10 @@ impl Snowball {
 impl Snowball {
     /// A job's return shipping label, as bytes; `None` if the job has none.
     pub async fn label(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
-        let state = self.state().await?;
-        Ok(state
-            .labels
-            .iter()
+        let all = self.state.lock().await?;
+        Ok(all
+            .values()
+            .flat_map(|s| s.labels.iter())
             .find(|(j, _)| j == job)
             .map(|(j, _)| format!("snowball-local return shipping label\njob: {j}\n").into_bytes()))
     }
@@ -1378,6 +1473,22 @@ fn cluster_state_error(cluster: &ClusterMetadata, rule: &str) -> InvalidJobState
 #[cfg(test)]
 mod tests {
     use super::page;
+
+    #[test]
+    fn the_region_comes_from_the_credential_scope() {
+        let auth = "AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-2/snowball/aws4_request, \
+                    SignedHeaders=host, Signature=abc";
+        assert_eq!(super::region_of(auth).as_deref(), Some("eu-west-2"));
+        for bad in [
+            "",
+            "Bearer x",
+            "AWS4-HMAC-SHA256 Credential=AKID/20240101",
+            "Credential=A/D/../s/x",
+            "Credential=A/D/EU/s/x",
+        ] {
+            assert_eq!(super::region_of(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn pages_walk_the_items_and_refuse_foreign_tokens() {

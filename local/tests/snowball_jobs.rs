@@ -678,3 +678,49 @@ async fn the_reference_lists_answer_fixed_data_in_pages() {
         snowball::types::ServiceName::Kubernetes
     );
 }
+
+#[tokio::test]
+async fn jobs_addresses_and_clusters_belong_to_the_region_of_the_request() {
+    let local = Local::start();
+    let in_region = |region: &str| {
+        Client::new(
+            Config::new()
+                .region(region)
+                .endpoint_url(local.url.clone())
+                .credentials(Credentials::new("AKID", "secret", None))
+                .protocol(Protocol::RpcV2Cbor),
+        )
+    };
+    let (east, west) = (in_region("us-east-1"), in_region("eu-west-2"));
+    let adid = address(&west).await;
+    let jid = job(&west, &adid).await;
+    // Another region sees none of it.
+    let err = east
+        .describe_job(&jid)
+        .send()
+        .await
+        .expect_err("another region");
+    assert_eq!(err.code(), Some("InvalidResourceException"), "{err:?}");
+    let err = east
+        .describe_address(&adid)
+        .send()
+        .await
+        .expect_err("another region");
+    assert_eq!(err.code(), Some("InvalidResourceException"), "{err:?}");
+    let err = east
+        .create_job()
+        .job_type(JobType::Import)
+        .address_id(&adid)
+        .send()
+        .await
+        .expect_err("an address of another region");
+    assert_eq!(err.code(), Some("InvalidResourceException"), "{err:?}");
+    let listed = east.list_jobs().send().await.expect("list");
+    assert_eq!(listed.job_list_entries.map(|e| e.len()), Some(0));
+    let usage = east.get_snowball_usage().send().await.expect("usage");
+    assert_eq!(usage.snowballs_in_use, Some(0));
+    // Its own region does, and the admin endpoint finds the job wherever it is.
+    assert_eq!(state(&west, &jid).await, JobState::New);
+    assert_eq!(local.advance(Some(&jid)), 1);
+    assert_eq!(state(&west, &jid).await, JobState::PreparingAppliance);
+}

@@ -143,6 +143,14 @@ async fn everything_acknowledged_is_there_after_a_restart() {
         .await
         .expect("ie after restart");
     assert_eq!(status.progress_code.as_deref(), Some("Received"));
+    // The jobs came back in their region only.
+    let elsewhere = Client::new(
+        Config::new()
+            .region("ap-south-1")
+            .endpoint_url(local.url.clone())
+            .credentials(Credentials::new("AKID", "secret", None)),
+    );
+    assert!(all_jobs(&elsewhere).await.is_empty());
 }
 
 #[tokio::test]

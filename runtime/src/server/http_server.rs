@@ -14,6 +14,25 @@ use crate::http::io::TokioIo;
 /// The largest request body read; a bigger one is answered `413` (RPC inputs are small).
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
+tokio::task_local! {
+    /// The headers of the request being answered, for the service implementation.
+    static HEADERS: http::HeaderMap;
+}
+
+/// A header of the request being answered (`None` outside one, or if it is not text):
+/// for an implementation that needs more than its input, such as an emulator reading the
+/// SigV4 credential scope's region. Generic: it knows no header by name.
+pub fn request_header(name: &str) -> Option<String> {
+    HEADERS
+        .try_with(|h| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .ok()
+        .flatten()
+}
+
 /// A hook that sees each request before the routers: `Some(answer)` takes the request
 /// (an emulator's own endpoints, such as an admin path or a download URL), `None` hands
 /// it on. Generic on purpose: it knows nothing of any service.
@@ -87,6 +106,12 @@ async fn answer(
     if let Some(fut) = pre.and_then(|pre| pre(&parts, &body)) {
         return fut.await.map(Full::new);
     }
-    let resp = super::handle(services, http::Request::from_parts(parts, body)).await;
+    let headers = parts.headers.clone();
+    let resp = HEADERS
+        .scope(
+            headers,
+            super::handle(services, http::Request::from_parts(parts, body)),
+        )
+        .await;
     resp.map(Full::new)
 }
