@@ -262,3 +262,70 @@ async fn corrupt_and_newer_state_files_are_refused_and_left_untouched() {
     );
     assert_eq!(std::fs::read(&path).expect("read"), newer);
 }
+
+#[tokio::test]
+async fn sixty_four_concurrent_clients_end_in_a_consistent_state_that_survives_a_restart() {
+    let path = state_file("concurrent.log");
+    let arg = path.to_str().expect("utf-8 path");
+    let expected: Vec<(String, String, JobState)>;
+    {
+        let local = Local::start_with(&["--state", arg]);
+        let client = client(&local);
+        let adid = client
+            .create_address(Address::new().name("Jane"))
+            .send()
+            .await
+            .expect("address")
+            .address_id
+            .expect("id");
+        let tasks: Vec<_> = (0..64)
+            .map(|i| {
+                let (client, adid) = (client.clone(), adid.clone());
+                tokio::spawn(async move {
+                    let jid = client
+                        .create_job()
+                        .job_type(JobType::Import)
+                        .address_id(&adid)
+                        .send()
+                        .await
+                        .expect("create")
+                        .job_id
+                        .expect("id");
+                    let description = format!("client {i}");
+                    client
+                        .update_job(&jid)
+                        .description(&description)
+                        .send()
+                        .await
+                        .expect("update");
+                    let state = if i % 2 == 0 {
+                        client.cancel_job(&jid).send().await.expect("cancel");
+                        JobState::Cancelled
+                    } else {
+                        JobState::New
+                    };
+                    (jid, description, state)
+                })
+            })
+            .collect();
+        let mut done = Vec::new();
+        for t in tasks {
+            done.push(t.await.expect("task"));
+        }
+        expected = done;
+    }
+    let local = Local::start_with(&["--state", arg]);
+    let client = client(&local);
+    assert_eq!(all_jobs(&client).await.len(), 64);
+    for (jid, description, state) in &expected {
+        let meta = client
+            .describe_job(jid)
+            .send()
+            .await
+            .expect("describe")
+            .job_metadata
+            .expect("metadata");
+        assert_eq!(meta.description.as_deref(), Some(description.as_str()));
+        assert_eq!(meta.job_state.as_ref(), Some(state));
+    }
+}
