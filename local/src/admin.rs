@@ -1,7 +1,8 @@
 //! The emulator's own endpoints, beside the services on the same port (documented in the
 //! README): `POST /_local/advance[?job=ID]` moves jobs one state on, and
-//! `GET /_local/manifest/JID...` and `GET /_local/label/JID...` serve the manifest and
-//! return shipping label that `GetJobManifest` and `DescribeReturnShippingLabel` point at.
+//! `GET /_local/manifest/JID...`, `/_local/updates/JID...` and `/_local/label/JID...`
+//! serve what `GetJobManifest`, `GetSoftwareUpdates` and `DescribeReturnShippingLabel`
+//! point at.
 
 use std::sync::Arc;
 
@@ -68,6 +69,14 @@ async fn answer(
         (&http::Method::GET, p) if p.starts_with("manifest/") => {
             let job = &p["manifest/".len()..];
             match snowball.manifest(job).await {
+                Ok(Some(bytes)) => reply(200, "application/octet-stream", bytes),
+                Ok(None) => reply(404, "text/plain", format!("no job {job:?}\n")),
+                Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),
+            }
+        }
+        (&http::Method::GET, p) if p.starts_with("updates/") => {
+            let job = &p["updates/".len()..];
+            match snowball.updates(job).await {
                 Ok(Some(bytes)) => reply(200, "application/octet-stream", bytes),
                 Ok(None) => reply(404, "text/plain", format!("no job {job:?}\n")),
                 Err(e) => reply(500, "text/plain", format!("{}: {}\n", e.code, e.message)),

@@ -3,12 +3,12 @@
 //! awsQuery requests, decoding inputs, encoding outputs and errors) is the generated
 //! routers'; this binary holds the state behind the generated service traits.
 //!
-//! Snowball: addresses, jobs with their state machine (CancelJob only while `New`,
-//! UpdateJob only while `New`, UpdateJobShipmentState), clusters (five nodes, CancelCluster
-//! only in `AwaitingQuorum`), the unlock code, the manifest (served by this binary at
-//! `/_local/manifest/JID...`) and usage. Import/Export: CreateJob, ListJobs, GetStatus.
-//! Jobs move on with `POST /_local/advance[?job=ID]` or `--advance-every`. Other
-//! operations answer `501 NotImplemented`. Requests are not authenticated.
+//! Every operation of both models: Snowball's addresses, jobs with their state machine,
+//! clusters, unlock codes, manifests, software updates and return labels (URLs served by
+//! this binary under `/_local/`), long-term pricing, usage and the reference lists, each
+//! region's apart; Import/Export's jobs from a checked manifest with their status. Jobs
+//! move on with `POST /_local/advance[?job=ID]` or `--advance-every`; `--state PATH`
+//! keeps every change (see `journal`). Requests are not authenticated.
 
 mod admin;
 mod importexport_state;

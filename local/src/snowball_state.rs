@@ -50,6 +50,9 @@ use snowball::operation::get_job_unlock_code::{
 use snowball::operation::get_snowball_usage::{
     GetSnowballUsageError, GetSnowballUsageInput, GetSnowballUsageOutput,
 };
+use snowball::operation::get_software_updates::{
+    GetSoftwareUpdatesError, GetSoftwareUpdatesInput, GetSoftwareUpdatesOutput,
+};
 use snowball::operation::list_cluster_jobs::{
     ListClusterJobsError, ListClusterJobsInput, ListClusterJobsOutput,
 };
@@ -468,6 +471,22 @@ impl Snowball {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// A job's software update file, as bytes (what `GetSoftwareUpdates`' URL serves).
+    pub async fn updates(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
+        let all = self.state.lock().await?;
+        Ok(all
+            .values()
+            .flat_map(|s| s.jobs.iter())
+            .find(|j| j.job_id.as_deref() == Some(job))
+            .map(|j| {
+                format!(
+                    "snowball-local software update\njob: {}\n",
+                    j.job_id.as_deref().unwrap_or("")
+                )
+                .into_bytes()
+            }))
     }
 
     /// The manifest of a job, as bytes (what the URL `GetJobManifest` gives serves).
@@ -900,6 +919,28 @@ impl snowball::server::Service for Snowball {
             "{}/_local/manifest/{}",
             self.base_url, input.job_id
         )))
+    }
+
+    async fn get_software_updates(
+        &self,
+        input: GetSoftwareUpdatesInput,
+    ) -> Result<GetSoftwareUpdatesOutput, HandlerError<GetSoftwareUpdatesError>> {
+        let mut state = self.state().await?;
+        let job = state
+            .job_mut(&input.job_id)
+            .map_err(GetSoftwareUpdatesError::InvalidResourceException)?;
+        if job.job_state == Some(JobState::Cancelled) {
+            return Err(
+                GetSoftwareUpdatesError::InvalidJobStateException(job_state_error(
+                    &input.job_id,
+                    job.job_state.as_ref(),
+                    "a cancelled job has no software updates",
+                ))
+                .into(),
+            );
+        }
+        Ok(GetSoftwareUpdatesOutput::new()
+            .updates_uri(format!("{}/_local/updates/{}", self.base_url, input.job_id)))
     }
 
     async fn get_snowball_usage(
