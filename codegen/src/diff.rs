@@ -711,7 +711,11 @@ impl Differ {
                 let mut impact = Impact::Patch;
                 let opt =
                     |x: &Option<(String, Type)>| x.as_ref().map(|(f, t)| (f.clone(), type_name(t)));
-                match (opt(&o.items), opt(&n.items)) {
+                let items = |x: &Option<(Vec<crate::ir::PathStep>, Type)>| {
+                    x.as_ref()
+                        .map(|(p, t)| (crate::ir::path_text(p), type_name(t)))
+                };
+                match (items(&o.items), items(&n.items)) {
                     (a, b) if a == b => {}
                     (None, Some((f, t))) => {
                         notes.push(format!("items of `{f}` ({t}) with `.items()`"));
@@ -734,6 +738,7 @@ impl Differ {
                     }
                 }
                 if o.input_token != n.input_token
+                    || o.token != n.token
                     || o.output_token != n.output_token
                     || o.more_results != n.more_results
                 {

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use crate::docs::html_to_markdown;
 use crate::model::{self, ModelFiles, ShapeRef};
-use crate::naming::{camel, snake};
+use crate::naming::{camel, snake, type_name};
 use crate::Error;
 
 /// A service, ready to emit.
@@ -50,6 +50,37 @@ impl Service {
                 _ => None,
             })
             .collect()
+    }
+}
+
+impl Service {
+    /// The named types an operation's input or output reaches through members, directly
+    /// or nested: what a command-line table describes. Others (members of exceptions
+    /// only, events of an unsupported stream) are left out.
+    pub fn reachable_types(&self) -> BTreeSet<String> {
+        fn visit(ty: &Type, service: &Service, seen: &mut BTreeSet<String>) {
+            match ty {
+                Type::Enum(name) => {
+                    seen.insert(name.clone());
+                }
+                Type::Struct { name, .. } if seen.insert(name.clone()) => {
+                    if let Some(TypeDef::Struct(s)) = service.types.get(name) {
+                        for m in &s.members {
+                            visit(&m.ty, service, seen);
+                        }
+                    }
+                }
+                Type::List { item: t, .. } | Type::Map { value: t, .. } => visit(t, service, seen),
+                _ => {}
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for op in self.operations.values() {
+            for m in op.input.members.iter().chain(&op.output.members) {
+                visit(&m.ty, self, &mut seen);
+            }
+        }
+        seen
     }
 }
 
@@ -142,7 +173,8 @@ impl ShapeKind {
             "list" => ShapeKind::List,
             "map" => ShapeKind::Map,
             "string" if shape.enum_values.is_some() => ShapeKind::Enum,
-            "string" => ShapeKind::String,
+            // botocore's `character` is a one-character string.
+            "string" | "character" => ShapeKind::String,
             "boolean" => ShapeKind::Boolean,
             "byte" => ShapeKind::Byte,
             "short" => ShapeKind::Short,
@@ -334,6 +366,9 @@ pub struct OperationDef {
     pub result_wrapper: Option<String>,
     /// The `endpoint.hostPrefix` trait, split at its `{label}`s.
     pub host_prefix: Option<Vec<HostPrefixPart>>,
+    /// Why the operation cannot be called yet (an event stream member), when it cannot:
+    /// it is generated without that member and fails with this reason before sending.
+    pub unsupported: Option<String>,
 }
 
 /// A piece of an operation's host prefix.
@@ -366,14 +401,36 @@ pub struct ErrorRef {
 pub struct PaginatorDef {
     /// Input token field.
     pub input_token: String,
+    /// The token's type: a string, or a map (DynamoDB's `ExclusiveStartKey`, whose
+    /// output token `LastEvaluatedKey` is the same map).
+    pub token: Type,
     /// Path to the output token: fields, with `last` meaning "last element of a list".
     pub output_token: Vec<PathStep>,
     /// Page-size field and whether it is an i64.
     pub limit: Option<(String, Type)>,
-    /// Result list field and its item type, when there is exactly one.
-    pub items: Option<(String, Type)>,
-    /// `more_results` boolean field.
-    pub more_results: Option<String>,
+    /// Path to the result list (one field, or a path such as `EngineDefaults.Parameters`)
+    /// and its item type, when there is exactly one result key and it is a list.
+    pub items: Option<(Vec<PathStep>, Type)>,
+    /// Path to the `more_results` boolean (a field, or a path such as kinesis'
+    /// `StreamDescription.HasMoreShards`).
+    pub more_results: Option<Vec<PathStep>>,
+}
+
+/// A path as text: Rust field names joined by `.`, `[-1]` for the last element.
+pub fn path_text(steps: &[PathStep]) -> String {
+    let mut out = String::new();
+    for s in steps {
+        match s {
+            PathStep::Field { name, .. } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            PathStep::Last => out.push_str("[-1]"),
+        }
+    }
+    out
 }
 
 /// One step of a paginator's output-token path.
@@ -487,7 +544,8 @@ impl<'a> Lowering<'a> {
         let mut by_rust = BTreeMap::new();
         for (&name, shape) in &self.shapes {
             let is_type = match shape.kind {
-                ShapeKind::Structure if shape.document => false,
+                // An event stream is not a value: operations that carry one are unsupported.
+                ShapeKind::Structure if shape.document || shape.eventstream => false,
                 ShapeKind::Structure => shape.union || !inline_io(name),
                 ShapeKind::Enum => true,
                 _ => false,
@@ -495,7 +553,7 @@ impl<'a> Lowering<'a> {
             if !is_type {
                 continue;
             }
-            let rust = camel(name);
+            let rust = type_name(name);
             if let Some(other) = by_rust.insert(rust.clone(), name) {
                 return Err(self.err(
                     format!("shapes.{name}"),
@@ -608,10 +666,13 @@ impl<'a> Lowering<'a> {
     fn check_shapes(&self) -> Result<(), Error> {
         for (name, shape) in &self.shapes {
             let path = format!("shapes.{name}");
-            for (flag, on) in [
-                ("eventstream", shape.eventstream),
-                ("streaming", shape.streaming),
-            ] {
+            if shape.eventstream && shape.kind != ShapeKind::Structure {
+                return Err(self.err(
+                    format!("{path}.eventstream"),
+                    "an `eventstream` shape must have type `structure`",
+                ));
+            }
+            for (flag, on) in [("streaming", shape.streaming)] {
                 if on {
                     return Err(self.err(
                         format!("{path}.{flag}"),
@@ -712,6 +773,9 @@ impl<'a> Lowering<'a> {
         let mut fields: BTreeMap<String, String> = BTreeMap::new();
         for (m, r) in &shape.members {
             let path = format!("shapes.{shape_name}.members.{m}");
+            if self.is_event_stream(&r.shape) {
+                continue;
+            }
             let field = snake(m);
             if let Some(other) = fields.insert(field.clone(), m.clone()) {
                 return Err(self.err(
@@ -782,6 +846,26 @@ impl<'a> Lowering<'a> {
         })
     }
 
+    /// True when `shape` is an `eventstream` structure.
+    fn is_event_stream(&self, shape: &str) -> bool {
+        self.shapes.get(shape).is_some_and(|s| s.eventstream)
+    }
+
+    /// The member of an operation's input or output shape `io` that is an event stream,
+    /// as a reason the operation cannot be called yet. (`structure` leaves such members
+    /// out of every structure.)
+    fn event_stream_member(&self, io: &str) -> Option<String> {
+        let shape = self.shapes.get(io)?;
+        let (m, r) = shape
+            .members
+            .iter()
+            .find(|(_, r)| self.is_event_stream(&r.shape))?;
+        Some(format!(
+            "event streams are not supported yet (member `{m}` of `{io}` is the event stream `{}`)",
+            r.shape
+        ))
+    }
+
     /// botocore `_member_key_name`: a flattened list whose member has a `locationName`
     /// is read from elements of that name.
     fn flattened_item_name(&self, r: &ShapeRef, target: Shape) -> Option<String> {
@@ -847,12 +931,11 @@ impl<'a> Lowering<'a> {
         let mut values = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (i, v) in shape.enum_values.iter().flatten().enumerate() {
-            let variant = camel(v);
+            let mut variant = camel(v);
+            // The variant `Unknown` keeps values this version does not know; a modeled
+            // `UNKNOWN` becomes `UnknownValue`, as smithy-rs names it.
             if variant == "Unknown" {
-                return Err(self.err(
-                    format!("shapes.{shape_name}.enum[{i}]"),
-                    "the value `Unknown` collides with the variant that keeps unknown values",
-                ));
+                variant = "UnknownValue".into();
             }
             if let Some(other) = seen.insert(variant.clone(), v.clone()) {
                 return Err(self.err(
@@ -992,8 +1075,13 @@ impl<'a> Lowering<'a> {
         if output.docs.is_empty() {
             output.docs = format!("The output of `{op_name}`.");
         }
-        let mut errors = Vec::new();
+        let mut errors: Vec<ErrorRef> = Vec::new();
+        let mut listed = BTreeSet::new();
         for (i, e) in op.errors.iter().enumerate() {
+            // Some models list an error twice; botocore ignores the repeat.
+            if !listed.insert(e.shape.as_str()) {
+                continue;
+            }
             let epath = format!("{path}.errors[{i}].shape");
             let shape = self.shape(&e.shape, &epath)?;
             if shape.kind != ShapeKind::Structure || shape.union || shape.document {
@@ -1025,6 +1113,10 @@ impl<'a> Lowering<'a> {
                 sender_fault: shape.error.as_ref().is_some_and(|x| x.sender_fault) || !shape.fault,
             });
         }
+        let unsupported = [&op.input, &op.output]
+            .into_iter()
+            .flatten()
+            .find_map(|r| self.event_stream_member(&r.shape));
         let host_prefix = match &op.endpoint {
             None => None,
             Some(e) => Some(self.host_prefix(&path, &e.host_prefix, &input)?),
@@ -1054,7 +1146,13 @@ impl<'a> Lowering<'a> {
         Ok(OperationDef {
             name: op_name.to_string(),
             module,
-            docs: self.docs(op.documentation.as_deref()),
+            docs: match &unsupported {
+                Some(why) => format!(
+                    "**Not supported yet**: calls fail before sending, because {why}.\n\n{}",
+                    self.docs(op.documentation.as_deref())
+                ),
+                None => self.docs(op.documentation.as_deref()),
+            },
             deprecated: deprecation(op.deprecated, op.deprecated_message.as_ref()),
             error_name: format!("{}Error", camel(op_name)),
             input,
@@ -1064,6 +1162,7 @@ impl<'a> Lowering<'a> {
             examples,
             result_wrapper: op.output.as_ref().and_then(|o| o.result_wrapper.clone()),
             host_prefix,
+            unsupported,
         })
     }
 
@@ -1143,10 +1242,15 @@ impl<'a> Lowering<'a> {
                 format!("`{input_token}` is not a member of the input"),
             ));
         };
-        if itok.ty != Type::String {
+        let token_ok = match &itok.ty {
+            Type::String => true,
+            Type::Map { sparse, .. } => !sparse,
+            _ => false,
+        };
+        if !token_ok {
             return Err(perr(
                 "input_token",
-                format!("`{input_token}` must be a string"),
+                format!("`{input_token}` must be a string or a map"),
             ));
         }
         let [output_token] = p.output_token.as_slice() else {
@@ -1155,9 +1259,15 @@ impl<'a> Lowering<'a> {
                 "only one output token is supported".into(),
             ));
         };
-        let output_path = self
-            .token_path(output, output_token)
+        let (output_path, output_ty) = self
+            .member_path(output, output_token)
             .map_err(|m| perr("output_token", m))?;
+        if output_ty != itok.ty {
+            return Err(perr(
+                "output_token",
+                format!("`{output_token}` must have the type of the input token `{input_token}`"),
+            ));
+        }
         let limit = match &p.limit_key {
             None => None,
             Some(k) => {
@@ -1170,20 +1280,20 @@ impl<'a> Lowering<'a> {
                 Some((m.field, m.ty))
             }
         };
+        // A result key that is not a list (budgets' `BudgetPerformanceHistory` is a
+        // structure) or several keys (DynamoDB's `Items`, `Count`, ...): the items are
+        // the pages.
         let items = match p.result_key.as_ref().map(|r| r.as_slice()) {
             Some([key]) => {
-                let m = member(output, key).ok_or_else(|| {
-                    perr(
-                        "result_key",
-                        format!("`{key}` is not a member of the output"),
-                    )
-                })?;
-                match m.ty {
+                let (path, ty) = self
+                    .member_path(output, key)
+                    .map_err(|m| perr("result_key", m))?;
+                match ty {
                     Type::List {
                         item,
                         sparse: false,
-                    } => Some((m.field, *item)),
-                    _ => return Err(perr("result_key", format!("`{key}` must be a list"))),
+                    } => Some((path, *item)),
+                    _ => None,
                 }
             }
             _ => None,
@@ -1191,19 +1301,17 @@ impl<'a> Lowering<'a> {
         let more_results = match &p.more_results {
             None => None,
             Some(k) => {
-                let m = member(output, k).ok_or_else(|| {
-                    perr(
-                        "more_results",
-                        format!("`{k}` is not a member of the output"),
-                    )
-                })?;
-                if m.ty != Type::Bool {
+                let (path, ty) = self
+                    .member_path(output, k)
+                    .map_err(|m| perr("more_results", m))?;
+                if ty != Type::Bool {
                     return Err(perr("more_results", format!("`{k}` must be a boolean")));
                 }
-                Some(m.field)
+                Some(path)
             }
         };
         Ok(PaginatorDef {
+            token: itok.ty,
             input_token: itok.field,
             output_token: output_path,
             limit,
@@ -1212,8 +1320,9 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    /// Resolves `A.B`, `A[-1].B` style token paths against the output structure.
-    fn token_path(&self, output: &StructDef, expr: &str) -> Result<Vec<PathStep>, String> {
+    /// Resolves `A.B`, `A[-1].B` style paths against the output structure, with the
+    /// type they lead to.
+    fn member_path(&self, output: &StructDef, expr: &str) -> Result<(Vec<PathStep>, Type), String> {
         let mut steps = Vec::new();
         let mut current: Option<StructDef> = Some(output.clone());
         let mut ty: Option<Type> = None;
@@ -1253,10 +1362,8 @@ impl<'a> Lowering<'a> {
             }
             ty = Some(t);
         }
-        if ty != Some(Type::String) {
-            return Err(format!("`{expr}` must lead to a string"));
-        }
-        Ok(steps)
+        let ty = ty.ok_or_else(|| format!("`{expr}` is empty"))?;
+        Ok((steps, ty))
     }
 }
 

@@ -84,7 +84,9 @@ pub struct EndpointTrait {
 #[serde(rename_all = "camelCase")]
 pub struct Http {
     pub method: String,
-    pub request_uri: String,
+    /// Absent in some RPC models; the RPC protocols always post to `/`.
+    #[serde(default)]
+    pub request_uri: Option<String>,
 }
 
 /// A reference to a shape: an operation's input/output/error, or a member.

@@ -77,6 +77,68 @@ pub fn camel(name: &str) -> String {
     valid_ident(s, "V")
 }
 
+/// The Rust name of a shape's type in `types/`: `UpperCamelCase`, and a name the
+/// generated code uses from the prelude (`Option`, `Result`, ...) gets `Value` appended,
+/// since the type would shadow the prelude's in its own module (glue's and rds's
+/// `Option`, codepipeline's `Result`).
+pub fn type_name(shape: &str) -> String {
+    let name = camel(shape);
+    if PRELUDE.contains(&name.as_str()) {
+        format!("{name}Value")
+    } else {
+        name
+    }
+}
+
+/// Prelude names (types, traits, variants) generated code may name without a path.
+const PRELUDE: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "Drop",
+    "Eq",
+    "Err",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// The call builder's setter for an optional input member with Rust field `field`: the
+/// field name, or `set_<field>` when the call builder has a method of that name already
+/// (stepfunctions' and swf's member `input` meets the `input()` accessor).
+pub fn call_setter(field: &str) -> String {
+    match bare(field) {
+        f @ ("input" | "send" | "into_paginator" | "new") => format!("set_{f}"),
+        _ => field.to_string(),
+    }
+}
+
 /// `SCREAMING_SNAKE_CASE` for constants.
 pub fn screaming(name: &str) -> String {
     snake(name).trim_start_matches("r#").to_ascii_uppercase()
@@ -204,6 +266,16 @@ mod tests {
             assert_eq!(snake(model), snake_want, "snake({model})");
             assert_eq!(camel(model), camel_want, "camel({model})");
         }
+    }
+
+    #[test]
+    fn type_and_setter_names_avoid_what_generated_code_uses() {
+        assert_eq!(type_name("Option"), "OptionValue");
+        assert_eq!(type_name("RESULT"), "ResultValue");
+        assert_eq!(type_name("OptionGroup"), "OptionGroup");
+        assert_eq!(call_setter("input"), "set_input");
+        assert_eq!(call_setter("input_path"), "input_path");
+        assert_eq!(call_setter("r#type"), "r#type");
     }
 
     #[test]

@@ -548,6 +548,9 @@ impl Client {
             operation: O::NAME,
             message,
         };
+        if let Some(why) = O::UNSUPPORTED {
+            return Err(invalid(format!("{} is not supported: {why}", O::NAME)));
+        }
         // The operation timeout covers the wait for credentials too: a provider that
         // hangs must not hang the call.
         let started = tokio::time::Instant::now();

@@ -68,7 +68,7 @@ pub mod internal {
 
     pub use crate::codec::*;
     pub use crate::operation::{
-        check_host_labels, Operation, OperationError, Paginated, ServiceMeta,
+        check_host_labels, Operation, OperationError, PageToken, Paginated, ServiceMeta,
     };
 
     /// The blocking clients' background runtime and iterators (feature `blocking`).

@@ -40,6 +40,10 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// awsQuery: the child of the response's root element that holds the output (the
     /// model's `resultWrapper`, e.g. `ListJobsResult`); `None` reads the root itself.
     const RESULT_WRAPPER: Option<&'static str> = None;
+    /// Why the operation cannot be called by this version of the crate (its model has an
+    /// event stream, which the runtime does not speak yet); calls fail with this before
+    /// sending anything. `None` for every operation that works.
+    const UNSUPPORTED: Option<&'static str> = None;
 
     /// The operation's `endpoint.hostPrefix` with this input's host labels filled in
     /// (botocore `_expand_host_prefix`), prepended to the endpoint's host; `None` when the
@@ -85,18 +89,41 @@ pub trait OperationError: Sized + std::fmt::Debug {
 pub trait Paginated: Operation + Clone {
     /// One element of the page's result list.
     type Item: Send + 'static;
+    /// The token: a `String`, or a map (DynamoDB's `ExclusiveStartKey`).
+    type Token: PageToken;
     /// Sets the input token for the next page.
-    fn set_token(&mut self, token: Option<String>);
+    fn set_token(&mut self, token: Option<Self::Token>);
     /// Sets the page size, when the operation has a limit key.
     fn set_page_size(&mut self, size: i32);
     /// The output token, if the page carries one.
-    fn next_token(output: &Self::Output) -> Option<&str>;
+    fn next_token(output: &Self::Output) -> Option<&Self::Token>;
     /// Whether the service says more pages follow (`more_results`); true when unmodeled.
     fn more_results(_output: &Self::Output) -> bool {
         true
     }
     /// Takes the page's result items.
     fn into_items(output: Self::Output) -> Vec<Self::Item>;
+}
+
+/// A pagination token. An empty one ends the pages, as botocore stops on a falsy token
+/// (`""`, or DynamoDB's `LastEvaluatedKey: {}`).
+pub trait PageToken: Clone + PartialEq + Send + Sync + 'static {
+    /// True for the empty string or map.
+    fn is_empty(&self) -> bool;
+}
+
+impl PageToken for String {
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+}
+
+impl<V: Clone + PartialEq + Send + Sync + 'static> PageToken
+    for std::collections::HashMap<String, V>
+{
+    fn is_empty(&self) -> bool {
+        std::collections::HashMap::is_empty(self)
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use crate::error::SdkError;
-use crate::operation::Paginated;
+use crate::operation::{PageToken, Paginated};
 use crate::Client;
 
 type PageFuture<O> = Pin<
@@ -28,7 +28,7 @@ pub struct Paginator<O: Paginated> {
     client: Client,
     input: O,
     state: State<O>,
-    last_token: Option<String>,
+    last_token: Option<O::Token>,
 }
 
 enum State<O: Paginated> {
@@ -93,12 +93,10 @@ impl<O: Paginated> Stream for Paginator<O> {
                             return Poll::Ready(Some(Err(e)));
                         }
                     };
-                    let token = O::next_token(&output)
-                        .filter(|t| !t.is_empty())
-                        .map(str::to_owned);
+                    let token = O::next_token(&output).filter(|t| !t.is_empty()).cloned();
                     match token {
                         Some(t) if O::more_results(&output) => {
-                            if this.last_token.as_deref() == Some(t.as_str()) {
+                            if this.last_token.as_ref() == Some(&t) {
                                 this.state = State::Done;
                                 return Poll::Ready(Some(Err(SdkError::InvalidInput {
                                     operation: O::NAME,

@@ -17,6 +17,7 @@ pub const CRATES: &[(&str, &str)] = &[
 /// whose library is `NAME` and whose hand-written tests drive it. They are compiled and
 /// tested by `cargo test`, and not packaged or versioned like the service crates.
 pub const FIXTURES: &[&str] = &[
+    "all_services",
     "cbor_union_host_prefix",
     "query_host_prefix_union",
     "unions_documents_host_prefix",

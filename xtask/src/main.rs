@@ -5,6 +5,7 @@ mod ci;
 mod codegen;
 mod conformance;
 mod fuzz;
+mod generate_all;
 mod model_diff;
 mod update_model;
 
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
             }
             _ => Err("usage: cargo xtask update-model --botocore VERSION".into()),
         },
+        Some("generate-all") => generate_all::run(&conformance::root(), &args[1..]),
         Some("model-diff") => match &args[1..] {
             [old, new] => model_diff::run(&conformance::root(), old.as_ref(), new.as_ref()),
             _ => Err("usage: cargo xtask model-diff OLD_DIR NEW_DIR".into()),
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
             _ => Err("usage: cargo xtask codegen [--check]".into()),
         },
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | conformance [protocol FILE...] | ci | fuzz [--seconds N] [TARGET...] | update-model --botocore VERSION | model-diff OLD_DIR NEW_DIR>");
+            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | conformance [protocol FILE...] | ci | fuzz [--seconds N] [TARGET...] | update-model --botocore VERSION | generate-all --botocore VERSION [--compile] [--jobs N] [--batch N] [SERVICE...] | model-diff OLD_DIR NEW_DIR>");
             return ExitCode::from(2);
         }
     };

@@ -113,17 +113,29 @@ fn check_version(version: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Downloads botocore `version` and rewrites the model files under `models/`.
-fn fetch(root: &Path, version: &str) -> Result<(), String> {
+/// The botocore `version` wheel, downloaded with pip into `target/botocore-wheel/VERSION/`
+/// unless it is there already.
+pub fn wheel(root: &Path, version: &str) -> Result<std::path::PathBuf, String> {
+    check_version(version)?;
     let dl = root.join("target").join("botocore-wheel").join(version);
+    let find = || {
+        std::fs::read_dir(&dl).ok().and_then(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        })
+    };
+    if let Some(w) = find() {
+        return Ok(w);
+    }
     std::fs::create_dir_all(&dl).map_err(|e| format!("creating {}: {e}", dl.display()))?;
     crate::conformance::pip_download(&format!("botocore=={version}"), "--only-binary", &dl)?;
-    let wheel = std::fs::read_dir(&dl)
-        .map_err(|e| e.to_string())?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "whl"))
-        .ok_or_else(|| format!("no wheel in {}", dl.display()))?;
+    find().ok_or_else(|| format!("no wheel in {}", dl.display()))
+}
+
+/// Downloads botocore `version` and rewrites the model files under `models/`.
+fn fetch(root: &Path, version: &str) -> Result<(), String> {
+    let wheel = wheel(root, version)?;
     // Python's zipfile and gzip do the unpacking: no zip crate in our build for one command.
     let script = r#"
 import gzip, sys, zipfile, os

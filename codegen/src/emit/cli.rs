@@ -188,7 +188,12 @@ fn wire_of(s: &StructDef, field: &str) -> String {
 /// The generated `cli.rs`.
 pub fn cli_rs(service: &Service) -> TokenStream {
     let mut statics = Vec::new();
+    // Only what a command's input or output reaches: the rest would be dead code.
+    let reachable = service.reachable_types();
     for (rust, def) in &service.types {
+        if !reachable.contains(rust) {
+            continue;
+        }
         match def {
             // Error shapes are only named by code in the table.
             TypeDef::Struct(s) if s.error_code.is_some() => {}
@@ -207,8 +212,9 @@ pub fn cli_rs(service: &Service) -> TokenStream {
     }
     let mut ops = Vec::new();
     for (command, op) in &by_command {
-        let input_static = format_ident!("{}_INPUT", static_name(&op.name));
-        let output_static = format_ident!("{}_OUTPUT", static_name(&op.name));
+        // `OP_` keeps them apart from the shapes' `S_` statics (a shape `ListJobsInput`).
+        let input_static = format_ident!("OP_{}_INPUT", screaming(&op.name));
+        let output_static = format_ident!("OP_{}_OUTPUT", screaming(&op.name));
         let module = ident(&op.module);
         let input_ty = ident(&op.input.name);
         let output_ty = ident(&op.output.name);
@@ -228,8 +234,26 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                     None => quote!(None),
                 };
                 let limit = opt(p.limit.as_ref().map(|(f, _)| wire_of(&op.input, f)));
-                let result = opt(p.items.as_ref().map(|(f, _)| wire_of(&op.output, f)));
-                let more = opt(p.more_results.as_ref().map(|f| wire_of(&op.output, f)));
+                // The CLI reads a top-level result key; a path (`EngineDefaults.Parameters`)
+                // pages without one.
+                let result = opt(p
+                    .items
+                    .as_ref()
+                    .and_then(|(path, _)| match path.as_slice() {
+                        [crate::ir::PathStep::Field { name, .. }] => {
+                            Some(wire_of(&op.output, name))
+                        }
+                        _ => None,
+                    }));
+                let more = opt(p
+                    .more_results
+                    .as_ref()
+                    .and_then(|path| match path.as_slice() {
+                        [crate::ir::PathStep::Field { name, .. }] => {
+                            Some(wire_of(&op.output, name))
+                        }
+                        _ => None,
+                    }));
                 quote!(Some(::awsrt::internal::cli::Paginator {
                     input_token: #input_token,
                     output_token: #output_token,

@@ -59,8 +59,11 @@ pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
     } else {
         quote!()
     };
+    // The crate names its own deprecated items (a deprecated operation's input, a
+    // deprecated exception in an error enum); users still see the deprecation.
     quote! {
         #crate_doc
+        #![allow(deprecated)]
 
         #[rustfmt::skip]
         mod client;
@@ -131,6 +134,8 @@ pub(super) fn methods(service: &Service, blocking: bool) -> Vec<TokenStream> {
         });
         let args = required.iter().map(|m| ident(&m.field));
         let deprecated = op.deprecated.as_ref().map(|msg| quote!(#[deprecated(note = #msg)]));
+        // The required members are the arguments, as many as the model has.
+        let many = (required.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         if blocking {
             let doc = doc_attrs(&format!(
                 "Calls `{}`: the same arguments and setters as the async [`crate::Client::{}`], \
@@ -141,6 +146,7 @@ pub(super) fn methods(service: &Service, blocking: bool) -> Vec<TokenStream> {
             return quote! {
                 #doc
                 #deprecated
+                #many
                 pub fn #method(&self, #(#params),*) -> operation::#module::#call<Client> {
                     operation::#module::#call::new(self.clone(), operation::#module::#input::new(#(#args),*))
                 }
@@ -157,6 +163,7 @@ pub(super) fn methods(service: &Service, blocking: bool) -> Vec<TokenStream> {
         quote! {
             #doc
             #deprecated
+            #many
             pub fn #method(&self, #(#params),*) -> operation::#module::#call {
                 operation::#module::#call::new(self.inner.clone(), operation::#module::#input::new(#(#args),*))
             }

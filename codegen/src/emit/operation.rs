@@ -56,6 +56,11 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
         )
     });
     let host_prefix = op.host_prefix.as_deref().map(host_prefix_fn);
+    let unsupported = op.unsupported.as_ref().map(|why| {
+        quote!(
+            const UNSUPPORTED: Option<&'static str> = Some(#why);
+        )
+    });
     quote! {
         impl ::awsrt::internal::Operation for #input_name {
             type Output = #output_name;
@@ -64,6 +69,7 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             const SERVICE: &'static ::awsrt::internal::ServiceMeta = &crate::SERVICE;
             #no_input
             #result_wrapper
+            #unsupported
             #host_prefix
         }
     }
@@ -110,6 +116,9 @@ fn call_builder(op: &OperationDef) -> TokenStream {
     let call_name = call_name(op);
     let setters = op.input.members.iter().filter(|m| !m.required).map(|m| {
         let f = ident(&m.field);
+        let setter_name = crate::naming::call_setter(&m.field);
+        let setter = ident(&setter_name);
+        let trait_name = super::shapes::trait_method_allow(&setter_name);
         let (t, _) = param(&m.ty);
         let docs = if m.docs.is_empty() {
             doc_attrs(&format!("Sets `{}`.", bare(&m.field)))
@@ -125,7 +134,8 @@ fn call_builder(op: &OperationDef) -> TokenStream {
             #docs
             #deprecated
             #allow
-            pub fn #f(mut self, value: #t) -> Self {
+            #trait_name
+            pub fn #setter(mut self, value: #t) -> Self {
                 self.input = self.input.#f(value);
                 self
             }
@@ -177,23 +187,17 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
     let output_name = ident(&op.output.name);
     let call_name = call_name(op);
     let token = ident(&p.input_token);
+    let token_ty = rust_type(&p.token);
     let (item_ty, into_items) = match &p.items {
-        Some((field, ty)) => {
-            let f = ident(field);
-            let t = rust_type(ty);
-            let required = op
-                .output
-                .members
-                .iter()
-                .any(|m| &m.field == field && m.required);
-            let take = if required {
-                quote!(output.#f)
-            } else {
-                quote!(output.#f.unwrap_or_default())
-            };
-            (t, take)
-        }
+        Some((path, ty)) => (rust_type(ty), items_expr(path)),
         None => (quote!(#output_name), quote!(vec![output])),
+    };
+    // cognito-identity's `MaxResults` is required: a plain field, not an `Option`.
+    let required = |field: &str| {
+        op.input
+            .members
+            .iter()
+            .any(|m| m.field == field && m.required)
     };
     let page_size = match &p.limit {
         Some((field, ty)) => {
@@ -203,16 +207,38 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
             } else {
                 quote!(size)
             };
-            quote!(self.#f = Some(#v);)
+            if required(field) {
+                quote!(self.#f = #v;)
+            } else {
+                quote!(self.#f = Some(#v);)
+            }
         }
         None => quote!(let _ = size;),
     };
+    let set_token = if required(&p.input_token) {
+        quote!(if let Some(token) = token { self.#token = token; })
+    } else {
+        quote!(self.#token = token;)
+    };
     let next = token_expr(&p.output_token);
-    let more = p.more_results.as_ref().map(|f| {
-        let f = ident(f);
+    let more = p.more_results.as_ref().map(|path| {
+        let value = match path.as_slice() {
+            [PathStep::Field { name, required }] => {
+                let f = ident(name);
+                if *required {
+                    quote!(output.#f)
+                } else {
+                    quote!(output.#f.unwrap_or(false))
+                }
+            }
+            _ => {
+                let e = token_expr(path);
+                quote!(#e.copied().unwrap_or(false))
+            }
+        };
         quote! {
             fn more_results(output: &#output_name) -> bool {
-                output.#f.unwrap_or(false)
+                #value
             }
         }
     });
@@ -231,13 +257,14 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
     quote! {
         impl ::awsrt::internal::Paginated for #input_name {
             type Item = #item_ty;
-            fn set_token(&mut self, token: Option<String>) {
-                self.#token = token;
+            type Token = #token_ty;
+            fn set_token(&mut self, token: Option<#token_ty>) {
+                #set_token
             }
             fn set_page_size(&mut self, size: i32) {
                 #page_size
             }
-            fn next_token(output: &#output_name) -> Option<&str> {
+            fn next_token(output: &#output_name) -> Option<&#token_ty> {
                 #next
             }
             #more
@@ -255,40 +282,64 @@ fn paginator(op: &OperationDef, p: &PaginatorDef) -> TokenStream {
     }
 }
 
-/// Follows the output-token path to an `Option<&str>`.
+/// Follows the output-token path to an `Option<&Token>`.
 fn token_expr(steps: &[PathStep]) -> TokenStream {
-    let n = steps.len();
     let mut expr: Option<TokenStream> = None;
-    for (i, step) in steps.iter().enumerate() {
-        let last = i + 1 == n;
+    for step in steps {
         expr = Some(match (step, expr) {
             (PathStep::Field { name, required }, None) => {
                 let f = ident(name);
-                match (required, last) {
-                    (false, true) => quote!(output.#f.as_deref()),
-                    (false, false) => quote!(output.#f.as_ref()),
-                    (true, true) => quote!(Some(output.#f.as_str())),
-                    (true, false) => quote!(Some(&output.#f)),
+                if *required {
+                    quote!(Some(&output.#f))
+                } else {
+                    quote!(output.#f.as_ref())
                 }
             }
             (PathStep::Field { name, required }, Some(e)) => {
                 let f = ident(name);
-                match (required, last) {
-                    (false, true) => quote!(#e.and_then(|v| v.#f.as_deref())),
-                    (false, false) => quote!(#e.and_then(|v| v.#f.as_ref())),
-                    (true, true) => quote!(#e.map(|v| v.#f.as_str())),
-                    (true, false) => quote!(#e.map(|v| &v.#f)),
+                if *required {
+                    quote!(#e.map(|v| &v.#f))
+                } else {
+                    quote!(#e.and_then(|v| v.#f.as_ref()))
                 }
-            }
-            // A path ending in `[-1]` of a list of strings (`Tokens[-1]`).
-            (PathStep::Last, Some(e)) if last => {
-                quote!(#e.and_then(|v| v.last()).map(String::as_str))
             }
             (PathStep::Last, Some(e)) => quote!(#e.and_then(|v| v.last())),
             (PathStep::Last, None) => quote!(None),
         });
     }
     expr.unwrap_or_else(|| quote!(None))
+}
+
+/// Takes the result list out of a page by its path (`output.jobs`, or
+/// `output.engine_defaults.and_then(|v| v.parameters)`), empty when a step is absent.
+fn items_expr(steps: &[PathStep]) -> TokenStream {
+    // `optional`: the expression so far is an `Option`.
+    let mut expr = quote!(output);
+    let mut optional = false;
+    for step in steps {
+        expr = match step {
+            PathStep::Field { name, required } => {
+                let f = ident(name);
+                let e = match optional {
+                    false => quote!(#expr.#f),
+                    true if *required => quote!(#expr.map(|v| v.#f)),
+                    true => quote!(#expr.and_then(|v| v.#f)),
+                };
+                optional |= !required;
+                e
+            }
+            PathStep::Last if optional => quote!(#expr.and_then(|v| v.into_iter().last())),
+            PathStep::Last => {
+                optional = true;
+                quote!(#expr.into_iter().last())
+            }
+        };
+    }
+    if optional {
+        quote!(#expr.unwrap_or_default())
+    } else {
+        expr
+    }
 }
 
 fn error_enum(op: &OperationDef) -> TokenStream {
@@ -398,20 +449,41 @@ mod tests {
     }
 
     #[test]
-    fn token_paths_end_in_a_str() {
+    fn token_paths_end_in_a_reference_to_the_token() {
         let render = |steps: &[PathStep]| token_expr(steps).to_string().replace(' ', "");
         assert_eq!(
             render(&[field("next_token", false)]),
-            "output.next_token.as_deref()"
+            "output.next_token.as_ref()"
         );
         assert_eq!(
             render(&[field("jobs", false), PathStep::Last, field("job_id", false)]),
-            "output.jobs.as_ref().and_then(|v|v.last()).and_then(|v|v.job_id.as_deref())"
+            "output.jobs.as_ref().and_then(|v|v.last()).and_then(|v|v.job_id.as_ref())"
         );
-        // The last element of a list of strings must still be a `&str`.
         assert_eq!(
             render(&[field("tokens", true), PathStep::Last]),
-            "Some(&output.tokens).and_then(|v|v.last()).map(String::as_str)"
+            "Some(&output.tokens).and_then(|v|v.last())"
+        );
+    }
+
+    #[test]
+    fn result_keys_may_be_paths() {
+        let render = |steps: &[PathStep]| items_expr(steps).to_string().replace(' ', "");
+        assert_eq!(render(&[field("jobs", true)]), "output.jobs");
+        assert_eq!(
+            render(&[field("page", false), field("rows", true)]),
+            "output.page.map(|v|v.rows).unwrap_or_default()"
+        );
+        assert_eq!(
+            render(&[field("jobs", false)]),
+            "output.jobs.unwrap_or_default()"
+        );
+        assert_eq!(
+            render(&[field("engine_defaults", false), field("parameters", false)]),
+            "output.engine_defaults.and_then(|v|v.parameters).unwrap_or_default()"
+        );
+        assert_eq!(
+            render(&[field("page", true), field("rows", true)]),
+            "output.page.rows"
         );
     }
 }

@@ -306,8 +306,11 @@ fn constructor(s: &StructDef) -> TokenStream {
             names.join(", ")
         )
     };
+    // The required members are the arguments, as many as the model has.
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #doc]
+        #many
         pub fn new(#(#params),*) -> Self {
             Self { #(#inits),* }
         }
@@ -324,14 +327,56 @@ fn setter(m: &MemberDef) -> TokenStream {
         .deprecated
         .as_ref()
         .map(|msg| quote!(#[deprecated(note = #msg)]));
+    let trait_name = trait_method_allow(&m.field);
     quote! {
         #[doc = #doc]
         #deprecated
+        #trait_name
         pub fn #f(mut self, value: #t) -> Self {
             self.#f = #set;
             self
         }
     }
+}
+
+/// `#[allow(clippy::should_implement_trait)]` for a builder setter that the model names
+/// like a std trait's method (sagemaker's member `Add` gives `add(self, value) -> Self`).
+pub fn trait_method_allow(field: &str) -> Option<TokenStream> {
+    const METHODS: &[&str] = &[
+        "add",
+        "as_mut",
+        "as_ref",
+        "bitand",
+        "bitor",
+        "bitxor",
+        "borrow",
+        "borrow_mut",
+        "clone",
+        "cmp",
+        "default",
+        "deref",
+        "deref_mut",
+        "div",
+        "drop",
+        "eq",
+        "from_iter",
+        "from_str",
+        "hash",
+        "index",
+        "index_mut",
+        "into_iter",
+        "mul",
+        "neg",
+        "next",
+        "not",
+        "rem",
+        "shl",
+        "shr",
+        "sub",
+    ];
+    METHODS
+        .contains(&bare(field))
+        .then(|| quote!(#[allow(clippy::should_implement_trait)]))
 }
 
 fn debug_impl(s: &StructDef) -> TokenStream {
@@ -637,11 +682,19 @@ pub fn union(s: &StructDef, with_header_doc: bool, zero: bool) -> TokenStream {
     } else {
         quote!()
     };
+    // A structure variant is held inline, as the model's type (boxing it would change the
+    // API for a size lint); a large one beside `Unknown` is what the model says.
+    let large = s
+        .members
+        .iter()
+        .any(|m| matches!(m.ty, Type::Struct { boxed: false, .. }))
+        .then(|| quote!(#[allow(clippy::large_enum_variant)]));
     quote! {
         #header
         #[derive(Clone, PartialEq, #debug_derive)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
+        #large
         pub enum #name {
             #(#variants)*
             /// A member this version of the crate does not know, by its wire name, as a

@@ -20,7 +20,7 @@ const CLUSTER: &str = "CID123e4567-e89b-12d3-a456-426655440000";
 
 /// One paginated operation, described for the generic tests below.
 trait Spec {
-    type Op: Paginated;
+    type Op: Paginated<Token = String>;
     /// The wire name.
     const OP: &'static str;
     /// The result key of the output.
@@ -247,7 +247,7 @@ async fn three_pages<S: Spec>(p: Protocol) {
     assert_eq!(pages.len(), 3, "{} over {p:?}: pages", S::OP);
     let tokens: Vec<Option<String>> = pages
         .iter()
-        .map(|o| <S::Op as Paginated>::next_token(o).map(str::to_owned))
+        .map(|o| <S::Op as Paginated>::next_token(o).cloned())
         .collect();
     assert_eq!(tokens, [Some("t1".into()), Some("t2".into()), None]);
     let per_page: Vec<usize> = pages

@@ -19,8 +19,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::cancel_job::CancelJobInput::NAME,
             command: "cancel-job",
             docs: "This operation cancels a specified job. Only the job owner can cancel it. The operation fails if the job has already started or is complete.",
-            input: &S_CANCEL_JOB_INPUT,
-            output: &S_CANCEL_JOB_OUTPUT,
+            input: &OP_CANCEL_JOB_INPUT,
+            output: &OP_CANCEL_JOB_OUTPUT,
             result_wrapper: crate::operation::cancel_job::CancelJobInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidJobIdException",
@@ -39,8 +39,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::create_job::CreateJobInput::NAME,
             command: "create-job",
             docs: "This operation initiates the process of scheduling an upload or download of your data. You include in the request a manifest that describes the data transfer specifics. The response to the request includes a job ID, which you can use in other operations, a signature that you use to identify your storage device, and the address where you should ship your storage device.",
-            input: &S_CREATE_JOB_INPUT,
-            output: &S_CREATE_JOB_OUTPUT,
+            input: &OP_CREATE_JOB_INPUT,
+            output: &OP_CREATE_JOB_OUTPUT,
             result_wrapper: crate::operation::create_job::CreateJobInput::RESULT_WRAPPER,
             errors: &[
                 "MissingParameterException",
@@ -69,8 +69,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::get_shipping_label::GetShippingLabelInput::NAME,
             command: "get-shipping-label",
             docs: "This operation generates a pre-paid UPS shipping label that you will use to ship your device to AWS for processing.",
-            input: &S_GET_SHIPPING_LABEL_INPUT,
-            output: &S_GET_SHIPPING_LABEL_OUTPUT,
+            input: &OP_GET_SHIPPING_LABEL_INPUT,
+            output: &OP_GET_SHIPPING_LABEL_OUTPUT,
             result_wrapper: crate::operation::get_shipping_label::GetShippingLabelInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidJobIdException",
@@ -90,8 +90,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::get_status::GetStatusInput::NAME,
             command: "get-status",
             docs: "This operation returns information about a job, including where the job is in the processing pipeline, the status of the results, and the signature value associated with the job. You can only return information about jobs you own.",
-            input: &S_GET_STATUS_INPUT,
-            output: &S_GET_STATUS_OUTPUT,
+            input: &OP_GET_STATUS_INPUT,
+            output: &OP_GET_STATUS_OUTPUT,
             result_wrapper: crate::operation::get_status::GetStatusInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidJobIdException",
@@ -109,8 +109,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::list_jobs::ListJobsInput::NAME,
             command: "list-jobs",
             docs: "This operation returns the jobs associated with the requester. AWS Import/Export lists the jobs in reverse chronological order based on the date of creation. For example if Job Test1 was created 2009Dec30 and Test2 was created 2010Feb05, the ListJobs operation would return Test2 followed by Test1.",
-            input: &S_LIST_JOBS_INPUT,
-            output: &S_LIST_JOBS_OUTPUT,
+            input: &OP_LIST_JOBS_INPUT,
+            output: &OP_LIST_JOBS_OUTPUT,
             result_wrapper: crate::operation::list_jobs::ListJobsInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidParameterException",
@@ -132,8 +132,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::update_job::UpdateJobInput::NAME,
             command: "update-job",
             docs: "You use this operation to change the parameters specified in the original manifest file by supplying a new manifest file. The manifest file attached to this request replaces the original manifest file. You can only use the operation after a CreateJob request but before the data transfer starts and you can only use it on jobs you own.",
-            input: &S_UPDATE_JOB_INPUT,
-            output: &S_UPDATE_JOB_OUTPUT,
+            input: &OP_UPDATE_JOB_INPUT,
+            output: &OP_UPDATE_JOB_OUTPUT,
             result_wrapper: crate::operation::update_job::UpdateJobInput::RESULT_WRAPPER,
             errors: &[
                 "MissingParameterException",
@@ -223,7 +223,7 @@ static S_JOB: Struct = Struct {
     ],
 };
 
-static S_CANCEL_JOB_INPUT: Struct = Struct {
+static OP_CANCEL_JOB_INPUT: Struct = Struct {
     name: "CancelJobInput",
     members: &[
         Member {
@@ -245,7 +245,7 @@ static S_CANCEL_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_CANCEL_JOB_OUTPUT: Struct = Struct {
+static OP_CANCEL_JOB_OUTPUT: Struct = Struct {
     name: "CancelJobOutput",
     members: &[
         Member {
@@ -259,7 +259,7 @@ static S_CANCEL_JOB_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_JOB_INPUT: Struct = Struct {
+static OP_CREATE_JOB_INPUT: Struct = Struct {
     name: "CreateJobInput",
     members: &[
         Member {
@@ -305,7 +305,7 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_JOB_OUTPUT: Struct = Struct {
+static OP_CREATE_JOB_OUTPUT: Struct = Struct {
     name: "CreateJobOutput",
     members: &[
         Member {
@@ -359,7 +359,7 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
+static OP_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
     name: "GetShippingLabelInput",
     members: &[
         Member {
@@ -461,7 +461,7 @@ static S_GET_SHIPPING_LABEL_INPUT: Struct = Struct {
     ],
 };
 
-static S_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
+static OP_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     name: "GetShippingLabelOutput",
     members: &[
         Member {
@@ -483,7 +483,7 @@ static S_GET_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_GET_STATUS_INPUT: Struct = Struct {
+static OP_GET_STATUS_INPUT: Struct = Struct {
     name: "GetStatusInput",
     members: &[
         Member {
@@ -505,7 +505,7 @@ static S_GET_STATUS_INPUT: Struct = Struct {
     ],
 };
 
-static S_GET_STATUS_OUTPUT: Struct = Struct {
+static OP_GET_STATUS_OUTPUT: Struct = Struct {
     name: "GetStatusOutput",
     members: &[
         Member {
@@ -639,7 +639,7 @@ static S_GET_STATUS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_JOBS_INPUT: Struct = Struct {
+static OP_LIST_JOBS_INPUT: Struct = Struct {
     name: "ListJobsInput",
     members: &[
         Member {
@@ -669,7 +669,7 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_JOBS_OUTPUT: Struct = Struct {
+static OP_LIST_JOBS_OUTPUT: Struct = Struct {
     name: "ListJobsOutput",
     members: &[
         Member {
@@ -691,7 +691,7 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_JOB_INPUT: Struct = Struct {
+static OP_UPDATE_JOB_INPUT: Struct = Struct {
     name: "UpdateJobInput",
     members: &[
         Member {
@@ -737,7 +737,7 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_JOB_OUTPUT: Struct = Struct {
+static OP_UPDATE_JOB_OUTPUT: Struct = Struct {
     name: "UpdateJobOutput",
     members: &[
         Member {

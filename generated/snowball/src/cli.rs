@@ -19,8 +19,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::cancel_cluster::CancelClusterInput::NAME,
             command: "cancel-cluster",
             docs: "Cancels a cluster job. You can only cancel a cluster job while it's in the `AwaitingQuorum` status. You'll have at least an hour after creating a cluster job to cancel it.",
-            input: &S_CANCEL_CLUSTER_INPUT,
-            output: &S_CANCEL_CLUSTER_OUTPUT,
+            input: &OP_CANCEL_CLUSTER_INPUT,
+            output: &OP_CANCEL_CLUSTER_OUTPUT,
             result_wrapper: crate::operation::cancel_cluster::CancelClusterInput::RESULT_WRAPPER,
             errors: &[
                 "KMSRequestFailedException",
@@ -36,8 +36,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::cancel_job::CancelJobInput::NAME,
             command: "cancel-job",
             docs: "Cancels the specified job. You can only cancel a job before its `JobState` value changes to `PreparingAppliance`. Requesting the `ListJobs` or `DescribeJob` action returns a job's `JobState` as part of the response element data returned.",
-            input: &S_CANCEL_JOB_INPUT,
-            output: &S_CANCEL_JOB_OUTPUT,
+            input: &OP_CANCEL_JOB_INPUT,
+            output: &OP_CANCEL_JOB_OUTPUT,
             result_wrapper: crate::operation::cancel_job::CancelJobInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidResourceException",
@@ -53,8 +53,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::create_address::CreateAddressInput::NAME,
             command: "create-address",
             docs: "Creates an address for a Snow device to be shipped to. In most regions, addresses are validated at the time of creation. The address you provide must be located within the serviceable area of your region. If the address is invalid or unsupported, then an exception is thrown. If providing an address as a JSON file through the `cli-input-json` option, include the full file path. For example, `--cli-input-json file://create-address.json`.",
-            input: &S_CREATE_ADDRESS_INPUT,
-            output: &S_CREATE_ADDRESS_OUTPUT,
+            input: &OP_CREATE_ADDRESS_INPUT,
+            output: &OP_CREATE_ADDRESS_OUTPUT,
             result_wrapper: crate::operation::create_address::CreateAddressInput::RESULT_WRAPPER,
             errors: &["InvalidAddressException", "UnsupportedAddressException"],
             paginator: None,
@@ -66,8 +66,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::create_cluster::CreateClusterInput::NAME,
             command: "create-cluster",
             docs: "Creates an empty cluster. Each cluster supports five nodes. You use the CreateJob action separately to create the jobs for each of these nodes. The cluster does not ship until these five node jobs have been created.",
-            input: &S_CREATE_CLUSTER_INPUT,
-            output: &S_CREATE_CLUSTER_OUTPUT,
+            input: &OP_CREATE_CLUSTER_INPUT,
+            output: &OP_CREATE_CLUSTER_OUTPUT,
             result_wrapper: crate::operation::create_cluster::CreateClusterInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidResourceException",
@@ -84,8 +84,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::create_job::CreateJobInput::NAME,
             command: "create-job",
             docs: "Creates a job to import or export data between Amazon S3 and your on-premises data center. Your Amazon Web Services account must have the right trust policies and permissions in place to create a job for a Snow device. If you're creating a job for a node in a cluster, you only need to provide the `clusterId` value; the other job attributes are inherited from the cluster.\n\n**Note:** Only the Snowball; Edge device type is supported when ordering clustered jobs.\n\nThe device capacity is optional.\n\nAvailability of device types differ by Amazon Web Services Region. For more information about Region availability, see [Amazon Web Services Regional Services](https://aws.amazon.com/about-aws/global-infrastructure/regional-product-services/?p=ngi&loc=4).\n\n**Snow Family devices and their capacities.**\n\n- Device type: **SNC1\\_SSD**\n   - Capacity: T14\n   - Description: Snowcone\n- Device type: **SNC1\\_HDD**\n   - Capacity: T8\n   - Description: Snowcone\n- Device type: **EDGE\\_S**\n   - Capacity: T98\n   - Description: Snowball Edge Storage Optimized for data transfer only\n- Device type: **EDGE\\_CG**\n   - Capacity: T42\n   - Description: Snowball Edge Compute Optimized with GPU\n- Device type: **EDGE\\_C**\n   - Capacity: T42\n   - Description: Snowball Edge Compute Optimized without GPU\n- Device type: **EDGE**\n   - Capacity: T100\n   - Description: Snowball Edge Storage Optimized with EC2 Compute **Note:** This device is replaced with T98.\n- Device type: **STANDARD**\n   - Capacity: T50\n   - Description: Original Snowball device **Note:** This device is only available in the Ningxia, Beijing, and Singapore Amazon Web Services Region\n- Device type: **STANDARD**\n   - Capacity: T80\n   - Description: Original Snowball device **Note:** This device is only available in the Ningxia, Beijing, and Singapore Amazon Web Services Region.\n- Snow Family device type: **RACK\\_5U\\_C**\n   - Capacity: T13\n   - Description: Snowblade.\n- Device type: **V3\\_5S**\n   - Capacity: T240\n   - Description: Snowball Edge Storage Optimized 210TB",
-            input: &S_CREATE_JOB_INPUT,
-            output: &S_CREATE_JOB_OUTPUT,
+            input: &OP_CREATE_JOB_INPUT,
+            output: &OP_CREATE_JOB_OUTPUT,
             result_wrapper: crate::operation::create_job::CreateJobInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidResourceException",
@@ -103,8 +103,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::create_long_term_pricing::CreateLongTermPricingInput::NAME,
             command: "create-long-term-pricing",
             docs: "Creates a job with the long-term usage option for a device. The long-term usage is a 1-year or 3-year long-term pricing type for the device. You are billed upfront, and Amazon Web Services provides discounts for long-term pricing.",
-            input: &S_CREATE_LONG_TERM_PRICING_INPUT,
-            output: &S_CREATE_LONG_TERM_PRICING_OUTPUT,
+            input: &OP_CREATE_LONG_TERM_PRICING_INPUT,
+            output: &OP_CREATE_LONG_TERM_PRICING_OUTPUT,
             result_wrapper: crate::operation::create_long_term_pricing::CreateLongTermPricingInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException"],
             paginator: None,
@@ -116,8 +116,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::create_return_shipping_label::CreateReturnShippingLabelInput::NAME,
             command: "create-return-shipping-label",
             docs: "Creates a shipping label that will be used to return the Snow device to Amazon Web Services.",
-            input: &S_CREATE_RETURN_SHIPPING_LABEL_INPUT,
-            output: &S_CREATE_RETURN_SHIPPING_LABEL_OUTPUT,
+            input: &OP_CREATE_RETURN_SHIPPING_LABEL_INPUT,
+            output: &OP_CREATE_RETURN_SHIPPING_LABEL_OUTPUT,
             result_wrapper: crate::operation::create_return_shipping_label::CreateReturnShippingLabelInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidResourceException",
@@ -135,8 +135,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::describe_address::DescribeAddressInput::NAME,
             command: "describe-address",
             docs: "Takes an `AddressId` and returns specific details about that address in the form of an `Address` object.",
-            input: &S_DESCRIBE_ADDRESS_INPUT,
-            output: &S_DESCRIBE_ADDRESS_OUTPUT,
+            input: &OP_DESCRIBE_ADDRESS_INPUT,
+            output: &OP_DESCRIBE_ADDRESS_OUTPUT,
             result_wrapper: crate::operation::describe_address::DescribeAddressInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException"],
             paginator: None,
@@ -148,8 +148,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::describe_addresses::DescribeAddressesInput::NAME,
             command: "describe-addresses",
             docs: "Returns a specified number of `ADDRESS` objects. Calling this API in one of the US regions will return addresses from the list of all addresses associated with this account in all US regions.",
-            input: &S_DESCRIBE_ADDRESSES_INPUT,
-            output: &S_DESCRIBE_ADDRESSES_OUTPUT,
+            input: &OP_DESCRIBE_ADDRESSES_INPUT,
+            output: &OP_DESCRIBE_ADDRESSES_OUTPUT,
             result_wrapper: crate::operation::describe_addresses::DescribeAddressesInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
             paginator: Some(::awsrt::internal::cli::Paginator {
@@ -167,8 +167,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::describe_cluster::DescribeClusterInput::NAME,
             command: "describe-cluster",
             docs: "Returns information about a specific cluster including shipping information, cluster status, and other important metadata.",
-            input: &S_DESCRIBE_CLUSTER_INPUT,
-            output: &S_DESCRIBE_CLUSTER_OUTPUT,
+            input: &OP_DESCRIBE_CLUSTER_INPUT,
+            output: &OP_DESCRIBE_CLUSTER_OUTPUT,
             result_wrapper: crate::operation::describe_cluster::DescribeClusterInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException"],
             paginator: None,
@@ -180,8 +180,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::describe_job::DescribeJobInput::NAME,
             command: "describe-job",
             docs: "Returns information about a specific job including shipping information, job status, and other important metadata.",
-            input: &S_DESCRIBE_JOB_INPUT,
-            output: &S_DESCRIBE_JOB_OUTPUT,
+            input: &OP_DESCRIBE_JOB_INPUT,
+            output: &OP_DESCRIBE_JOB_OUTPUT,
             result_wrapper: crate::operation::describe_job::DescribeJobInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException"],
             paginator: None,
@@ -193,8 +193,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelInput::NAME,
             command: "describe-return-shipping-label",
             docs: "Information on the shipping label of a Snow device that is being returned to Amazon Web Services.",
-            input: &S_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT,
-            output: &S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT,
+            input: &OP_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT,
+            output: &OP_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT,
             result_wrapper: crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidResourceException",
@@ -210,8 +210,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::get_job_manifest::GetJobManifestInput::NAME,
             command: "get-job-manifest",
             docs: "Returns a link to an Amazon S3 presigned URL for the manifest file associated with the specified `JobId` value. You can access the manifest file for up to 60 minutes after this request has been made. To access the manifest file after 60 minutes have passed, you'll have to make another call to the `GetJobManifest` action.\n\nThe manifest is an encrypted file that you can download after your job enters the `WithCustomer` status. This is the only valid status for calling this API as the manifest and `UnlockCode` code value are used for securing your device and should only be used when you have the device. The manifest is decrypted by using the `UnlockCode` code value, when you pass both values to the Snow device through the Snowball client when the client is started for the first time.\n\nAs a best practice, we recommend that you don't save a copy of an `UnlockCode` value in the same location as the manifest file for that job. Saving these separately helps prevent unauthorized parties from gaining access to the Snow device associated with that job.\n\nThe credentials of a given job, including its manifest file and unlock code, expire 360 days after the job is created.",
-            input: &S_GET_JOB_MANIFEST_INPUT,
-            output: &S_GET_JOB_MANIFEST_OUTPUT,
+            input: &OP_GET_JOB_MANIFEST_INPUT,
+            output: &OP_GET_JOB_MANIFEST_OUTPUT,
             result_wrapper: crate::operation::get_job_manifest::GetJobManifestInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException", "InvalidJobStateException"],
             paginator: None,
@@ -223,8 +223,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::get_job_unlock_code::GetJobUnlockCodeInput::NAME,
             command: "get-job-unlock-code",
             docs: "Returns the `UnlockCode` code value for the specified job. A particular `UnlockCode` value can be accessed for up to 360 days after the associated job has been created.\n\nThe `UnlockCode` value is a 29-character code with 25 alphanumeric characters and 4 hyphens. This code is used to decrypt the manifest file when it is passed along with the manifest to the Snow device through the Snowball client when the client is started for the first time. The only valid status for calling this API is `WithCustomer` as the manifest and `Unlock` code values are used for securing your device and should only be used when you have the device.\n\nAs a best practice, we recommend that you don't save a copy of the `UnlockCode` in the same location as the manifest file for that job. Saving these separately helps prevent unauthorized parties from gaining access to the Snow device associated with that job.",
-            input: &S_GET_JOB_UNLOCK_CODE_INPUT,
-            output: &S_GET_JOB_UNLOCK_CODE_OUTPUT,
+            input: &OP_GET_JOB_UNLOCK_CODE_INPUT,
+            output: &OP_GET_JOB_UNLOCK_CODE_OUTPUT,
             result_wrapper: crate::operation::get_job_unlock_code::GetJobUnlockCodeInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException", "InvalidJobStateException"],
             paginator: None,
@@ -236,8 +236,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::get_snowball_usage::GetSnowballUsageInput::NAME,
             command: "get-snowball-usage",
             docs: "Returns information about the Snow Family service limit for your account, and also the number of Snow devices your account has in use.\n\nThe default service limit for the number of Snow devices that you can have at one time is 1. If you want to increase your service limit, contact Amazon Web Services Support.",
-            input: &S_GET_SNOWBALL_USAGE_INPUT,
-            output: &S_GET_SNOWBALL_USAGE_OUTPUT,
+            input: &OP_GET_SNOWBALL_USAGE_INPUT,
+            output: &OP_GET_SNOWBALL_USAGE_OUTPUT,
             result_wrapper: crate::operation::get_snowball_usage::GetSnowballUsageInput::RESULT_WRAPPER,
             errors: &[],
             paginator: None,
@@ -249,8 +249,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::get_software_updates::GetSoftwareUpdatesInput::NAME,
             command: "get-software-updates",
             docs: "Returns an Amazon S3 presigned URL for an update file associated with a specified `JobId`.",
-            input: &S_GET_SOFTWARE_UPDATES_INPUT,
-            output: &S_GET_SOFTWARE_UPDATES_OUTPUT,
+            input: &OP_GET_SOFTWARE_UPDATES_INPUT,
+            output: &OP_GET_SOFTWARE_UPDATES_OUTPUT,
             result_wrapper: crate::operation::get_software_updates::GetSoftwareUpdatesInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException", "InvalidJobStateException"],
             paginator: None,
@@ -262,8 +262,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::list_cluster_jobs::ListClusterJobsInput::NAME,
             command: "list-cluster-jobs",
             docs: "Returns an array of `JobListEntry` objects of the specified length. Each `JobListEntry` object is for a job in the specified cluster and contains a job's state, a job's ID, and other information.",
-            input: &S_LIST_CLUSTER_JOBS_INPUT,
-            output: &S_LIST_CLUSTER_JOBS_OUTPUT,
+            input: &OP_LIST_CLUSTER_JOBS_INPUT,
+            output: &OP_LIST_CLUSTER_JOBS_OUTPUT,
             result_wrapper: crate::operation::list_cluster_jobs::ListClusterJobsInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
             paginator: Some(::awsrt::internal::cli::Paginator {
@@ -281,8 +281,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::list_clusters::ListClustersInput::NAME,
             command: "list-clusters",
             docs: "Returns an array of `ClusterListEntry` objects of the specified length. Each `ClusterListEntry` object contains a cluster's state, a cluster's ID, and other important status information.",
-            input: &S_LIST_CLUSTERS_INPUT,
-            output: &S_LIST_CLUSTERS_OUTPUT,
+            input: &OP_LIST_CLUSTERS_INPUT,
+            output: &OP_LIST_CLUSTERS_OUTPUT,
             result_wrapper: crate::operation::list_clusters::ListClustersInput::RESULT_WRAPPER,
             errors: &["InvalidNextTokenException"],
             paginator: Some(::awsrt::internal::cli::Paginator {
@@ -300,8 +300,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::list_compatible_images::ListCompatibleImagesInput::NAME,
             command: "list-compatible-images",
             docs: "This action returns a list of the different Amazon EC2-compatible Amazon Machine Images (AMIs) that are owned by your Amazon Web Services accountthat would be supported for use on a Snow device. Currently, supported AMIs are based on the Amazon Linux-2, Ubuntu 20.04 LTS - Focal, or Ubuntu 22.04 LTS - Jammy images, available on the Amazon Web Services Marketplace. Ubuntu 16.04 LTS - Xenial (HVM) images are no longer supported in the Market, but still supported for use on devices through Amazon EC2 VM Import/Export and running locally in AMIs.",
-            input: &S_LIST_COMPATIBLE_IMAGES_INPUT,
-            output: &S_LIST_COMPATIBLE_IMAGES_OUTPUT,
+            input: &OP_LIST_COMPATIBLE_IMAGES_INPUT,
+            output: &OP_LIST_COMPATIBLE_IMAGES_OUTPUT,
             result_wrapper: crate::operation::list_compatible_images::ListCompatibleImagesInput::RESULT_WRAPPER,
             errors: &["InvalidNextTokenException", "Ec2RequestFailedException"],
             paginator: Some(::awsrt::internal::cli::Paginator {
@@ -319,8 +319,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::list_jobs::ListJobsInput::NAME,
             command: "list-jobs",
             docs: "Returns an array of `JobListEntry` objects of the specified length. Each `JobListEntry` object contains a job's state, a job's ID, and a value that indicates whether the job is a job part, in the case of export jobs. Calling this API action in one of the US regions will return jobs from the list of all jobs associated with this account in all US regions.",
-            input: &S_LIST_JOBS_INPUT,
-            output: &S_LIST_JOBS_OUTPUT,
+            input: &OP_LIST_JOBS_INPUT,
+            output: &OP_LIST_JOBS_OUTPUT,
             result_wrapper: crate::operation::list_jobs::ListJobsInput::RESULT_WRAPPER,
             errors: &["InvalidNextTokenException"],
             paginator: Some(::awsrt::internal::cli::Paginator {
@@ -338,8 +338,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::list_long_term_pricing::ListLongTermPricingInput::NAME,
             command: "list-long-term-pricing",
             docs: "Lists all long-term pricing types.",
-            input: &S_LIST_LONG_TERM_PRICING_INPUT,
-            output: &S_LIST_LONG_TERM_PRICING_OUTPUT,
+            input: &OP_LIST_LONG_TERM_PRICING_INPUT,
+            output: &OP_LIST_LONG_TERM_PRICING_OUTPUT,
             result_wrapper: crate::operation::list_long_term_pricing::ListLongTermPricingInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException", "InvalidNextTokenException"],
             paginator: Some(::awsrt::internal::cli::Paginator {
@@ -357,8 +357,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::list_pickup_locations::ListPickupLocationsInput::NAME,
             command: "list-pickup-locations",
             docs: "A list of locations from which the customer can choose to pickup a device.",
-            input: &S_LIST_PICKUP_LOCATIONS_INPUT,
-            output: &S_LIST_PICKUP_LOCATIONS_OUTPUT,
+            input: &OP_LIST_PICKUP_LOCATIONS_INPUT,
+            output: &OP_LIST_PICKUP_LOCATIONS_OUTPUT,
             result_wrapper: crate::operation::list_pickup_locations::ListPickupLocationsInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException"],
             paginator: None,
@@ -370,8 +370,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::list_service_versions::ListServiceVersionsInput::NAME,
             command: "list-service-versions",
             docs: "Lists all supported versions for Snow on-device services. Returns an array of `ServiceVersion` object containing the supported versions for a particular service.",
-            input: &S_LIST_SERVICE_VERSIONS_INPUT,
-            output: &S_LIST_SERVICE_VERSIONS_OUTPUT,
+            input: &OP_LIST_SERVICE_VERSIONS_INPUT,
+            output: &OP_LIST_SERVICE_VERSIONS_OUTPUT,
             result_wrapper: crate::operation::list_service_versions::ListServiceVersionsInput::RESULT_WRAPPER,
             errors: &["InvalidNextTokenException", "InvalidResourceException"],
             paginator: None,
@@ -383,8 +383,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::update_cluster::UpdateClusterInput::NAME,
             command: "update-cluster",
             docs: "While a cluster's `ClusterState` value is in the `AwaitingQuorum` state, you can update some of the information associated with a cluster. Once the cluster changes to a different job state, usually 60 minutes after the cluster being created, this action is no longer available.",
-            input: &S_UPDATE_CLUSTER_INPUT,
-            output: &S_UPDATE_CLUSTER_OUTPUT,
+            input: &OP_UPDATE_CLUSTER_INPUT,
+            output: &OP_UPDATE_CLUSTER_OUTPUT,
             result_wrapper: crate::operation::update_cluster::UpdateClusterInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidResourceException",
@@ -402,8 +402,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::update_job::UpdateJobInput::NAME,
             command: "update-job",
             docs: "While a job's `JobState` value is `New`, you can update some of the information associated with a job. Once the job changes to a different job state, usually within 60 minutes of the job being created, this action is no longer available.",
-            input: &S_UPDATE_JOB_INPUT,
-            output: &S_UPDATE_JOB_OUTPUT,
+            input: &OP_UPDATE_JOB_INPUT,
+            output: &OP_UPDATE_JOB_OUTPUT,
             result_wrapper: crate::operation::update_job::UpdateJobInput::RESULT_WRAPPER,
             errors: &[
                 "InvalidResourceException",
@@ -422,8 +422,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::update_job_shipment_state::UpdateJobShipmentStateInput::NAME,
             command: "update-job-shipment-state",
             docs: "Updates the state when a shipment state changes to a different state.",
-            input: &S_UPDATE_JOB_SHIPMENT_STATE_INPUT,
-            output: &S_UPDATE_JOB_SHIPMENT_STATE_OUTPUT,
+            input: &OP_UPDATE_JOB_SHIPMENT_STATE_INPUT,
+            output: &OP_UPDATE_JOB_SHIPMENT_STATE_OUTPUT,
             result_wrapper: crate::operation::update_job_shipment_state::UpdateJobShipmentStateInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException", "InvalidJobStateException"],
             paginator: None,
@@ -435,8 +435,8 @@ pub static SERVICE: ServiceTable = ServiceTable {
             name: crate::operation::update_long_term_pricing::UpdateLongTermPricingInput::NAME,
             command: "update-long-term-pricing",
             docs: "Updates the long-term pricing type.",
-            input: &S_UPDATE_LONG_TERM_PRICING_INPUT,
-            output: &S_UPDATE_LONG_TERM_PRICING_OUTPUT,
+            input: &OP_UPDATE_LONG_TERM_PRICING_INPUT,
+            output: &OP_UPDATE_LONG_TERM_PRICING_OUTPUT,
             result_wrapper: crate::operation::update_long_term_pricing::UpdateLongTermPricingInput::RESULT_WRAPPER,
             errors: &["InvalidResourceException"],
             paginator: None,
@@ -1743,7 +1743,7 @@ static S_WIRELESS_CONNECTION: Struct = Struct {
     ],
 };
 
-static S_CANCEL_CLUSTER_INPUT: Struct = Struct {
+static OP_CANCEL_CLUSTER_INPUT: Struct = Struct {
     name: "CancelClusterRequest",
     members: &[
         Member {
@@ -1757,12 +1757,12 @@ static S_CANCEL_CLUSTER_INPUT: Struct = Struct {
     ],
 };
 
-static S_CANCEL_CLUSTER_OUTPUT: Struct = Struct {
+static OP_CANCEL_CLUSTER_OUTPUT: Struct = Struct {
     name: "CancelClusterResult",
     members: &[],
 };
 
-static S_CANCEL_JOB_INPUT: Struct = Struct {
+static OP_CANCEL_JOB_INPUT: Struct = Struct {
     name: "CancelJobRequest",
     members: &[
         Member {
@@ -1776,12 +1776,12 @@ static S_CANCEL_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_CANCEL_JOB_OUTPUT: Struct = Struct {
+static OP_CANCEL_JOB_OUTPUT: Struct = Struct {
     name: "CancelJobResult",
     members: &[],
 };
 
-static S_CREATE_ADDRESS_INPUT: Struct = Struct {
+static OP_CREATE_ADDRESS_INPUT: Struct = Struct {
     name: "CreateAddressRequest",
     members: &[
         Member {
@@ -1795,7 +1795,7 @@ static S_CREATE_ADDRESS_INPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_ADDRESS_OUTPUT: Struct = Struct {
+static OP_CREATE_ADDRESS_OUTPUT: Struct = Struct {
     name: "CreateAddressResult",
     members: &[
         Member {
@@ -1809,7 +1809,7 @@ static S_CREATE_ADDRESS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_CLUSTER_INPUT: Struct = Struct {
+static OP_CREATE_CLUSTER_INPUT: Struct = Struct {
     name: "CreateClusterRequest",
     members: &[
         Member {
@@ -1951,7 +1951,7 @@ static S_CREATE_CLUSTER_INPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_CLUSTER_OUTPUT: Struct = Struct {
+static OP_CREATE_CLUSTER_OUTPUT: Struct = Struct {
     name: "CreateClusterResult",
     members: &[
         Member {
@@ -1973,7 +1973,7 @@ static S_CREATE_CLUSTER_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_JOB_INPUT: Struct = Struct {
+static OP_CREATE_JOB_INPUT: Struct = Struct {
     name: "CreateJobRequest",
     members: &[
         Member {
@@ -2131,7 +2131,7 @@ static S_CREATE_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_JOB_OUTPUT: Struct = Struct {
+static OP_CREATE_JOB_OUTPUT: Struct = Struct {
     name: "CreateJobResult",
     members: &[
         Member {
@@ -2145,7 +2145,7 @@ static S_CREATE_JOB_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
+static OP_CREATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
     name: "CreateLongTermPricingRequest",
     members: &[
         Member {
@@ -2175,7 +2175,7 @@ static S_CREATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
+static OP_CREATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
     name: "CreateLongTermPricingResult",
     members: &[
         Member {
@@ -2189,7 +2189,7 @@ static S_CREATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
+static OP_CREATE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
     name: "CreateReturnShippingLabelRequest",
     members: &[
         Member {
@@ -2211,7 +2211,7 @@ static S_CREATE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
     ],
 };
 
-static S_CREATE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
+static OP_CREATE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     name: "CreateReturnShippingLabelResult",
     members: &[
         Member {
@@ -2225,7 +2225,7 @@ static S_CREATE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_ADDRESS_INPUT: Struct = Struct {
+static OP_DESCRIBE_ADDRESS_INPUT: Struct = Struct {
     name: "DescribeAddressRequest",
     members: &[
         Member {
@@ -2239,7 +2239,7 @@ static S_DESCRIBE_ADDRESS_INPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_ADDRESS_OUTPUT: Struct = Struct {
+static OP_DESCRIBE_ADDRESS_OUTPUT: Struct = Struct {
     name: "DescribeAddressResult",
     members: &[
         Member {
@@ -2253,7 +2253,7 @@ static S_DESCRIBE_ADDRESS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_ADDRESSES_INPUT: Struct = Struct {
+static OP_DESCRIBE_ADDRESSES_INPUT: Struct = Struct {
     name: "DescribeAddressesRequest",
     members: &[
         Member {
@@ -2275,7 +2275,7 @@ static S_DESCRIBE_ADDRESSES_INPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_ADDRESSES_OUTPUT: Struct = Struct {
+static OP_DESCRIBE_ADDRESSES_OUTPUT: Struct = Struct {
     name: "DescribeAddressesResult",
     members: &[
         Member {
@@ -2297,7 +2297,7 @@ static S_DESCRIBE_ADDRESSES_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_CLUSTER_INPUT: Struct = Struct {
+static OP_DESCRIBE_CLUSTER_INPUT: Struct = Struct {
     name: "DescribeClusterRequest",
     members: &[
         Member {
@@ -2311,7 +2311,7 @@ static S_DESCRIBE_CLUSTER_INPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_CLUSTER_OUTPUT: Struct = Struct {
+static OP_DESCRIBE_CLUSTER_OUTPUT: Struct = Struct {
     name: "DescribeClusterResult",
     members: &[
         Member {
@@ -2325,7 +2325,7 @@ static S_DESCRIBE_CLUSTER_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_JOB_INPUT: Struct = Struct {
+static OP_DESCRIBE_JOB_INPUT: Struct = Struct {
     name: "DescribeJobRequest",
     members: &[
         Member {
@@ -2339,7 +2339,7 @@ static S_DESCRIBE_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_JOB_OUTPUT: Struct = Struct {
+static OP_DESCRIBE_JOB_OUTPUT: Struct = Struct {
     name: "DescribeJobResult",
     members: &[
         Member {
@@ -2361,7 +2361,7 @@ static S_DESCRIBE_JOB_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
+static OP_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
     name: "DescribeReturnShippingLabelRequest",
     members: &[
         Member {
@@ -2375,7 +2375,7 @@ static S_DESCRIBE_RETURN_SHIPPING_LABEL_INPUT: Struct = Struct {
     ],
 };
 
-static S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
+static OP_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     name: "DescribeReturnShippingLabelResult",
     members: &[
         Member {
@@ -2405,7 +2405,7 @@ static S_DESCRIBE_RETURN_SHIPPING_LABEL_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_GET_JOB_MANIFEST_INPUT: Struct = Struct {
+static OP_GET_JOB_MANIFEST_INPUT: Struct = Struct {
     name: "GetJobManifestRequest",
     members: &[
         Member {
@@ -2419,7 +2419,7 @@ static S_GET_JOB_MANIFEST_INPUT: Struct = Struct {
     ],
 };
 
-static S_GET_JOB_MANIFEST_OUTPUT: Struct = Struct {
+static OP_GET_JOB_MANIFEST_OUTPUT: Struct = Struct {
     name: "GetJobManifestResult",
     members: &[
         Member {
@@ -2433,7 +2433,7 @@ static S_GET_JOB_MANIFEST_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_GET_JOB_UNLOCK_CODE_INPUT: Struct = Struct {
+static OP_GET_JOB_UNLOCK_CODE_INPUT: Struct = Struct {
     name: "GetJobUnlockCodeRequest",
     members: &[
         Member {
@@ -2447,7 +2447,7 @@ static S_GET_JOB_UNLOCK_CODE_INPUT: Struct = Struct {
     ],
 };
 
-static S_GET_JOB_UNLOCK_CODE_OUTPUT: Struct = Struct {
+static OP_GET_JOB_UNLOCK_CODE_OUTPUT: Struct = Struct {
     name: "GetJobUnlockCodeResult",
     members: &[
         Member {
@@ -2461,12 +2461,12 @@ static S_GET_JOB_UNLOCK_CODE_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_GET_SNOWBALL_USAGE_INPUT: Struct = Struct {
+static OP_GET_SNOWBALL_USAGE_INPUT: Struct = Struct {
     name: "GetSnowballUsageRequest",
     members: &[],
 };
 
-static S_GET_SNOWBALL_USAGE_OUTPUT: Struct = Struct {
+static OP_GET_SNOWBALL_USAGE_OUTPUT: Struct = Struct {
     name: "GetSnowballUsageResult",
     members: &[
         Member {
@@ -2488,7 +2488,7 @@ static S_GET_SNOWBALL_USAGE_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_GET_SOFTWARE_UPDATES_INPUT: Struct = Struct {
+static OP_GET_SOFTWARE_UPDATES_INPUT: Struct = Struct {
     name: "GetSoftwareUpdatesRequest",
     members: &[
         Member {
@@ -2502,7 +2502,7 @@ static S_GET_SOFTWARE_UPDATES_INPUT: Struct = Struct {
     ],
 };
 
-static S_GET_SOFTWARE_UPDATES_OUTPUT: Struct = Struct {
+static OP_GET_SOFTWARE_UPDATES_OUTPUT: Struct = Struct {
     name: "GetSoftwareUpdatesResult",
     members: &[
         Member {
@@ -2516,7 +2516,7 @@ static S_GET_SOFTWARE_UPDATES_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_CLUSTER_JOBS_INPUT: Struct = Struct {
+static OP_LIST_CLUSTER_JOBS_INPUT: Struct = Struct {
     name: "ListClusterJobsRequest",
     members: &[
         Member {
@@ -2546,7 +2546,7 @@ static S_LIST_CLUSTER_JOBS_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_CLUSTER_JOBS_OUTPUT: Struct = Struct {
+static OP_LIST_CLUSTER_JOBS_OUTPUT: Struct = Struct {
     name: "ListClusterJobsResult",
     members: &[
         Member {
@@ -2568,7 +2568,7 @@ static S_LIST_CLUSTER_JOBS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_CLUSTERS_INPUT: Struct = Struct {
+static OP_LIST_CLUSTERS_INPUT: Struct = Struct {
     name: "ListClustersRequest",
     members: &[
         Member {
@@ -2590,7 +2590,7 @@ static S_LIST_CLUSTERS_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_CLUSTERS_OUTPUT: Struct = Struct {
+static OP_LIST_CLUSTERS_OUTPUT: Struct = Struct {
     name: "ListClustersResult",
     members: &[
         Member {
@@ -2612,7 +2612,7 @@ static S_LIST_CLUSTERS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_COMPATIBLE_IMAGES_INPUT: Struct = Struct {
+static OP_LIST_COMPATIBLE_IMAGES_INPUT: Struct = Struct {
     name: "ListCompatibleImagesRequest",
     members: &[
         Member {
@@ -2634,7 +2634,7 @@ static S_LIST_COMPATIBLE_IMAGES_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_COMPATIBLE_IMAGES_OUTPUT: Struct = Struct {
+static OP_LIST_COMPATIBLE_IMAGES_OUTPUT: Struct = Struct {
     name: "ListCompatibleImagesResult",
     members: &[
         Member {
@@ -2656,7 +2656,7 @@ static S_LIST_COMPATIBLE_IMAGES_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_JOBS_INPUT: Struct = Struct {
+static OP_LIST_JOBS_INPUT: Struct = Struct {
     name: "ListJobsRequest",
     members: &[
         Member {
@@ -2678,7 +2678,7 @@ static S_LIST_JOBS_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_JOBS_OUTPUT: Struct = Struct {
+static OP_LIST_JOBS_OUTPUT: Struct = Struct {
     name: "ListJobsResult",
     members: &[
         Member {
@@ -2700,7 +2700,7 @@ static S_LIST_JOBS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_LONG_TERM_PRICING_INPUT: Struct = Struct {
+static OP_LIST_LONG_TERM_PRICING_INPUT: Struct = Struct {
     name: "ListLongTermPricingRequest",
     members: &[
         Member {
@@ -2722,7 +2722,7 @@ static S_LIST_LONG_TERM_PRICING_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
+static OP_LIST_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
     name: "ListLongTermPricingResult",
     members: &[
         Member {
@@ -2744,7 +2744,7 @@ static S_LIST_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_PICKUP_LOCATIONS_INPUT: Struct = Struct {
+static OP_LIST_PICKUP_LOCATIONS_INPUT: Struct = Struct {
     name: "ListPickupLocationsRequest",
     members: &[
         Member {
@@ -2766,7 +2766,7 @@ static S_LIST_PICKUP_LOCATIONS_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_PICKUP_LOCATIONS_OUTPUT: Struct = Struct {
+static OP_LIST_PICKUP_LOCATIONS_OUTPUT: Struct = Struct {
     name: "ListPickupLocationsResult",
     members: &[
         Member {
@@ -2788,7 +2788,7 @@ static S_LIST_PICKUP_LOCATIONS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
+static OP_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
     name: "ListServiceVersionsRequest",
     members: &[
         Member {
@@ -2826,7 +2826,7 @@ static S_LIST_SERVICE_VERSIONS_INPUT: Struct = Struct {
     ],
 };
 
-static S_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
+static OP_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
     name: "ListServiceVersionsResult",
     members: &[
         Member {
@@ -2864,7 +2864,7 @@ static S_LIST_SERVICE_VERSIONS_OUTPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
+static OP_UPDATE_CLUSTER_INPUT: Struct = Struct {
     name: "UpdateClusterRequest",
     members: &[
         Member {
@@ -2942,12 +2942,12 @@ static S_UPDATE_CLUSTER_INPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_CLUSTER_OUTPUT: Struct = Struct {
+static OP_UPDATE_CLUSTER_OUTPUT: Struct = Struct {
     name: "UpdateClusterResult",
     members: &[],
 };
 
-static S_UPDATE_JOB_INPUT: Struct = Struct {
+static OP_UPDATE_JOB_INPUT: Struct = Struct {
     name: "UpdateJobRequest",
     members: &[
         Member {
@@ -3041,12 +3041,12 @@ static S_UPDATE_JOB_INPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_JOB_OUTPUT: Struct = Struct {
+static OP_UPDATE_JOB_OUTPUT: Struct = Struct {
     name: "UpdateJobResult",
     members: &[],
 };
 
-static S_UPDATE_JOB_SHIPMENT_STATE_INPUT: Struct = Struct {
+static OP_UPDATE_JOB_SHIPMENT_STATE_INPUT: Struct = Struct {
     name: "UpdateJobShipmentStateRequest",
     members: &[
         Member {
@@ -3068,12 +3068,12 @@ static S_UPDATE_JOB_SHIPMENT_STATE_INPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_JOB_SHIPMENT_STATE_OUTPUT: Struct = Struct {
+static OP_UPDATE_JOB_SHIPMENT_STATE_OUTPUT: Struct = Struct {
     name: "UpdateJobShipmentStateResult",
     members: &[],
 };
 
-static S_UPDATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
+static OP_UPDATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
     name: "UpdateLongTermPricingRequest",
     members: &[
         Member {
@@ -3103,7 +3103,7 @@ static S_UPDATE_LONG_TERM_PRICING_INPUT: Struct = Struct {
     ],
 };
 
-static S_UPDATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
+static OP_UPDATE_LONG_TERM_PRICING_OUTPUT: Struct = Struct {
     name: "UpdateLongTermPricingResult",
     members: &[],
 };

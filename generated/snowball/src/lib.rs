@@ -21,6 +21,7 @@
 //! Each operation is a method of [`Client`]. Its arguments are the operation's required members, in the order the model lists them (the order of the input's fields, shown under *Arguments* in each method's docs), so a call that lacks one does not compile. Optional members are setters on the returned call; `.send()` sends it. A required `bool` reads best as a named variable (`let validate_only = true;`, then pass `validate_only`) rather than a bare literal.
 //!
 //! Enums keep values this version does not know: compare `as_str()` in a catch-all arm rather than matching `Unknown` (see [`primitives::UnknownVariantValue`]).
+#![allow(deprecated)]
 
 #[rustfmt::skip]
 mod client;

@@ -356,6 +356,7 @@ impl ListJobsCall<::awsrt::Client> {
 
 impl ::awsrt::internal::Paginated for ListJobsInput {
     type Item = crate::types::Job;
+    type Token = String;
 
     fn set_token(&mut self, token: Option<String>) {
         self.marker = token;
@@ -365,8 +366,8 @@ impl ::awsrt::internal::Paginated for ListJobsInput {
         self.max_jobs = Some(size);
     }
 
-    fn next_token(output: &ListJobsOutput) -> Option<&str> {
-        output.jobs.as_ref().and_then(|v| v.last()).and_then(|v| v.job_id.as_deref())
+    fn next_token(output: &ListJobsOutput) -> Option<&String> {
+        output.jobs.as_ref().and_then(|v| v.last()).and_then(|v| v.job_id.as_ref())
     }
 
     fn more_results(output: &ListJobsOutput) -> bool {

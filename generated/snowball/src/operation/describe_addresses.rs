@@ -326,6 +326,7 @@ impl DescribeAddressesCall<::awsrt::Client> {
 
 impl ::awsrt::internal::Paginated for DescribeAddressesInput {
     type Item = crate::types::Address;
+    type Token = String;
 
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -335,8 +336,8 @@ impl ::awsrt::internal::Paginated for DescribeAddressesInput {
         self.max_results = Some(size);
     }
 
-    fn next_token(output: &DescribeAddressesOutput) -> Option<&str> {
-        output.next_token.as_deref()
+    fn next_token(output: &DescribeAddressesOutput) -> Option<&String> {
+        output.next_token.as_ref()
     }
 
     fn into_items(output: DescribeAddressesOutput) -> Vec<crate::types::Address> {

@@ -351,6 +351,7 @@ impl ListClusterJobsCall<::awsrt::Client> {
 
 impl ::awsrt::internal::Paginated for ListClusterJobsInput {
     type Item = crate::types::JobListEntry;
+    type Token = String;
 
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -360,8 +361,8 @@ impl ::awsrt::internal::Paginated for ListClusterJobsInput {
         self.max_results = Some(size);
     }
 
-    fn next_token(output: &ListClusterJobsOutput) -> Option<&str> {
-        output.next_token.as_deref()
+    fn next_token(output: &ListClusterJobsOutput) -> Option<&String> {
+        output.next_token.as_ref()
     }
 
     fn into_items(output: ListClusterJobsOutput) -> Vec<crate::types::JobListEntry> {

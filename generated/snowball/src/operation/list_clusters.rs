@@ -315,6 +315,7 @@ impl ListClustersCall<::awsrt::Client> {
 
 impl ::awsrt::internal::Paginated for ListClustersInput {
     type Item = crate::types::ClusterListEntry;
+    type Token = String;
 
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -324,8 +325,8 @@ impl ::awsrt::internal::Paginated for ListClustersInput {
         self.max_results = Some(size);
     }
 
-    fn next_token(output: &ListClustersOutput) -> Option<&str> {
-        output.next_token.as_deref()
+    fn next_token(output: &ListClustersOutput) -> Option<&String> {
+        output.next_token.as_ref()
     }
 
     fn into_items(output: ListClustersOutput) -> Vec<crate::types::ClusterListEntry> {

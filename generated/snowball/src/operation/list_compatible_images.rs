@@ -336,6 +336,7 @@ impl ListCompatibleImagesCall<::awsrt::Client> {
 
 impl ::awsrt::internal::Paginated for ListCompatibleImagesInput {
     type Item = crate::types::CompatibleImage;
+    type Token = String;
 
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -345,8 +346,8 @@ impl ::awsrt::internal::Paginated for ListCompatibleImagesInput {
         self.max_results = Some(size);
     }
 
-    fn next_token(output: &ListCompatibleImagesOutput) -> Option<&str> {
-        output.next_token.as_deref()
+    fn next_token(output: &ListCompatibleImagesOutput) -> Option<&String> {
+        output.next_token.as_ref()
     }
 
     fn into_items(

@@ -308,6 +308,7 @@ impl ListJobsCall<::awsrt::Client> {
 
 impl ::awsrt::internal::Paginated for ListJobsInput {
     type Item = crate::types::JobListEntry;
+    type Token = String;
 
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -317,8 +318,8 @@ impl ::awsrt::internal::Paginated for ListJobsInput {
         self.max_results = Some(size);
     }
 
-    fn next_token(output: &ListJobsOutput) -> Option<&str> {
-        output.next_token.as_deref()
+    fn next_token(output: &ListJobsOutput) -> Option<&String> {
+        output.next_token.as_ref()
     }
 
     fn into_items(output: ListJobsOutput) -> Vec<crate::types::JobListEntry> {

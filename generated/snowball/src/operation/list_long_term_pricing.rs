@@ -333,6 +333,7 @@ impl ListLongTermPricingCall<::awsrt::Client> {
 
 impl ::awsrt::internal::Paginated for ListLongTermPricingInput {
     type Item = crate::types::LongTermPricingListEntry;
+    type Token = String;
 
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -342,8 +343,8 @@ impl ::awsrt::internal::Paginated for ListLongTermPricingInput {
         self.max_results = Some(size);
     }
 
-    fn next_token(output: &ListLongTermPricingOutput) -> Option<&str> {
-        output.next_token.as_deref()
+    fn next_token(output: &ListLongTermPricingOutput) -> Option<&String> {
+        output.next_token.as_ref()
     }
 
     fn into_items(
