@@ -8,10 +8,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::io::{IsTerminal, Write};
+
+use crate::format;
 use crate::output;
+use crate::paramfile;
 use crate::params;
 use crate::pyjson;
 use crate::service;
+use crate::skeleton;
 use crate::transport;
 use awsrt::internal::cli::{Command as Operation, Failure, Kind};
 use serde_json::{Map, Value};
@@ -22,6 +27,19 @@ const EXIT_ERROR: u8 = 255;
 const EXIT_USAGE: u8 = 2;
 /// The connect timeout without `--cli-connect-timeout` (the runtime's default).
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
+/// The AWS CLI v1 release whose output this client reproduces (the differential tests'
+/// oracle).
+const AWS_CLI_VERSION: &str = "1.46.3";
+
+/// What `--version` prints: this client's version and the AWS CLI it stands in for.
+fn version() -> String {
+    format!(
+        "{0}/{1} (drop-in for `aws {0}` of aws-cli/{AWS_CLI_VERSION})",
+        service().table.command,
+        env!("CARGO_PKG_VERSION"),
+    )
+}
 
 /// The argparse usage text, for this binary.
 fn usage() -> String {
@@ -46,6 +64,35 @@ struct Globals {
     protocol: Option<String>,
     no_sign_request: bool,
     ca_bundle: Option<String>,
+    color: Color,
+}
+
+/// `--color`: whether table output is coloured (`auto`: when stdout is a terminal).
+#[derive(Default, Debug, Clone, Copy, PartialEq)]
+enum Color {
+    On,
+    Off,
+    #[default]
+    Auto,
+}
+
+/// `--output`, the profile's `output` or `AWS_DEFAULT_OUTPUT`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Json,
+    Text,
+    Table,
+}
+
+impl Format {
+    fn parse(v: &str) -> Option<Format> {
+        match v {
+            "json" => Some(Format::Json),
+            "text" => Some(Format::Text),
+            "table" => Some(Format::Table),
+            _ => None,
+        }
+    }
 }
 
 /// An error with its exit code and the text for stderr.
@@ -141,14 +188,20 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
                 "endpoint-url" => g.endpoint_url = Some(v),
                 "region" => g.region = Some(v),
                 "profile" => g.profile = Some(v),
-                "output" => g.output = Some(v),
+                "output" if Format::parse(&v).is_some() => g.output = Some(v),
+                "output" => {
+                    return Err(Exit::usage(format!(
+                        "argument --output: invalid choice: '{v}' (choose from 'json', 'text', 'table')"
+                    )))
+                }
                 "query" => g.query = Some(v),
                 "cli-read-timeout" => g.read_timeout = timeout(&name, &v)?,
                 "cli-connect-timeout" => g.connect_timeout = timeout(&name, &v)?,
                 "protocol" => g.protocol = Some(v),
-                // Output is JSON, which the AWS CLI never colours either; only the
-                // choice is checked.
-                "color" if matches!(v.as_str(), "on" | "off" | "auto") => {}
+                // Only table output is ever coloured, as in the AWS CLI.
+                "color" if v == "on" => g.color = Color::On,
+                "color" if v == "off" => g.color = Color::Off,
+                "color" if v == "auto" => g.color = Color::Auto,
                 "color" => {
                     return Err(Exit::usage(format!(
                         "argument --color: invalid choice: '{v}' (choose from 'on', 'off', 'auto')"
@@ -171,8 +224,18 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
                     "argument --no-verify-ssl: not supported: TLS certificates are always verified (use an http:// --endpoint-url for a local test server)",
                 ))
             }
-            // Paginating is already the default.
-            "paginate" => {}
+            // `action='version'`: prints and exits wherever it stands, as argparse does.
+            "version" => {
+                emit(&format!("{}\n", version()));
+                return Ok(());
+            }
+            // Refused rather than ignored: the warnings it asks for are about moving to
+            // AWS CLI v2, which this client does not model.
+            "v2-debug" => {
+                return Err(Exit::usage(
+                    "argument --v2-debug: not supported: this client has no AWS CLI v2 migration warnings",
+                ))
+            }
             _ => {
                 // A command flag: lists take every argument up to the next `--flag`,
                 // booleans none, everything else one.
@@ -193,7 +256,7 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
     }
     let Some(command) = command else {
         if help {
-            print!("{}", crate::help::service_help());
+            emit(&crate::help::service_help());
             return Ok(());
         }
         return Err(Exit::usage("the following arguments are required: command"));
@@ -216,7 +279,7 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
         )));
     };
     if help {
-        print!("{}", crate::help::command_help(op));
+        emit(&crate::help::command_help(op));
         return Ok(());
     }
     if !unknown.is_empty() {
@@ -311,7 +374,17 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
     let mut unknown = Vec::new();
     let mut input_json: Option<String> = None;
     let mut manual_paging = false;
+    let mut skeleton: Option<Skeleton> = None;
     for (name, values) in &flags {
+        // `load-cli-arg`: file:// and fileb:// values, for every flag of the command.
+        let loaded = paramfile::load(name, values.clone()).map_err(Exit::error)?;
+        let (values, bytes) = match loaded {
+            paramfile::Loaded::Text(v) => (v, None),
+            paramfile::Loaded::Bytes(b) => {
+                (vec![String::from_utf8_lossy(&b).into_owned()], Some(b))
+            }
+        };
+        let values = &values;
         let first = values.first().cloned();
         let need = |v: Option<String>| {
             v.ok_or_else(|| Exit::usage(format!("argument --{name}: expected one argument")))
@@ -323,6 +396,18 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         match name.as_str() {
             "cli-input-json" => {
                 input_json = Some(need(first)?);
+                continue;
+            }
+            "generate-cli-skeleton" => {
+                skeleton = Some(match first.as_deref() {
+                    None | Some("input") => Skeleton::Input,
+                    Some("output") => Skeleton::Output,
+                    Some(v) => {
+                        return Err(Exit::usage(format!(
+                            "argument --generate-cli-skeleton: invalid choice: '{v}' (choose from 'input', 'output')"
+                        )))
+                    }
+                });
                 continue;
             }
             "starting-token" if op.paginator.is_some() => {
@@ -354,7 +439,11 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
                         }
                     )));
                 }
-                let v = params::flag_value(&m.kind, values).map_err(Exit::error)?;
+                let v = match bytes {
+                    Some(b) => params::bytes_flag_value(&m.kind, b),
+                    None => params::flag_value(&m.kind, values),
+                }
+                .map_err(Exit::error)?;
                 (m, v)
             }
             None => match name.strip_prefix("no-").and_then(|n| {
@@ -386,7 +475,8 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             unknown.join(", ")
         )));
     }
-    if input_json.is_none() {
+    // `--generate-cli-skeleton input` makes every argument optional.
+    if input_json.is_none() && skeleton != Some(Skeleton::Input) {
         let missing: Vec<String> = op
             .input
             .members
@@ -411,7 +501,49 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             params.entry(k).or_insert(v);
         }
     }
+    if skeleton == Some(Skeleton::Input) {
+        // Printed without sending anything, whatever the other arguments say.
+        let doc = skeleton::Generator {
+            member_names: false,
+            epoch: skeleton::EPOCH_ISO,
+        }
+        .structure(op.input);
+        emit(&format!("{}\n", pyjson::dumps(&doc)));
+        return Ok(());
+    }
     let params = Value::Object(params);
+    let query = match &g.query {
+        Some(q) => Some(output::compile_query(q).map_err(|e| {
+            Exit::usage(format!("argument --query: Bad value for --query: {q}\n{e}"))
+        })?),
+        None => None,
+    };
+    if skeleton == Some(Skeleton::Output) {
+        // `StubbedCLIOperationCaller`: botocore's Stubber checks the fake response against
+        // the output shape, then the call checks the input; nothing is sent.
+        let (client, _, _) = client(&g)?;
+        profile_exists(&client)?;
+        let format = output_format(&client, &g)?;
+        let fake = skeleton::Generator {
+            member_names: true,
+            epoch: if format == Format::Json {
+                skeleton::EPOCH_ISO
+            } else {
+                skeleton::EPOCH_STR
+            },
+        }
+        .structure(op.output);
+        for (doc, s) in [(&fake, op.output), (&params, op.input)] {
+            let errors = params::validate(s, doc);
+            if !errors.is_empty() {
+                return Err(Exit::error(format!(
+                    "Parameter validation failed:\n{}",
+                    errors.join("\n")
+                )));
+            }
+        }
+        return print(op, &g, format, query.as_ref(), Response::Single(fake));
+    }
     let errors = params::validate(op.input, &params);
     if !errors.is_empty() {
         return Err(Exit::error(format!(
@@ -441,31 +573,24 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
             used.join(", ")
         )));
     }
-    if let Some(f) = g.output.as_deref() {
-        if f != "json" {
-            return Err(Exit::usage(format!(
-                "argument --output: Invalid choice: '{f}' (this client prints json only)"
-            )));
-        }
-    }
-    let query = match &g.query {
-        Some(q) => Some(jmespath::compile(q).map_err(|e| {
-            Exit::usage(format!("argument --query: Bad value for --query: {q}\n{e}"))
-        })?),
-        None => None,
-    };
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(Exit::error)?;
     let (client, recorder, protocol) = client(&g)?;
+    profile_exists(&client)?;
     connect(&client, &recorder, &g)?;
+    let format = output_format(&client, &g)?;
     let result = runtime.block_on(async {
         if paginate {
-            output::paginate(&client, &recorder, protocol, op, params, &paging).await
+            output::paginate(&client, &recorder, protocol, op, params, &paging)
+                .await
+                .map(Response::Paged)
         } else {
-            output::call(&client, &recorder, protocol, op, &params).await
+            output::call(&client, &recorder, protocol, op, &params)
+                .await
+                .map(Response::Single)
         }
     });
     let doc = match result {
@@ -481,14 +606,116 @@ fn execute(op: &'static Operation, g: Globals, flags: Flags) -> Result<(), Exit>
         Err(Failure::Other(m)) => return Err(Exit::error(m)),
         Err(other) => return Err(Exit::error(format!("{other:?}"))),
     };
-    let doc = match &query {
+    print(op, &g, format, query.as_ref(), doc)
+}
+
+/// Prints a response in `format`, through `--query`, as the AWS CLI's formatters do.
+fn print(
+    op: &Operation,
+    g: &Globals,
+    format: Format,
+    query: Option<&jmespath::Expression<'static>>,
+    doc: Response,
+) -> Result<(), Exit> {
+    let search = |doc: Value| match query {
         Some(q) => output::query(q, doc),
         None => doc,
     };
-    if doc != Value::Object(Map::new()) {
-        println!("{}", pyjson::dumps(&doc));
+    let text = match (format, doc) {
+        // `TextFormatter` formats (and queries) each page on its own.
+        (Format::Text, Response::Paged(paged)) => {
+            let mut out = String::new();
+            for doc in paged.text_documents() {
+                format::text(&search(doc), &mut out);
+            }
+            out
+        }
+        (format, doc) => {
+            let doc = search(match doc {
+                Response::Paged(paged) => paged.full(),
+                Response::Single(doc) => doc,
+            });
+            match format {
+                Format::Json if doc == Value::Object(Map::new()) => String::new(),
+                Format::Json => format!("{}\n", pyjson::dumps(&doc)),
+                Format::Text => {
+                    let mut out = String::new();
+                    format::text(&doc, &mut out);
+                    out
+                }
+                Format::Table => {
+                    let color = match g.color {
+                        Color::On => true,
+                        Color::Off => false,
+                        Color::Auto => std::io::stdout().is_terminal(),
+                    };
+                    format::table(op.name, &doc, format::terminal_width(), color)
+                        .map_err(Exit::error)?
+                        .unwrap_or_default()
+                }
+            }
+        }
+    };
+    emit(&text);
+    Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error, as in the AWS CLI (and
+/// `println!` would panic on it).
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+/// `--generate-cli-skeleton [input|output]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Skeleton {
+    Input,
+    Output,
+}
+
+/// A profile named by `--profile` or `AWS_PROFILE` must exist, even when nothing is read
+/// from it (credentials from the environment), as in the AWS CLI.
+fn profile_exists(client: &awsrt::Client) -> Result<(), Exit> {
+    if let Ok(Some(shared)) = client.shared_config() {
+        if shared.profile_explicit() && shared.profile().is_none() {
+            return Err(Exit::error(format!(
+                "The config profile ({}) could not be found",
+                shared.profile_name()
+            )));
+        }
     }
     Ok(())
+}
+
+/// What a call returned: one response, or a paginator's pages.
+enum Response {
+    Single(Value),
+    Paged(output::Paged),
+}
+
+/// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`,
+/// else JSON (botocore's `output` config variable). A configured value that is no format
+/// is the AWS CLI's error.
+fn output_format(client: &awsrt::Client, g: &Globals) -> Result<Format, Exit> {
+    let configured = match &g.output {
+        Some(v) => Some(v.clone()),
+        None => std::env::var("AWS_DEFAULT_OUTPUT").ok().or_else(|| {
+            client
+                .shared_config()
+                .ok()
+                .flatten()
+                .and_then(|s| s.profile_value("output").map(String::from))
+        }),
+    };
+    match configured {
+        None => Ok(Format::Json),
+        Some(v) => {
+            Format::parse(&v).ok_or_else(|| Exit::error(format!("Unknown output type: {v}")))
+        }
+    }
 }
 
 /// True when the model lists several protocols, so `--protocol` (and the

@@ -11,11 +11,15 @@ use awsrt::internal::cli::ServiceTable;
 use awsrt::internal::ServiceMeta;
 
 mod app;
+mod format;
 mod help;
 mod output;
+mod paramfile;
 pub mod params;
 pub mod pyjson;
+mod skeleton;
 mod transport;
+mod wide;
 
 /// An AWS CLI hidden flag alias (`awscli/customizations/argrename.py`): (command, alias,
 /// flag).

@@ -264,7 +264,66 @@ fn lookup<'a>(page: &'a Value, path: &str) -> Option<&'a Value> {
     Some(cur)
 }
 
-/// Calls every page (or up to `--max-items`) and merges them like the AWS CLI.
+/// The pages of a paginated call as botocore's `PageIterator` yields them: each page's
+/// result (after `--starting-token` and `--max-items` truncation; `Null` when the page
+/// lacked it) and the resume token, if `--max-items` stopped early.
+pub struct Paged {
+    /// The paginator's result key.
+    pub result_key: &'static str,
+    /// Each page's result value.
+    pub pages: Vec<Value>,
+    /// botocore's encoded resume token.
+    pub resume: Option<String>,
+}
+
+impl Paged {
+    /// `PageIterator.build_full_result` (what `--output json` and `table` print).
+    pub fn full(&self) -> Value {
+        let mut merged: Option<Value> = None;
+        for page in &self.pages {
+            match (&mut merged, page) {
+                (_, Value::Null) => {}
+                (None, v) => merged = Some(v.clone()),
+                (Some(Value::Array(all)), Value::Array(items)) => all.extend(items.iter().cloned()),
+                (Some(Value::String(all)), Value::String(more)) => all.push_str(more),
+                _ => {}
+            }
+        }
+        let mut full = Map::new();
+        if let Some(v) = merged {
+            full.insert(self.result_key.to_string(), v);
+        }
+        if let Some(token) = &self.resume {
+            full.insert("NextToken".into(), Value::String(token.clone()));
+        }
+        Value::Object(full)
+    }
+
+    /// What `--output text` formats, one document at a time: each page as
+    /// `{result_key: value}`, then `{"NextToken": {"NextToken": token}}` when resumable
+    /// (`TextFormatter`, which applies `--query` to each of them).
+    pub fn text_documents(&self) -> Vec<Value> {
+        let mut docs: Vec<Value> = self
+            .pages
+            .iter()
+            .map(|v| {
+                let mut m = Map::new();
+                m.insert(self.result_key.to_string(), v.clone());
+                Value::Object(m)
+            })
+            .collect();
+        if let Some(token) = &self.resume {
+            let mut inner = Map::new();
+            inner.insert("NextToken".into(), Value::String(token.clone()));
+            let mut m = Map::new();
+            m.insert("NextToken".into(), Value::Object(inner));
+            docs.push(Value::Object(m));
+        }
+        docs
+    }
+}
+
+/// Calls every page (or up to `--max-items`) as botocore's `PageIterator` does.
 pub async fn paginate(
     client: &awsrt::Client,
     recorder: &Recorder,
@@ -272,7 +331,7 @@ pub async fn paginate(
     op: &Operation,
     params: Value,
     paging: &Paging,
-) -> Result<Value, Failure> {
+) -> Result<Paged, Failure> {
     let Some(p) = &op.paginator else {
         return Err(Failure::Input("not paginated".into()));
     };
@@ -295,7 +354,7 @@ pub async fn paginate(
     let result_key = p.result_key.unwrap_or("");
     let mut total: i64 = 0;
     let mut first = true;
-    let mut merged: Option<Vec<Value>> = None;
+    let mut pages: Vec<Value> = Vec::new();
     let mut resume: Option<Map<String, Value>> = None;
     let mut previous: Option<String> = None;
     loop {
@@ -307,25 +366,42 @@ pub async fn paginate(
             &Value::Object(kwargs.clone()),
         )
         .await?;
-        let mut items: Option<Vec<Value>> =
-            page.get(result_key).and_then(|v| v.as_array()).cloned();
+        let mut value = page.get(result_key).cloned().unwrap_or(Value::Null);
         if first {
             if paging.starting_token.is_some() {
-                items = items.map(|v| v.into_iter().skip(starting_truncation).collect());
+                // `_handle_first_request`: slice a list (or string); anything else is None.
+                value = match value {
+                    Value::Array(a) => {
+                        Value::Array(a.into_iter().skip(starting_truncation).collect())
+                    }
+                    Value::String(s) => {
+                        Value::String(s.chars().skip(starting_truncation).collect())
+                    }
+                    _ => Value::Null,
+                };
             }
             first = false;
         } else {
             starting_truncation = 0;
         }
-        let n = items.as_ref().map_or(0, |v| v.len()) as i64;
+        let n = match &value {
+            Value::Array(a) => a.len(),
+            Value::String(s) => s.chars().count(),
+            _ => 0,
+        } as i64;
         let truncate = paging
             .max_items
             .map(|max| total.saturating_add(n).saturating_sub(max))
             .unwrap_or(0);
         if truncate > 0 {
             let keep = (n - truncate) as usize;
-            let kept: Vec<Value> = items.unwrap_or_default().into_iter().take(keep).collect();
-            merged.get_or_insert_with(Vec::new).extend(kept);
+            // `_truncate_response`: a missing result becomes an empty list.
+            let kept = match value {
+                Value::String(s) => Value::String(s.chars().take(keep).collect()),
+                Value::Array(a) => Value::Array(a.into_iter().take(keep).collect()),
+                _ => Value::Array(Vec::new()),
+            };
+            pages.push(kept);
             let mut token = Map::new();
             token.insert(
                 p.input_token.to_string(),
@@ -338,9 +414,7 @@ pub async fn paginate(
             resume = Some(token);
             break;
         }
-        if let Some(items) = items {
-            merged.get_or_insert_with(Vec::new).extend(items);
-        }
+        pages.push(value);
         total += n;
         let more = p
             .more_results
@@ -370,14 +444,78 @@ pub async fn paginate(
         next_token = Some(token.clone());
         previous = Some(token);
     }
-    let mut full = Map::new();
-    if let Some(items) = merged {
-        full.insert(result_key.to_string(), Value::Array(items));
+    Ok(Paged {
+        result_key,
+        pages,
+        resume: resume.map(|t| encode_token(&t)),
+    })
+}
+
+/// Compiles a `--query` expression for [`query`].
+pub fn compile_query(q: &str) -> Result<jmespath::Expression<'static>, jmespath::JmespathError> {
+    runtime().compile(q)
+}
+
+/// The JMESPath runtime: the built-in functions, with `keys` and `values` giving the
+/// response's key order (Python dicts keep insertion order; the crate's objects are
+/// sorted maps).
+fn runtime() -> &'static jmespath::Runtime {
+    static RUNTIME: std::sync::OnceLock<jmespath::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        let mut rt = jmespath::Runtime::new();
+        rt.register_builtin_functions();
+        rt.register_function("keys", Box::new(Ordered { values: false }));
+        rt.register_function("values", Box::new(Ordered { values: true }));
+        rt
+    })
+}
+
+thread_local! {
+    /// The key orders of the document being searched (see [`collect_orders`]).
+    static ORDERS: std::cell::RefCell<Vec<Vec<String>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `keys()` / `values()` in the order the object had in the response.
+struct Ordered {
+    values: bool,
+}
+
+impl jmespath::functions::Function for Ordered {
+    fn evaluate(
+        &self,
+        args: &[jmespath::Rcvar],
+        ctx: &mut jmespath::Context<'_>,
+    ) -> jmespath::SearchResult {
+        use jmespath::functions::{KeysFn, ValuesFn};
+        // The built-ins check the arguments and give sorted results.
+        let sorted = if self.values {
+            ValuesFn::new().evaluate(args, ctx)?
+        } else {
+            KeysFn::new().evaluate(args, ctx)?
+        };
+        let (Some(obj), Some(items)) =
+            (args.first().and_then(|a| a.as_object()), sorted.as_array())
+        else {
+            return Ok(sorted);
+        };
+        let order = ORDERS.with(|o| {
+            o.borrow()
+                .iter()
+                .find(|keys| keys.len() == obj.len() && keys.iter().all(|k| obj.contains_key(k)))
+                .cloned()
+        });
+        let Some(order) = order else {
+            return Ok(sorted);
+        };
+        // `items` follow the sorted keys of `obj`.
+        let by_key: std::collections::BTreeMap<&String, &jmespath::Rcvar> =
+            obj.keys().zip(items.iter()).collect();
+        let out: Vec<jmespath::Rcvar> = order
+            .iter()
+            .filter_map(|k| by_key.get(k).map(|v| (*v).clone()))
+            .collect();
+        Ok(jmespath::Rcvar::new(jmespath::Variable::Array(out)))
     }
-    if let Some(token) = resume {
-        full.insert("NextToken".into(), Value::String(encode_token(&token)));
-    }
-    Ok(Value::Object(full))
 }
 
 /// Applies a `--query` expression. Objects in the result keep the key order they had
@@ -385,6 +523,7 @@ pub async fn paginate(
 pub fn query(expr: &jmespath::Expression<'_>, doc: Value) -> Value {
     let mut orders: Vec<Vec<String>> = Vec::new();
     collect_orders(&doc, &mut orders);
+    ORDERS.with(|o| *o.borrow_mut() = orders.clone());
     let data = jmespath::Variable::from_json(&doc.to_string()).unwrap_or(jmespath::Variable::Null);
     let result = match expr.search(data) {
         Ok(r) => serde_json::to_value(&*r).unwrap_or(Value::Null),

@@ -372,7 +372,78 @@ fn label(name: &str) -> &str {
     }
 }
 
+/// The key of the object that carries a `fileb://` file's bytes through validation and
+/// [`to_wire`], as Python carries `bytes` (no member name starts with a NUL).
+const BYTES: &str = "\u{0}bytes";
+
+/// A `fileb://` file's bytes as a parameter value.
+pub fn bytes_value(b: &[u8]) -> Value {
+    let mut m = Map::new();
+    m.insert(
+        BYTES.into(),
+        Value::Array(b.iter().map(|&x| Value::from(x)).collect()),
+    );
+    Value::Object(m)
+}
+
+/// The bytes of a [`bytes_value`].
+fn as_bytes(v: &Value) -> Option<Vec<u8>> {
+    let Value::Object(m) = v else { return None };
+    if m.len() != 1 {
+        return None;
+    }
+    m.get(BYTES)?
+        .as_array()?
+        .iter()
+        .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+        .collect()
+}
+
+/// Python's `repr(bytes)`: `b'...'` with `\xNN` for what is not printable ASCII.
+fn bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = format!("b{quote}");
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c as char == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// A `fileb://` value for a flag of `kind`, as the AWS CLI unpacks `bytes`: numbers parse
+/// from it, a boolean is false (`b'true' != 'true'`), strings, timestamps and blobs keep
+/// the bytes (so botocore's validation refuses them where a `str` is wanted), and
+/// structures and lists read it as text.
+pub fn bytes_flag_value(kind: &Kind, bytes: Vec<u8>) -> Result<Value, String> {
+    match kind {
+        Kind::Integer | Kind::Long | Kind::Float | Kind::Double => {
+            scalar(kind, &String::from_utf8_lossy(&bytes))
+        }
+        Kind::Boolean => Ok(Value::Bool(false)),
+        Kind::String | Kind::Enum(_) | Kind::Timestamp | Kind::Blob => Ok(bytes_value(&bytes)),
+        _ => flag_value(kind, &[String::from_utf8_lossy(&bytes).into_owned()]),
+    }
+}
+
 fn py_type(v: &Value) -> &'static str {
+    if as_bytes(v).is_some() {
+        return "<class 'bytes'>";
+    }
     match v {
         Value::Null => "<class 'NoneType'>",
         Value::Bool(_) => "<class 'bool'>",
@@ -385,6 +456,9 @@ fn py_type(v: &Value) -> &'static str {
 }
 
 fn py_repr(v: &Value) -> String {
+    if let Some(b) = as_bytes(v) {
+        return bytes_repr(&b);
+    }
     match v {
         Value::Null => "None".into(),
         Value::Bool(b) => if *b { "True" } else { "False" }.into(),
@@ -510,7 +584,7 @@ fn value(kind: &Kind, min: Option<f64>, v: &Value, name: &str, errors: &mut Vec<
         Kind::Timestamp if !(v.is_number() || v.is_string()) => {
             bad(errors, "<class 'datetime.datetime'>, <class 'str'>")
         }
-        Kind::Blob if !v.is_string() => bad(
+        Kind::Blob if !v.is_string() && as_bytes(v).is_none() => bad(
             errors,
             "<class 'bytes'>, <class 'bytearray'>, file-like object",
         ),
@@ -554,6 +628,9 @@ pub fn to_wire(kind: &Kind, v: &Value) -> Result<Value, String> {
                 .unwrap_or(Value::Null)
         }
         (Kind::Blob, Value::String(s)) => Value::String(base64(s.as_bytes())),
+        (Kind::Blob, v) if as_bytes(v).is_some() => {
+            Value::String(base64(&as_bytes(v).unwrap_or_default()))
+        }
         (_, v) => v.clone(),
     })
 }

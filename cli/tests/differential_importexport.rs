@@ -21,7 +21,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use awsrt::internal::cli::{Command as Operation, Kind, Struct};
-use common::{aws_arg_tables, aws_cli, run, serve_with, Responder, Run, Seen, Tally};
+use common::{
+    aws_arg_tables, aws_cli, output_variants, pin_enums, run, serve_with, temp_file, Responder,
+    Rng, Run, Seen, Tally,
+};
 use importexport::cli::SERVICE;
 use serde_json::Value;
 
@@ -116,6 +119,210 @@ fn struct_xml(s: &Struct, seed: &str, depth: usize) -> String {
     }
     out.push_str("<UnknownElement>ignored</UnknownElement>");
     out
+}
+
+/// A random XML element body for a kind: members present or not, 0 to 3 list items,
+/// text with entities, wide characters and spaces.
+fn random_xml(kind: &Kind, rng: &mut Rng, seed: &str, depth: usize) -> String {
+    match kind {
+        Kind::String => escape(&rng.text(seed)),
+        Kind::Enum(values) => rng.pick(values).to_string(),
+        Kind::Boolean => rng.pick(&["true", "false"]).to_string(),
+        Kind::Integer | Kind::Long => (rng.below(100_000) as i64 - 10).to_string(),
+        Kind::Float | Kind::Double => rng.pick(&["2.5", "0.1", "1e-5"]).to_string(),
+        Kind::Timestamp => rng
+            .pick(&["2010-01-02T03:04:05.123Z", "2010-01-02T03:04:05Z"])
+            .to_string(),
+        Kind::Blob => "aGVsbG8=".into(),
+        Kind::Structure(s) if depth < 8 => {
+            let mut out = String::new();
+            for m in s.members {
+                if rng.chance(75) {
+                    let inner = random_xml(&m.kind, rng, m.field.name, depth + 1);
+                    out.push_str(&format!("<{0}>{inner}</{0}>", m.field.xml));
+                }
+            }
+            out
+        }
+        Kind::List(item) => (0..rng.below(4))
+            .map(|i| {
+                let inner = random_xml(item, rng, &format!("{seed}{i}"), depth + 1);
+                format!("<member>{inner}</member>")
+            })
+            .collect(),
+        _ => String::new(),
+    }
+}
+
+/// A random response of `op` printed in every output variant by both CLIs.
+async fn output_case(aws: PathBuf, op: &'static Operation, i: usize, seed: u64) -> Tally {
+    let mut t = Tally::default();
+    let mut rng = Rng::new(seed ^ (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let mut result = random_xml(&Kind::Structure(op.output), &mut rng, op.name, 0);
+    if op.paginator.is_some() {
+        // One page.
+        result = result.replace(
+            "<IsTruncated>true</IsTruncated>",
+            "<IsTruncated>false</IsTruncated>",
+        );
+    }
+    let body = response(op, &result);
+    for (extra, env) in output_variants(i) {
+        let args = [args_for(op), extra.clone()].concat();
+        let b = body.clone();
+        let respond: Responder = Arc::new(move |_: &[u8]| (200, "text/xml", vec![], b.clone()));
+        let sa = serve_with(respond.clone()).await;
+        let so = serve_with(respond).await;
+        let (a, o) = tokio::join!(
+            run(
+                aws.clone(),
+                [vec!["importexport".to_string()], args.clone()].concat(),
+                sa.port,
+                env.clone()
+            ),
+            run(ours(), args, so.port, env.clone()),
+        );
+        t.check(
+            a.stdout == o.stdout && a.code == o.code && a.stderr == o.stderr,
+            format!(
+                "{} {extra:?} {env:?} (seed {seed}): output differs for {}:\n--- aws ({}):\n{}{}\n--- ours ({}):\n{}{}",
+                op.name,
+                String::from_utf8_lossy(&body),
+                a.code,
+                a.stdout,
+                a.stderr,
+                o.code,
+                o.stdout,
+                o.stderr
+            ),
+        );
+    }
+    t
+}
+
+/// Skeletons and parameter files: `--generate-cli-skeleton` (`input`, enums pinned; and
+/// `output` in JSON, text and table), `--cli-input-json file://` with every member, and the
+/// first string member from `file://` with CRLF line ends; same requests, same output.
+async fn skeleton_case(aws: PathBuf, op: &'static Operation) -> Tally {
+    let mut t = Tally::default();
+    let body = response(
+        op,
+        &struct_xml(op.output, op.name, 0).replace(
+            "<IsTruncated>true</IsTruncated>",
+            "<IsTruncated>false</IsTruncated>",
+        ),
+    );
+    let respond: Responder = Arc::new(move |_: &[u8]| (200, "text/xml", vec![], body.clone()));
+    let cmd = op.command.to_string();
+    let (a, o) = both(
+        vec![cmd.clone(), "--generate-cli-skeleton".into()],
+        respond.clone(),
+        aws.clone(),
+    )
+    .await;
+    let pinned = |text: &str| {
+        serde_json::from_str::<Value>(text)
+            .map(|v| snowball_cli::pyjson::dumps(&pin_enums(&Kind::Structure(op.input), v)))
+            .unwrap_or_else(|e| format!("not JSON ({e}): {text}"))
+    };
+    t.check(
+        a.0.code == 0
+            && a.0.code == o.0.code
+            && pinned(&a.0.stdout) == pinned(&o.0.stdout)
+            && a.0.stderr == o.0.stderr
+            && o.1.is_empty(),
+        format!(
+            "{} input skeleton differs:\n--- aws:\n{}{}\n--- ours:\n{}{}",
+            op.name, a.0.stdout, a.0.stderr, o.0.stdout, o.0.stderr
+        ),
+    );
+    for format in ["json", "text", "table"] {
+        let args = [
+            args_for(op),
+            vec![
+                "--generate-cli-skeleton".into(),
+                "output".into(),
+                "--output".into(),
+                format.into(),
+            ],
+        ]
+        .concat();
+        let (a, o) = both(args, respond.clone(), aws.clone()).await;
+        t.check(
+            a.0.stdout == o.0.stdout
+                && a.0.code == o.0.code
+                && a.0.stderr == o.0.stderr
+                && o.1.is_empty(),
+            format!(
+                "{} output skeleton ({format}) differs:\n--- aws ({}):\n{}{}\n--- ours ({}):\n{}{}",
+                op.name, a.0.code, a.0.stdout, a.0.stderr, o.0.code, o.0.stdout, o.0.stderr
+            ),
+        );
+    }
+    // Every member from --cli-input-json file://: the same values `args_for` gives.
+    let mut doc = serde_json::Map::new();
+    for m in op.input.members {
+        if op
+            .paginator
+            .as_ref()
+            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
+        {
+            continue;
+        }
+        let v = match &m.kind {
+            Kind::Boolean => Value::Bool(true),
+            Kind::Enum(values) => Value::String(values.last().copied().unwrap_or("x").into()),
+            Kind::Integer | Kind::Long => Value::from(3),
+            Kind::List(_) => serde_json::json!([
+                format!("{}-1", m.field.name),
+                format!("{}-2,with comma", m.field.name)
+            ]),
+            _ => Value::String(format!("{} é&=+/%20 ü?", m.field.name)),
+        };
+        doc.insert(m.field.name.to_string(), v);
+    }
+    let input = temp_file(
+        &format!("ie-{}-input.json", op.name),
+        Value::Object(doc).to_string().as_bytes(),
+    );
+    let (a, o) = both(
+        vec![
+            cmd.clone(),
+            "--cli-input-json".into(),
+            format!("file://{input}"),
+        ],
+        respond.clone(),
+        aws.clone(),
+    )
+    .await;
+    compare(
+        &mut t,
+        &format!("{} --cli-input-json file://", op.name),
+        &a,
+        &o,
+    );
+    if let Some(m) = op
+        .input
+        .members
+        .iter()
+        .find(|m| matches!(m.kind, Kind::String))
+    {
+        let file = temp_file(
+            &format!("ie-{}-{}.txt", op.name, m.flag),
+            format!("{} from a file\r\nline two\r\n", m.field.name).as_bytes(),
+        );
+        let mut args = args_for(op);
+        let flag = format!("--{}", m.flag);
+        if let Some(i) = args
+            .iter()
+            .position(|a| *a == flag || (m.flag == "street2" && a == "--street-2"))
+        {
+            args[i + 1] = format!("file://{file}");
+            let (a, o) = both(args, respond.clone(), aws.clone()).await;
+            compare(&mut t, &format!("{} --{} file://", op.name, m.flag), &a, &o);
+        }
+    }
+    t
 }
 
 fn response(op: &Operation, result: &str) -> Vec<u8> {
@@ -286,6 +493,9 @@ fn paging_args() -> Vec<Vec<String>> {
         &["--page-size", "2"],
         &["--no-paginate"],
         &["--query", "Jobs[].JobId"],
+        &["--max-items", "3", "--query", "Jobs[].JobId"],
+        &["--query", "Jobs[0]"],
+        &["--query", "length(Jobs)"],
         &["--max-items", "4", "--query", "Jobs[-1]"],
         // botocore's tokens for `--max-items 3` (a page boundary) and `--max-items 1`
         // (mid-page), which the cases above print.
@@ -296,10 +506,13 @@ fn paging_args() -> Vec<Vec<String>> {
         ],
     ]
     .iter()
-    .map(|extra| {
-        let mut a = vec!["list-jobs".to_string()];
-        a.extend(extra.iter().map(|s| s.to_string()));
-        a
+    .flat_map(|extra| {
+        // Each in JSON, text (which prints and queries page by page) and table.
+        [&[][..], &["--output", "text"], &["--output", "table"]].map(|format| {
+            let mut a = vec!["list-jobs".to_string()];
+            a.extend(extra.iter().chain(format).map(|s| s.to_string()));
+            a
+        })
     })
     .collect()
 }
@@ -368,6 +581,20 @@ async fn importexport_matches_aws_importexport() {
     let limit = Arc::new(tokio::sync::Semaphore::new(4));
     let mut tasks = Vec::new();
     let mut codes = BTreeSet::new();
+    let (_, seed) = Rng::from_env();
+    println!("importexport cli differential: DIFF_SEED={seed}");
+    for (i, op) in SERVICE.operations.iter().enumerate() {
+        let (a, l) = (aws.clone(), limit.clone());
+        tasks.push(tokio::spawn(async move {
+            let _p = l.acquire_owned().await;
+            output_case(a, op, i, seed).await
+        }));
+        let (a, l) = (aws.clone(), limit.clone());
+        tasks.push(tokio::spawn(async move {
+            let _p = l.acquire_owned().await;
+            skeleton_case(a, op).await
+        }));
+    }
     for op in SERVICE.operations {
         let (a, l) = (aws.clone(), limit.clone());
         tasks.push(tokio::spawn(async move {

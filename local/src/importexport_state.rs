@@ -1,22 +1,80 @@
-//! AWS Import/Export in memory: jobs created, listed newest first, and their status
-//! (every job stays `Pending`: nothing ships here). Job ids are five upper-case letters
-//! and digits, like the service's (`ABC12`).
+//! AWS Import/Export in memory: jobs created from a validated manifest, listed newest
+//! first, updated and cancelled while `Pending`, their status moving
+//! `Pending` → `Received` → `Processing` → `Completed` when advanced, and shipping
+//! labels served by this binary. Job ids are five upper-case letters and digits, like the
+//! service's (`ABC12`).
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Arc;
 
 use awsrt::internal::server::{GenericError, HandlerError};
+use importexport::operation::cancel_job::{CancelJobError, CancelJobInput, CancelJobOutput};
 use importexport::operation::create_job::{CreateJobError, CreateJobInput, CreateJobOutput};
+use importexport::operation::get_shipping_label::{
+    GetShippingLabelError, GetShippingLabelInput, GetShippingLabelOutput,
+};
 use importexport::operation::get_status::{GetStatusError, GetStatusInput, GetStatusOutput};
 use importexport::operation::list_jobs::{ListJobsError, ListJobsInput, ListJobsOutput};
+use importexport::operation::update_job::{UpdateJobError, UpdateJobInput, UpdateJobOutput};
 use importexport::types::{
-    InvalidJobIdException, InvalidParameterException, Job, JobType, MalformedManifestException,
+    CanceledJobIdException, InvalidJobIdException, InvalidManifestFieldException,
+    InvalidParameterException, Job, JobType, MalformedManifestException,
+    MissingManifestFieldException, UnableToCancelJobIdException, UnableToUpdateJobIdException,
 };
 use importexport::DateTime;
 
+use crate::journal::{Ack, Journal, Record, Replayed};
+use crate::lock::{Guard, Store};
+
+/// A job's progress codes in order, each with the message `GetStatus` gives.
+const PROGRESS: [(&str, &str); 4] = [
+    ("Pending", "The specified job has not started."),
+    ("Received", "The device has been received at AWS."),
+    ("Processing", "The data on the device is being transferred."),
+    ("Completed", "The job is complete."),
+];
+
+/// The code and message at `index`; past the end (never reached) reads as the last.
+fn progress(index: usize) -> (&'static str, &'static str) {
+    PROGRESS
+        .get(index)
+        .or(PROGRESS.last())
+        .copied()
+        .unwrap_or(("Pending", ""))
+}
+
 /// The Import/Export service's state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ImportExport {
-    state: Mutex<Vec<StoredJob>>,
+    state: Store<Vec<StoredJob>>,
+    /// `http://127.0.0.1:PORT`, the base of the shipping label URLs.
+    base_url: String,
+    /// With `--state`: where every change goes before it is acknowledged.
+    journal: Option<Arc<Journal>>,
+}
+
+/// A job's record: `GetStatus`'s answer carries every stored field (a cancelled job's
+/// progress code is `Canceled`).
+fn record(j: &StoredJob) -> Record {
+    let code = if j.canceled {
+        "Canceled"
+    } else {
+        progress(j.progress).0
+    };
+    let status = GetStatusOutput::new()
+        .job_id(j.id.clone())
+        .job_type(j.job_type.clone())
+        .progress_code(code)
+        .current_manifest(j.manifest.clone())
+        .creation_date(j.created);
+    Record {
+        kind: "ie.job",
+        key: j.id.clone(),
+        json: awsrt::internal::json::to_vec(&status),
+    }
+}
+
+fn unsaved<E>(e: String) -> HandlerError<E> {
+    GenericError::internal(format!("the change was not saved: {e}")).into()
 }
 
 #[derive(Debug, Clone)]
@@ -25,13 +83,195 @@ struct StoredJob {
     job_type: JobType,
     manifest: String,
     created: DateTime,
+    /// An index into [`PROGRESS`].
+    progress: usize,
+    canceled: bool,
+}
+
+/// The manifest problems the service reports, each its own modeled error.
+#[derive(Debug, PartialEq)]
+enum ManifestError {
+    Malformed(String),
+    Missing(String),
+    Invalid(String),
+}
+
+/// Checks a manifest: YAML-like `key: value` lines, nested fields indented under their
+/// parent. Required: `manifestVersion` (2.0), `deviceId`, a `returnAddress` with `name`,
+/// `street1`, `city`, `postalCode` and `country`, and `bucket` for an import or
+/// `fileSystem` for an export.
+fn check_manifest(manifest: &str, job_type: &JobType) -> Result<(), ManifestError> {
+    let mut top: Vec<(String, String)> = Vec::new();
+    let mut address: Vec<String> = Vec::new();
+    for (n, line) in manifest.lines().enumerate() {
+        let n = n + 1;
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if line.contains('\t') {
+            return Err(ManifestError::Malformed(format!(
+                "Line {n} of the manifest is indented with a tab."
+            )));
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(ManifestError::Malformed(format!(
+                "Line {n} of the manifest is not \"field: value\"."
+            )));
+        };
+        let nested = key.starts_with(' ');
+        let key = key.trim();
+        if key.is_empty() || key.contains(' ') {
+            return Err(ManifestError::Malformed(format!(
+                "Line {n} of the manifest has no field name."
+            )));
+        }
+        if nested {
+            match top.last() {
+                Some((parent, _)) if parent == "returnAddress" => address.push(key.to_string()),
+                Some(_) => {}
+                None => {
+                    return Err(ManifestError::Malformed(format!(
+                        "Line {n} of the manifest is indented under no field."
+                    )))
+                }
+            }
+        } else {
+            top.push((key.to_string(), value.trim().to_string()));
+        }
+    }
+    if top.is_empty() {
+        return Err(ManifestError::Malformed("The manifest is empty.".into()));
+    }
+    let field = |k: &str| {
+        top.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut required = vec!["manifestVersion", "deviceId", "returnAddress"];
+    match job_type {
+        JobType::Import => required.push("bucket"),
+        JobType::Export => required.push("fileSystem"),
+        _ => {}
+    }
+    for k in required {
+        if field(k).is_none() {
+            return Err(ManifestError::Missing(format!(
+                "The manifest field {k} is required."
+            )));
+        }
+    }
+    for k in ["name", "street1", "city", "postalCode", "country"] {
+        if !address.iter().any(|a| a == k) {
+            return Err(ManifestError::Missing(format!(
+                "The manifest field returnAddress.{k} is required."
+            )));
+        }
+    }
+    match field("manifestVersion").map(|v| v.trim_matches(['"', '\''])) {
+        Some("2.0") => Ok(()),
+        Some(v) => Err(ManifestError::Invalid(format!(
+            "The manifest field manifestVersion is {v:?}; it must be 2.0."
+        ))),
+        None => Ok(()),
+    }
 }
 
 impl ImportExport {
-    fn jobs(&self) -> Result<MutexGuard<'_, Vec<StoredJob>>, GenericError> {
-        self.state
-            .lock()
-            .map_err(|_| GenericError::internal("snowball-local state is unusable after a panic"))
+    /// An empty store whose shipping label URLs start with `base_url`.
+    pub fn new(base_url: impl Into<String>) -> ImportExport {
+        ImportExport {
+            state: Store::default(),
+            base_url: base_url.into(),
+            journal: None,
+        }
+    }
+
+    /// With a journal, the store writes every change to it before answering.
+    pub fn with_journal(mut self, journal: Arc<Journal>) -> ImportExport {
+        self.journal = Some(journal);
+        self
+    }
+
+    async fn jobs(&self) -> Result<Guard<'_, Vec<StoredJob>>, GenericError> {
+        self.state.lock().await
+    }
+
+    /// Queues `records` under the lock (the log keeps the changes' order), then unlocks.
+    fn log(&self, state: Guard<'_, Vec<StoredJob>>, records: &[Record]) -> Ack {
+        let ack = match &self.journal {
+            Some(j) => j.append(records),
+            None => Ack::done(),
+        };
+        drop(state);
+        ack
+    }
+
+    /// Applies one record read back from the state file; `Ok(false)` if it is not
+    /// Import/Export's.
+    pub fn replay(&mut self, r: &Replayed) -> Result<bool, String> {
+        if r.kind != "ie.job" {
+            return Ok(false);
+        }
+        let s: GetStatusOutput = awsrt::internal::json::from_slice(&r.json)
+            .map_err(|e| format!("a {} record for {}: {e}", r.kind, r.key))?;
+        let code = s.progress_code.unwrap_or_default();
+        let job = StoredJob {
+            id: r.key.clone(),
+            job_type: s.job_type.unwrap_or(JobType::Import),
+            manifest: s.current_manifest.unwrap_or_default(),
+            created: s.creation_date.unwrap_or_else(DateTime::now),
+            progress: PROGRESS.iter().position(|(c, _)| *c == code).unwrap_or(0),
+            canceled: code == "Canceled",
+        };
+        let jobs = self.state.get_mut();
+        match jobs.iter_mut().find(|j| j.id == job.id) {
+            Some(slot) => *slot = job,
+            None => jobs.push(job),
+        }
+        Ok(true)
+    }
+
+    /// Moves jobs one progress code on (all of them, or the one named). Returns how many
+    /// moved; `None` for an unknown job.
+    pub async fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
+        let mut jobs = self.jobs().await?;
+        if let Some(id) = job {
+            if !jobs.iter().any(|j| j.id == id) {
+                return Ok(None);
+            }
+        }
+        let mut recs = Vec::new();
+        for j in jobs.iter_mut() {
+            if job.is_some_and(|id| j.id != id) || j.canceled {
+                continue;
+            }
+            if j.progress + 1 < PROGRESS.len() {
+                j.progress += 1;
+                recs.push(record(j));
+            }
+        }
+        self.log(jobs, &recs)
+            .wait()
+            .await
+            .map_err(|e| GenericError::internal(format!("the change was not saved: {e}")))?;
+        Ok(Some(recs.len()))
+    }
+
+    /// The shipping label of the jobs `ids` (comma separated), as bytes; `None` if one
+    /// is unknown.
+    pub async fn label(&self, ids: &str) -> Result<Option<Vec<u8>>, GenericError> {
+        let jobs = self.jobs().await?;
+        let ids: Vec<&str> = ids.split(',').collect();
+        if ids.iter().any(|id| !jobs.iter().any(|j| j.id == *id)) {
+            return Ok(None);
+        }
+        Ok(Some(
+            format!(
+                "snowball-local Import/Export shipping label\njobs: {}\n",
+                ids.join(", ")
+            )
+            .into_bytes(),
+        ))
     }
 }
 
@@ -50,46 +290,140 @@ fn new_id(jobs: &[StoredJob]) -> String {
     }
 }
 
+fn no_such_job(id: &str) -> InvalidJobIdException {
+    InvalidJobIdException::new().message(format!("No such job {id} for your account"))
+}
+
+fn canceled(id: &str) -> CanceledJobIdException {
+    CanceledJobIdException::new().message(format!("The specified job ID {id} has been canceled"))
+}
+
+fn valid_job_type(job_type: &JobType) -> Result<(), InvalidParameterException> {
+    match job_type {
+        JobType::Import | JobType::Export => Ok(()),
+        other => Err(InvalidParameterException::new().message(format!(
+            "JobType {:?} is not Import or Export.",
+            other.as_str()
+        ))),
+    }
+}
+
 impl importexport::server::Service for ImportExport {
     async fn create_job(
         &self,
         input: CreateJobInput,
     ) -> Result<CreateJobOutput, HandlerError<CreateJobError>> {
-        if input.manifest.trim().is_empty() {
-            return Err(CreateJobError::MalformedManifestException(
-                MalformedManifestException::new().message("The manifest is empty."),
-            )
-            .into());
-        }
-        if input.job_type.as_str() != "Import" && input.job_type.as_str() != "Export" {
-            return Err(CreateJobError::InvalidParameterException(
-                InvalidParameterException::new().message(format!(
-                    "JobType {:?} is not Import or Export.",
-                    input.job_type.as_str()
-                )),
-            )
-            .into());
-        }
+        valid_job_type(&input.job_type).map_err(CreateJobError::InvalidParameterException)?;
+        check_manifest(&input.manifest, &input.job_type).map_err(|e| match e {
+            ManifestError::Malformed(m) => CreateJobError::MalformedManifestException(
+                MalformedManifestException::new().message(m),
+            ),
+            ManifestError::Missing(m) => CreateJobError::MissingManifestFieldException(
+                MissingManifestFieldException::new().message(m),
+            ),
+            ManifestError::Invalid(m) => CreateJobError::InvalidManifestFieldException(
+                InvalidManifestFieldException::new().message(m),
+            ),
+        })?;
         // ValidateOnly checks the request and creates nothing.
         if input.validate_only {
             return Ok(CreateJobOutput::new().job_type(input.job_type));
         }
-        let mut jobs = self.jobs()?;
+        let mut jobs = self.jobs().await?;
         let id = new_id(&jobs);
-        jobs.push(StoredJob {
+        let job = StoredJob {
             id: id.clone(),
             job_type: input.job_type.clone(),
             manifest: input.manifest,
             created: DateTime::now(),
-        });
+            progress: 0,
+            canceled: false,
+        };
+        let recs = [record(&job)];
+        jobs.push(job);
+        self.log(jobs, &recs).wait().await.map_err(unsaved)?;
         Ok(CreateJobOutput::new().job_id(id).job_type(input.job_type))
+    }
+
+    async fn update_job(
+        &self,
+        input: UpdateJobInput,
+    ) -> Result<UpdateJobOutput, HandlerError<UpdateJobError>> {
+        valid_job_type(&input.job_type).map_err(UpdateJobError::InvalidParameterException)?;
+        let mut jobs = self.jobs().await?;
+        let job = jobs
+            .iter_mut()
+            .find(|j| j.id == input.job_id)
+            .ok_or_else(|| UpdateJobError::InvalidJobIdException(no_such_job(&input.job_id)))?;
+        if job.canceled {
+            return Err(UpdateJobError::CanceledJobIdException(canceled(&input.job_id)).into());
+        }
+        // "before the data transfer starts": only while Pending.
+        if job.progress != 0 {
+            return Err(UpdateJobError::UnableToUpdateJobIdException(
+                UnableToUpdateJobIdException::new().message(format!(
+                    "Job {} is {}; it can be updated only while Pending.",
+                    input.job_id,
+                    progress(job.progress).0
+                )),
+            )
+            .into());
+        }
+        check_manifest(&input.manifest, &input.job_type).map_err(|e| match e {
+            ManifestError::Malformed(m) => UpdateJobError::MalformedManifestException(
+                MalformedManifestException::new().message(m),
+            ),
+            ManifestError::Missing(m) => UpdateJobError::MissingManifestFieldException(
+                MissingManifestFieldException::new().message(m),
+            ),
+            ManifestError::Invalid(m) => UpdateJobError::InvalidManifestFieldException(
+                InvalidManifestFieldException::new().message(m),
+            ),
+        })?;
+        if input.validate_only {
+            return Ok(UpdateJobOutput::new().success(true));
+        }
+        job.manifest = input.manifest;
+        job.job_type = input.job_type;
+        let recs = [record(job)];
+        self.log(jobs, &recs).wait().await.map_err(unsaved)?;
+        Ok(UpdateJobOutput::new().success(true))
+    }
+
+    async fn cancel_job(
+        &self,
+        input: CancelJobInput,
+    ) -> Result<CancelJobOutput, HandlerError<CancelJobError>> {
+        let mut jobs = self.jobs().await?;
+        let job = jobs
+            .iter_mut()
+            .find(|j| j.id == input.job_id)
+            .ok_or_else(|| CancelJobError::InvalidJobIdException(no_such_job(&input.job_id)))?;
+        if job.canceled {
+            return Err(CancelJobError::CanceledJobIdException(canceled(&input.job_id)).into());
+        }
+        // "The operation fails if the job has already started or is complete."
+        if job.progress != 0 {
+            return Err(CancelJobError::UnableToCancelJobIdException(
+                UnableToCancelJobIdException::new().message(format!(
+                    "Job {} is {}; it can be canceled only while Pending.",
+                    input.job_id,
+                    progress(job.progress).0
+                )),
+            )
+            .into());
+        }
+        job.canceled = true;
+        let recs = [record(job)];
+        self.log(jobs, &recs).wait().await.map_err(unsaved)?;
+        Ok(CancelJobOutput::new().success(true))
     }
 
     async fn list_jobs(
         &self,
         input: ListJobsInput,
     ) -> Result<ListJobsOutput, HandlerError<ListJobsError>> {
-        let jobs = self.jobs()?;
+        let jobs = self.jobs().await?;
         // Newest first; `Marker` is the last job id of the previous page.
         let newest_first: Vec<&StoredJob> = jobs.iter().rev().collect();
         let start = match input.marker.as_deref() {
@@ -117,7 +451,7 @@ impl importexport::server::Service for ImportExport {
                 Job::new()
                     .job_id(j.id.clone())
                     .creation_date(j.created)
-                    .is_canceled(false)
+                    .is_canceled(j.canceled)
                     .job_type(j.job_type.clone())
             })
             .collect();
@@ -130,21 +464,93 @@ impl importexport::server::Service for ImportExport {
         &self,
         input: GetStatusInput,
     ) -> Result<GetStatusOutput, HandlerError<GetStatusError>> {
-        let jobs = self.jobs()?;
+        let jobs = self.jobs().await?;
         let Some(j) = jobs.iter().find(|j| j.id == input.job_id) else {
-            return Err(GetStatusError::InvalidJobIdException(
-                InvalidJobIdException::new()
-                    .message(format!("No such job {} for your account", input.job_id)),
-            )
-            .into());
+            return Err(GetStatusError::InvalidJobIdException(no_such_job(&input.job_id)).into());
         };
+        if j.canceled {
+            return Err(GetStatusError::CanceledJobIdException(canceled(&input.job_id)).into());
+        }
+        let (code, message) = progress(j.progress);
         Ok(GetStatusOutput::new()
             .job_id(j.id.clone())
             .job_type(j.job_type.clone())
-            .progress_code("Pending")
-            .progress_message("The specified job has not started.")
+            .progress_code(code)
+            .progress_message(message)
             .current_manifest(j.manifest.clone())
             .creation_date(j.created)
             .error_count(0))
+    }
+
+    async fn get_shipping_label(
+        &self,
+        input: GetShippingLabelInput,
+    ) -> Result<GetShippingLabelOutput, HandlerError<GetShippingLabelError>> {
+        let jobs = self.jobs().await?;
+        if input.job_ids.is_empty() {
+            return Err(GetShippingLabelError::InvalidParameterException(
+                InvalidParameterException::new().message("jobIds names no job."),
+            )
+            .into());
+        }
+        for id in &input.job_ids {
+            let Some(j) = jobs.iter().find(|j| j.id == *id) else {
+                return Err(GetShippingLabelError::InvalidJobIdException(no_such_job(id)).into());
+            };
+            if j.canceled {
+                return Err(GetShippingLabelError::CanceledJobIdException(canceled(id)).into());
+            }
+        }
+        Ok(GetShippingLabelOutput::new().shipping_label_url(format!(
+            "{}/_local/importexport-label/{}",
+            self.base_url,
+            input.job_ids.join(",")
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check_manifest, ManifestError};
+    use importexport::types::JobType;
+
+    const GOOD: &str = "manifestVersion: 2.0\ndeviceId: ABCDE\nbucket: my-bucket\n\
+returnAddress:\n  name: Jane Doe\n  street1: 1 Main St\n  city: Seattle\n  postalCode: 98101\n  country: US\n";
+
+    #[test]
+    fn manifests_are_checked_field_by_field() {
+        assert_eq!(check_manifest(GOOD, &JobType::Import), Ok(()));
+        let missing =
+            |m: &str, t: &JobType| matches!(check_manifest(m, t), Err(ManifestError::Missing(_)));
+        // An export needs fileSystem, not bucket.
+        assert!(missing(GOOD, &JobType::Export));
+        assert!(missing(
+            &GOOD.replace("deviceId: ABCDE\n", ""),
+            &JobType::Import
+        ));
+        assert!(missing(
+            &GOOD.replace("  city: Seattle\n", ""),
+            &JobType::Import
+        ));
+        assert!(matches!(
+            check_manifest(&GOOD.replace("2.0", "1.0"), &JobType::Import),
+            Err(ManifestError::Invalid(_))
+        ));
+        for bad in [
+            "",
+            "  \n# only a comment\n",
+            "just words",
+            "\tbucket: x",
+            "  x: y\n",
+            ": v",
+        ] {
+            assert!(
+                matches!(
+                    check_manifest(bad, &JobType::Import),
+                    Err(ManifestError::Malformed(_))
+                ),
+                "{bad:?}"
+            );
+        }
     }
 }

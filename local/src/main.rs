@@ -3,28 +3,48 @@
 //! awsQuery requests, decoding inputs, encoding outputs and errors) is the generated
 //! routers'; this binary holds the state behind the generated service traits.
 //!
-//! First slice: an in-memory store for Snowball's CreateAddress, DescribeAddress,
-//! DescribeAddresses, CreateJob, DescribeJob and ListJobs, and Import/Export's CreateJob,
-//! ListJobs and GetStatus. Every other operation answers `501 NotImplemented` ("... is
-//! not implemented yet in snowball-local"). Requests are not authenticated.
+//! Every operation of both models: Snowball's addresses, jobs with their state machine,
+//! clusters, unlock codes, manifests, software updates and return labels (URLs served by
+//! this binary under `/_local/`), long-term pricing, usage and the reference lists, each
+//! region's apart; Import/Export's jobs from a checked manifest with their status. Jobs
+//! move on with `POST /_local/advance[?job=ID]` or `--advance-every`; `--state PATH`
+//! keeps every change (see `journal`). Requests are not authenticated.
 
+mod admin;
 mod importexport_state;
+mod journal;
+mod lock;
 mod snowball_state;
 
 use std::io::Write as _;
 use std::sync::Arc;
+use std::time::Duration;
 
-use awsrt::internal::server::{serve, Dispatch};
+use awsrt::internal::server::{serve_with, Dispatch};
 
-const USAGE: &str = "usage: snowball-local [--port PORT]\n\n\
+const USAGE: &str =
+    "usage: snowball-local [--port PORT] [--advance-every DURATION] [--state PATH]\n\n\
 Serves AWS Snowball and AWS Import/Export on http://127.0.0.1:PORT (default 8600;\n\
-0 picks a free port). The address is printed on the first line of stdout.\n";
+0 picks a free port). The address is printed on the first line of stdout.\n\n\
+--advance-every DURATION  move every job one state on each DURATION (e.g. 10s, 500ms,\n\
+                          2m); off by default. POST /_local/advance[?job=ID] does it\n\
+                          on demand.\n\
+--state PATH              keep every change in PATH (an append-only log, synced before\n\
+                          each answer) and replay it at start; in memory without it.\n";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+struct Options {
+    port: u16,
+    advance_every: Option<Duration>,
+    state: Option<std::path::PathBuf>,
+}
 
 /// The name errors give for this server.
 const NAME: &str = "snowball-local";
 
 fn main() {
-    let port = match parse_port(std::env::args().skip(1)) {
+    let options = match parse_args(std::env::args().skip(1)) {
         Ok(Some(p)) => p,
         Ok(None) => {
             print!("{USAGE}");
@@ -45,56 +65,158 @@ fn main() {
             std::process::exit(1);
         }
     };
-    if let Err(e) = rt.block_on(run(port)) {
+    if let Err(e) = rt.block_on(run(options)) {
         eprintln!("snowball-local: {e}");
         std::process::exit(1);
     }
 }
 
-/// The port from the arguments; `None` for `--help`.
-fn parse_port(mut args: impl Iterator<Item = String>) -> Result<Option<u16>, String> {
-    let mut port = 8600;
+/// The options from the arguments; `None` for `--help`.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        port: 8600,
+        advance_every: None,
+        state: None,
+    };
     while let Some(arg) = args.next() {
-        let value = match arg.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--port" => args.next().ok_or("--port needs a value")?,
-            a => match a.strip_prefix("--port=") {
-                Some(v) => v.to_string(),
-                None => return Err(format!("unknown argument {a:?}")),
-            },
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (arg, None),
         };
-        port = value
-            .parse()
-            .map_err(|_| format!("--port {value:?} is not a port number (0 to 65535)"))?;
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or(format!("{name} needs a value"))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--port" => {
+                let v = value()?;
+                options.port = v
+                    .parse()
+                    .map_err(|_| format!("--port {v:?} is not a port number (0 to 65535)"))?;
+            }
+            "--advance-every" => options.advance_every = Some(parse_duration(&value()?)?),
+            "--state" => options.state = Some(value()?.into()),
+            a => return Err(format!("unknown argument {a:?}")),
+        }
     }
-    Ok(Some(port))
+    Ok(Some(options))
 }
 
-async fn run(port: u16) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+/// `500ms`, `10s`, `2m`: a whole number and a unit; zero is refused (it would spin).
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("--advance-every {text:?} is not a duration such as 500ms, 10s or 2m");
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let n: u64 = text[..split].parse().map_err(|_| bad())?;
+    let d = match &text[split..] {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.checked_mul(60).ok_or_else(bad)?),
+        _ => return Err(bad()),
+    };
+    if d.is_zero() {
+        return Err(bad());
+    }
+    Ok(d)
+}
+
+async fn run(options: Options) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
     let addr = listener.local_addr()?;
-    let services: Vec<Arc<dyn Dispatch>> = vec![
-        Arc::new(snowball::server::router(snowball_state::Snowball::default()).server_name(NAME)),
-        Arc::new(
-            importexport::server::router(importexport_state::ImportExport::default())
-                .server_name(NAME),
-        ),
-    ];
+    let mut sb = snowball_state::Snowball::new(format!("http://{addr}"));
+    let mut ie = importexport_state::ImportExport::new(format!("http://{addr}"));
+    if let Some(path) = &options.state {
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+        let (journal, records) = journal::open(path).map_err(invalid)?;
+        for r in &records {
+            let corrupt = |e: String| {
+                invalid(format!(
+                    "the state file {} is corrupt: {e}; it is left untouched",
+                    path.display()
+                ))
+            };
+            if !(sb.replay(r).map_err(corrupt)? || ie.replay(r).map_err(corrupt)?) {
+                return Err(invalid(format!(
+                    "the state file {} has a record of unknown kind {:?}; it is left untouched",
+                    path.display(),
+                    r.kind
+                )));
+            }
+        }
+        let journal = Arc::new(journal);
+        sb = sb.with_journal(journal.clone());
+        ie = ie.with_journal(journal);
+    }
+    let router = snowball::server::router(sb).server_name(NAME);
+    // The admin endpoints and the clock reach the same store as the router.
+    let snowball = router.service().clone();
+    let ie_router = importexport::server::router(ie).server_name(NAME);
+    let importexport = ie_router.service().clone();
+    let services: Vec<Arc<dyn Dispatch>> = vec![Arc::new(router), Arc::new(ie_router)];
+    if let Some(every) = options.advance_every {
+        let snowball = snowball.clone();
+        let importexport = importexport.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            // The first tick is immediate; jobs start New for one whole period.
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let moved = match snowball.advance(None).await {
+                    Ok(_) => importexport.advance(None).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = moved {
+                    eprintln!("snowball-local: advancing jobs: {}: {}", e.code, e.message);
+                }
+            }
+        });
+    }
     // Tests and scripts read the address from the first line.
     let mut out = std::io::stdout().lock();
     writeln!(out, "snowball-local listening on http://{addr}")?;
     out.flush()?;
     drop(out);
-    serve(listener, services).await;
+    serve_with(
+        listener,
+        services,
+        Some(admin::pre_route(snowball, importexport)),
+    )
+    .await;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_port;
+    use super::{parse_args, Options};
+    use std::time::Duration;
 
     fn parse(args: &[&str]) -> Result<Option<u16>, String> {
-        parse_port(args.iter().map(|s| s.to_string()))
+        parse_args(args.iter().map(|s| s.to_string())).map(|o| o.map(|o| o.port))
+    }
+
+    #[test]
+    fn advance_every_takes_a_duration_and_refuses_others() {
+        let every = |v: &str| {
+            parse_args(["--advance-every", v].iter().map(|s| s.to_string()))
+                .map(|o| o.and_then(|o| o.advance_every))
+        };
+        assert_eq!(every("10s"), Ok(Some(Duration::from_secs(10))));
+        assert_eq!(every("250ms"), Ok(Some(Duration::from_millis(250))));
+        assert_eq!(every("2m"), Ok(Some(Duration::from_secs(120))));
+        for bad in ["", "0s", "10", "s", "1h", "-1s", "99999999999999999999s"] {
+            assert!(every(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_args(std::iter::empty()),
+            Ok(Some(Options {
+                port: 8600,
+                advance_every: None,
+                state: None,
+            }))
+        );
     }
 
     #[test]

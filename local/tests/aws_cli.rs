@@ -3,47 +3,13 @@
 //! `snowball-local`: what it creates it can describe and list, and errors arrive as the
 //! CLI's `An error occurred (Code) ...` lines.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
+use common::Local;
 use serde_json::Value;
-
-/// A `snowball-local --port 0` child, killed on drop.
-struct Local {
-    child: Child,
-    url: String,
-}
-
-impl Local {
-    fn start() -> Local {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_snowball-local"))
-            .args(["--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting snowball-local");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the first line");
-        let url = line
-            .trim()
-            .strip_prefix("snowball-local listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        Local { child, url }
-    }
-}
-
-impl Drop for Local {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn aws() -> PathBuf {
     if let Some(p) = std::env::var_os("AWS_CLI").filter(|p| !p.is_empty()) {
@@ -223,21 +189,49 @@ fn the_aws_cli_creates_describes_and_lists_snowball_addresses_and_jobs() {
         ),
         "{err}"
     );
+    // Past New the service refuses CancelJob with the modeled error.
+    assert_eq!(local.advance(Some(&job_id)), 1);
     let (code, _, err) = run(&local, &["snowball", "cancel-job", "--job-id", &job_id]);
     assert_eq!(code, 255, "{err}");
     assert!(
-        err.contains(
-            "An error occurred (NotImplemented) when calling the CancelJob operation: \
-             CancelJob is not implemented yet in snowball-local"
-        ),
+        err.contains(&format!(
+            "An error occurred (InvalidJobStateException) when calling the CancelJob \
+             operation: The job {job_id} is in the PreparingAppliance state; a job can be \
+             cancelled only while it is New."
+        )),
         "{err}"
     );
+    let described = ok(&local, &["snowball", "describe-job", "--job-id", &job_id]);
+    assert_eq!(
+        described["JobMetadata"]["JobState"], "PreparingAppliance",
+        "{described}"
+    );
+    let code = ok(
+        &local,
+        &["snowball", "get-job-unlock-code", "--job-id", &job_id],
+    );
+    assert_eq!(
+        code["UnlockCode"].as_str().map(str::len),
+        Some(29),
+        "{code}"
+    );
+    let updates = ok(
+        &local,
+        &["snowball", "get-software-updates", "--job-id", &job_id],
+    );
+    let uri = updates["UpdatesURI"].as_str().expect("UpdatesURI");
+    let (status, body) = local.http("GET", uri.strip_prefix(&local.url).expect("ours"));
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains(&job_id));
 }
 
 #[test]
 fn the_aws_cli_creates_lists_and_reads_import_export_jobs() {
     let local = Local::start();
-    let manifest = "manifestVersion: 2.0\nbucket: my-bucket";
+    let manifest = "manifestVersion: 2.0\ndeviceId: ABCDE\nbucket: my-bucket\nreturnAddress:\n  \
+                    name: Jane Doe\n  street1: 1 Main St\n  city: Seattle\n  postalCode: 98101\n  \
+                    country: US\n";
+    let export = manifest.replace("bucket: my-bucket", "fileSystem: NTFS");
     let created = ok(
         &local,
         &[
@@ -266,7 +260,7 @@ fn the_aws_cli_creates_lists_and_reads_import_export_jobs() {
             "--job-type",
             "Export",
             "--manifest",
-            manifest,
+            &export,
             "--no-validate-only",
         ],
     );
@@ -292,10 +286,38 @@ fn the_aws_cli_creates_lists_and_reads_import_export_jobs() {
         ),
         "{err}"
     );
+    // Once the job has started it can no longer be cancelled.
+    assert_eq!(local.advance(Some(&job_id)), 1);
+    let status = ok(&local, &["importexport", "get-status", "--job-id", &job_id]);
+    assert_eq!(status["ProgressCode"], "Received");
     let (code, _, err) = run(&local, &["importexport", "cancel-job", "--job-id", &job_id]);
     assert_eq!(code, 255, "{err}");
     assert!(
-        err.contains("CancelJob is not implemented yet in snowball-local"),
+        err.contains(&format!(
+            "An error occurred (UnableToCancelJobIdException) when calling the CancelJob \
+             operation: Job {job_id} is Received; it can be canceled only while Pending."
+        )),
+        "{err}"
+    );
+    // A manifest without its required fields is the modeled error.
+    let (code, _, err) = run(
+        &local,
+        &[
+            "importexport",
+            "create-job",
+            "--job-type",
+            "Import",
+            "--manifest",
+            "manifestVersion: 2.0\nbucket: my-bucket",
+            "--no-validate-only",
+        ],
+    );
+    assert_eq!(code, 255, "{err}");
+    assert!(
+        err.contains(
+            "An error occurred (MissingManifestFieldException) when calling the CreateJob \
+             operation: The manifest field deviceId is required."
+        ),
         "{err}"
     );
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+use awsrt::internal::cli::Kind;
 use serde_json::{json, Map, Value};
 
 pub const BOTOCORE_VERSION: &str = "1.44.5";
@@ -249,4 +250,156 @@ print(json.dumps(out))
             String::from_utf8_lossy(&out.stderr)
         )
     })
+}
+
+/// A small seeded generator (xorshift64*) for random model-valid responses: the seed is
+/// printed by each test and `DIFF_SEED` replays it.
+pub struct Rng(u64);
+
+impl Rng {
+    /// The generator for `DIFF_SEED`, else for a seed from the clock; and the seed.
+    pub fn from_env() -> (Rng, u64) {
+        let seed = std::env::var("DIFF_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(1)
+            });
+        (Rng::new(seed), seed)
+    }
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+    /// Text with what the formatters treat specially: wide and ambiguous-width
+    /// characters, spaces, quotes, empty strings.
+    pub fn text(&mut self, seed: &str) -> String {
+        const PARTS: &[&str] = &[
+            "a",
+            "Zz",
+            "é",
+            "漢字",
+            " ",
+            "'",
+            "\"",
+            "-",
+            "0",
+            "ü",
+            "Ω",
+            "x y",
+            "ｆｕｌｌ",
+            "",
+        ];
+        let mut s = String::new();
+        if self.chance(70) {
+            s.push_str(seed);
+        }
+        for _ in 0..self.below(6) {
+            let part = *self.pick(PARTS);
+            s.push_str(part);
+        }
+        s
+    }
+}
+
+/// `--query` expressions every operation's output is printed through: scalars, lists,
+/// lists of lists, objects, nulls and flattening.
+pub const QUERIES: &[&str] = &[
+    "keys(@)",
+    "length(@)",
+    "NoSuchMember",
+    "[keys(@), keys(@)]",
+    "{k: keys(@), n: length(@)}",
+    "values(@)[?type(@) == 'array'][]",
+    "values(@)[?type(@) == 'object'] | [0]",
+    "@",
+    "values(@)[?type(@) == 'string']",
+    "values(@)",
+];
+
+/// An output variant: extra arguments and extra environment.
+pub type Variant = (Vec<String>, Vec<(&'static str, &'static str)>);
+
+/// The output variants each response is printed with.
+pub fn output_variants(i: usize) -> Vec<Variant> {
+    let q1 = QUERIES[i % QUERIES.len()];
+    let q2 = QUERIES[(i + 3) % QUERIES.len()];
+    let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    vec![
+        (a(&["--output", "text"]), vec![]),
+        (a(&["--output", "table", "--color", "off"]), vec![]),
+        (a(&["--output", "table", "--color", "on"]), vec![]),
+        (a(&["--output", "json", "--query", q1]), vec![]),
+        (a(&["--output", "text", "--query", q1]), vec![]),
+        (a(&["--output", "table", "--query", q1]), vec![]),
+        (a(&["--output", "text", "--query", q2]), vec![]),
+        (a(&["--output", "table", "--query", q2]), vec![]),
+        // The format from the environment and from the profile.
+        (a(&[]), vec![("AWS_DEFAULT_OUTPUT", "text")]),
+        (a(&[]), vec![("AWS_CONFIG_FILE", output_profile("table"))]),
+    ]
+}
+
+/// A config file whose default profile sets `output`.
+pub fn output_profile(format: &str) -> &'static str {
+    let dir = std::env::temp_dir().join(format!("snowball-cli-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join(format!("config-output-{format}"));
+    std::fs::write(&path, format!("[default]\noutput = {format}\n")).expect("config file");
+    Box::leak(path.to_string_lossy().into_owned().into_boxed_str())
+}
+
+/// Enum values replaced by the enum's first value, walking `v` with its kind: the AWS CLI
+/// fills an input skeleton's enums with `random.choice`.
+pub fn pin_enums(kind: &Kind, v: Value) -> Value {
+    match (kind, v) {
+        (Kind::Enum(values), Value::String(s)) if values.contains(&s.as_str()) => {
+            Value::String(values.first().copied().unwrap_or("").into())
+        }
+        (Kind::Structure(st), Value::Object(m)) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let v = match st.members.iter().find(|m| m.field.name == k) {
+                        Some(member) => pin_enums(&member.kind, v),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        (Kind::List(item), Value::Array(a)) => {
+            Value::Array(a.into_iter().map(|v| pin_enums(item, v)).collect())
+        }
+        (Kind::Map(val), Value::Object(m)) => {
+            Value::Object(m.into_iter().map(|(k, v)| (k, pin_enums(val, v))).collect())
+        }
+        (_, v) => v,
+    }
+}
+
+/// A file under the test's temporary directory holding `contents`.
+pub fn temp_file(name: &str, contents: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("snowball-cli-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("temp file");
+    path.to_string_lossy().into_owned()
 }

@@ -14,10 +14,50 @@ use crate::http::io::TokioIo;
 /// The largest request body read; a bigger one is answered `413` (RPC inputs are small).
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
+tokio::task_local! {
+    /// The headers of the request being answered, for the service implementation.
+    static HEADERS: http::HeaderMap;
+}
+
+/// A header of the request being answered (`None` outside one, or if it is not text):
+/// for an implementation that needs more than its input, such as an emulator reading the
+/// SigV4 credential scope's region. Generic: it knows no header by name.
+pub fn request_header(name: &str) -> Option<String> {
+    HEADERS
+        .try_with(|h| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .ok()
+        .flatten()
+}
+
+/// A hook that sees each request before the routers: `Some(answer)` takes the request
+/// (an emulator's own endpoints, such as an admin path or a download URL), `None` hands
+/// it on. Generic on purpose: it knows nothing of any service.
+pub type PreRoute = Arc<
+    dyn Fn(
+            &http::request::Parts,
+            &Bytes,
+        ) -> Option<crate::BoxFuture<'static, http::Response<Bytes>>>
+        + Send
+        + Sync,
+>;
+
 /// Serves `services` on `listener` until the task is dropped. A failed `accept` (out
 /// of file descriptors) is logged and retried after a pause rather than ending the
 /// server.
 pub async fn serve(listener: tokio::net::TcpListener, services: Vec<Arc<dyn Dispatch>>) {
+    serve_with(listener, services, None).await
+}
+
+/// [`serve`], with `pre` offered each request before the routers.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    services: Vec<Arc<dyn Dispatch>>,
+    pre: Option<PreRoute>,
+) {
     let services: Arc<[Arc<dyn Dispatch>]> = services.into();
     loop {
         let stream = match listener.accept().await {
@@ -29,11 +69,13 @@ pub async fn serve(listener: tokio::net::TcpListener, services: Vec<Arc<dyn Disp
             }
         };
         let services = services.clone();
+        let pre = pre.clone();
         tokio::spawn(async move {
             let svc =
                 hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
                     let services = services.clone();
-                    async move { Ok::<_, Infallible>(answer(&services, req).await) }
+                    let pre = pre.clone();
+                    async move { Ok::<_, Infallible>(answer(&services, pre.as_ref(), req).await) }
                 });
             if let Err(e) = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), svc)
@@ -47,6 +89,7 @@ pub async fn serve(listener: tokio::net::TcpListener, services: Vec<Arc<dyn Disp
 
 async fn answer(
     services: &[Arc<dyn Dispatch>],
+    pre: Option<&PreRoute>,
     req: http::Request<hyper::body::Incoming>,
 ) -> http::Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
@@ -60,6 +103,15 @@ async fn answer(
             return resp;
         }
     };
-    let resp = super::handle(services, http::Request::from_parts(parts, body)).await;
+    if let Some(fut) = pre.and_then(|pre| pre(&parts, &body)) {
+        return fut.await.map(Full::new);
+    }
+    let headers = parts.headers.clone();
+    let resp = HEADERS
+        .scope(
+            headers,
+            super::handle(services, http::Request::from_parts(parts, body)),
+        )
+        .await;
     resp.map(Full::new)
 }

@@ -26,7 +26,7 @@ use crate::operation::{Operation, ServiceMeta};
 use crate::protocol::Protocol;
 use crate::DateTime;
 
-pub use http_server::serve;
+pub use http_server::{request_header, serve, serve_with, PreRoute};
 
 const SMITHY_PROTOCOL: HeaderName = HeaderName::from_static("smithy-protocol");
 const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
