@@ -150,9 +150,8 @@ fn modeled_errors(service: &Service) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `ServerOperationError` for an operation's error enum (one match handing each variant's
-/// shape to the visitor), and `From` into `HandlerError` so a handler can return a
-/// modeled error with `?` or `.into()`.
+/// `ServerOperationError` for an operation's error enum: one match handing each variant's
+/// shape to the visitor (the runtime's blanket `From` lets a handler return it with `?`).
 fn error_impl(op: &OperationDef) -> TokenStream {
     let (_, _, error) = paths(op);
     let arms = op.errors.iter().map(|e| {
@@ -166,12 +165,6 @@ fn error_impl(op: &OperationDef) -> TokenStream {
                     #(#arms)*
                     Self::Unhandled => v.unhandled(),
                 }
-            }
-        }
-
-        impl From<#error> for HandlerError<#error> {
-            fn from(e: #error) -> Self {
-                HandlerError::Modeled(e)
             }
         }
     }

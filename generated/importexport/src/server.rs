@@ -406,13 +406,6 @@ for crate::operation::cancel_job::CancelJobError {
     }
 }
 
-impl From<crate::operation::cancel_job::CancelJobError>
-for HandlerError<crate::operation::cancel_job::CancelJobError> {
-    fn from(e: crate::operation::cancel_job::CancelJobError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_job::CreateJobError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -438,13 +431,6 @@ for crate::operation::create_job::CreateJobError {
     }
 }
 
-impl From<crate::operation::create_job::CreateJobError>
-for HandlerError<crate::operation::create_job::CreateJobError> {
-    fn from(e: crate::operation::create_job::CreateJobError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_shipping_label::GetShippingLabelError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -458,13 +444,6 @@ for crate::operation::get_shipping_label::GetShippingLabelError {
             Self::InvalidParameterException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::get_shipping_label::GetShippingLabelError>
-for HandlerError<crate::operation::get_shipping_label::GetShippingLabelError> {
-    fn from(e: crate::operation::get_shipping_label::GetShippingLabelError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -482,13 +461,6 @@ for crate::operation::get_status::GetStatusError {
     }
 }
 
-impl From<crate::operation::get_status::GetStatusError>
-for HandlerError<crate::operation::get_status::GetStatusError> {
-    fn from(e: crate::operation::get_status::GetStatusError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_jobs::ListJobsError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -498,13 +470,6 @@ for crate::operation::list_jobs::ListJobsError {
             Self::InvalidVersionException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::list_jobs::ListJobsError>
-for HandlerError<crate::operation::list_jobs::ListJobsError> {
-    fn from(e: crate::operation::list_jobs::ListJobsError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -532,12 +497,5 @@ for crate::operation::update_job::UpdateJobError {
             Self::InvalidVersionException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::update_job::UpdateJobError>
-for HandlerError<crate::operation::update_job::UpdateJobError> {
-    fn from(e: crate::operation::update_job::UpdateJobError) -> Self {
-        HandlerError::Modeled(e)
     }
 }

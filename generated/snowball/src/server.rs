@@ -730,13 +730,6 @@ for crate::operation::cancel_cluster::CancelClusterError {
     }
 }
 
-impl From<crate::operation::cancel_cluster::CancelClusterError>
-for HandlerError<crate::operation::cancel_cluster::CancelClusterError> {
-    fn from(e: crate::operation::cancel_cluster::CancelClusterError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::cancel_job::CancelJobError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -746,13 +739,6 @@ for crate::operation::cancel_job::CancelJobError {
             Self::KmsRequestFailedException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::cancel_job::CancelJobError>
-for HandlerError<crate::operation::cancel_job::CancelJobError> {
-    fn from(e: crate::operation::cancel_job::CancelJobError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -767,13 +753,6 @@ for crate::operation::create_address::CreateAddressError {
     }
 }
 
-impl From<crate::operation::create_address::CreateAddressError>
-for HandlerError<crate::operation::create_address::CreateAddressError> {
-    fn from(e: crate::operation::create_address::CreateAddressError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_cluster::CreateClusterError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -784,13 +763,6 @@ for crate::operation::create_cluster::CreateClusterError {
             Self::Ec2RequestFailedException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::create_cluster::CreateClusterError>
-for HandlerError<crate::operation::create_cluster::CreateClusterError> {
-    fn from(e: crate::operation::create_cluster::CreateClusterError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -808,13 +780,6 @@ for crate::operation::create_job::CreateJobError {
     }
 }
 
-impl From<crate::operation::create_job::CreateJobError>
-for HandlerError<crate::operation::create_job::CreateJobError> {
-    fn from(e: crate::operation::create_job::CreateJobError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::create_long_term_pricing::CreateLongTermPricingError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -822,17 +787,6 @@ for crate::operation::create_long_term_pricing::CreateLongTermPricingError {
             Self::InvalidResourceException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::create_long_term_pricing::CreateLongTermPricingError>
-for HandlerError<
-    crate::operation::create_long_term_pricing::CreateLongTermPricingError,
-> {
-    fn from(
-        e: crate::operation::create_long_term_pricing::CreateLongTermPricingError,
-    ) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -850,17 +804,6 @@ for crate::operation::create_return_shipping_label::CreateReturnShippingLabelErr
     }
 }
 
-impl From<crate::operation::create_return_shipping_label::CreateReturnShippingLabelError>
-for HandlerError<
-    crate::operation::create_return_shipping_label::CreateReturnShippingLabelError,
-> {
-    fn from(
-        e: crate::operation::create_return_shipping_label::CreateReturnShippingLabelError,
-    ) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::describe_address::DescribeAddressError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -868,13 +811,6 @@ for crate::operation::describe_address::DescribeAddressError {
             Self::InvalidResourceException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::describe_address::DescribeAddressError>
-for HandlerError<crate::operation::describe_address::DescribeAddressError> {
-    fn from(e: crate::operation::describe_address::DescribeAddressError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -889,13 +825,6 @@ for crate::operation::describe_addresses::DescribeAddressesError {
     }
 }
 
-impl From<crate::operation::describe_addresses::DescribeAddressesError>
-for HandlerError<crate::operation::describe_addresses::DescribeAddressesError> {
-    fn from(e: crate::operation::describe_addresses::DescribeAddressesError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::describe_cluster::DescribeClusterError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -906,13 +835,6 @@ for crate::operation::describe_cluster::DescribeClusterError {
     }
 }
 
-impl From<crate::operation::describe_cluster::DescribeClusterError>
-for HandlerError<crate::operation::describe_cluster::DescribeClusterError> {
-    fn from(e: crate::operation::describe_cluster::DescribeClusterError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::describe_job::DescribeJobError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -920,13 +842,6 @@ for crate::operation::describe_job::DescribeJobError {
             Self::InvalidResourceException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::describe_job::DescribeJobError>
-for HandlerError<crate::operation::describe_job::DescribeJobError> {
-    fn from(e: crate::operation::describe_job::DescribeJobError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -942,19 +857,6 @@ for crate::operation::describe_return_shipping_label::DescribeReturnShippingLabe
     }
 }
 
-impl From<
-    crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelError,
->
-for HandlerError<
-    crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelError,
-> {
-    fn from(
-        e: crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelError,
-    ) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_job_manifest::GetJobManifestError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -963,13 +865,6 @@ for crate::operation::get_job_manifest::GetJobManifestError {
             Self::InvalidJobStateException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::get_job_manifest::GetJobManifestError>
-for HandlerError<crate::operation::get_job_manifest::GetJobManifestError> {
-    fn from(e: crate::operation::get_job_manifest::GetJobManifestError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -984,26 +879,12 @@ for crate::operation::get_job_unlock_code::GetJobUnlockCodeError {
     }
 }
 
-impl From<crate::operation::get_job_unlock_code::GetJobUnlockCodeError>
-for HandlerError<crate::operation::get_job_unlock_code::GetJobUnlockCodeError> {
-    fn from(e: crate::operation::get_job_unlock_code::GetJobUnlockCodeError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::get_snowball_usage::GetSnowballUsageError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
         match self {
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::get_snowball_usage::GetSnowballUsageError>
-for HandlerError<crate::operation::get_snowball_usage::GetSnowballUsageError> {
-    fn from(e: crate::operation::get_snowball_usage::GetSnowballUsageError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -1018,13 +899,6 @@ for crate::operation::get_software_updates::GetSoftwareUpdatesError {
     }
 }
 
-impl From<crate::operation::get_software_updates::GetSoftwareUpdatesError>
-for HandlerError<crate::operation::get_software_updates::GetSoftwareUpdatesError> {
-    fn from(e: crate::operation::get_software_updates::GetSoftwareUpdatesError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_cluster_jobs::ListClusterJobsError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -1036,13 +910,6 @@ for crate::operation::list_cluster_jobs::ListClusterJobsError {
     }
 }
 
-impl From<crate::operation::list_cluster_jobs::ListClusterJobsError>
-for HandlerError<crate::operation::list_cluster_jobs::ListClusterJobsError> {
-    fn from(e: crate::operation::list_cluster_jobs::ListClusterJobsError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_clusters::ListClustersError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -1050,13 +917,6 @@ for crate::operation::list_clusters::ListClustersError {
             Self::InvalidNextTokenException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::list_clusters::ListClustersError>
-for HandlerError<crate::operation::list_clusters::ListClustersError> {
-    fn from(e: crate::operation::list_clusters::ListClustersError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -1071,15 +931,6 @@ for crate::operation::list_compatible_images::ListCompatibleImagesError {
     }
 }
 
-impl From<crate::operation::list_compatible_images::ListCompatibleImagesError>
-for HandlerError<crate::operation::list_compatible_images::ListCompatibleImagesError> {
-    fn from(
-        e: crate::operation::list_compatible_images::ListCompatibleImagesError,
-    ) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_jobs::ListJobsError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -1087,13 +938,6 @@ for crate::operation::list_jobs::ListJobsError {
             Self::InvalidNextTokenException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::list_jobs::ListJobsError>
-for HandlerError<crate::operation::list_jobs::ListJobsError> {
-    fn from(e: crate::operation::list_jobs::ListJobsError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -1108,15 +952,6 @@ for crate::operation::list_long_term_pricing::ListLongTermPricingError {
     }
 }
 
-impl From<crate::operation::list_long_term_pricing::ListLongTermPricingError>
-for HandlerError<crate::operation::list_long_term_pricing::ListLongTermPricingError> {
-    fn from(
-        e: crate::operation::list_long_term_pricing::ListLongTermPricingError,
-    ) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::list_pickup_locations::ListPickupLocationsError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -1124,15 +959,6 @@ for crate::operation::list_pickup_locations::ListPickupLocationsError {
             Self::InvalidResourceException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::list_pickup_locations::ListPickupLocationsError>
-for HandlerError<crate::operation::list_pickup_locations::ListPickupLocationsError> {
-    fn from(
-        e: crate::operation::list_pickup_locations::ListPickupLocationsError,
-    ) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -1147,15 +973,6 @@ for crate::operation::list_service_versions::ListServiceVersionsError {
     }
 }
 
-impl From<crate::operation::list_service_versions::ListServiceVersionsError>
-for HandlerError<crate::operation::list_service_versions::ListServiceVersionsError> {
-    fn from(
-        e: crate::operation::list_service_versions::ListServiceVersionsError,
-    ) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::update_cluster::UpdateClusterError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -1167,13 +984,6 @@ for crate::operation::update_cluster::UpdateClusterError {
             Self::Ec2RequestFailedException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::update_cluster::UpdateClusterError>
-for HandlerError<crate::operation::update_cluster::UpdateClusterError> {
-    fn from(e: crate::operation::update_cluster::UpdateClusterError) -> Self {
-        HandlerError::Modeled(e)
     }
 }
 
@@ -1192,13 +1002,6 @@ for crate::operation::update_job::UpdateJobError {
     }
 }
 
-impl From<crate::operation::update_job::UpdateJobError>
-for HandlerError<crate::operation::update_job::UpdateJobError> {
-    fn from(e: crate::operation::update_job::UpdateJobError) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::update_job_shipment_state::UpdateJobShipmentStateError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -1210,17 +1013,6 @@ for crate::operation::update_job_shipment_state::UpdateJobShipmentStateError {
     }
 }
 
-impl From<crate::operation::update_job_shipment_state::UpdateJobShipmentStateError>
-for HandlerError<
-    crate::operation::update_job_shipment_state::UpdateJobShipmentStateError,
-> {
-    fn from(
-        e: crate::operation::update_job_shipment_state::UpdateJobShipmentStateError,
-    ) -> Self {
-        HandlerError::Modeled(e)
-    }
-}
-
 impl ::awsrt::internal::server::ServerOperationError
 for crate::operation::update_long_term_pricing::UpdateLongTermPricingError {
     fn visit<V: ::awsrt::internal::server::ErrorVisitor>(&self, v: V) -> V::Out {
@@ -1228,16 +1020,5 @@ for crate::operation::update_long_term_pricing::UpdateLongTermPricingError {
             Self::InvalidResourceException(e) => v.modeled(e),
             Self::Unhandled => v.unhandled(),
         }
-    }
-}
-
-impl From<crate::operation::update_long_term_pricing::UpdateLongTermPricingError>
-for HandlerError<
-    crate::operation::update_long_term_pricing::UpdateLongTermPricingError,
-> {
-    fn from(
-        e: crate::operation::update_long_term_pricing::UpdateLongTermPricingError,
-    ) -> Self {
-        HandlerError::Modeled(e)
     }
 }

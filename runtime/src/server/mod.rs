@@ -127,6 +127,13 @@ impl<E> From<GenericError> for HandlerError<E> {
     }
 }
 
+/// A handler returns a modeled error with `?` or `.into()`.
+impl<E: ServerOperationError> From<E> for HandlerError<E> {
+    fn from(e: E) -> Self {
+        HandlerError::Modeled(e)
+    }
+}
+
 /// A handler as the route table holds it: the service, the input, the future answer.
 pub type Handler<S, I> = for<'a> fn(
     &'a S,
