@@ -15,17 +15,18 @@ use crate::http::io::TokioIo;
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
 tokio::task_local! {
-    /// The headers of the request being answered, for the service implementation.
-    static HEADERS: http::HeaderMap;
+    /// The head of the request being answered, for the service implementation.
+    static REQUEST: Arc<http::request::Parts>;
 }
 
 /// A header of the request being answered (`None` outside one, or if it is not text):
 /// for an implementation that needs more than its input, such as an emulator reading the
 /// SigV4 credential scope's region. Generic: it knows no header by name.
 pub fn request_header(name: &str) -> Option<String> {
-    HEADERS
+    REQUEST
         .try_with(|h| {
-            h.get(name)
+            h.headers
+                .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         })
@@ -106,12 +107,10 @@ async fn answer(
     if let Some(fut) = pre.and_then(|pre| pre(&parts, &body)) {
         return fut.await.map(Full::new);
     }
-    let headers = parts.headers.clone();
-    let resp = HEADERS
-        .scope(
-            headers,
-            super::handle(services, http::Request::from_parts(parts, body)),
-        )
+    // Shared with the handler's task-local, not copied: one allocation per request.
+    let parts = Arc::new(parts);
+    let resp = REQUEST
+        .scope(parts.clone(), super::handle(services, &parts, body))
         .await;
     resp.map(Full::new)
 }

@@ -658,10 +658,10 @@ fn unknown_operation(reply: &Reply, operation: &str, meta: &ServiceMeta) -> http
 /// `X-Amz-Target: {prefix}.{op}`, awsQuery by a form body's `Action` and `Version`.
 pub async fn handle(
     services: &[Arc<dyn Dispatch>],
-    req: http::Request<Bytes>,
+    parts: &http::request::Parts,
+    body: Bytes,
 ) -> http::Response<Bytes> {
     let request_id = crate::uuid_v4();
-    let (parts, body) = req.into_parts();
     let header = |name: &HeaderName| {
         parts
             .headers
