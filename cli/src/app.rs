@@ -261,6 +261,38 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
         }
         return Err(Exit::usage("the following arguments are required: command"));
     };
+    if command == "completion" {
+        if help {
+            emit(&crate::help::completion_help());
+            return Ok(());
+        }
+        // `completion SHELL`: the shell is the one positional argument.
+        return match unknown.as_slice() {
+            [shell] if flags.is_empty() => match crate::completion::script(shell) {
+                Some(script) => {
+                    emit(&script);
+                    Ok(())
+                }
+                None => Err(Exit::usage(format!(
+                    "argument shell: invalid choice: '{shell}' (choose from 'bash', 'zsh', 'fish')"
+                ))),
+            },
+            [] if flags.is_empty() => Err(Exit::usage(
+                "the following arguments are required: shell (bash, zsh or fish)",
+            )),
+            _ => {
+                let mut extra: Vec<String> = unknown.iter().skip(1).cloned().collect();
+                for (name, values) in &flags {
+                    extra.push(format!("--{name}"));
+                    extra.extend(values.iter().cloned());
+                }
+                Err(Exit::error(format!(
+                    "Unknown options: {}",
+                    extra.join(", ")
+                )))
+            }
+        };
+    }
     let Some(op) = service()
         .table
         .operations
@@ -275,7 +307,7 @@ fn run(args: Vec<String>) -> Result<(), Exit> {
             .collect::<Vec<_>>()
             .join("\n  ");
         return Err(Exit::usage(format!(
-            "argument operation: Invalid choice, valid choices are:\n\n  {list}\n  help"
+            "argument operation: Invalid choice, valid choices are:\n\n  {list}\n  completion\n  help"
         )));
     };
     if help {

@@ -1,95 +1,737 @@
-//! `<service> help`, `<service> <command> help`, `--help`: the model's documentation.
+//! `<service> help`, `<service> <command> help`, `--help`: the pages AWS CLI v1 prints
+//! (NAME, DESCRIPTION, SYNOPSIS, OPTIONS, GLOBAL OPTIONS, EXAMPLES, OUTPUT), built from
+//! the command table. The table's docs are the Markdown codegen made from the model's
+//! HTML (for rustdoc too, so one converter); [`render`] turns that into plain text
+//! wrapped to the width. Not groff: no bold/underline overstrikes, no hyphenation.
 
+use crate::format::text_width;
 use crate::service;
-use awsrt::internal::cli::{Command as Operation, Kind};
+use awsrt::internal::cli::{Command as Operation, Kind, Member, Struct};
 
-fn indent(text: &str, by: &str) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        if line.is_empty() {
-            out.push('\n');
-        } else {
-            out.push_str(by);
+/// The body indent of a section, as `man` lays it out.
+const BODY: usize = 7;
+/// One level of nesting under an option.
+const STEP: usize = 3;
+/// The narrowest width pages are laid out for (a tiny `COLUMNS` would leave no room).
+const MIN_WIDTH: usize = 40;
+
+/// The global options in AWS CLI v1's order: name, whether it takes a value, its type and
+/// its description.
+pub const GLOBALS: &[(&str, bool, &str, &str)] = &[
+    ("debug", false, "boolean", "Turn on debug logging."),
+    (
+        "endpoint-url",
+        true,
+        "string",
+        "Override command's default URL with the given URL.",
+    ),
+    (
+        "no-verify-ssl",
+        false,
+        "boolean",
+        "Refused by this client: TLS certificates are always verified (use an http:// --endpoint-url for a local test server).",
+    ),
+    (
+        "no-paginate",
+        false,
+        "boolean",
+        "Disable automatic pagination. If automatic pagination is disabled, only one call is made, for the first page of results.",
+    ),
+    (
+        "output",
+        true,
+        "string",
+        "The formatting style for command output: json, text or table.",
+    ),
+    (
+        "query",
+        true,
+        "string",
+        "A JMESPath query to use in filtering the response data.",
+    ),
+    (
+        "profile",
+        true,
+        "string",
+        "Use a specific profile from your credential file.",
+    ),
+    (
+        "region",
+        true,
+        "string",
+        "The region to use. Overrides config/env settings.",
+    ),
+    (
+        "version",
+        true,
+        "string",
+        "Display the version of this tool.",
+    ),
+    (
+        "color",
+        true,
+        "string",
+        "Turn on/off color output: on, off or auto.",
+    ),
+    (
+        "no-sign-request",
+        false,
+        "boolean",
+        "Do not sign requests. Credentials will not be loaded if this argument is provided.",
+    ),
+    (
+        "ca-bundle",
+        true,
+        "string",
+        "The CA certificate bundle to use when verifying SSL certificates. Overrides config/env settings.",
+    ),
+    (
+        "cli-read-timeout",
+        true,
+        "int",
+        "The maximum socket read time in seconds. If the value is set to 0, the socket read will be blocking and not timeout. The default value is 60 seconds.",
+    ),
+    (
+        "cli-connect-timeout",
+        true,
+        "int",
+        "The maximum socket connect time in seconds. If the value is set to 0, the socket connect will be blocking and not timeout. The default value is 60 seconds.",
+    ),
+    (
+        "v2-debug",
+        false,
+        "boolean",
+        "Refused by this client: it has no AWS CLI v2 migration warnings.",
+    ),
+];
+
+/// The choices of the global options that have them (`--output`, `--color`).
+pub fn global_choices(name: &str) -> &'static [&'static str] {
+    match name {
+        "output" => &["json", "text", "table"],
+        "color" => &["on", "off", "auto"],
+        _ => &[],
+    }
+}
+
+/// The width pages are wrapped to: `COLUMNS` when set to a number, else the terminal's
+/// (TIOCGWINSZ, as table output asks) when stdout is one, else 80.
+pub fn width() -> usize {
+    use std::io::IsTerminal;
+    let w = match std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+    {
+        Some(c) => c,
+        None if std::io::stdout().is_terminal() => crate::format::terminal_width(),
+        None => 80,
+    };
+    w.max(MIN_WIDTH)
+}
+
+/// A page being written, wrapped to `width`.
+struct Page {
+    out: String,
+    width: usize,
+}
+
+impl Page {
+    fn heading(&mut self, title: &str) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+        self.out.push_str(title);
+        self.out.push('\n');
+    }
+
+    fn blank(&mut self) {
+        if !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    /// One line, as is when it fits, else split with `\` continuations so a command
+    /// line stays valid shell and nothing is cut off: at the last space that fits (the
+    /// rest keeps the line's own indent), else inside the word (the rest at column 0 of
+    /// the block, as a word cannot be indented).
+    fn verbatim(&mut self, indent: usize, line: &str) {
+        let room = self.width.saturating_sub(indent).max(4);
+        let line = line.trim_end();
+        let lead: String = line.chars().take_while(|c| *c == ' ').collect();
+        let mut rest: Vec<char> = line.chars().collect();
+        loop {
+            self.out.push_str(&" ".repeat(indent));
+            if text_width(&rest.iter().collect::<String>()) <= room {
+                self.out.extend(rest.iter());
+                self.out.push('\n');
+                return;
+            }
+            // The characters that fit in room - 1 columns, leaving one for the `\`.
+            let mut used = 0;
+            let mut n = 0;
+            for c in &rest {
+                let w = text_width(&c.to_string());
+                if used + w > room - 1 {
+                    break;
+                }
+                used += w;
+                n += 1;
+            }
+            let n = n.max(1);
+            let body = rest.iter().take_while(|c| **c == ' ').count();
+            let space = rest[..n]
+                .iter()
+                .rposition(|c| *c == ' ')
+                .filter(|&p| p > body);
+            let (cut, next_lead) = match space {
+                // The space stays before the `\`: the words stay apart.
+                Some(p) => (p + 1, lead.as_str()),
+                None => (n, ""),
+            };
+            self.out.extend(rest[..cut].iter());
+            self.out.push_str("\\\n");
+            let tail: Vec<char> = rest[cut..].to_vec();
+            rest = next_lead.chars().chain(tail).collect();
+            if rest.iter().all(|c| *c == ' ') {
+                return;
+            }
+        }
+    }
+
+    /// Words filled into lines: the first starting with `first` at `indent`, the others
+    /// at `indent + first` columns.
+    fn fill(&mut self, indent: usize, first: &str, text: &str) {
+        let hang = indent + text_width(first);
+        let room = self.width.saturating_sub(hang).max(1);
+        let mut line = String::new();
+        let mut line_width = 0;
+        let mut lead = format!("{}{first}", " ".repeat(indent));
+        let flush = |out: &mut String, line: &mut String, lead: &mut String| {
+            out.push_str(lead);
             out.push_str(line);
             out.push('\n');
+            line.clear();
+            *lead = " ".repeat(hang);
+        };
+        for word in text.split_whitespace() {
+            let mut word: Vec<char> = word.chars().collect();
+            loop {
+                let w = text_width(&word.iter().collect::<String>());
+                let sep = usize::from(line_width > 0);
+                if line_width + sep + w <= room {
+                    if sep == 1 {
+                        line.push(' ');
+                    }
+                    line.extend(word.iter());
+                    line_width += sep + w;
+                    break;
+                }
+                if line_width > 0 {
+                    flush(&mut self.out, &mut line, &mut lead);
+                    line_width = 0;
+                    continue;
+                }
+                // A word wider than the line (a long URL): broken at the width.
+                let mut used = 0;
+                let mut n = 0;
+                for c in &word {
+                    let cw = text_width(&c.to_string());
+                    if used + cw > room {
+                        break;
+                    }
+                    used += cw;
+                    n += 1;
+                }
+                let n = n.max(1);
+                line.extend(word[..n].iter());
+                flush(&mut self.out, &mut line, &mut lead);
+                word.drain(..n);
+                if word.is_empty() {
+                    break;
+                }
+            }
+        }
+        if line_width > 0 || !line.is_empty() {
+            flush(&mut self.out, &mut line, &mut lead);
+        }
+    }
+
+    /// Markdown docs as wrapped plain text at `indent`, paragraphs apart.
+    fn docs(&mut self, indent: usize, markdown: &str) {
+        let mut pre = false;
+        let mut para = String::new();
+        let end_para = |page: &mut Page, para: &mut String| {
+            if !para.trim().is_empty() {
+                page.fill(indent, "", &inline(para));
+                page.blank();
+            }
+            para.clear();
+        };
+        for line in markdown.lines() {
+            if pre {
+                if line.trim_start().starts_with("```") {
+                    pre = false;
+                    self.blank();
+                } else {
+                    self.verbatim(indent + STEP, line);
+                }
+                continue;
+            }
+            if line.trim_start().starts_with("```") {
+                end_para(self, &mut para);
+                self.blank();
+                pre = true;
+                continue;
+            }
+            if line.trim().is_empty() {
+                end_para(self, &mut para);
+                // A list ends at a blank line.
+                self.blank();
+                continue;
+            }
+            if let Some((depth, marker, text)) = list_item(line) {
+                end_para(self, &mut para);
+                self.fill(indent + depth * STEP, &marker, &inline(text));
+                continue;
+            }
+            if !para.is_empty() {
+                para.push(' ');
+            }
+            para.push_str(line);
+        }
+        end_para(self, &mut para);
+        self.blank();
+    }
+}
+
+/// A Markdown list line: its depth (three spaces a level), the marker to print and the
+/// text.
+fn list_item(line: &str) -> Option<(usize, String, &str)> {
+    let text = line.trim_start_matches(' ');
+    let depth = (line.len() - text.len()) / 3;
+    if let Some(rest) = text.strip_prefix("- ") {
+        return Some((depth, "o ".to_string(), rest));
+    }
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        if let Some(rest) = text[digits..].strip_prefix(". ") {
+            return Some((depth, format!("{}. ", &text[..digits]), rest));
+        }
+    }
+    None
+}
+
+/// A Markdown paragraph's text without markup: escapes undone, emphasis and code marks
+/// dropped, links as their text.
+pub fn inline(md: &str) -> String {
+    let chars: Vec<char> = md.chars().collect();
+    let mut out = String::with_capacity(md.len());
+    let mut i = 0;
+    let mut code = false;
+    // Open `[` of links: their `](url)` tails are dropped.
+    let mut links = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        if code {
+            // Code spans hold text literally, up to the closing backtick.
+            if c == '`' {
+                code = false;
+            } else {
+                out.push(c);
+            }
+            continue;
+        }
+        match c {
+            '\\' if i < chars.len() => {
+                out.push(chars[i]);
+                i += 1;
+            }
+            '`' => code = true,
+            '*' => {}
+            '[' => links += 1,
+            ']' if links > 0 => {
+                links -= 1;
+                if chars.get(i) == Some(&'(') {
+                    while i < chars.len() && chars[i] != ')' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            '<' => {
+                // An autolink `<https://...>`: its URL as text.
+                let rest: String = chars[i..].iter().collect();
+                match rest.find('>') {
+                    Some(end) if rest.starts_with("http") => {
+                        out.push_str(&rest[..end]);
+                        i += rest[..end].chars().count() + 1;
+                    }
+                    _ => out.push('<'),
+                }
+            }
+            c => out.push(c),
         }
     }
     out
+}
+
+/// The type AWS CLI v1 prints for a value: `string`, `structure`, ...
+pub fn type_name(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::String | Kind::Enum(_) => "string",
+        Kind::Boolean => "boolean",
+        Kind::Integer => "integer",
+        Kind::Long => "long",
+        Kind::Float => "float",
+        Kind::Double => "double",
+        Kind::Timestamp => "timestamp",
+        Kind::Blob => "blob",
+        Kind::Document => "document",
+        Kind::Structure(_) => "structure",
+        Kind::List(_) => "list",
+        Kind::Map(_) => "map",
+        // `Kind` is non-exhaustive; a kind added later still gets a page.
+        _ => "value",
+    }
+}
+
+/// The members a command documents: those of its input, less a paginated operation's
+/// token and page-size members, which the AWS CLI hides behind `--starting-token` and
+/// `--page-size` (still accepted).
+pub fn documented(op: &Operation) -> impl Iterator<Item = &'static Member> + '_ {
+    op.input
+        .members
+        .iter()
+        .filter(move |m| match &op.paginator {
+            Some(p) => m.field.name != p.input_token && Some(m.field.name) != p.limit_key,
+            None => true,
+        })
+}
+
+/// The options after a command's own, before the global ones, as the AWS CLI orders them.
+pub fn extra_options(op: &Operation) -> Vec<&'static str> {
+    let mut v = vec!["cli-input-json"];
+    if op.paginator.is_some() {
+        v.extend(["starting-token", "page-size", "max-items"]);
+    }
+    v.push("generate-cli-skeleton");
+    v
 }
 
 /// The service page: description and every command.
 pub fn service_help() -> String {
-    let mut out = format!(
-        "{}\n\nDESCRIPTION\n{}\nAVAILABLE COMMANDS\n",
-        service().table.command,
-        indent(service().table.docs, "  ")
+    let table = service().table;
+    let mut page = Page {
+        out: String::new(),
+        width: width(),
+    };
+    page.heading("NAME");
+    page.fill(BODY, "", &format!("{} -", table.command));
+    page.heading("DESCRIPTION");
+    page.docs(BODY, table.docs);
+    page.heading("AVAILABLE COMMANDS");
+    for op in table.operations {
+        page.fill(BODY, "o ", op.command);
+        page.blank();
+    }
+    page.fill(BODY, "o ", "completion");
+    page.blank();
+    page.fill(BODY, "o ", "help");
+    page.out
+}
+
+/// The `completion` command's page.
+pub fn completion_help() -> String {
+    let cmd = service().table.command;
+    let mut page = Page {
+        out: String::new(),
+        width: width(),
+    };
+    page.heading("NAME");
+    page.fill(BODY, "", "completion -");
+    page.heading("DESCRIPTION");
+    page.fill(
+        BODY,
+        "",
+        &format!("Prints a script that completes {cmd}'s commands, their options and the values of options with a fixed set of choices, for bash, zsh or fish. Install it with one of:"),
     );
-    for op in service().table.operations {
-        out.push_str(&format!("  o {}\n", op.command));
+    page.blank();
+    for line in [
+        format!("{cmd} completion bash > ~/.local/share/bash-completion/completions/{cmd}"),
+        format!("{cmd} completion zsh > \"${{fpath[1]}}/_{cmd}\""),
+        format!("{cmd} completion fish > ~/.config/fish/completions/{cmd}.fish"),
+    ] {
+        page.verbatim(BODY + STEP, &line);
     }
-    out.push_str("  o help\n");
-    out
+    page.heading("SYNOPSIS");
+    page.verbatim(BODY + 5, "completion");
+    page.verbatim(BODY + 3, "bash | zsh | fish");
+    page.out
 }
 
-fn type_name(kind: &Kind) -> String {
-    match kind {
-        Kind::String => "string".into(),
-        Kind::Enum(_) => "string".into(),
-        Kind::Boolean => "boolean".into(),
-        Kind::Integer => "integer".into(),
-        Kind::Long => "long".into(),
-        Kind::Float => "float".into(),
-        Kind::Double => "double".into(),
-        Kind::Timestamp => "timestamp".into(),
-        Kind::Blob => "blob".into(),
-        Kind::Structure(_) => "structure".into(),
-        Kind::List(_) => "list".into(),
-        Kind::Map(_) => "map".into(),
-        _ => "value".into(),
+/// One option's synopsis entry: `--flag <value>`, `--flag | --no-flag` for booleans, in
+/// `[...]` when optional.
+fn synopsis_entry(m: &Member) -> String {
+    let s = match m.kind {
+        Kind::Boolean => format!("--{0} | --no-{0}", m.flag),
+        _ => format!("--{} <value>", m.flag),
+    };
+    if m.required {
+        s
+    } else {
+        format!("[{s}]")
     }
 }
 
-/// One command's page: description, synopsis, and each flag with its documentation.
+/// One command's page.
 pub fn command_help(op: &Operation) -> String {
-    let mut out = format!(
-        "{}\n\nDESCRIPTION\n{}\nSYNOPSIS\n  {}\n",
-        op.command,
-        indent(op.docs, "  "),
-        op.command
-    );
-    for m in op.input.members {
-        let flag = match m.kind {
-            Kind::Boolean => format!("--{} | --no-{}", m.flag, m.flag),
-            _ => format!("--{} <value>", m.flag),
-        };
-        if m.required {
-            out.push_str(&format!("    {flag}\n"));
+    let mut page = Page {
+        out: String::new(),
+        width: width(),
+    };
+    page.heading("NAME");
+    page.fill(BODY, "", &format!("{} -", op.command));
+    page.heading("DESCRIPTION");
+    page.docs(BODY, op.docs);
+    if op.paginator.is_some() {
+        page.fill(
+            BODY,
+            "",
+            &format!(
+                "{} is a paginated operation. Multiple API calls may be issued in order to retrieve the entire data set of results. You can disable pagination by providing the --no-paginate argument.",
+                op.command
+            ),
+        );
+        page.blank();
+    }
+    page.heading("SYNOPSIS");
+    page.verbatim(BODY + 5, op.command);
+    for m in documented(op) {
+        page.verbatim(BODY + STEP, &synopsis_entry(m));
+    }
+    for o in extra_options(op) {
+        page.verbatim(BODY + STEP, &format!("[--{o} <value>]"));
+    }
+    for (name, value, _, _) in GLOBALS {
+        let entry = if *value {
+            format!("[--{name} <value>]")
         } else {
-            out.push_str(&format!("    [{flag}]\n"));
+            format!("[--{name}]")
+        };
+        page.verbatim(BODY + STEP, &entry);
+    }
+    page.heading("OPTIONS");
+    for m in documented(op) {
+        let head = match m.kind {
+            Kind::Boolean => format!("--{0} | --no-{0} (boolean)", m.flag),
+            _ => format!("--{} ({})", m.flag, type_name(&m.kind)),
+        };
+        page.fill(BODY, "", &head);
+        page.docs(BODY + STEP, m.docs);
+        if let Kind::Enum(values) = m.kind {
+            page.fill(BODY + STEP, "", "Possible values:");
+            page.blank();
+            for v in values {
+                page.fill(BODY + STEP, "o ", v);
+            }
+            page.blank();
+        }
+        nested(&mut page, BODY + STEP, &m.kind, &mut Vec::new());
+        if matches!(m.kind, Kind::Structure(_) | Kind::List(_) | Kind::Map(_)) {
+            page.fill(BODY + STEP, "", "JSON Syntax:");
+            page.blank();
+            for line in json_syntax(&m.kind, &mut Vec::new()).lines() {
+                page.verbatim(BODY + 2 * STEP, line);
+            }
+            page.blank();
         }
     }
-    out.push_str("    [--cli-input-json <value>]\n");
-    if op.paginator.is_some() {
-        out.push_str("    [--starting-token <value>]\n    [--page-size <value>]\n    [--max-items <value>]\n");
+    for o in extra_options(op) {
+        let (ty, text) = match o {
+            "cli-input-json" => ("string", "Performs service operation based on the JSON string provided. The JSON string follows the format provided by --generate-cli-skeleton. If other arguments are provided on the command line, the CLI values will override the JSON-provided values."),
+            "starting-token" => ("string", "A token to specify where to start paginating. This is the NextToken from a previously truncated response."),
+            "page-size" => ("integer", "The size of each page to get in the AWS service call. This does not affect the number of items returned in the command's output."),
+            "max-items" => ("integer", "The total number of items to return in the command's output. If the total number of items available is more than the value specified, a NextToken is provided in the command's output. To resume pagination, provide the NextToken value in the starting-token argument of a subsequent command."),
+            _ => ("string", "Prints a JSON skeleton to standard output without sending an API request. If provided with no value or the value input, prints a sample input JSON that can be used as an argument for --cli-input-json. If provided with the value output, it validates the command inputs and returns a sample output JSON for that command."),
+        };
+        page.fill(BODY, "", &format!("--{o} ({ty})"));
+        page.fill(BODY + STEP, "", text);
+        page.blank();
     }
-    out.push_str("\nOPTIONS\n");
-    for m in op.input.members {
-        out.push_str(&format!("  --{} ({})\n", m.flag, type_name(&m.kind)));
-        out.push_str(&indent(m.docs, "    "));
-        if let Kind::Enum(values) = m.kind {
-            out.push_str("\n    Possible values:\n");
-            for v in values {
-                out.push_str(&format!("    o {v}\n"));
+    page.heading("GLOBAL OPTIONS");
+    for (name, _, ty, text) in GLOBALS {
+        page.fill(BODY, "", &format!("--{name} ({ty})"));
+        page.fill(BODY + STEP, "", text);
+        page.blank();
+        let choices = global_choices(name);
+        if !choices.is_empty() {
+            for c in choices {
+                page.fill(BODY + STEP, "o ", c);
+            }
+            page.blank();
+        }
+    }
+    if !op.examples.is_empty() {
+        page.heading("EXAMPLES");
+        for ex in op.examples {
+            if !ex.title.is_empty() {
+                page.docs(BODY, ex.title);
+            }
+            if !ex.description.is_empty() {
+                page.docs(BODY, ex.description);
+            }
+            let command = format!("{} {}", service().table.command, ex.command);
+            for line in command.lines() {
+                page.verbatim(BODY + STEP, line);
+            }
+            page.blank();
+            if !ex.output.is_empty() {
+                page.fill(BODY, "", "Output:");
+                page.blank();
+                for line in ex.output.lines() {
+                    page.verbatim(BODY + STEP, line);
+                }
+                page.blank();
             }
         }
-        out.push('\n');
     }
-    out.push_str("  --cli-input-json (string) Reads arguments from the JSON string provided. The JSON string follows the format of the input, with wire member names.\n");
-    if op.paginator.is_some() {
-        out.push_str("\n  --starting-token (string) A token to specify where to start paginating: the NextToken of a previously truncated response.\n\n  --page-size (integer) The size of each page to get in the service call. This does not affect the number of items returned in the output.\n\n  --max-items (integer) The total number of items to return in the output; a NextToken is printed when more are available.\n");
+    page.heading("OUTPUT");
+    if op.output.members.is_empty() {
+        page.fill(BODY, "", "None");
+    }
+    for m in op.output.members {
+        member(&mut page, BODY, m, &mut Vec::new());
     }
     if !op.errors.is_empty() {
-        out.push_str(&format!("\nERRORS\n  {}\n", op.errors.join(", ")));
+        page.heading("ERRORS");
+        page.fill(BODY, "", &op.errors.join(", "));
     }
-    out
+    page.out
+}
+
+/// A nested member: `Name -> (type)`, its docs and what is inside it.
+fn member(page: &mut Page, indent: usize, m: &Member, seen: &mut Vec<&'static str>) {
+    page.fill(
+        indent,
+        "",
+        &format!("{} -> ({})", m.field.name, type_name(&m.kind)),
+    );
+    page.docs(indent + STEP, m.docs);
+    nested(page, indent + STEP, &m.kind, seen);
+}
+
+/// What is inside a value: a structure's members, a list's or map's item, each once
+/// along a path (a recursive shape is marked, not followed).
+fn nested(page: &mut Page, indent: usize, kind: &Kind, seen: &mut Vec<&'static str>) {
+    match kind {
+        Kind::Structure(s) => structure(page, indent, s, seen),
+        Kind::List(item) | Kind::Map(item) => {
+            page.fill(indent, "", &format!("({})", type_name(item)));
+            page.blank();
+            nested(page, indent + STEP, item, seen);
+        }
+        _ => {}
+    }
+}
+
+fn structure(page: &mut Page, indent: usize, s: &'static Struct, seen: &mut Vec<&'static str>) {
+    if seen.contains(&s.name) {
+        page.fill(indent, "", "( ... recursive ... )");
+        page.blank();
+        return;
+    }
+    seen.push(s.name);
+    for m in s.members {
+        member(page, indent, m, seen);
+    }
+    seen.pop();
+}
+
+/// The `JSON Syntax:` of a value: placeholders for scalars, enum values as `"A"|"B"`.
+fn json_syntax(kind: &Kind, seen: &mut Vec<&'static str>) -> String {
+    let pad = |s: String| s.replace('\n', "\n  ");
+    match kind {
+        Kind::String => "\"string\"".into(),
+        Kind::Enum(values) => values
+            .iter()
+            .map(|v| format!("\"{v}\""))
+            .collect::<Vec<_>>()
+            .join("|"),
+        Kind::Boolean => "true|false".into(),
+        Kind::Document => "{...}".into(),
+        Kind::Blob => "blob".into(),
+        Kind::Structure(s) => {
+            if seen.contains(&s.name) {
+                return "{ ... recursive ... }".into();
+            }
+            seen.push(s.name);
+            let members: Vec<String> = s
+                .members
+                .iter()
+                .map(|m| format!("\"{}\": {}", m.field.name, json_syntax(&m.kind, seen)))
+                .collect();
+            seen.pop();
+            format!("{{\n  {}\n}}", pad(members.join(",\n")))
+        }
+        Kind::List(item) => match item {
+            Kind::Structure(_) | Kind::List(_) | Kind::Map(_) => {
+                format!("[\n  {}\n  ...\n]", pad(json_syntax(item, seen)))
+            }
+            _ => format!("[{}, ...]", json_syntax(item, seen)),
+        },
+        Kind::Map(value) => format!("{{\"string\": {}\n  ...}}", pad(json_syntax(value, seen))),
+        other => type_name(other).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(width: usize) -> Page {
+        Page {
+            out: String::new(),
+            width,
+        }
+    }
+
+    #[test]
+    fn markdown_becomes_plain_text() {
+        assert_eq!(
+            inline(
+                r"The **Note:** `KmsKeyARN` \[x\] see [CreateKey](https://x.test/a) or <https://y.test/b> a\_b \*"
+            ),
+            "The Note: KmsKeyARN [x] see CreateKey or https://y.test/b a_b *"
+        );
+        // Code spans are literal.
+        assert_eq!(inline(r"`a\_b*`"), r"a\_b*");
+    }
+
+    #[test]
+    fn docs_wrap_lists_and_paragraphs() {
+        let mut p = page(30);
+        p.docs(
+            2,
+            "First paragraph with several words to wrap around.\n\n- one item that is long enough to wrap\n   - nested\n\n```text\nverbatim\n```\n\nLast.",
+        );
+        assert_eq!(
+            p.out,
+            "  First paragraph with several\n  words to wrap around.\n\n  o one item that is long\n    enough to wrap\n     o nested\n\n     verbatim\n\n  Last.\n\n"
+        );
+        for line in p.out.lines() {
+            assert!(text_width(line) <= 30, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn long_words_and_lines_are_split_at_the_width() {
+        let mut p = page(12);
+        p.fill(2, "", "https://example.test/long/path x");
+        p.verbatim(2, "snowball --flag abcdefghij");
+        for line in p.out.lines() {
+            assert!(text_width(line) <= 12, "{line:?} in {:?}", p.out);
+        }
+        assert!(p.out.contains("  snowball \\\n"), "{}", p.out);
+    }
 }

@@ -11,6 +11,7 @@ use awsrt::internal::cli::ServiceTable;
 use awsrt::internal::ServiceMeta;
 
 mod app;
+mod completion;
 mod format;
 mod help;
 mod output;

@@ -448,6 +448,8 @@ pub struct ExampleDef {
     pub title: Option<String>,
     pub description: Option<String>,
     pub input: serde_json::Value,
+    /// The example's output, when the model gives one.
+    pub output: Option<serde_json::Value>,
 }
 
 const SERVICE_FILE: &str = "service-2.json";
@@ -1139,6 +1141,7 @@ impl<'a> Lowering<'a> {
                             .input
                             .clone()
                             .unwrap_or(serde_json::Value::Object(Default::default())),
+                        output: e.output.clone(),
                     })
                     .collect()
             })

@@ -106,6 +106,23 @@ pub struct Command {
     pub paginator: Option<Paginator>,
     /// Sends the operation: [`run`] for its input type.
     pub call: CallFn,
+    /// The model's examples (`examples-1.json`), for `help`.
+    pub examples: &'static [Example],
+}
+
+/// An example call from the model's `examples-1.json`, for `help`.
+#[derive(Debug)]
+pub struct Example {
+    /// The title, as Markdown (may be empty).
+    pub title: &'static str,
+    /// The description, as Markdown (may be empty).
+    pub description: &'static str,
+    /// The command line after the service command (`create-job --job-type IMPORT`): one
+    /// `--flag value` a line, lines joined by ` \` continuations, values quoted for a
+    /// POSIX shell.
+    pub command: &'static str,
+    /// The example's output as indented JSON, or empty when the model gives none.
+    pub output: &'static str,
 }
 
 /// Sends one operation with an awsJson input document and returns the output as an awsJson

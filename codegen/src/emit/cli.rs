@@ -146,6 +146,103 @@ fn structure(s: &StructDef, ty: &TokenStream, static_ident: &proc_macro2::Ident)
     }
 }
 
+/// A value quoted for a POSIX shell: as is when it has no special character, else in
+/// single quotes.
+fn shell_quote(v: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
+    if !v.is_empty() && v.chars().all(plain) {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', r"'\''"))
+    }
+}
+
+/// Indented JSON (four spaces, as the AWS CLI's own examples are written).
+fn pretty(v: &serde_json::Value) -> String {
+    use serde::Serialize;
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    // Serializing a `Value` into a `Vec` cannot fail.
+    let _ = v.serialize(&mut ser);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The command line of an example (after the service command), or `None` when its input
+/// names a member the operation does not have (the model's own mistake: left out, as
+/// the rustdoc examples leave it out).
+fn example_command(command: &str, input: &StructDef, ex: &serde_json::Value) -> Option<String> {
+    let empty = serde_json::Map::new();
+    let given = match ex {
+        serde_json::Value::Object(m) => m,
+        serde_json::Value::Null => &empty,
+        _ => return None,
+    };
+    if given
+        .keys()
+        .any(|k| !input.members.iter().any(|m| &m.wire == k))
+    {
+        return None;
+    }
+    let mut lines = vec![command.to_string()];
+    // In the operation's member order, as the synopsis lists them.
+    for m in &input.members {
+        let Some(v) = given.get(&m.wire) else {
+            continue;
+        };
+        let flag = xform_name(&m.wire, '-');
+        let scalar = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => Some(shell_quote(s)),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let line = match v {
+            serde_json::Value::Bool(true) => format!("--{flag}"),
+            serde_json::Value::Bool(false) => format!("--no-{flag}"),
+            serde_json::Value::Array(items) if items.iter().all(|i| scalar(i).is_some()) => {
+                let items: Vec<String> = items.iter().filter_map(scalar).collect();
+                format!("--{flag} {}", items.join(" "))
+            }
+            v => match scalar(v) {
+                Some(s) => format!("--{flag} {s}"),
+                None => {
+                    // JSON in single quotes, its lines indented under the flag.
+                    let json = shell_quote(&pretty(v)).replace('\n', "\n    ");
+                    format!("--{flag} {json}")
+                }
+            },
+        };
+        lines.push(line);
+    }
+    Some(lines.join(" \\\n    "))
+}
+
+/// The `Example` table of an operation.
+fn examples(command: &str, op: &crate::ir::OperationDef) -> Vec<TokenStream> {
+    op.examples
+        .iter()
+        .filter_map(|ex| {
+            let cmd = example_command(command, &op.input, &ex.input)?;
+            let md = |s: &Option<String>| {
+                s.as_deref()
+                    .map(crate::docs::html_to_markdown)
+                    .unwrap_or_default()
+            };
+            let title = md(&ex.title);
+            let description = md(&ex.description);
+            let output = ex.output.as_ref().map(pretty).unwrap_or_default();
+            Some(quote! {
+                ::awsrt::internal::cli::Example {
+                    title: #title,
+                    description: #description,
+                    command: #cmd,
+                    output: #output,
+                }
+            })
+        })
+        .collect()
+}
+
 /// The wire path of a paginator's output token (`NextToken`, `Items[-1].Id`).
 fn token_path(service: &Service, output: &StructDef, steps: &[PathStep]) -> String {
     let mut path = String::new();
@@ -223,6 +320,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
         statics.push(structure(&op.input, &input_path, &input_static));
         statics.push(structure(&op.output, &output_path, &output_static));
         let docs = &op.docs;
+        let examples = examples(command, op);
         let errors = op.errors.iter().map(|e| &e.code);
         let paginator = match &op.paginator {
             None => quote!(None),
@@ -275,6 +373,7 @@ pub fn cli_rs(service: &Service) -> TokenStream {
                 errors: &[#(#errors),*],
                 paginator: #paginator,
                 call: ::awsrt::internal::cli::run::<#input_path>,
+                examples: &[#(#examples),*],
             }
         });
     }

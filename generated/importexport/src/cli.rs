@@ -34,6 +34,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::cancel_job::CancelJobInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::create_job::CreateJobInput::NAME,
@@ -64,6 +65,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::create_job::CreateJobInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::get_shipping_label::GetShippingLabelInput::NAME,
@@ -85,6 +87,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::get_shipping_label::GetShippingLabelInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::get_status::GetStatusInput::NAME,
@@ -104,6 +107,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::get_status::GetStatusInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::list_jobs::ListJobsInput::NAME,
@@ -127,6 +131,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::list_jobs::ListJobsInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::update_job::UpdateJobInput::NAME,
@@ -159,6 +164,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::update_job::UpdateJobInput,
             >,
+            examples: &[],
         },
     ],
 };

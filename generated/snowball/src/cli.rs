@@ -31,6 +31,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::cancel_cluster::CancelClusterInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To cancel a cluster job",
+                    description: "This operation cancels a cluster job. You can only cancel a cluster job while it's in the AwaitingQuorum status.",
+                    command: "cancel-cluster \\\n    --cluster-id CID123e4567-e89b-12d3-a456-426655440000",
+                    output: "",
+                },
+            ],
         },
         Command {
             name: crate::operation::cancel_job::CancelJobInput::NAME,
@@ -48,6 +56,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::cancel_job::CancelJobInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To cancel a job for a Snowball device",
+                    description: "This operation cancels a job. You can only cancel a job before its JobState value changes to PreparingAppliance.",
+                    command: "cancel-job \\\n    --job-id JID123e4567-e89b-12d3-a456-426655440000",
+                    output: "",
+                },
+            ],
         },
         Command {
             name: crate::operation::create_address::CreateAddressInput::NAME,
@@ -61,6 +77,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::create_address::CreateAddressInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To create an address for a job",
+                    description: "This operation creates an address for a job. Addresses are validated at the time of creation. The address you provide must be located within the serviceable area of your region. If the address is invalid or unsupported, then an exception is thrown.",
+                    command: "create-address \\\n    --address '{\n        \"City\": \"Seattle\",\n        \"Company\": \"My Company'\\''s Name\",\n        \"Country\": \"USA\",\n        \"Name\": \"My Name\",\n        \"PhoneNumber\": \"425-555-5555\",\n        \"PostalCode\": \"98101\",\n        \"StateOrProvince\": \"WA\",\n        \"Street1\": \"123 Main Street\"\n    }'",
+                    output: "{\n    \"AddressId\": \"ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b\"\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::create_cluster::CreateClusterInput::NAME,
@@ -79,6 +103,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::create_cluster::CreateClusterInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To create a cluster",
+                    description: "Creates an empty cluster. Each cluster supports five nodes. You use the CreateJob action separately to create the jobs for each of these nodes. The cluster does not ship until these five node jobs have been created.",
+                    command: "create-cluster \\\n    --job-type LOCAL_USE \\\n    --resources '{\n        \"S3Resources\": [\n            {\n                \"BucketArn\": \"arn:aws:s3:::MyBucket\",\n                \"KeyRange\": {}\n            }\n        ]\n    }' \\\n    --description MyCluster \\\n    --address-id ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b \\\n    --kms-key-arn arn:aws:kms:us-east-1:123456789012:key/abcd1234-12ab-34cd-56ef-123456123456 \\\n    --role-arn arn:aws:iam::123456789012:role/snowball-import-S3-role \\\n    --snowball-type EDGE \\\n    --shipping-option SECOND_DAY \\\n    --notification '{\n        \"JobStatesToNotify\": [],\n        \"NotifyAll\": false\n    }'",
+                    output: "{\n    \"ClusterId\": \"CID123e4567-e89b-12d3-a456-426655440000\"\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::create_job::CreateJobInput::NAME,
@@ -98,6 +130,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::create_job::CreateJobInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To create a job",
+                    description: "Creates a job to import or export data between Amazon S3 and your on-premises data center. Your AWS account must have the right trust policies and permissions in place to create a job for Snowball. If you're creating a job for a node in a cluster, you only need to provide the clusterId value; the other job attributes are inherited from the cluster.",
+                    command: "create-job \\\n    --job-type IMPORT \\\n    --resources '{\n        \"S3Resources\": [\n            {\n                \"BucketArn\": \"arn:aws:s3:::MyBucket\",\n                \"KeyRange\": {}\n            }\n        ]\n    }' \\\n    --description 'My Job' \\\n    --address-id ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b \\\n    --kms-key-arn arn:aws:kms:us-east-1:123456789012:key/abcd1234-12ab-34cd-56ef-123456123456 \\\n    --role-arn arn:aws:iam::123456789012:role/snowball-import-S3-role \\\n    --snowball-capacity-preference T80 \\\n    --shipping-option SECOND_DAY \\\n    --notification '{\n        \"JobStatesToNotify\": [],\n        \"NotifyAll\": false\n    }' \\\n    --snowball-type STANDARD",
+                    output: "{\n    \"JobId\": \"JID123e4567-e89b-12d3-a456-426655440000\"\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::create_long_term_pricing::CreateLongTermPricingInput::NAME,
@@ -111,6 +151,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::create_long_term_pricing::CreateLongTermPricingInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::create_return_shipping_label::CreateReturnShippingLabelInput::NAME,
@@ -130,6 +171,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::create_return_shipping_label::CreateReturnShippingLabelInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::describe_address::DescribeAddressInput::NAME,
@@ -143,6 +185,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::describe_address::DescribeAddressInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To describe an address for a job",
+                    description: "This operation describes an address for a job.",
+                    command: "describe-address \\\n    --address-id ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b",
+                    output: "{\n    \"Address\": {\n        \"AddressId\": \"ADID5643ec50-3eec-4eb3-9be6-9374c10eb51b\",\n        \"City\": \"Seattle\",\n        \"Company\": \"My Company\",\n        \"Country\": \"US\",\n        \"Name\": \"My Name\",\n        \"PhoneNumber\": \"425-555-5555\",\n        \"PostalCode\": \"98101\",\n        \"StateOrProvince\": \"WA\",\n        \"Street1\": \"123 Main Street\"\n    }\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::describe_addresses::DescribeAddressesInput::NAME,
@@ -162,6 +212,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::describe_addresses::DescribeAddressesInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To describe all the addresses you've created for AWS Snowball",
+                    description: "This operation describes all the addresses that you've created for AWS Snowball. Calling this API in one of the US regions will return addresses from the list of all addresses associated with this account in all US regions.",
+                    command: "describe-addresses",
+                    output: "{\n    \"Addresses\": [\n        {\n            \"AddressId\": \"ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b\",\n            \"City\": \"Seattle\",\n            \"Company\": \"My Company\",\n            \"Country\": \"US\",\n            \"Name\": \"My Name\",\n            \"PhoneNumber\": \"425-555-5555\",\n            \"PostalCode\": \"98101\",\n            \"StateOrProvince\": \"WA\",\n            \"Street1\": \"123 Main Street\"\n        }\n    ]\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::describe_cluster::DescribeClusterInput::NAME,
@@ -175,6 +233,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::describe_cluster::DescribeClusterInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To describe a cluster",
+                    description: "Returns information about a specific cluster including shipping information, cluster status, and other important metadata.",
+                    command: "describe-cluster \\\n    --cluster-id CID123e4567-e89b-12d3-a456-426655440000",
+                    output: "{\n    \"ClusterMetadata\": {\n        \"AddressId\": \"ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b\",\n        \"ClusterId\": \"CID123e4567-e89b-12d3-a456-426655440000\",\n        \"ClusterState\": \"Pending\",\n        \"CreationDate\": \"1480475517.0\",\n        \"Description\": \"MyCluster\",\n        \"JobType\": \"LOCAL_USE\",\n        \"KmsKeyARN\": \"arn:aws:kms:us-east-1:123456789012:key/abcd1234-12ab-34cd-56ef-123456123456\",\n        \"Notification\": {\n            \"JobStatesToNotify\": [],\n            \"NotifyAll\": false\n        },\n        \"Resources\": {\n            \"S3Resources\": [\n                {\n                    \"BucketArn\": \"arn:aws:s3:::MyBucket\",\n                    \"KeyRange\": {}\n                }\n            ]\n        },\n        \"RoleARN\": \"arn:aws:iam::123456789012:role/snowball-import-S3-role\",\n        \"ShippingOption\": \"SECOND_DAY\"\n    }\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::describe_job::DescribeJobInput::NAME,
@@ -188,6 +254,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::describe_job::DescribeJobInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To describe a job you've created for AWS Snowball",
+                    description: "This operation describes a job you've created for AWS Snowball.",
+                    command: "describe-job \\\n    --job-id JID123e4567-e89b-12d3-a456-426655440000",
+                    output: "{\n    \"JobMetadata\": {\n        \"AddressId\": \"ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b\",\n        \"CreationDate\": \"1475626164\",\n        \"Description\": \"My Job\",\n        \"JobId\": \"JID123e4567-e89b-12d3-a456-426655440000\",\n        \"JobState\": \"New\",\n        \"JobType\": \"IMPORT\",\n        \"KmsKeyARN\": \"arn:aws:kms:us-east-1:123456789012:key/abcd1234-12ab-34cd-56ef-123456123456\",\n        \"Notification\": {\n            \"JobStatesToNotify\": [],\n            \"NotifyAll\": false\n        },\n        \"Resources\": {\n            \"S3Resources\": [\n                {\n                    \"BucketArn\": \"arn:aws:s3:::MyBucket\",\n                    \"KeyRange\": {}\n                }\n            ]\n        },\n        \"RoleARN\": \"arn:aws:iam::123456789012:role/snowball-import-S3-role\",\n        \"ShippingDetails\": {\n            \"ShippingOption\": \"SECOND_DAY\"\n        },\n        \"SnowballCapacityPreference\": \"T80\",\n        \"SnowballType\": \"STANDARD\"\n    }\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelInput::NAME,
@@ -205,6 +279,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::describe_return_shipping_label::DescribeReturnShippingLabelInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::get_job_manifest::GetJobManifestInput::NAME,
@@ -218,6 +293,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::get_job_manifest::GetJobManifestInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To get the manifest for a job you've created for AWS Snowball",
+                    description: "Returns a link to an Amazon S3 presigned URL for the manifest file associated with the specified JobId value. You can access the manifest file for up to 60 minutes after this request has been made. To access the manifest file after 60 minutes have passed, you'll have to make another call to the GetJobManifest action. The manifest is an encrypted file that you can download after your job enters the WithCustomer status. The manifest is decrypted by using the UnlockCode code value, when you pass both values to the Snowball through the Snowball client when the client is started for the first time. As a best practice, we recommend that you don't save a copy of an UnlockCode value in the same location as the manifest file for that job. Saving these separately helps prevent unauthorized parties from gaining access to the Snowball associated with that job. The credentials of a given job, including its manifest file and unlock code, expire 90 days after the job is created.",
+                    command: "get-job-manifest \\\n    --job-id JID123e4567-e89b-12d3-a456-426655440000",
+                    output: "{\n    \"ManifestURI\": \"https://awsie-frosty-manifests-prod.s3.amazonaws.com/JID123e4567-e89b-12d3-a456-426655440000_manifest.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20161224T005115Z&X-Amz-SignedHeaders=...\"\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::get_job_unlock_code::GetJobUnlockCodeInput::NAME,
@@ -231,6 +314,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::get_job_unlock_code::GetJobUnlockCodeInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To get the unlock code for a job you've created for AWS Snowball",
+                    description: "Returns the UnlockCode code value for the specified job. A particular UnlockCode value can be accessed for up to 90 days after the associated job has been created. The UnlockCode value is a 29-character code with 25 alphanumeric characters and 4 hyphens. This code is used to decrypt the manifest file when it is passed along with the manifest to the Snowball through the Snowball client when the client is started for the first time. As a best practice, we recommend that you don't save a copy of the UnlockCode in the same location as the manifest file for that job. Saving these separately helps prevent unauthorized parties from gaining access to the Snowball associated with that job.",
+                    command: "get-job-unlock-code \\\n    --job-id JID123e4567-e89b-12d3-a456-426655440000",
+                    output: "{\n    \"UnlockCode\": \"12345-abcde-56789-fghij-01234\"\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::get_snowball_usage::GetSnowballUsageInput::NAME,
@@ -244,6 +335,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::get_snowball_usage::GetSnowballUsageInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To see your Snowball service limit and the number of Snowballs you have in use",
+                    description: "Returns information about the Snowball service limit for your account, and also the number of Snowballs your account has in use. The default service limit for the number of Snowballs that you can have at one time is 1. If you want to increase your service limit, contact AWS Support.",
+                    command: "get-snowball-usage",
+                    output: "{\n    \"SnowballLimit\": 1,\n    \"SnowballsInUse\": 0\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::get_software_updates::GetSoftwareUpdatesInput::NAME,
@@ -257,6 +356,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::get_software_updates::GetSoftwareUpdatesInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::list_cluster_jobs::ListClusterJobsInput::NAME,
@@ -276,6 +376,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::list_cluster_jobs::ListClusterJobsInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To get a list of jobs in a cluster that you've created for AWS Snowball",
+                    description: "Returns an array of JobListEntry objects of the specified length. Each JobListEntry object is for a job in the specified cluster and contains a job's state, a job's ID, and other information.",
+                    command: "list-cluster-jobs \\\n    --cluster-id CID123e4567-e89b-12d3-a456-426655440000",
+                    output: "{\n    \"JobListEntries\": [\n        {\n            \"CreationDate\": \"1480475524.0\",\n            \"Description\": \"MyClustrer-node-001\",\n            \"IsMaster\": false,\n            \"JobId\": \"JID123e4567-e89b-12d3-a456-426655440000\",\n            \"JobState\": \"New\",\n            \"JobType\": \"LOCAL_USE\",\n            \"SnowballType\": \"EDGE\"\n        },\n        {\n            \"CreationDate\": \"1480475525.0\",\n            \"Description\": \"MyClustrer-node-002\",\n            \"IsMaster\": false,\n            \"JobId\": \"JID123e4567-e89b-12d3-a456-426655440001\",\n            \"JobState\": \"New\",\n            \"JobType\": \"LOCAL_USE\",\n            \"SnowballType\": \"EDGE\"\n        },\n        {\n            \"CreationDate\": \"1480475525.0\",\n            \"Description\": \"MyClustrer-node-003\",\n            \"IsMaster\": false,\n            \"JobId\": \"JID123e4567-e89b-12d3-a456-426655440002\",\n            \"JobState\": \"New\",\n            \"JobType\": \"LOCAL_USE\",\n            \"SnowballType\": \"EDGE\"\n        },\n        {\n            \"CreationDate\": \"1480475525.0\",\n            \"Description\": \"MyClustrer-node-004\",\n            \"IsMaster\": false,\n            \"JobId\": \"JID123e4567-e89b-12d3-a456-426655440003\",\n            \"JobState\": \"New\",\n            \"JobType\": \"LOCAL_USE\",\n            \"SnowballType\": \"EDGE\"\n        },\n        {\n            \"CreationDate\": \"1480475525.0\",\n            \"Description\": \"MyClustrer-node-005\",\n            \"IsMaster\": false,\n            \"JobId\": \"JID123e4567-e89b-12d3-a456-426655440004\",\n            \"JobState\": \"New\",\n            \"JobType\": \"LOCAL_USE\",\n            \"SnowballType\": \"EDGE\"\n        }\n    ]\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::list_clusters::ListClustersInput::NAME,
@@ -295,6 +403,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::list_clusters::ListClustersInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To get a list of clusters that you've created for AWS Snowball",
+                    description: "Returns an array of ClusterListEntry objects of the specified length. Each ClusterListEntry object contains a cluster's state, a cluster's ID, and other important status information.",
+                    command: "list-clusters",
+                    output: "{\n    \"ClusterListEntries\": [\n        {\n            \"ClusterId\": \"CID123e4567-e89b-12d3-a456-426655440000\",\n            \"ClusterState\": \"Pending\",\n            \"CreationDate\": \"1480475517.0\",\n            \"Description\": \"MyCluster\"\n        }\n    ]\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::list_compatible_images::ListCompatibleImagesInput::NAME,
@@ -314,6 +430,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::list_compatible_images::ListCompatibleImagesInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::list_jobs::ListJobsInput::NAME,
@@ -333,6 +450,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::list_jobs::ListJobsInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To get a list of jobs that you've created for AWS Snowball",
+                    description: "Returns an array of JobListEntry objects of the specified length. Each JobListEntry object contains a job's state, a job's ID, and a value that indicates whether the job is a job part, in the case of export jobs. Calling this API action in one of the US regions will return jobs from the list of all jobs associated with this account in all US regions.",
+                    command: "list-jobs",
+                    output: "{\n    \"JobListEntries\": [\n        {\n            \"CreationDate\": \"1460678186.0\",\n            \"Description\": \"MyJob\",\n            \"IsMaster\": false,\n            \"JobId\": \"JID123e4567-e89b-12d3-a456-426655440000\",\n            \"JobState\": \"New\",\n            \"JobType\": \"IMPORT\",\n            \"SnowballType\": \"STANDARD\"\n        }\n    ]\n}",
+                },
+            ],
         },
         Command {
             name: crate::operation::list_long_term_pricing::ListLongTermPricingInput::NAME,
@@ -352,6 +477,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::list_long_term_pricing::ListLongTermPricingInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::list_pickup_locations::ListPickupLocationsInput::NAME,
@@ -365,6 +491,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::list_pickup_locations::ListPickupLocationsInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::list_service_versions::ListServiceVersionsInput::NAME,
@@ -378,6 +505,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::list_service_versions::ListServiceVersionsInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::update_cluster::UpdateClusterInput::NAME,
@@ -397,6 +525,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::update_cluster::UpdateClusterInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To update a cluster",
+                    description: "This action allows you to update certain parameters for a cluster. Once the cluster changes to a different state, usually within 60 minutes of it being created, this action is no longer available.",
+                    command: "update-cluster \\\n    --cluster-id CID123e4567-e89b-12d3-a456-426655440000 \\\n    --description updated-cluster-name \\\n    --address-id ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b",
+                    output: "",
+                },
+            ],
         },
         Command {
             name: crate::operation::update_job::UpdateJobInput::NAME,
@@ -417,6 +553,14 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::update_job::UpdateJobInput,
             >,
+            examples: &[
+                ::awsrt::internal::cli::Example {
+                    title: "To update a job",
+                    description: "This action allows you to update certain parameters for a job. Once the job changes to a different job state, usually within 60 minutes of the job being created, this action is no longer available.",
+                    command: "update-job \\\n    --job-id JID123e4567-e89b-12d3-a456-426655440000 \\\n    --address-id ADID1234ab12-3eec-4eb3-9be6-9374c10eb51b \\\n    --shipping-option NEXT_DAY \\\n    --description updated-job-name \\\n    --snowball-capacity-preference T100",
+                    output: "",
+                },
+            ],
         },
         Command {
             name: crate::operation::update_job_shipment_state::UpdateJobShipmentStateInput::NAME,
@@ -430,6 +574,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::update_job_shipment_state::UpdateJobShipmentStateInput,
             >,
+            examples: &[],
         },
         Command {
             name: crate::operation::update_long_term_pricing::UpdateLongTermPricingInput::NAME,
@@ -443,6 +588,7 @@ pub static SERVICE: ServiceTable = ServiceTable {
             call: ::awsrt::internal::cli::run::<
                 crate::operation::update_long_term_pricing::UpdateLongTermPricingInput,
             >,
+            examples: &[],
         },
     ],
 };
