@@ -201,7 +201,11 @@ impl Page {
     /// Words filled into lines: the first starting with `first` at `indent`, the others
     /// at `indent + first` columns.
     fn fill(&mut self, indent: usize, first: &str, text: &str) {
-        let hang = indent + text_width(first);
+        self.fill_hanging(indent, first, indent + text_width(first), text);
+    }
+
+    /// [`Page::fill`] with the other lines at `hang` columns.
+    fn fill_hanging(&mut self, indent: usize, first: &str, hang: usize, text: &str) {
         let room = self.width.saturating_sub(hang).max(1);
         let mut line = String::new();
         let mut line_width = 0;
@@ -435,9 +439,8 @@ pub fn service_help() -> String {
         page.fill(BODY, "o ", op.command);
         page.blank();
     }
+    // `completion` is this client's own; `help` is not listed, as in the AWS CLI.
     page.fill(BODY, "o ", "completion");
-    page.blank();
-    page.fill(BODY, "o ", "help");
     page.out
 }
 
@@ -508,7 +511,8 @@ pub fn command_help(op: &Operation) -> String {
     page.heading("SYNOPSIS");
     page.verbatim(BODY + 5, op.command);
     for m in documented(op) {
-        page.verbatim(BODY + STEP, &synopsis_entry(m));
+        // Not shell: a long `--x | --no-x` wraps, one column in.
+        page.fill_hanging(BODY + STEP, "", BODY + STEP + 1, &synopsis_entry(m));
     }
     for o in extra_options(op) {
         page.verbatim(BODY + STEP, &format!("[--{o} <value>]"));
@@ -527,7 +531,7 @@ pub fn command_help(op: &Operation) -> String {
             Kind::Boolean => format!("--{0} | --no-{0} (boolean)", m.flag),
             _ => format!("--{} ({})", m.flag, type_name(&m.kind)),
         };
-        page.fill(BODY, "", &head);
+        page.fill_hanging(BODY, "", BODY + 2, &head);
         page.docs(BODY + STEP, m.docs);
         if let Kind::Enum(values) = m.kind {
             page.fill(BODY + STEP, "", "Possible values:");
