@@ -19,6 +19,9 @@ pub fn script(shell: &str) -> Option<String> {
     }
 }
 
+/// Options with a fixed set of values, and the values.
+type Choices = Vec<(String, Vec<&'static str>)>;
+
 /// What every script completes.
 struct Spec {
     /// The binary (`snowball`).
@@ -32,7 +35,7 @@ struct Spec {
     /// Per command: its options (without `--`, with whether each takes a value).
     options: Vec<(&'static str, Vec<(String, bool)>)>,
     /// Per command: the options with choices, and the choices.
-    choices: Vec<(&'static str, Vec<(String, Vec<&'static str>)>)>,
+    choices: Vec<(&'static str, Choices)>,
 }
 
 impl Spec {
@@ -104,7 +107,7 @@ fn command_options(op: &Operation) -> Vec<(String, bool)> {
 }
 
 /// A command's options with a fixed set of values: enums and lists of enums.
-fn command_choices(op: &Operation) -> Vec<(String, Vec<&'static str>)> {
+fn command_choices(op: &Operation) -> Choices {
     let mut v = Vec::new();
     for m in documented(op) {
         let values = match m.kind {

@@ -76,8 +76,8 @@ fn unwrap(lines: &[String], indent: usize, hang: usize) -> Vec<String> {
             last.push_str(line.trim());
             continue;
         }
-        open = i == indent && line.trim().starts_with("[--")
-            || line.trim().starts_with("--") && i == indent;
+        let t = line.trim();
+        open = i == indent && (t.starts_with("[--") || t.starts_with("--"));
         out.push(line.clone());
     }
     out
