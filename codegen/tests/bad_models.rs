@@ -172,3 +172,32 @@ fn names_that_collide_are_errors_not_suffixes() {
         "collides with value `InProgress`",
     );
 }
+
+#[test]
+fn a_malformed_examples_file() {
+    // `examples-1.json` is optional, but one that is there must parse.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("bad-models")
+        .join("bad-examples");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["service-2.json", "paginators-1.json"] {
+        std::fs::write(dir.join(f), load(f).to_string()).unwrap();
+    }
+    let examples = json!({"examples": {"CreateJob": [{"title": 5, "input": {}}]}});
+    std::fs::write(dir.join("examples-1.json"), examples.to_string()).unwrap();
+    let spec = CrateSpec {
+        model_dir: dir,
+        crate_name: "bad".into(),
+        runtime_path: "../runtime".into(),
+        runtime_version: "0.1.0".into(),
+        version: "0.1.0".into(),
+    };
+    let err = codegen::generate(&spec).expect_err("a bad examples file must not generate");
+    assert_names(
+        &err,
+        "examples-1.json",
+        "examples.CreateJob[0].title",
+        "invalid type",
+    );
+}

@@ -408,6 +408,80 @@ pub fn cli_rs(service: &Service) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::xform_name;
+    use super::{example_command, shell_quote};
+    use crate::ir::{MemberDef, StructDef, Type};
+    use serde_json::json;
+
+    fn member(wire: &str, ty: Type) -> MemberDef {
+        MemberDef {
+            wire: wire.into(),
+            json_name: None,
+            field: wire.to_lowercase(),
+            ty,
+            required: false,
+            sensitive: false,
+            docs: String::new(),
+            deprecated: None,
+            host_label: false,
+            idempotency_token: false,
+            min: None,
+            location: None,
+            xml_item: None,
+            flattened: false,
+            layout: Default::default(),
+        }
+    }
+
+    #[test]
+    fn shell_quoting_keeps_values_whole() {
+        assert_eq!(shell_quote("JID-1_a:b/c"), "JID-1_a:b/c");
+        assert_eq!(shell_quote("My Job"), "'My Job'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn example_commands_take_flags_in_member_order() {
+        let input = StructDef {
+            shape: Some("In".into()),
+            name: "In".into(),
+            docs: String::new(),
+            members: vec![
+                member("JobId", Type::String),
+                member("Force", Type::Bool),
+                member(
+                    "Ids",
+                    Type::List {
+                        item: Box::new(Type::String),
+                        sparse: false,
+                    },
+                ),
+                member("Address", Type::Document),
+            ],
+            error_code: None,
+            deprecated: None,
+            union: false,
+        };
+        let cmd = example_command(
+            "do-it",
+            &input,
+            &json!({"Address": {"Name": "O'Neil"}, "Force": false, "JobId": "J 1", "Ids": ["a", "b"]}),
+        );
+        let want = r#"do-it \
+    --job-id 'J 1' \
+    --no-force \
+    --ids a b \
+    --address '{
+        "Name": "O'\''Neil"
+    }'"#;
+        assert_eq!(cmd.as_deref(), Some(want));
+        // A member the operation does not have: the model's mistake, left out.
+        assert_eq!(example_command("do-it", &input, &json!({"Nope": 1})), None);
+        assert_eq!(
+            example_command("do-it", &input, &json!(null)).as_deref(),
+            Some("do-it")
+        );
+    }
 
     #[test]
     fn xform_name_matches_botocore() {
