@@ -394,6 +394,7 @@ async fn an_unwritable_stdout_is_no_panic() {
     for args in [
         &["help"][..],
         &["list-jobs", "help"],
+        &["completion", "bash"],
         &["--version"],
         &["create-job", "--generate-cli-skeleton"],
         &["list-jobs"],
