@@ -45,8 +45,10 @@ impl Spec {
         commands.extend(["completion", "help"]);
         // `--version` prints and exits: the AWS CLI's synopsis shows it with a value, but
         // nothing follows it.
+        // `--no-verify-ssl` and `--v2-debug` are refused: not offered.
         let globals = GLOBALS
             .iter()
+            .filter(|(n, _, _, _)| !matches!(*n, "no-verify-ssl" | "v2-debug"))
             .map(|(n, v, _, _)| (*n, *v && *n != "version"))
             .collect();
         let mut options = Vec::new();

@@ -162,6 +162,9 @@ fn cases() -> Vec<(Vec<&'static str>, BTreeSet<String>)> {
             ]),
         ),
         (vec!["snowball", "--deb"], set(&["--debug"])),
+        // Refused options are not offered.
+        (vec!["snowball", "--no-v"], set(&[])),
+        (vec!["snowball", "list-jobs", "--v2"], set(&[])),
         (
             vec!["snowball", "completion", ""],
             set(&["bash", "zsh", "fish"]),
