@@ -1,7 +1,7 @@
 //! `<service> help`, `<service> <command> help`, `--help`: the pages AWS CLI v1 prints
 //! (NAME, DESCRIPTION, SYNOPSIS, OPTIONS, GLOBAL OPTIONS, EXAMPLES, OUTPUT), built from
 //! the command table. The table's docs are the Markdown codegen made from the model's
-//! HTML (for rustdoc too, so one converter); [`render`] turns that into plain text
+//! HTML (for rustdoc too, so one converter); [`inline`] and `Page::docs` turn it into plain text
 //! wrapped to the width. Not groff: no bold/underline overstrikes, no hyphenation.
 
 use crate::format::text_width;
