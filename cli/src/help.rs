@@ -157,6 +157,11 @@ impl Page {
     fn verbatim(&mut self, indent: usize, line: &str) {
         let room = self.width.saturating_sub(indent).max(4);
         let line = line.trim_end();
+        if line.is_empty() {
+            // No trailing blanks on an empty line.
+            self.out.push('\n');
+            return;
+        }
         let lead: String = line.chars().take_while(|c| *c == ' ').collect();
         let mut rest: Vec<char> = line.chars().collect();
         loop {
@@ -542,14 +547,7 @@ pub fn command_help(op: &Operation) -> String {
             page.blank();
         }
         nested(&mut page, BODY + STEP, &m.kind, &mut Vec::new());
-        if matches!(m.kind, Kind::Structure(_) | Kind::List(_) | Kind::Map(_)) {
-            page.fill(BODY + STEP, "", "JSON Syntax:");
-            page.blank();
-            for line in json_syntax(&m.kind, &mut Vec::new()).lines() {
-                page.verbatim(BODY + 2 * STEP, line);
-            }
-            page.blank();
-        }
+        syntax(&mut page, &m.kind);
     }
     for o in extra_options(op) {
         let (ty, text) = match o {
@@ -625,22 +623,31 @@ fn member(page: &mut Page, indent: usize, m: &Member, seen: &mut Vec<&'static st
     nested(page, indent + STEP, &m.kind, seen);
 }
 
-/// What is inside a value: a structure's members, a list's or map's item, each once
-/// along a path (a recursive shape is marked, not followed).
+/// What is inside a value, as `awscli/clidocs.py` `_doc_member` walks it: a structure's
+/// members, a list's item as `(type)`, a map's `key` and `value`. A structure already
+/// twice on the path is marked recursive, not followed.
 fn nested(page: &mut Page, indent: usize, kind: &Kind, seen: &mut Vec<&'static str>) {
     match kind {
         Kind::Structure(s) => structure(page, indent, s, seen),
-        Kind::List(item) | Kind::Map(item) => {
+        Kind::List(item) => {
             page.fill(indent, "", &format!("({})", type_name(item)));
             page.blank();
             nested(page, indent + STEP, item, seen);
+        }
+        Kind::Map(value) => {
+            // The table keeps no key shape: map keys are strings.
+            page.fill(indent, "", "key -> (string)");
+            page.blank();
+            page.fill(indent, "", &format!("value -> ({})", type_name(value)));
+            page.blank();
+            nested(page, indent + STEP, value, seen);
         }
         _ => {}
     }
 }
 
 fn structure(page: &mut Page, indent: usize, s: &'static Struct, seen: &mut Vec<&'static str>) {
-    if seen.contains(&s.name) {
+    if seen.iter().filter(|n| **n == s.name).count() > 1 {
         page.fill(indent, "", "( ... recursive ... )");
         page.blank();
         return;
@@ -650,6 +657,142 @@ fn structure(page: &mut Page, indent: usize, s: &'static Struct, seen: &mut Vec<
         member(page, indent, m, seen);
     }
     seen.pop();
+}
+
+/// A scalar in the AWS CLI's sense (`SCALAR_TYPES`): everything but structures, lists,
+/// maps and documents.
+fn scalar(kind: &Kind) -> bool {
+    !matches!(
+        kind,
+        Kind::Structure(_) | Kind::List(_) | Kind::Map(_) | Kind::Document
+    )
+}
+
+/// A document, or lists and maps of documents (`is_document_type_container`).
+fn document_container(kind: &Kind) -> bool {
+    match kind {
+        Kind::Document => true,
+        Kind::List(k) | Kind::Map(k) => document_container(k),
+        _ => false,
+    }
+}
+
+/// An option's syntax blocks, as `doc_option_example` writes them: `Shorthand Syntax:`
+/// for structures, maps and lists of those; `Syntax:` for lists of scalars; else
+/// `JSON Syntax:` for what is no scalar.
+fn syntax(page: &mut Page, kind: &Kind) {
+    let block = |page: &mut Page, title: &str, text: &str| {
+        page.fill(BODY + STEP, "", title);
+        page.blank();
+        for line in text.lines() {
+            page.verbatim(BODY + 2 * STEP, line);
+        }
+        page.blank();
+    };
+    let complex = |k: &Kind| matches!(k, Kind::Structure(_) | Kind::Map(_));
+    let shorthand_ok = !document_container(kind)
+        && (complex(kind) || matches!(kind, Kind::List(item) if !scalar(item)));
+    if shorthand_ok {
+        // A structure of one string `Value` gets no example at all (`_DONT_DOC`).
+        if let Kind::Structure(s) = kind {
+            if let [m] = s.members {
+                if m.field.name == "Value" && matches!(m.kind, Kind::String) {
+                    return;
+                }
+            }
+        }
+        let mut stack = Vec::new();
+        let text = match kind {
+            Kind::List(item) => shorthand(item, &mut stack).map(|t| format!("{t} ...")),
+            k => shorthand(k, &mut stack),
+        };
+        // Too deep for shorthand: JSON only.
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            block(page, "Shorthand Syntax:", &text);
+        }
+    }
+    match kind {
+        Kind::List(item) if scalar(item) => {
+            let one = match item {
+                Kind::String | Kind::Enum(_) => "\"string\"",
+                Kind::Boolean => "true|false",
+                k => type_name(k),
+            };
+            let mut text = format!("{one} {one} ...");
+            if let Kind::Enum(values) = item {
+                text.push_str("\n\nWhere valid values are:\n");
+                for v in *values {
+                    text.push_str(&format!("    {v}\n"));
+                }
+            }
+            block(page, "Syntax:", &text);
+        }
+        k if !scalar(k) => block(page, "JSON Syntax:", &json_syntax(k, &mut Vec::new())),
+        _ => {}
+    }
+}
+
+/// A stack entry for what is no structure (only structure names can recur).
+const NOT_A_STRUCTURE: &str = "";
+
+/// `ParamShorthandDocGen._shorthand_docs`: `None` when nested deeper than the AWS CLI
+/// documents (`TooComplexError`).
+fn shorthand(kind: &Kind, stack: &mut Vec<&'static str>) -> Option<String> {
+    if stack.len() > 3 {
+        return None;
+    }
+    let name = |k: &Kind| match k {
+        Kind::Structure(s) => s.name,
+        _ => NOT_A_STRUCTURE,
+    };
+    match kind {
+        Kind::Structure(s) => {
+            let mut parts = Vec::new();
+            for m in s.members.iter().filter(|m| !document_container(&m.kind)) {
+                let shape = name(&m.kind);
+                if shape != NOT_A_STRUCTURE && stack.contains(&shape) {
+                    parts.push(format!("{}=( ... recursive ... )", m.field.name));
+                    continue;
+                }
+                stack.push(shape);
+                let v = shorthand(&m.kind, stack);
+                stack.pop();
+                parts.push(format!("{}={}", m.field.name, v?));
+            }
+            let inner = parts.join(",");
+            Some(if stack.is_empty() {
+                inner
+            } else {
+                format!("{{{inner}}}")
+            })
+        }
+        Kind::List(item) => {
+            stack.push(name(item));
+            let e = shorthand(item, stack);
+            stack.pop();
+            let e = e?;
+            Some(if !scalar(item) || stack.len() > 1 {
+                format!("[{e},{e}]")
+            } else {
+                format!("{e},{e}")
+            })
+        }
+        Kind::Map(value) => {
+            stack.push(name(value));
+            let v = shorthand(value, stack);
+            stack.pop();
+            let v = v?;
+            let start = format!("KeyName1={v},KeyName2={v}");
+            Some(if stack.is_empty() {
+                start
+            } else {
+                format!("{{{start}}}")
+            })
+        }
+        Kind::Document => Some(if stack.is_empty() { "" } else { "{}" }.into()),
+        Kind::Enum(_) => Some("string".into()),
+        k => Some(type_name(k).into()),
+    }
 }
 
 /// The `JSON Syntax:` of a value: placeholders for scalars, enum values as `"A"|"B"`.
@@ -666,7 +809,7 @@ fn json_syntax(kind: &Kind, seen: &mut Vec<&'static str>) -> String {
         Kind::Document => "{...}".into(),
         Kind::Blob => "blob".into(),
         Kind::Structure(s) => {
-            if seen.contains(&s.name) {
+            if seen.iter().filter(|n| **n == s.name).count() > 1 {
                 return "{ ... recursive ... }".into();
             }
             seen.push(s.name);
@@ -726,6 +869,35 @@ mod tests {
         for line in p.out.lines() {
             assert!(text_width(line) <= 30, "{line:?}");
         }
+    }
+
+    #[test]
+    fn maps_document_as_the_aws_cli_does() {
+        static VALUE: Kind = Kind::Integer;
+        let map = Kind::Map(&VALUE);
+        assert_eq!(
+            shorthand(&map, &mut Vec::new()).as_deref(),
+            Some("KeyName1=integer,KeyName2=integer")
+        );
+        let mut p = page(80);
+        nested(&mut p, 0, &map, &mut Vec::new());
+        assert_eq!(p.out, "key -> (string)\n\nvalue -> (integer)\n\n");
+        // A list of maps: the item's shorthand then `...` (the AWS CLI documents the
+        // item at the top), then JSON.
+        let mut p = page(80);
+        static MAP: Kind = Kind::Map(&VALUE);
+        syntax(&mut p, &Kind::List(&MAP));
+        assert!(
+            p.out.contains("KeyName1=integer,KeyName2=integer ...\n"),
+            "{}",
+            p.out
+        );
+        assert!(p.out.contains("JSON Syntax:"), "{}", p.out);
+        // A list of enums: space-separated values and the valid ones.
+        let mut p = page(80);
+        static ENUM: Kind = Kind::Enum(&["A", "B"]);
+        syntax(&mut p, &Kind::List(&ENUM));
+        assert!(p.out.contains("\"string\" \"string\" ...\n\n             Where valid values are:\n                 A\n"), "{}", p.out);
     }
 
     #[test]

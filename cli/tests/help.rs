@@ -85,14 +85,20 @@ fn unwrap(lines: &[String], indent: usize, hang: usize) -> Vec<String> {
 
 /// `bare`: choices are `o value` lines without a "Possible values:" (global options).
 fn options(lines: &[String], bare: bool) -> Vec<Value> {
+    let lines = unwrap(lines, 7, 9);
     let mut opts: Vec<Value> = Vec::new();
     let mut in_values = false;
-    for line in &unwrap(lines, 7, 9) {
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        i += 1;
         let indent = indent_of(line);
         let t = line.trim();
         if indent == 7 {
             if let Some((flag, ty)) = option_head(t) {
-                opts.push(json!({"flag": flag, "type": ty, "choices": [], "members": []}));
+                opts.push(
+                    json!({"flag": flag, "type": ty, "choices": [], "members": [], "syntax": []}),
+                );
                 in_values = false;
                 continue;
             }
@@ -114,15 +120,24 @@ fn options(lines: &[String], bare: bool) -> Vec<Value> {
         if !t.is_empty() {
             in_values = false;
         }
-        if t == "JSON Syntax:" {
-            // The syntax block is not nested members.
-            opt["members"]
-                .as_array_mut()
-                .expect("array")
-                .push(json!("syntax"));
-            continue;
-        }
-        if opt["members"].as_array().expect("array").last() == Some(&json!("syntax")) {
+        if indent == 10 && matches!(t, "Shorthand Syntax:" | "Syntax:" | "JSON Syntax:") {
+            // The block: the lines indented deeper, dedented.
+            let mut body = Vec::new();
+            while i < lines.len() && (lines[i].trim().is_empty() || indent_of(&lines[i]) > 10) {
+                body.push(lines[i].trim_end());
+                i += 1;
+            }
+            let cut = body
+                .iter()
+                .filter(|l| !l.is_empty())
+                .map(|l| indent_of(l))
+                .min()
+                .unwrap_or(0);
+            let text: Vec<&str> = body.iter().map(|l| l.get(cut..).unwrap_or("")).collect();
+            opt["syntax"].as_array_mut().expect("array").push(json!([
+                t.trim_end_matches(':'),
+                text.join("\n").trim_matches('\n')
+            ]));
             continue;
         }
         if indent >= 10 {
@@ -133,10 +148,6 @@ fn options(lines: &[String], bare: bool) -> Vec<Value> {
                     .push(json!([(indent - 10) / 3, label]));
             }
         }
-    }
-    for opt in &mut opts {
-        let members = opt["members"].as_array_mut().expect("array");
-        members.retain(|m| m != "syntax");
     }
     opts
 }
@@ -162,6 +173,9 @@ fn hygiene(what: &str, text: &str, width: usize, problems: &mut Vec<String>) {
         let n = line.chars().count();
         if n > width {
             problems.push(format!("{what}: line of {n} > {width}: {line:?}"));
+        }
+        if line.ends_with(' ') {
+            problems.push(format!("{what}: trailing blank: {line:?}"));
         }
         let scrubbed = line.replace("<value>", "");
         let mut rest = scrubbed.as_str();
@@ -216,6 +230,8 @@ fn check_service(bin: PathBuf, service: &str, table: &ServiceTable, oracle: &Val
         problems.push(format!("{service} help: commands {ours:?}, aws {want:?}"));
     }
     let ops = oracle["operations"].as_object().expect("operations");
+    // Syntax blocks compared: some, or the oracle's parse found none.
+    let mut blocks = 0;
     let mut ours_ops: Vec<&str> = table.operations.iter().map(|o| o.command).collect();
     ours_ops.sort_unstable();
     let mut aws_ops: Vec<&str> = ops.keys().map(String::as_str).collect();
@@ -228,7 +244,8 @@ fn check_service(bin: PathBuf, service: &str, table: &ServiceTable, oracle: &Val
         hygiene(&what, &page, 80, &mut problems);
         let wide = run(&bin, &[op.command, "--help"], 120);
         hygiene(&format!("{what} (120)"), &wide, 120, &mut problems);
-        let s = sections(&page);
+        // Read on a page too wide to wrap anything; the wrapped ones are checked above.
+        let s = sections(&run(&bin, &[op.command, "help"], 1000));
         let synopsis: Vec<String> = unwrap(section(&s, "SYNOPSIS"), 10, 11)
             .iter()
             .map(|l| l.trim().to_string())
@@ -258,7 +275,8 @@ fn check_service(bin: PathBuf, service: &str, table: &ServiceTable, oracle: &Val
                 continue;
             }
             for (o, t) in ours.iter().zip(theirs) {
-                for field in ["flag", "type", "choices", "members"] {
+                blocks += t["syntax"].as_array().map_or(0, Vec::len);
+                for field in ["flag", "type", "choices", "members", "syntax"] {
                     if o[field] != t[field] {
                         problems.push(format!(
                             "{what}: {title} --{}: {field}\n  ours {}\n  aws  {}",
@@ -304,6 +322,7 @@ fn check_service(bin: PathBuf, service: &str, table: &ServiceTable, oracle: &Val
             ));
         }
     }
+    assert!(blocks > 0, "{service}: no syntax block compared");
     for n in &notes {
         eprintln!("note: {n}");
     }

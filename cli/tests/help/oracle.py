@@ -7,6 +7,7 @@ the output members. One process for all operations; prints one JSON document."""
 import json
 import re
 import sys
+import textwrap
 
 from awscli import clidriver
 
@@ -40,23 +41,44 @@ OPTION = re.compile(r"^``--([a-z0-9-]+)``(?: \| ``--no-[a-z0-9-]+``)? \((\w+)\)"
 NESTED = re.compile(r"^( *)(?:([A-Za-z0-9_.:-]+) -> )?\((\w+)\)\s*$")
 
 
+def indent_of(line):
+    return len(line) - len(line.lstrip(" "))
+
+
 def options(lines):
+    """Each option: flag, type, choices, nested members and syntax blocks."""
     opts = []
-    for line in lines:
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
         m = OPTION.match(line)
         if m:
-            opts.append({"flag": m.group(1), "type": m.group(2), "choices": [], "members": []})
+            opts.append(
+                {"flag": m.group(1), "type": m.group(2), "choices": [], "members": [], "syntax": []}
+            )
             continue
-        # Nested members, two spaces a level under the option's docs.
+        if not opts:
+            continue
+        stripped = line.strip()
+        if stripped in ("Shorthand Syntax::", "Syntax::", "JSON Syntax::"):
+            base, body = indent_of(line), []
+            while i < len(lines) and (not lines[i].strip() or indent_of(lines[i]) > base):
+                body.append(lines[i].rstrip())
+                i += 1
+            text = textwrap.dedent("\n".join(body)).strip("\n")
+            opts[-1]["syntax"].append([stripped[:-2], text])
+            continue
+        # Nested members, two spaces a level under the option's docs; an option without
+        # docs has its list item unindented.
         m = NESTED.match(line)
-        # An option without docs has its list item unindented.
-        if m and opts and (len(m.group(1)) >= 2 or not m.group(2)):
+        if m and (len(m.group(1)) >= 2 or not m.group(2)):
             label = (m.group(2) + " -> " if m.group(2) else "") + "(" + m.group(3) + ")"
             opts[-1]["members"].append([max(len(m.group(1)) // 2 - 1, 0), label])
             continue
         # Choices: `*   ``IMPORT``` under a model option, `*   json` under a global one.
         m = re.match(r"^ *\*   (?:``)?([^`]+?)(?:``)?\s*$", line)
-        if m and opts:
+        if m:
             opts[-1]["choices"].append(m.group(1))
     return opts
 
