@@ -507,8 +507,12 @@ pub fn command_help(op: &Operation) -> String {
             BODY,
             "",
             &format!(
-                "{} is a paginated operation. Multiple API calls may be issued in order to retrieve the entire data set of results. You can disable pagination by providing the --no-paginate argument.",
-                op.command
+                "{} is a paginated operation. Multiple API calls may be issued in order to retrieve the entire data set of results. You can disable pagination by providing the --no-paginate argument.{}",
+                op.command,
+                match op.paginator.as_ref().and_then(|p| p.result_key) {
+                    Some(key) => format!(" When using --output text and the --query argument on a paginated response, the --query argument must extract data from the results of the following query expressions: {key}"),
+                    None => String::new(),
+                }
             ),
         );
         page.blank();
