@@ -30,6 +30,13 @@ fn script(bin: &str, shell: &str) -> String {
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
+/// A directory of its own for each call: the tests run in parallel in one process.
+fn temp_dir(bin: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("completion-{}-{bin}-{n}", std::process::id()))
+}
+
 fn bash_quote(w: &str) -> String {
     format!("'{}'", w.replace('\'', r"'\''"))
 }
@@ -37,7 +44,7 @@ fn bash_quote(w: &str) -> String {
 /// Completes each command line (its last word being completed) with the bash script in
 /// one bash process; the sorted replies, one set per line.
 fn bash_complete(bin: &str, lines: &[Vec<&str>]) -> Vec<BTreeSet<String>> {
-    let dir = std::env::temp_dir().join(format!("completion-{}-{bin}", std::process::id()));
+    let dir = temp_dir(bin);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("bash");
     std::fs::write(&path, script(bin, "bash")).expect("writing the script");
@@ -59,7 +66,7 @@ fn bash_complete(bin: &str, lines: &[Vec<&str>]) -> Vec<BTreeSet<String>> {
 /// The same with the zsh script, run by bash: `words` 1-based (a dummy at 0), `CURRENT`
 /// the completed word's index, `compadd` printing its words.
 fn zsh_complete(bin: &str, lines: &[Vec<&str>]) -> Vec<BTreeSet<String>> {
-    let dir = std::env::temp_dir().join(format!("completion-{}-{bin}", std::process::id()));
+    let dir = temp_dir(bin);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("zsh");
     std::fs::write(&path, script(bin, "zsh")).expect("writing the script");
