@@ -86,7 +86,7 @@ pub(crate) fn run_conformance(args: &[String]) -> Result<(), String> {
             )
         }
     }
-    let (passed, failed) = conformance::summarize(&mut reports);
+    let (_, failed) = conformance::summarize(&mut reports);
     if failed > 0 {
         return Err(format!("{failed} conformance cases failed"));
     }
