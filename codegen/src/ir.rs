@@ -98,6 +98,9 @@ pub struct ServiceInfo {
     pub protocols: Vec<Protocol>,
     /// awsQuery: the `xmlns` of response documents (`metadata.xmlNamespace`).
     pub xml_namespace: Option<String>,
+    /// `metadata.awsQueryCompatible`: requests carry `x-amzn-query-mode: true` and error
+    /// codes come from `x-amzn-query-error` when the response has it.
+    pub query_compatible: bool,
 }
 
 /// A wire protocol the runtime speaks (the runtime's `awsrt::Protocol`).
@@ -648,6 +651,7 @@ impl<'a> Lowering<'a> {
             api_version: m.api_version.clone(),
             protocols,
             xml_namespace: m.xml_namespace.clone(),
+            query_compatible: m.aws_query_compatible.is_some(),
         })
     }
 

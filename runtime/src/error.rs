@@ -16,6 +16,10 @@ pub struct ErrorMetadata {
     pub request_id: Option<String>,
     /// The HTTP status code.
     pub status: u16,
+    /// Who the service blames, `Sender` or `Receiver`, when it says: awsQuery's `<Type>`,
+    /// or the second half of `x-amzn-query-error` from a query-compatible service
+    /// (botocore's `Error.Type`).
+    pub fault: Option<String>,
 }
 
 /// An error response from the service, decoded into the operation's error enum.

@@ -186,6 +186,7 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
         quote!(::awsrt::Protocol::#p)
     });
     let crate_id = format!("{krate}/{version}");
+    let query_compatible = m.query_compatible;
     let methods = methods(service, false);
     let rule_set = if has_rule_set {
         quote!(include_str!("endpoint-rule-set.json"))
@@ -206,6 +207,7 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
             protocols: &[#(#protocols),*],
             crate_id: #crate_id,
             endpoint_rule_set: #rule_set,
+            query_compatible: #query_compatible,
         };
 
         /// The service client: one method per operation. Cheap to clone; clones share

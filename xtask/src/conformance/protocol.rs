@@ -39,15 +39,71 @@ pub const DEFAULT_FILES: &[&str] = &[
     "legacy/input/query.json",
     "legacy/output/json.json",
     "legacy/output/query.json",
+    // awsQueryCompatible, and its absence.
+    "input/json_1_0-query-compatible.json",
+    "output/json_1_0-query-compatible.json",
+    "input/smithy-rpc-v2-cbor-query-compatible.json",
+    "output/smithy-rpc-v2-cbor-query-compatible.json",
+    "input/smithy-rpc-v2-cbor-non-query-compatible.json",
 ];
+
+/// Suite files of our protocols that botocore ships empty (`[]`): nothing to run. Listed
+/// so that the check below tells them from a file we forgot; one that gains cases fails.
+const EMPTY_FILES: &[&str] = &["output/smithy-rpc-v2-cbor-non-query-compatible.json"];
 
 const DEFAULT_ENDPOINT: &str = "https://example.com";
 
-/// Runs the default suite files of the botocore sdist.
+/// Runs the default suite files of the botocore sdist, after checking that they are all
+/// the sdist has for our protocols.
 pub fn run(botocore: &Path) -> Vec<Report> {
     let dir = botocore.join("tests").join("unit").join("protocols");
     let files: Vec<PathBuf> = DEFAULT_FILES.iter().map(|f| dir.join(f)).collect();
-    run_files(&files)
+    let mut reports = run_files(&files);
+    let mut coverage = Report::new("botocore protocol files of our protocols");
+    for found in suite_files_of_our_protocols(&dir) {
+        let empty = std::fs::read_to_string(dir.join(&found))
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .is_some_and(|v| v.as_array().is_some_and(Vec::is_empty));
+        let result = match (
+            DEFAULT_FILES.contains(&found.as_str()),
+            EMPTY_FILES.contains(&found.as_str()),
+        ) {
+            (true, _) => Ok(()),
+            (false, true) if empty => Ok(()),
+            (false, true) => Err("listed as empty but has cases: run it".to_string()),
+            (false, false) => Err("not run: add it to DEFAULT_FILES".to_string()),
+        };
+        coverage.check(&found, result);
+    }
+    reports.push(coverage);
+    reports
+}
+
+/// `input/`, `output/` and `legacy/*/` files whose name starts with one of our protocols
+/// (`json`, `query`, `smithy-rpc-v2-cbor`), relative to `protocols/`, sorted.
+fn suite_files_of_our_protocols(dir: &Path) -> Vec<String> {
+    let ours = |name: &str| {
+        name.ends_with(".json")
+            && ["json", "query", "smithy-rpc-v2-cbor"]
+                .iter()
+                .any(|p| name.starts_with(p))
+    };
+    let mut found = Vec::new();
+    for sub in ["input", "output", "legacy/input", "legacy/output"] {
+        for entry in std::fs::read_dir(dir.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if ours(&name) {
+                found.push(format!("{sub}/{name}"));
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 /// Runs any files in botocore's protocol-test format; one report per file.
