@@ -25,9 +25,11 @@ const SERVICES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Every suite: each committed service's endpoint tests and the configured-URL tests.
+/// Every suite: each committed service's endpoint tests, every botocore service's
+/// endpoint tests against its own rule set, and the configured-URL tests.
 pub fn run(botocore: &Path, root: &Path) -> Vec<Report> {
     let mut reports = Vec::new();
+    reports.push(all_services(botocore));
     for (service, ruleset) in SERVICES {
         let tests = botocore
             .join("tests/functional/endpoint-rules")
@@ -43,6 +45,66 @@ pub fn run(botocore: &Path, root: &Path) -> Vec<Report> {
         "tests/functional/configured_endpoint_urls/profile-tests.json",
     )));
     reports
+}
+
+/// botocore's `test_endpoint_rulesets.py` provider cases: every
+/// `tests/functional/endpoint-rules/<service>/endpoint-tests-1.json` against
+/// `botocore/data/<service>/<newest version>/endpoint-rule-set-1.json`. botocore's runner
+/// skips none of these (its end-to-end `operationInputs` cases need each service's client
+/// and are a different test); a service without cases or without a rule set fails, as
+/// botocore's `test_all_endpoint_tests_exist` does. One report for all services; each rule
+/// set is parsed once.
+pub fn all_services(botocore: &Path) -> Report {
+    let mut report = Report::new("endpoints/every botocore service");
+    let tests_dir = botocore.join("tests/functional/endpoint-rules");
+    let mut services: Vec<String> = match std::fs::read_dir(&tests_dir) {
+        Ok(d) => d
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(e) => {
+            report.check("load", Err(format!("{}: {e}", tests_dir.display())));
+            return report;
+        }
+    };
+    services.sort();
+    for service in &services {
+        let tests = tests_dir.join(service).join("endpoint-tests-1.json");
+        let sub = match newest_rule_set(botocore, service) {
+            Some(ruleset) => run_rules(service, &ruleset, &tests),
+            None => {
+                let mut r = Report::new(service.as_str());
+                r.check(
+                    "load",
+                    Err("no endpoint-rule-set-1.json in botocore/data".into()),
+                );
+                r
+            }
+        };
+        report.passed += sub.passed;
+        report.skipped += sub.skipped;
+        report
+            .failed
+            .extend(sub.failed.into_iter().map(|f| format!("{service} {f}")));
+    }
+    report.suite = format!("{} ({} services)", report.suite, services.len());
+    report
+}
+
+/// `botocore/data/<service>/<version>/endpoint-rule-set-1.json` of the newest API
+/// version that has one (versions are dates, so the greatest name is the newest), as
+/// botocore's loader picks it.
+fn newest_rule_set(botocore: &Path, service: &str) -> Option<std::path::PathBuf> {
+    let dir = botocore.join("botocore/data").join(service);
+    let mut versions: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("endpoint-rule-set-1.json"))
+        .filter(|p| p.is_file())
+        .collect();
+    versions.sort();
+    versions.pop()
 }
 
 /// A test file's value as the rules engine takes it (the runtime has its own JSON type).
