@@ -12,7 +12,8 @@
 //!   and its [`CredentialsError`];
 //! - errors: [`SdkError`], [`ServiceError`], [`ErrorMetadata`];
 //! - paginators: [`Paginator`] (a stream of pages) and [`Items`] (a stream of items);
-//! - values: [`DateTime`] (and [`DateTimeParseError`]), [`Document`];
+//! - values: [`DateTime`] (and [`DateTimeParseError`]), [`Document`], [`Map`] (the type of
+//!   every map member: you build one to fill a member);
 //! - the HTTP layer, to replace or fake it: the [`Transport`] trait, its [`BoxFuture`],
 //!   [`TransportError`] and [`TransportErrorKind`], and [`TestTransport`], which answers
 //!   from a queue and records what was sent.
@@ -58,6 +59,14 @@ pub use http::{BoxFuture, TestTransport, Transport, TransportError, TransportErr
 pub use paginator::{Items, Paginator};
 pub use protocol::Protocol;
 pub use shared_config::{Env, RetryMode};
+
+/// The type of every generated map member: string keys in insertion order. Requests
+/// send the entries in the order you inserted them (as botocore sends a dict), and
+/// responses keep the order the service sent. It is [`indexmap::IndexMap`], so it has
+/// `new`, `insert`, `get`, `iter`, `FromIterator`, `From<[(K, V); N]>`, and with the
+/// `serde` feature `Serialize`/`Deserialize`. Equality ignores order, as for a
+/// `HashMap`.
+pub type Map<V> = indexmap::IndexMap<String, V>;
 
 #[doc(hidden)]
 pub mod internal {

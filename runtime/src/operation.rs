@@ -122,11 +122,9 @@ impl PageToken for String {
     }
 }
 
-impl<V: Clone + PartialEq + Send + Sync + 'static> PageToken
-    for std::collections::HashMap<String, V>
-{
+impl<V: Clone + PartialEq + Send + Sync + 'static> PageToken for crate::Map<V> {
     fn is_empty(&self) -> bool {
-        std::collections::HashMap::is_empty(self)
+        crate::Map::is_empty(self)
     }
 }
 
