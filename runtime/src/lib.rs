@@ -10,7 +10,8 @@
 //!   [`Env`] (the environment a [`Config`] reads, for hermetic setups);
 //! - credentials: [`Credentials`], the [`ProvideCredentials`] trait for your own source,
 //!   and its [`CredentialsError`];
-//! - errors: [`SdkError`], [`ServiceError`], [`ErrorMetadata`];
+//! - errors: [`SdkError`], [`ServiceError`], [`ErrorMetadata`] and its [`Fault`] (matched
+//!   on to tell a bad request from a service failure);
 //! - paginators: [`Paginator`] (a stream of pages) and [`Items`] (a stream of items);
 //! - values: [`DateTime`] (and [`DateTimeParseError`]), [`Document`], [`Map`] (the type of
 //!   every map member: you build one to fill a member);
@@ -54,7 +55,7 @@ pub use client::{Client, Config};
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
 pub use datetime::{DateTime, DateTimeParseError};
 pub use document::Document;
-pub use error::{ErrorMetadata, SdkError, ServiceError};
+pub use error::{ErrorMetadata, Fault, SdkError, ServiceError};
 pub use http::{BoxFuture, TestTransport, Transport, TransportError, TransportErrorKind};
 pub use paginator::{Items, Paginator};
 pub use protocol::Protocol;

@@ -6,7 +6,7 @@ use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 
 use crate::codec::xml::{self, Element, XmlReader};
 use crate::codec::{cbor, json, query, Decode, DecodeError, Field, Reader};
-use crate::error::{ErrorMetadata, SdkError, ServiceError};
+use crate::error::{ErrorMetadata, Fault, SdkError, ServiceError};
 use crate::operation::{Operation, OperationError};
 use crate::protocol::Protocol;
 
@@ -201,7 +201,7 @@ pub(crate) fn parse_response<O: Operation>(
             .and_then(query_error_header)
         {
             code = query_code.to_string();
-            fault = Some(query_fault.to_string());
+            fault = Fault::parse(query_fault);
         }
     }
     let meta = ErrorMetadata {
@@ -282,7 +282,7 @@ fn parse_query<O: Operation>(
         message,
         request_id: xml_request_id.or(header_request_id),
         status,
-        fault: error_el.text_at(&["Type"]).map(str::to_string),
+        fault: error_el.text_at(&["Type"]).and_then(Fault::parse),
     };
     Err(QueryFailure::Service(meta, Some(kind)))
 }
@@ -478,7 +478,7 @@ mod tests {
         );
         assert_eq!(kind, Code("Customized".into()));
         assert_eq!(meta.code, "Customized");
-        assert_eq!(meta.fault.as_deref(), Some("Sender"));
+        assert_eq!(meta.fault, Some(Fault::Sender));
         assert_eq!(meta.message.as_deref(), Some("Hi"));
 
         // CBOR: `{"__type": "...#CustomCodeError", "message": "Hi"}`, marked as RPC v2.
@@ -499,7 +499,7 @@ mod tests {
             cbor,
         );
         assert_eq!(kind, Code("Customized".into()));
-        assert_eq!(meta.fault.as_deref(), Some("Receiver"));
+        assert_eq!(meta.fault, Some(Fault::Receiver));
 
         // Malformed headers are ignored, as botocore ignores them.
         for bad in ["Customized", ";Sender", "A;B;C"] {
