@@ -8,6 +8,7 @@ use std::path::Path;
 
 use awsrt::internal::endpoint::{Partitions, RuleSet};
 use awsrt::internal::json::Value as RtValue;
+use awsrt::internal::shared_config::SharedConfig;
 use awsrt::internal::{
     Decode, DecodeError, Encode, Operation, OperationError, Reader, ServiceMeta, Writer,
 };
@@ -47,6 +48,7 @@ pub fn run(botocore: &Path, root: &Path) -> Vec<Report> {
     reports.push(configured_urls(&botocore.join(
         "tests/functional/configured_endpoint_urls/profile-tests.json",
     )));
+    reports.push(service_id_names(botocore));
     reports
 }
 
@@ -430,4 +432,113 @@ pub fn configured_urls(path: &Path) -> Report {
     }
     let _ = std::fs::remove_dir_all(&dir);
     report
+}
+
+/// botocore's `test_expected_service_env_var_name_is_respected` and
+/// `test_expected_service_config_section_name_is_respected`, for every service of the
+/// sdist: `AWS_ENDPOINT_URL_<SERVICE ID>` and a `[services]` section keyed by the
+/// service id must each reach the endpoint. Resolved by the shared-config loader and
+/// `configured_endpoint_url`, the functions a client's endpoint resolution calls with its
+/// service id (a client's service is a compile-time constant, so the 400-odd ids cannot
+/// each get one here).
+pub fn service_id_names(botocore: &Path) -> Report {
+    let mut report = Report::new("configured-endpoint-urls: every service id");
+    let data = botocore.join("botocore/data");
+    let mut services: Vec<String> = std::fs::read_dir(&data)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    services.sort();
+    let dir = std::env::temp_dir().join(format!("xtask-service-ids-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        report.check("temp dir", Err(format!("{}: {e}", dir.display())));
+        return report;
+    }
+    let config = dir.join("config");
+    for service in &services {
+        let Some(id) = newest_service_id(&data.join(service)) else {
+            report.check(service, Err("no service-2.json with a serviceId".into()));
+            continue;
+        };
+        let profile = "[profile default]\naws_access_key_id=123\naws_secret_access_key=456\nregion=fake-region-10\n";
+        let env_var = format!("AWS_ENDPOINT_URL_{}", id.replace(' ', "_").to_uppercase());
+        let section = format!(
+            "[profile default]\nservices=my-services\naws_access_key_id=123\naws_secret_access_key=456\nregion=fake-region-10\n\n[services my-services]\n{} = \n  endpoint_url = https://endpoint-override\n\n",
+            id.replace(' ', "_").to_lowercase()
+        );
+        for (kind, text, vars) in [
+            (
+                "env var",
+                profile.to_string(),
+                vec![(env_var, "https://endpoint-override".to_string())],
+            ),
+            ("config section", section, vec![]),
+        ] {
+            let result = (|| -> Result<(), String> {
+                std::fs::write(&config, text).map_err(|e| e.to_string())?;
+                let mut vars = vars;
+                vars.push((
+                    "AWS_CONFIG_FILE".into(),
+                    config.to_string_lossy().into_owned(),
+                ));
+                vars.push((
+                    "AWS_SHARED_CREDENTIALS_FILE".into(),
+                    dir.join("none").to_string_lossy().into_owned(),
+                ));
+                let cfg = SharedConfig::load(&Env::from_vars(vars), Some("default"))
+                    .map_err(|e| e.to_string())?;
+                match cfg.configured_endpoint_url(&id)? {
+                    Some(u) if u == "https://endpoint-override" => Ok(()),
+                    other => Err(format!("got {other:?}")),
+                }
+            })();
+            report.check(format!("{service} ({id}) {kind}"), result);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    report
+}
+
+/// The `serviceId` of a service's newest `service-2.json` (botocore's loader's choice),
+/// read from the metadata at the top of the file.
+fn newest_service_id(service_dir: &Path) -> Option<String> {
+    let mut versions: Vec<std::path::PathBuf> = std::fs::read_dir(service_dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("service-2.json"))
+        .filter(|p| p.is_file())
+        .collect();
+    versions.sort();
+    let text = std::fs::read_to_string(versions.pop()?).ok()?;
+    let metadata: Value = {
+        // The metadata object opens the file; parse just it, not the whole model.
+        let start = text.find("\"metadata\"")?;
+        let open = start + text[start..].find('{')?;
+        let mut depth = 0usize;
+        let mut end = None;
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in text[open..].char_indices() {
+            match (in_string, escaped, c) {
+                (true, true, _) => escaped = false,
+                (true, false, '\\') => escaped = true,
+                (true, false, '"') => in_string = false,
+                (false, _, '"') => in_string = true,
+                (false, _, '{') => depth += 1,
+                (false, _, '}') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(open + i + 1);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        serde_json::from_str(&text[open..end?]).ok()?
+    };
+    metadata["serviceId"].as_str().map(str::to_string)
 }
