@@ -49,6 +49,11 @@ async fn input_case<O: Operation>(n: usize, endpoint: &str, input: Result<O, Dec
     let endpoint = endpoint.replacen("https://", "http://", 1);
     let transport = HttpTransport::new().with_proxies(proxies);
     let _ = client(&endpoint, transport).call(&input).await;
+    // A call that failed before sending never connected: wake the listener with an empty
+    // connection so the capture ends ("no request was received") instead of waiting.
+    if let Some(addr) = proxy.strip_prefix("http://") {
+        let _ = std::net::TcpStream::connect(addr);
+    }
     let raw = match captured.join() {
         Ok(Ok(raw)) => raw,
         Ok(Err(e)) => return emit(json!({"case": n, "fail": format!("no request was received: {e}")})),
@@ -87,6 +92,9 @@ fn capture_one_request() -> std::io::Result<(String, std::thread::JoinHandle<std
                 break;
             }
             raw.extend_from_slice(&buf[..got]);
+        }
+        if raw.is_empty() {
+            return Err(std::io::Error::other("the client sent nothing"));
         }
         conn.write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")?;
         Ok(raw)
