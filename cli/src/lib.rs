@@ -54,6 +54,7 @@ static EMPTY: ServiceTable = ServiceTable {
         protocols: &[],
         crate_id: "",
         endpoint_rule_set: "",
+        query_compatible: false,
     },
     full_name: "",
     command: "aws",

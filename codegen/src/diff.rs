@@ -406,12 +406,12 @@ fn type_name(t: &Type) -> String {
         Type::Map {
             value,
             sparse: false,
-        } => format!("HashMap<String, {}>", type_name(value)),
+        } => format!("Map<{}>", type_name(value)),
         Type::Map {
             value,
             sparse: true,
         } => {
-            format!("HashMap<String, Option<{}>>", type_name(value))
+            format!("Map<Option<{}>>", type_name(value))
         }
     }
 }

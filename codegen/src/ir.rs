@@ -98,6 +98,9 @@ pub struct ServiceInfo {
     pub protocols: Vec<Protocol>,
     /// awsQuery: the `xmlns` of response documents (`metadata.xmlNamespace`).
     pub xml_namespace: Option<String>,
+    /// `metadata.awsQueryCompatible`: requests carry `x-amzn-query-mode: true` and error
+    /// codes come from `x-amzn-query-error` when the response has it.
+    pub query_compatible: bool,
 }
 
 /// A wire protocol the runtime speaks (the runtime's `awsrt::Protocol`).
@@ -377,8 +380,13 @@ pub enum HostPrefixPart {
     /// Literal text, e.g. `foo.`.
     Literal(String),
     /// `{Label}`: the value of the input member with this wire name and Rust field (a
-    /// required string with `hostLabel`).
-    Label { wire: String, field: String },
+    /// string with `hostLabel`; botocore models do not always mark it required, and an
+    /// unset optional one fails the host-label check before sending).
+    Label {
+        wire: String,
+        field: String,
+        required: bool,
+    },
 }
 
 /// A modeled error of an operation.
@@ -645,6 +653,7 @@ impl<'a> Lowering<'a> {
             api_version: m.api_version.clone(),
             protocols,
             xml_namespace: m.xml_namespace.clone(),
+            query_compatible: m.aws_query_compatible.is_some(),
         })
     }
 
@@ -1169,8 +1178,8 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    /// Splits `endpoint.hostPrefix` at its `{Label}`s, each of which must name a
-    /// required string member of the input with `hostLabel`.
+    /// Splits `endpoint.hostPrefix` at its `{Label}`s, each of which must name a string
+    /// member of the input with `hostLabel`.
     fn host_prefix(
         &self,
         op_path: &str,
@@ -1199,17 +1208,16 @@ impl<'a> Lowering<'a> {
                         format!("label `{{{label}}}` is not a member of the input"),
                     )
                 })?;
-            if !member.host_label || !member.required || member.ty != Type::String {
+            if !member.host_label || member.ty != Type::String {
                 return Err(self.err(
                     &path,
-                    format!(
-                        "label `{{{label}}}` must be a required string member with `hostLabel`"
-                    ),
+                    format!("label `{{{label}}}` must be a string member with `hostLabel`"),
                 ));
             }
             parts.push(HostPrefixPart::Label {
                 wire: member.wire.clone(),
                 field: member.field.clone(),
+                required: member.required,
             });
             rest = &after[close + 1..];
         }

@@ -45,6 +45,10 @@ pub struct Metadata {
     /// awsQuery: the `xmlns` of response documents.
     #[serde(default)]
     pub xml_namespace: Option<String>,
+    /// `awsQueryCompatible` (an empty object when present): a service moved from awsQuery
+    /// that still reports its old error codes in `x-amzn-query-error`.
+    #[serde(default)]
+    pub aws_query_compatible: Option<serde_json::Value>,
 }
 
 /// One operation.

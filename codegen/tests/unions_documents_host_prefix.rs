@@ -92,7 +92,8 @@ fn lowers_unions_documents_and_host_prefixes() {
             HostPrefixPart::Literal("foo.".into()),
             HostPrefixPart::Label {
                 wire: "Label".into(),
-                field: "label".into()
+                field: "label".into(),
+                required: true,
             },
             HostPrefixPart::Literal(".".into()),
         ])
@@ -140,4 +141,21 @@ fn rejects_bad_unions_and_host_prefixes() {
         m["shapes"]["Choice"]["members"] = json!({});
     });
     assert_eq!(e.path, "shapes.Choice.members", "{e}");
+}
+
+/// botocore models carry host labels that are not marked required (its own legacy
+/// protocol suite has one); botocore fills them when set, so they must lower.
+#[test]
+fn an_optional_host_label_lowers() {
+    let mut m = model();
+    m["shapes"]["PutInput"]["required"] = json!([]);
+    let svc = lower("optional-label", &m).unwrap();
+    let put = &svc.operations["put"];
+    assert!(put.host_prefix.as_ref().unwrap().iter().any(|p| matches!(
+        p,
+        HostPrefixPart::Label {
+            required: false,
+            ..
+        }
+    )));
 }

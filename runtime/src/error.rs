@@ -16,6 +16,30 @@ pub struct ErrorMetadata {
     pub request_id: Option<String>,
     /// The HTTP status code.
     pub status: u16,
+    /// Who the service blames, when it says: awsQuery's `<Type>`, or the second half of
+    /// `x-amzn-query-error` from a query-compatible service (botocore's `Error.Type`).
+    pub fault: Option<Fault>,
+}
+
+/// Who a service error blames (`Sender` or `Receiver` on the wire).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The request was at fault (`Sender`): fix it before sending again.
+    Sender,
+    /// The service was at fault (`Receiver`).
+    Receiver,
+}
+
+impl Fault {
+    /// `Sender` or `Receiver`; any other text names no fault.
+    pub(crate) fn parse(text: &str) -> Option<Fault> {
+        match text {
+            "Sender" => Some(Fault::Sender),
+            "Receiver" => Some(Fault::Receiver),
+            _ => None,
+        }
+    }
 }
 
 /// An error response from the service, decoded into the operation's error enum.

@@ -10,9 +10,11 @@
 //!   [`Env`] (the environment a [`Config`] reads, for hermetic setups);
 //! - credentials: [`Credentials`], the [`ProvideCredentials`] trait for your own source,
 //!   and its [`CredentialsError`];
-//! - errors: [`SdkError`], [`ServiceError`], [`ErrorMetadata`];
+//! - errors: [`SdkError`], [`ServiceError`], [`ErrorMetadata`] and its [`Fault`] (matched
+//!   on to tell a bad request from a service failure);
 //! - paginators: [`Paginator`] (a stream of pages) and [`Items`] (a stream of items);
-//! - values: [`DateTime`] (and [`DateTimeParseError`]), [`Document`];
+//! - values: [`DateTime`] (and [`DateTimeParseError`]), [`Document`], [`Map`] (the type of
+//!   every map member: you build one to fill a member);
 //! - the HTTP layer, to replace or fake it: the [`Transport`] trait, its [`BoxFuture`],
 //!   [`TransportError`] and [`TransportErrorKind`], and [`TestTransport`], which answers
 //!   from a queue and records what was sent.
@@ -53,11 +55,19 @@ pub use client::{Client, Config};
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
 pub use datetime::{DateTime, DateTimeParseError};
 pub use document::Document;
-pub use error::{ErrorMetadata, SdkError, ServiceError};
+pub use error::{ErrorMetadata, Fault, SdkError, ServiceError};
 pub use http::{BoxFuture, TestTransport, Transport, TransportError, TransportErrorKind};
 pub use paginator::{Items, Paginator};
 pub use protocol::Protocol;
 pub use shared_config::{Env, RetryMode};
+
+/// The type of every generated map member: string keys in insertion order. Requests
+/// send the entries in the order you inserted them (as botocore sends a dict), and
+/// responses keep the order the service sent. It is [`indexmap::IndexMap`], so it has
+/// `new`, `insert`, `get`, `iter`, `FromIterator`, `From<[(K, V); N]>`, and with the
+/// `serde` feature `Serialize`/`Deserialize`. Equality ignores order, as for a
+/// `HashMap`.
+pub type Map<V> = indexmap::IndexMap<String, V>;
 
 #[doc(hidden)]
 pub mod internal {

@@ -22,6 +22,10 @@ pub struct ServiceMeta {
     pub crate_id: &'static str,
     /// The model's `endpoint-rule-set-1.json` (empty when the model has none).
     pub endpoint_rule_set: &'static str,
+    /// `awsQueryCompatible`: a service moved from awsQuery. Requests carry
+    /// `x-amzn-query-mode: true`, and an error's code is the one `x-amzn-query-error`
+    /// names (`Code;Sender`), as botocore reads it.
+    pub query_compatible: bool,
 }
 
 /// One operation's input: knows its service, its name, and its output and error types.
@@ -118,11 +122,9 @@ impl PageToken for String {
     }
 }
 
-impl<V: Clone + PartialEq + Send + Sync + 'static> PageToken
-    for std::collections::HashMap<String, V>
-{
+impl<V: Clone + PartialEq + Send + Sync + 'static> PageToken for crate::Map<V> {
     fn is_empty(&self) -> bool {
-        std::collections::HashMap::is_empty(self)
+        crate::Map::is_empty(self)
     }
 }
 

@@ -693,6 +693,7 @@ mod tests {
                     message: None,
                     request_id: None,
                     status,
+                    fault: None,
                 },
             },
             attempts: 1,

@@ -6,13 +6,15 @@ use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 
 use crate::codec::xml::{self, Element, XmlReader};
 use crate::codec::{cbor, json, query, Decode, DecodeError, Field, Reader};
-use crate::error::{ErrorMetadata, SdkError, ServiceError};
+use crate::error::{ErrorMetadata, Fault, SdkError, ServiceError};
 use crate::operation::{Operation, OperationError};
 use crate::protocol::Protocol;
 
 const SMITHY_PROTOCOL: HeaderName = HeaderName::from_static("smithy-protocol");
 const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
 const INVOCATION_ID: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
+const QUERY_MODE: HeaderName = HeaderName::from_static("x-amzn-query-mode");
+const QUERY_ERROR: &str = "x-amzn-query-error";
 
 /// The request for one operation, unsigned.
 pub(crate) fn build_request<O: Operation>(
@@ -84,6 +86,9 @@ pub(crate) fn build_request<O: Operation>(
         Protocol::RpcV2Cbor => {
             headers.insert(SMITHY_PROTOCOL, HeaderValue::from_static("rpc-v2-cbor"));
             headers.insert(ACCEPT, HeaderValue::from_static("application/cbor"));
+            if svc.query_compatible {
+                headers.insert(QUERY_MODE, HeaderValue::from_static("true"));
+            }
         }
         Protocol::AwsQuery => {}
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
@@ -92,6 +97,10 @@ pub(crate) fn build_request<O: Operation>(
                 X_AMZ_TARGET,
                 HeaderValue::from_str(&target).map_err(|e| e.to_string())?,
             );
+            // botocore `_handle_query_compatible_trait`, for JSON and CBOR alike.
+            if svc.query_compatible {
+                headers.insert(QUERY_MODE, HeaderValue::from_static("true"));
+            }
         }
     }
     let ua = format!("awsrt/{} {}", env!("CARGO_PKG_VERSION"), svc.crate_id);
@@ -179,15 +188,28 @@ pub(crate) fn parse_response<O: Operation>(
             .or(envelope.code.as_deref())
             .or(header_type),
     };
-    let code = match raw_code {
+    let mut code = match raw_code {
         Some(c) => sanitize_code(c).to_string(),
         None => status.to_string(),
     };
+    let mut fault = None;
+    if O::SERVICE.query_compatible {
+        if let Some((query_code, query_fault)) = resp
+            .headers()
+            .get(QUERY_ERROR)
+            .and_then(|v| v.to_str().ok())
+            .and_then(query_error_header)
+        {
+            code = query_code.to_string();
+            fault = Fault::parse(query_fault);
+        }
+    }
     let meta = ErrorMetadata {
         code,
         message: envelope.message,
         request_id: request_id.clone(),
         status,
+        fault,
     };
     let kind = match protocol {
         Protocol::RpcV2Cbor => decode_error::<O::Error, _>(&meta.code, cbor::CborReader::new(body)),
@@ -260,6 +282,7 @@ fn parse_query<O: Operation>(
         message,
         request_id: xml_request_id.or(header_request_id),
         status,
+        fault: error_el.text_at(&["Type"]).and_then(Fault::parse),
     };
     Err(QueryFailure::Service(meta, Some(kind)))
 }
@@ -276,7 +299,20 @@ fn status_only(resp: &http::Response<Bytes>, request_id: Option<String>) -> Erro
         message: status.canonical_reason().map(str::to_owned),
         request_id,
         status: status.as_u16(),
+        fault: None,
     }
+}
+
+/// `x-amzn-query-error: Code;Sender` -> (`Code`, `Sender`). As botocore
+/// (`_do_query_compatible_error_parse`): exactly two parts and a non-empty code, else the
+/// header is ignored.
+fn query_error_header(value: &str) -> Option<(&str, &str)> {
+    let mut parts = value.split(';');
+    let (code, fault) = (parts.next()?, parts.next()?);
+    if parts.next().is_some() || code.is_empty() {
+        return None;
+    }
+    Some((code, fault))
 }
 
 fn service_error<O: Operation>(meta: ErrorMetadata, kind: Option<O::Error>) -> SdkError<O::Error> {
@@ -358,7 +394,124 @@ impl Decode for ErrorEnvelope {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize_code;
+    use super::*;
+    use crate::codec::{Encode, Writer};
+    use crate::operation::ServiceMeta;
+
+    const SERVICE: ServiceMeta = ServiceMeta {
+        service_id: "Tiny",
+        endpoint_prefix: "tiny",
+        signing_name: "tiny",
+        target_prefix: "Tiny",
+        api_version: "2020-01-01",
+        protocols: &[Protocol::AwsJson1_0],
+        crate_id: "tiny/0.1.0",
+        endpoint_rule_set: "",
+        query_compatible: true,
+    };
+
+    /// An empty input whose service is query-compatible.
+    struct Ping;
+
+    impl Encode for Ping {
+        fn encode<W: Writer>(&self, w: &mut W) {
+            w.begin_struct();
+            w.end_struct();
+        }
+    }
+
+    #[derive(Debug)]
+    struct Pong;
+
+    impl Decode for Pong {
+        fn decode<R: Reader>(r: &mut R) -> Result<Self, DecodeError> {
+            r.begin_struct()?;
+            while r.next_field(&[])?.is_some() {}
+            Ok(Pong)
+        }
+    }
+
+    /// The code the error enum was asked to decode.
+    #[derive(Debug, PartialEq)]
+    struct Code(String);
+
+    impl OperationError for Code {
+        fn decode<R: Reader>(code: &str, _: &mut R) -> Result<Self, DecodeError> {
+            Ok(Code(code.to_string()))
+        }
+    }
+
+    impl Operation for Ping {
+        type Output = Pong;
+        type Error = Code;
+        const NAME: &'static str = "Ping";
+        const SERVICE: &'static ServiceMeta = &SERVICE;
+    }
+
+    fn error(protocol: Protocol, headers: &[(&str, &str)], body: Vec<u8>) -> (Code, ErrorMetadata) {
+        let mut resp = http::Response::builder().status(400);
+        for (k, v) in headers {
+            resp = resp.header(*k, *v);
+        }
+        match parse_response::<Ping>(protocol, &resp.body(Bytes::from(body)).unwrap()) {
+            Err(SdkError::Service { error, .. }) => (error.kind, error.meta),
+            other => panic!("expected a service error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn query_compatible_services_send_query_mode() {
+        let endpoint: http::Uri = "https://tiny.example.com".parse().unwrap();
+        for protocol in [Protocol::AwsJson1_0, Protocol::RpcV2Cbor] {
+            let req = build_request(protocol, &endpoint, &Ping, "id").unwrap();
+            assert_eq!(req.headers()["x-amzn-query-mode"], "true", "{protocol:?}");
+        }
+    }
+
+    #[test]
+    fn query_compatible_error_code_comes_from_the_header() {
+        let json = br#"{"__type":"aws.protocoltests.json10#CustomCodeError","message":"Hi"}"#;
+        let (kind, meta) = error(
+            Protocol::AwsJson1_0,
+            &[("x-amzn-query-error", "Customized;Sender")],
+            json.to_vec(),
+        );
+        assert_eq!(kind, Code("Customized".into()));
+        assert_eq!(meta.code, "Customized");
+        assert_eq!(meta.fault, Some(Fault::Sender));
+        assert_eq!(meta.message.as_deref(), Some("Hi"));
+
+        // CBOR: `{"__type": "...#CustomCodeError", "message": "Hi"}`, marked as RPC v2.
+        let mut cbor = vec![0xa2, 0x66];
+        cbor.extend_from_slice(b"__type");
+        cbor.push(0x75);
+        cbor.extend_from_slice(b"x#CustomCodeErrorAAAA");
+        cbor.push(0x67);
+        cbor.extend_from_slice(b"message");
+        cbor.push(0x62);
+        cbor.extend_from_slice(b"Hi");
+        let (kind, meta) = error(
+            Protocol::RpcV2Cbor,
+            &[
+                ("smithy-protocol", "rpc-v2-cbor"),
+                ("x-amzn-query-error", "Customized;Receiver"),
+            ],
+            cbor,
+        );
+        assert_eq!(kind, Code("Customized".into()));
+        assert_eq!(meta.fault, Some(Fault::Receiver));
+
+        // Malformed headers are ignored, as botocore ignores them.
+        for bad in ["Customized", ";Sender", "A;B;C"] {
+            let (kind, meta) = error(
+                Protocol::AwsJson1_0,
+                &[("x-amzn-query-error", bad)],
+                json.to_vec(),
+            );
+            assert_eq!(kind, Code("CustomCodeError".into()), "{bad}");
+            assert_eq!(meta.fault, None, "{bad}");
+        }
+    }
 
     #[test]
     fn error_codes_are_sanitized() {

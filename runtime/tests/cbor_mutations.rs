@@ -24,7 +24,7 @@ struct Shape {
     count: Option<i64>,
     when: Option<DateTime>,
     items: Option<Vec<Shape>>,
-    attrs: Option<std::collections::HashMap<String, bool>>,
+    attrs: Option<awsrt::Map<bool>>,
     ratio: Option<f64>,
 }
 

@@ -6,11 +6,12 @@
 
 use awsrt::internal::{DecodeError, Encode};
 use awsrt::TestTransport;
+use awsrt::internal::http::{HttpTransport, ProxyConfig};
 use awsrt::internal::Operation;
 use awsrt::{Client, Config, Credentials, SdkError};
 use serde_json::json;
 
-fn client(endpoint: &str, transport: &TestTransport) -> Client {
+fn client(endpoint: &str, transport: impl awsrt::Transport) -> Client {
     Client::new(
         Config::new()
             .region("us-east-1")
@@ -19,7 +20,7 @@ fn client(endpoint: &str, transport: &TestTransport) -> Client {
             // One attempt: the suites check parsing, and a retried 5xx would find no
             // second canned response.
             .max_attempts(1)
-            .transport(transport.clone()),
+            .transport(transport),
     )
 }
 
@@ -27,30 +28,117 @@ fn emit(v: serde_json::Value) {
     println!("{v}");
 }
 
-/// Sends `input` and prints the request the runtime handed to the transport.
+/// Sends `input` through the real HTTP transport and prints the request as it went over
+/// the wire (so `Content-Length` and every header the transport adds are judged too).
+/// The endpoint's scheme becomes `http` and a loopback "proxy" receives the request in
+/// absolute form: host (with any host prefix), path, headers and body as sent, with no
+/// DNS and no network beyond loopback.
 async fn input_case<O: Operation>(n: usize, endpoint: &str, input: Result<O, DecodeError>) {
     let input = match input {
         Ok(i) => i,
         Err(e) => return emit(json!({"case": n, "fail": format!("params do not decode into the input type: {e}")})),
     };
-    let transport = TestTransport::new();
-    transport.push_response(500, &[], "");
-    let _ = client(endpoint, &transport).call(&input).await;
-    let Some(req) = transport.requests().into_iter().next() else {
-        return emit(json!({"case": n, "fail": "no request was sent"}));
+    let (proxy, captured) = match capture_one_request() {
+        Ok(v) => v,
+        Err(e) => return emit(json!({"case": n, "fail": format!("loopback listener: {e}")})),
+    };
+    let proxies = match ProxyConfig::from_urls(Some(&proxy), None, None) {
+        Ok(p) => p,
+        Err(e) => return emit(json!({"case": n, "fail": format!("proxy config: {e}")})),
+    };
+    let endpoint = endpoint.replacen("https://", "http://", 1);
+    let transport = HttpTransport::new().with_proxies(proxies);
+    let _ = client(&endpoint, transport).call(&input).await;
+    // A call that failed before sending never connected: wake the listener with an empty
+    // connection so the capture ends ("no request was received") instead of waiting.
+    if let Some(addr) = proxy.strip_prefix("http://") {
+        let _ = std::net::TcpStream::connect(addr);
+    }
+    let raw = match captured.join() {
+        Ok(Ok(raw)) => raw,
+        Ok(Err(e)) => return emit(json!({"case": n, "fail": format!("no request was received: {e}")})),
+        Err(_) => return emit(json!({"case": n, "fail": "the capture thread panicked"})),
+    };
+    match parse_request(&raw) {
+        Ok(request) => emit(json!({"case": n, "request": request})),
+        Err(e) => emit(json!({"case": n, "fail": format!("the request as sent is not HTTP/1.1: {e}")})),
+    }
+}
+
+/// A loopback listener that takes one request, answers `500` and returns its bytes.
+fn capture_one_request() -> std::io::Result<(String, std::thread::JoinHandle<std::io::Result<Vec<u8>>>)> {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let proxy = format!("http://{}", listener.local_addr()?);
+    let handle = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept()?;
+        conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(end) = find(&raw, b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if raw.len() >= end + 4 + len {
+                    break;
+                }
+            }
+            let got = conn.read(&mut buf)?;
+            if got == 0 {
+                break;
+            }
+            raw.extend_from_slice(&buf[..got]);
+        }
+        if raw.is_empty() {
+            return Err(std::io::Error::other("the client sent nothing"));
+        }
+        conn.write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")?;
+        Ok(raw)
+    });
+    Ok((proxy, handle))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `POST http://host/path HTTP/1.1`, headers, body -> the JSON the judge reads. Repeated
+/// headers are joined with `, `; names are lowercased (HTTP/1 names are case-blind).
+fn parse_request(raw: &[u8]) -> Result<serde_json::Value, String> {
+    let end = find(raw, b"\r\n\r\n").ok_or("no end of head")?;
+    let head = std::str::from_utf8(&raw[..end]).map_err(|e| e.to_string())?;
+    let mut lines = head.split("\r\n");
+    let line = lines.next().ok_or("no request line")?;
+    let mut parts = line.split(' ');
+    let method = parts.next().ok_or("no method")?;
+    let target = parts.next().ok_or("no target")?;
+    let rest = target.strip_prefix("http://").ok_or_else(|| format!("not absolute form: {target}"))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
     };
     let mut headers = serde_json::Map::new();
-    for (k, v) in req.headers() {
-        headers.insert(k.as_str().to_string(), json!(String::from_utf8_lossy(v.as_bytes())));
+    for l in lines {
+        let (k, v) = l.split_once(':').ok_or_else(|| format!("bad header line {l:?}"))?;
+        let k = k.trim().to_ascii_lowercase();
+        let v = v.trim().to_string();
+        let joined = match headers.get(&k).and_then(|x| x.as_str()) {
+            Some(prev) => format!("{prev}, {v}"),
+            None => v,
+        };
+        headers.insert(k, json!(joined));
     }
-    let uri = req.uri();
-    emit(json!({"case": n, "request": {
-        "method": req.method().as_str(),
-        "uri": uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"),
-        "host": uri.authority().map(|a| a.as_str()).unwrap_or(""),
+    Ok(json!({
+        "method": method,
+        "uri": path,
+        "host": host,
         "headers": headers,
-        "body": b64(req.body()),
-    }}));
+        "body": b64(&raw[end + 4..]),
+    }))
 }
 
 /// Feeds a canned response through the client.
@@ -63,7 +151,7 @@ async fn output_case<O: Operation>(
     let input = input.as_ref().map_err(|e| Err(format!("placeholder input: {e}")))?;
     let transport = TestTransport::new();
     transport.push_response(status, headers, body.to_vec());
-    client("https://example.com", &transport).call(input).await.map_err(Ok)
+    client("https://example.com", transport).call(input).await.map_err(Ok)
 }
 
 fn print_output<T: Encode>(n: usize, out: &T) {
@@ -112,7 +200,7 @@ fn b64(input: &[u8]) -> String {
 fn main() {
     // The client's retry layer uses tokio timers.
     let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
+        .enable_all()
         .build()
         .expect("a current-thread runtime");
     rt.block_on(run_all());

@@ -111,6 +111,23 @@ fn cargo_fuzz(root: &Path, sanitizer: &str) -> Command {
     cmd
 }
 
+/// One target's outcome from libFuzzer's stderr: it passes only when the process
+/// succeeded and the final stats line shows at least one execution (a target that never
+/// ran, say because the build or the corpus path was wrong, must not read as clean).
+fn outcome_from(target: &str, log: &str, success: bool, corpus: u64) -> Outcome {
+    let executions = log
+        .lines()
+        .find_map(|l| l.strip_prefix("stat::number_of_executed_units"))
+        .and_then(|v| v.trim().trim_start_matches(':').trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    Outcome {
+        target: target.to_string(),
+        executions,
+        corpus,
+        ok: success && executions > 0,
+    }
+}
+
 /// Builds every target, then runs each for `seconds`; prints one line per target.
 pub fn run(
     root: &Path,
@@ -145,25 +162,21 @@ pub fn run(
             .output()
             .map_err(|e| format!("cargo fuzz run {target}: {e}"))?;
         let log = String::from_utf8_lossy(&output.stderr);
-        let stat = |name: &str| {
-            log.lines()
-                .find_map(|l| l.strip_prefix(name))
-                .and_then(|v| v.trim().trim_start_matches(':').trim().parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        let outcome = Outcome {
-            target: target.clone(),
-            executions: stat("stat::number_of_executed_units"),
-            corpus: std::fs::read_dir(&corpus)
-                .map(|d| d.count() as u64)
-                .unwrap_or(0),
-            ok: output.status.success(),
-        };
+        let corpus_size = std::fs::read_dir(&corpus)
+            .map(|d| d.count() as u64)
+            .unwrap_or(0);
+        let outcome = outcome_from(target, &log, output.status.success(), corpus_size);
         println!(
             "fuzz: {target}: {} executions in {seconds} s, corpus {} inputs, {}",
             outcome.executions,
             outcome.corpus,
-            if outcome.ok { "no crash" } else { "CRASH" }
+            if outcome.ok {
+                "no crash"
+            } else if outcome.executions == 0 {
+                "FAILED: zero executions"
+            } else {
+                "CRASH"
+            }
         );
         if !outcome.ok {
             // The last lines name the crash and the artifact that reproduces it.
@@ -181,7 +194,7 @@ pub fn run(
         .map(|o| o.target.as_str())
         .collect();
     println!(
-        "fuzz: {} targets, {total} executions, {} crashed",
+        "fuzz: {} targets, {total} executions, {} failed",
         outcomes.len(),
         crashed.len()
     );
@@ -189,8 +202,24 @@ pub fn run(
         Ok(outcomes)
     } else {
         Err(format!(
-            "fuzz targets crashed: {} (reproducers under fuzz/artifacts/)",
+            "fuzz targets failed (crashed, or ran zero executions): {} (reproducers under fuzz/artifacts/)",
             crashed.join(", ")
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_executions_fail() {
+        let ran = "INFO: seed\nstat::number_of_executed_units: 1234\nstat::peak_rss_mb: 40\n";
+        let o = outcome_from("decode", ran, true, 5);
+        assert_eq!(o.executions, 1234);
+        assert!(o.ok);
+        assert!(!outcome_from("decode", "stat::number_of_executed_units: 0\n", true, 0).ok);
+        assert!(!outcome_from("decode", "no stats at all\n", true, 0).ok);
+        assert!(!outcome_from("decode", ran, false, 5).ok);
     }
 }

@@ -86,26 +86,7 @@ pub(crate) fn run_conformance(args: &[String]) -> Result<(), String> {
             )
         }
     }
-    let (mut passed, mut failed) = (0, 0);
-    for r in &reports {
-        for f in &r.failed {
-            println!("FAIL [{}] {f}", r.suite);
-        }
-        let skipped = if r.skipped > 0 {
-            format!(", {} skipped", r.skipped)
-        } else {
-            String::new()
-        };
-        println!(
-            "{}: {} passed, {} failed{skipped}",
-            r.suite,
-            r.passed,
-            r.failed.len()
-        );
-        passed += r.passed;
-        failed += r.failed.len();
-    }
-    println!("conformance: {passed} passed, {failed} failed");
+    let (_, failed) = conformance::summarize(&mut reports);
     if failed > 0 {
         return Err(format!("{failed} conformance cases failed"));
     }

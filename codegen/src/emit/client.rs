@@ -59,6 +59,7 @@ pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
     } else {
         quote!()
     };
+    let extra_uses = extra_uses(service);
     // The crate names its own deprecated items (a deprecated operation's input, a
     // deprecated exception in an error enum); users still see the deprecation.
     quote! {
@@ -84,12 +85,59 @@ pub fn lib_rs(service: &Service, has_primitives: bool) -> TokenStream {
 
         // What a user names in ordinary code, so depending on this crate alone is enough.
         // Short lines in rustfmt's order, so prettyplease and rustfmt agree on them.
+        #extra_uses
         pub use ::awsrt::{Config, Credentials, DateTime, Protocol, RetryMode};
         pub use ::awsrt::{ErrorMetadata, Items, Paginator, SdkError, ServiceError};
         pub use ::awsrt::{TestTransport, Transport};
         pub use client::Client;
         pub(crate) use client::SERVICE;
     }
+}
+
+/// Names re-exported only where the service needs them, so a crate without maps or
+/// query errors keeps its root as it was: `Map`, which a user builds to fill a map
+/// member, and `Fault`, which awsQuery and query-compatible errors carry. They come
+/// first, where rustfmt sorts them.
+fn extra_uses(service: &Service) -> TokenStream {
+    fn has_map(t: &Type) -> bool {
+        match t {
+            Type::Map { .. } => true,
+            Type::List { item, .. } => has_map(item),
+            _ => false,
+        }
+    }
+    let structs = service
+        .types
+        .values()
+        .filter_map(|t| match t {
+            crate::ir::TypeDef::Struct(s) => Some(s),
+            crate::ir::TypeDef::Enum(_) => None,
+        })
+        .chain(
+            service
+                .operations
+                .values()
+                .flat_map(|op| [&op.input, &op.output]),
+        );
+    let maps = structs
+        .flat_map(|s| s.members.iter())
+        .any(|m| has_map(&m.ty));
+    let faults = service.meta.query_compatible
+        || service
+            .meta
+            .protocols
+            .contains(&crate::ir::Protocol::AwsQuery);
+    let map = maps.then(|| {
+        quote!(
+            pub use ::awsrt::Map;
+        )
+    });
+    let fault = faults.then(|| {
+        quote!(
+            pub use ::awsrt::Fault;
+        )
+    });
+    quote!(#fault #map)
 }
 
 /// The `# Arguments` section of a client method: its required members, in order, since
@@ -186,6 +234,7 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
         quote!(::awsrt::Protocol::#p)
     });
     let crate_id = format!("{krate}/{version}");
+    let query_compatible = m.query_compatible;
     let methods = methods(service, false);
     let rule_set = if has_rule_set {
         quote!(include_str!("endpoint-rule-set.json"))
@@ -206,6 +255,7 @@ pub fn client_rs(service: &Service, version: &str, has_rule_set: bool) -> TokenS
             protocols: &[#(#protocols),*],
             crate_id: #crate_id,
             endpoint_rule_set: #rule_set,
+            query_compatible: #query_compatible,
         };
 
         /// The service client: one method per operation. Cheap to clone; clones share

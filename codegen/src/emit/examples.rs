@@ -160,7 +160,7 @@ fn value_expr(service: &Service, ty: &Type, v: &Value) -> Option<TokenStream> {
                 .iter()
                 .map(|(k, x)| value_expr(service, value, x).map(|e| quote!((#k.to_string(), #e))))
                 .collect::<Option<Vec<_>>>()?;
-            quote!(::std::collections::HashMap::from([#(#entries),*]))
+            quote!(::awsrt::Map::from([#(#entries),*]))
         }
         _ => return None,
     })

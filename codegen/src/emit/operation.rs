@@ -81,9 +81,13 @@ fn host_prefix_fn(parts: &[HostPrefixPart]) -> TokenStream {
     let labels: Vec<TokenStream> = parts
         .iter()
         .filter_map(|p| match p {
-            HostPrefixPart::Label { wire, field } => {
-                let f = ident(field);
-                Some(quote!((#wire, self.#f.as_str())))
+            HostPrefixPart::Label {
+                wire,
+                field,
+                required,
+            } => {
+                let v = label_value(field, *required);
+                Some(quote!((#wire, #v)))
             }
             HostPrefixPart::Literal(_) => None,
         })
@@ -95,16 +99,26 @@ fn host_prefix_fn(parts: &[HostPrefixPart]) -> TokenStream {
     };
     let pieces = parts.iter().map(|p| match p {
         HostPrefixPart::Literal(text) => quote!(#text),
-        HostPrefixPart::Label { field, .. } => {
-            let f = ident(field);
-            quote!(self.#f.as_str())
-        }
+        HostPrefixPart::Label {
+            field, required, ..
+        } => label_value(field, *required),
     });
     quote! {
         fn host_prefix(&self) -> Result<Option<String>, String> {
             #check
             Ok(Some([#(#pieces),*].concat()))
         }
+    }
+}
+
+/// A host label's value; an unset optional member is empty, which the label check
+/// rejects by name (botocore fails on it too, as a missing format key).
+fn label_value(field: &str, required: bool) -> TokenStream {
+    let f = ident(field);
+    if required {
+        quote!(self.#f.as_str())
+    } else {
+        quote!(self.#f.as_deref().unwrap_or_default())
     }
 }
 

@@ -54,9 +54,9 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Map { value, sparse } => {
             let t = rust_type(value);
             if *sparse {
-                quote!(::std::collections::HashMap<String, Option<#t>>)
+                quote!(::awsrt::Map<Option<#t>>)
             } else {
-                quote!(::std::collections::HashMap<String, #t>)
+                quote!(::awsrt::Map<#t>)
             }
         }
         Type::Document => quote!(::awsrt::Document),

@@ -13,6 +13,7 @@ pub(crate) const SERVICE: ::awsrt::internal::ServiceMeta = ::awsrt::internal::Se
     protocols: &[::awsrt::Protocol::AwsQuery],
     crate_id: "importexport/0.1.0",
     endpoint_rule_set: include_str!("endpoint-rule-set.json"),
+    query_compatible: false,
 };
 
 /// The service client: one method per operation. Cheap to clone; clones share

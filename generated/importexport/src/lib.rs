@@ -47,6 +47,7 @@ pub mod server;
 #[rustfmt::skip]
 pub mod blocking;
 
+pub use ::awsrt::Fault;
 pub use ::awsrt::{Config, Credentials, DateTime, Protocol, RetryMode};
 pub use ::awsrt::{ErrorMetadata, Items, Paginator, SdkError, ServiceError};
 pub use ::awsrt::{TestTransport, Transport};

@@ -1120,7 +1120,7 @@ impl fmt::Display for Value {
 mod tests {
     use super::*;
     use crate::codec::{decode_list, decode_map, encode_list, encode_map};
-    use std::collections::HashMap;
+    use crate::Map;
 
     /// Three members in any order, for the field-lookup hint.
     #[derive(Debug, PartialEq)]
@@ -1239,7 +1239,7 @@ mod tests {
         flag: Option<bool>,
         data: Option<Vec<u8>>,
         big: Option<i64>,
-        attrs: Option<HashMap<String, i64>>,
+        attrs: Option<Map<i64>>,
         nested: Option<Box<Sample>>,
     }
 
@@ -1368,7 +1368,7 @@ mod tests {
             flag: Some(false),
             data: Some((0..=255).collect()),
             big: Some(i64::MIN),
-            attrs: Some(HashMap::from([
+            attrs: Some(Map::from([
                 ("k".to_string(), -1),
                 ("z".to_string(), i64::MAX),
             ])),
@@ -1615,7 +1615,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(s.tags, Some(vec!["a".to_string(), "b".to_string()]));
-        assert_eq!(s.attrs, Some(HashMap::from([("z".to_string(), 1)])));
+        assert_eq!(s.attrs, Some(Map::from([("z".to_string(), 1)])));
 
         let sparse = Sparse(vec![Some("a".into()), None, Some("b".into())]);
         let bytes = to_vec(&sparse);

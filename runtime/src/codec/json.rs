@@ -1330,7 +1330,7 @@ pub(crate) fn parse_document(bytes: &[u8]) -> Result<Value, String> {
 mod tests {
     use super::*;
     use crate::codec::{decode_list, decode_map, encode_list, encode_map};
-    use std::collections::HashMap;
+    use crate::Map;
 
     /// A shape exercising every kind of member, encoded and decoded by hand the way
     /// generated code does.
@@ -1347,7 +1347,7 @@ mod tests {
         when_http: Option<DateTime>,
         data: Option<Vec<u8>>,
         tags: Option<Vec<String>>,
-        attrs: Option<HashMap<String, i64>>,
+        attrs: Option<Map<i64>>,
         child: Option<Box<Sample>>,
     }
 
@@ -1469,7 +1469,7 @@ mod tests {
             when_http: Some(DateTime::from_secs(1_704_164_645)),
             data: Some(vec![0, 1, 2, 250, 255]),
             tags: Some(vec!["x".into(), String::new()]),
-            attrs: Some(HashMap::from([("b".to_string(), 2), ("a".to_string(), 1)])),
+            attrs: Some(Map::from([("b".to_string(), 2), ("a".to_string(), 1)])),
             child: Some(Box::new(Sample {
                 count: Some(i64::MAX),
                 ..Sample::default()
@@ -1563,7 +1563,7 @@ mod tests {
                 r#"","Count":-9223372036854775808,"Small":-7,"Ratio":1.5,"Single":0.1,"Flag":false,"#,
                 r#""When":1704164645.25,"WhenIso":"2024-01-02T03:04:05.123456Z","#,
                 r#""WhenHttp":"Tue, 02 Jan 2024 03:04:05 GMT","Data":"AAEC+v8=","Tags":["x",""],"#,
-                r#""attributes":{"a":1,"b":2},"Child":{"Count":9223372036854775807}}"#
+                r#""attributes":{"b":2,"a":1},"Child":{"Count":9223372036854775807}}"#
             )
         );
     }
@@ -1704,7 +1704,7 @@ mod tests {
         assert_eq!(v.name, None);
         assert_eq!(v.count, Some(3));
         assert_eq!(v.tags, Some(vec!["a".into(), "b".into()]));
-        assert_eq!(v.attrs, Some(HashMap::from([("x".to_string(), 1)])));
+        assert_eq!(v.attrs, Some(Map::from([("x".to_string(), 1)])));
         assert_eq!(v.child, Some(Box::default()));
     }
 

@@ -9,7 +9,7 @@ pub mod xml;
 #[cfg(feature = "server")]
 pub mod xml_write;
 
-use std::collections::HashMap;
+use crate::Map;
 use std::fmt;
 
 use crate::{DateTime, Document};
@@ -480,10 +480,10 @@ impl<T> ZeroValue for Vec<T> {
     }
 }
 
-impl<T> ZeroValue for HashMap<String, T> {
+impl<T> ZeroValue for Map<T> {
     #[inline]
     fn zero_value() -> Self {
-        HashMap::new()
+        Map::new()
     }
 }
 
@@ -615,11 +615,12 @@ pub fn decode_list<R: Reader, T>(
     Ok(out)
 }
 
-/// Reads a map, dropping null values (non-sparse maps).
+/// Reads a map in document order, dropping null values (non-sparse maps). A repeated
+/// key keeps its first position and its last value, as a Python dict does.
 pub fn decode_map<R: Reader, T>(
     r: &mut R,
     value: impl FnMut(&mut R) -> Result<T, DecodeError>,
-) -> Result<HashMap<String, T>, DecodeError> {
+) -> Result<Map<T>, DecodeError> {
     decode_map_as(r, &MapMeta::DEFAULT, value)
 }
 
@@ -628,9 +629,9 @@ pub fn decode_map_as<R: Reader, T>(
     r: &mut R,
     meta: &'static MapMeta,
     mut value: impl FnMut(&mut R) -> Result<T, DecodeError>,
-) -> Result<HashMap<String, T>, DecodeError> {
+) -> Result<Map<T>, DecodeError> {
     r.begin_map_as(meta)?;
-    let mut out = HashMap::new();
+    let mut out = Map::new();
     while let Some(k) = r.next_key()? {
         if !r.null()? {
             out.insert(k, value(r)?);
@@ -658,28 +659,22 @@ pub fn encode_list_as<W: Writer, T>(
     w.end_list();
 }
 
-/// Writes a map with its keys sorted, so request bodies are reproducible.
-pub fn encode_map<W: Writer, T>(
-    w: &mut W,
-    map: &HashMap<String, T>,
-    value: impl FnMut(&mut W, &T),
-) {
+/// Writes a map in its entries' order (insertion order, as botocore writes a dict).
+pub fn encode_map<W: Writer, T>(w: &mut W, map: &Map<T>, value: impl FnMut(&mut W, &T)) {
     encode_map_as(w, &MapMeta::DEFAULT, map, value)
 }
 
-/// Writes a map with its XML/query names, keys sorted.
+/// Writes a map with its XML/query names, in its entries' order.
 pub fn encode_map_as<W: Writer, T>(
     w: &mut W,
     meta: &'static MapMeta,
-    map: &HashMap<String, T>,
+    map: &Map<T>,
     mut value: impl FnMut(&mut W, &T),
 ) {
-    let mut keys: Vec<&String> = map.keys().collect();
-    keys.sort_unstable();
-    w.begin_map_as(keys.len(), meta);
-    for k in keys {
+    w.begin_map_as(map.len(), meta);
+    for (k, v) in map {
         w.map_key(k);
-        value(w, &map[k]);
+        value(w, v);
     }
     w.end_map();
 }
@@ -701,7 +696,7 @@ pub fn decode_sparse_list<R: Reader, T>(
 pub fn decode_sparse_map<R: Reader, T>(
     r: &mut R,
     value: impl FnMut(&mut R) -> Result<T, DecodeError>,
-) -> Result<HashMap<String, Option<T>>, DecodeError> {
+) -> Result<Map<Option<T>>, DecodeError> {
     decode_sparse_map_as(r, &MapMeta::DEFAULT, value)
 }
 
@@ -710,9 +705,9 @@ pub fn decode_sparse_map_as<R: Reader, T>(
     r: &mut R,
     meta: &'static MapMeta,
     mut value: impl FnMut(&mut R) -> Result<T, DecodeError>,
-) -> Result<HashMap<String, Option<T>>, DecodeError> {
+) -> Result<Map<Option<T>>, DecodeError> {
     r.begin_map_as(meta)?;
-    let mut out = HashMap::new();
+    let mut out = Map::new();
     while let Some(k) = r.next_key()? {
         let v = if r.null()? { None } else { Some(value(r)?) };
         out.insert(k, v);
@@ -941,7 +936,7 @@ mod error_correction_tests {
     //! A missing required member of a response decodes as its type's zero value, on every
     //! codec; through [`Strict`] it is an error. The shapes are written the way codegen
     //! emits them.
-    use std::collections::HashMap;
+    use crate::Map;
 
     use super::xml::{Element, XmlReader};
     use super::{cbor, json, Decode, DecodeError, Field, Reader, Strict, ZeroValue};
@@ -999,7 +994,7 @@ mod error_correction_tests {
     struct All {
         s: String,
         list: Vec<String>,
-        map: HashMap<String, i32>,
+        map: Map<i32>,
         int: i32,
         long: i64,
         float: f32,
@@ -1084,7 +1079,7 @@ mod error_correction_tests {
         All {
             s: String::new(),
             list: Vec::new(),
-            map: HashMap::new(),
+            map: Map::new(),
             int: 0,
             long: 0,
             float: 0.0,
@@ -1158,5 +1153,113 @@ mod error_correction_tests {
         let e = json::from_slice_strict::<All>(body).unwrap_err();
         assert_eq!(e.to_string(), "required member Inner.Id is missing");
         assert!(json::from_slice_strict::<Inner>(br#"{"Id":"a"}"#).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod map_order_tests {
+    //! Map entries keep the order the user inserted them on every writer, and the order
+    //! of the document on every reader (botocore sends a dict in insertion order and
+    //! parses responses into dicts in document order).
+    use super::xml::{Element, XmlReader};
+    use super::*;
+    use crate::Map;
+
+    /// Not sorted, not reverse sorted: a sorted or hashed map shows.
+    const KEYS: [&str; 5] = ["zeta", "alpha", "mid", "beta", "omega"];
+
+    #[derive(Debug, PartialEq)]
+    struct Holder {
+        tags: Map<String>,
+    }
+
+    const FIELDS: &[Field] = &[Field::new("Tags")];
+
+    impl Encode for Holder {
+        fn encode<W: Writer>(&self, w: &mut W) {
+            w.begin_struct();
+            w.field(&FIELDS[0]);
+            encode_map(w, &self.tags, |w, v| w.string(v));
+            w.end_struct();
+        }
+    }
+
+    impl Decode for Holder {
+        fn decode<R: Reader>(r: &mut R) -> Result<Self, DecodeError> {
+            let mut tags = Map::new();
+            r.begin_struct()?;
+            while let Some(i) = r.next_field(FIELDS)? {
+                match i {
+                    0 => tags = decode_map(r, |r| r.string())?,
+                    _ => r.skip()?,
+                }
+            }
+            Ok(Holder { tags })
+        }
+    }
+
+    fn holder() -> Holder {
+        let mut tags = Map::new();
+        for k in KEYS {
+            tags.insert(k.to_string(), format!("v-{k}"));
+        }
+        Holder { tags }
+    }
+
+    fn keys(h: &Holder) -> Vec<&str> {
+        h.tags.keys().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn json_keeps_insertion_and_document_order() {
+        let bytes = json::to_vec(&holder());
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at = |k: &str| text.find(&format!("\"{k}\"")).unwrap();
+        assert!(KEYS.windows(2).all(|w| at(w[0]) < at(w[1])), "{text}");
+        let back: Holder = json::from_slice(&bytes).unwrap();
+        assert_eq!(keys(&back), KEYS);
+    }
+
+    #[test]
+    fn cbor_keeps_insertion_and_document_order() {
+        let back: Holder = cbor::from_slice(&cbor::to_vec(&holder())).unwrap();
+        assert_eq!(keys(&back), KEYS);
+    }
+
+    #[test]
+    fn query_numbers_entries_in_insertion_order() {
+        let body = query::to_body("Op", "2020-01-01", &holder());
+        let order: Vec<&str> = body
+            .split('&')
+            .filter_map(|p| p.split_once(".key="))
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(order, KEYS, "{body}");
+        assert!(
+            body.contains("Tags.entry.1.key=zeta&Tags.entry.1.value=v-zeta"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn xml_keeps_document_order() {
+        let mut xml = String::from("<R><Tags>");
+        for k in KEYS {
+            xml.push_str(&format!(
+                "<entry><key>{k}</key><value>v-{k}</value></entry>"
+            ));
+        }
+        xml.push_str("</Tags></R>");
+        let root = Element::parse(xml.as_bytes()).unwrap();
+        let back = Holder::decode(&mut XmlReader::new(&root)).unwrap();
+        assert_eq!(keys(&back), KEYS);
+        assert_eq!(back, holder());
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_first_place_and_last_value() {
+        let back: Holder = json::from_slice(br#"{"Tags":{"b":"1","a":"2","b":"3"}}"#).unwrap();
+        assert_eq!(keys(&back), ["b", "a"]);
+        assert_eq!(back.tags["b"], "3");
     }
 }

@@ -468,7 +468,7 @@ pub mod form {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use crate::Map;
 
     use super::*;
     use crate::codec::{encode_list, encode_list_as, encode_map_as, Encode};
@@ -480,7 +480,7 @@ mod tests {
         pub(super) flat: Vec<String>,
         pub(super) renamed_flat: Vec<String>,
         pub(super) empty: Vec<String>,
-        pub(super) tags: HashMap<String, String>,
+        pub(super) tags: Map<String>,
         pub(super) nested: Option<Box<Sample>>,
         pub(super) when: DateTime,
         pub(super) ok: bool,
@@ -552,7 +552,7 @@ mod tests {
                 flat: vec![],
                 renamed_flat: vec![],
                 empty: vec![],
-                tags: HashMap::new(),
+                tags: Map::new(),
                 nested: None,
                 when: DateTime::from_secs(0),
                 ok: false,
@@ -585,7 +585,7 @@ mod tests {
             flat: vec!["x".into()],
             renamed_flat: vec!["y".into()],
             empty: vec![],
-            tags: HashMap::from([("k2".into(), "v2".into()), ("k1".into(), "v1".into())]),
+            tags: Map::from([("k2".into(), "v2".into()), ("k1".into(), "v1".into())]),
             nested: None,
             when: DateTime::from_parts(1_422_172_800, 123_000_000).unwrap(),
             ok: false,
@@ -614,10 +614,12 @@ mod tests {
             // botocore puts a flattened list's member name in place of the member's.
             "item.1=y",
             "Empty=",
-            "T.entry.1.K=k1",
-            "T.entry.1.V=v1",
-            "T.entry.2.K=k2",
-            "T.entry.2.V=v2",
+            // Entries in insertion order (k2 was inserted first), as botocore numbers
+            // a dict's items.
+            "T.entry.1.K=k2",
+            "T.entry.1.V=v2",
+            "T.entry.2.K=k1",
+            "T.entry.2.V=v1",
             "Nested.Names.member.1=a+b",
             "Nested.When=1970-01-01T00%3A00%3A00Z",
             "Nested.Ok=true",

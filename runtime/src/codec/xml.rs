@@ -449,7 +449,7 @@ impl Reader for XmlReader<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use crate::Map;
 
     use super::*;
     use crate::codec::{decode_list, decode_map, decode_map_as, Decode};
@@ -484,9 +484,9 @@ mod tests {
         items: Option<Vec<String>>,
         flat: Option<Vec<i64>>,
         renamed: Option<Vec<String>>,
-        map: Option<HashMap<String, String>>,
-        named_map: Option<HashMap<String, String>>,
-        flat_map: Option<HashMap<String, String>>,
+        map: Option<Map<String>>,
+        named_map: Option<Map<String>>,
+        flat_map: Option<Map<String>>,
         when: Option<DateTime>,
         ok: Option<bool>,
         ratio: Option<f64>,
@@ -569,15 +569,12 @@ mod tests {
         assert_eq!(out.items, Some(vec!["x".to_string(), "y".to_string()]));
         assert_eq!(out.flat, Some(vec![1, 2]));
         assert_eq!(out.renamed, Some(vec!["r1".to_string(), "r2".to_string()]));
-        assert_eq!(out.map, Some(HashMap::from([("k".into(), "v".into())])));
+        assert_eq!(out.map, Some(Map::from([("k".into(), "v".into())])));
         // An entry without a value is dropped.
-        assert_eq!(
-            out.named_map,
-            Some(HashMap::from([("a".into(), "A".into())]))
-        );
+        assert_eq!(out.named_map, Some(Map::from([("a".into(), "A".into())])));
         assert_eq!(
             out.flat_map,
-            Some(HashMap::from([
+            Some(Map::from([
                 ("f".into(), "F".into()),
                 ("g".into(), "G".into())
             ]))

@@ -250,7 +250,7 @@ pub fn escape_into(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use crate::Map;
 
     use super::*;
     use crate::codec::xml::{Element, XmlReader};
@@ -262,7 +262,7 @@ mod tests {
         name: String,
         items: Vec<String>,
         flat: Vec<i64>,
-        tags: HashMap<String, String>,
+        tags: Map<String>,
         when: DateTime,
         ok: bool,
         ratio: f64,
@@ -324,7 +324,7 @@ mod tests {
                 name: String::new(),
                 items: vec![],
                 flat: vec![],
-                tags: HashMap::new(),
+                tags: Map::new(),
                 when: DateTime::from_secs(0),
                 ok: false,
                 ratio: 0.0,
@@ -353,7 +353,7 @@ mod tests {
             name: "a <b> & 'c'".into(),
             items: vec!["x".into(), "y".into()],
             flat: vec![1, 2, 3],
-            tags: HashMap::from([("k1".into(), "v1".into()), ("k2".into(), "v2".into())]),
+            tags: Map::from([("k1".into(), "v1".into()), ("k2".into(), "v2".into())]),
             when: DateTime::from_secs(1_700_000_000),
             ok: true,
             ratio: -0.5,

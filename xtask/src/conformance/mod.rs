@@ -43,6 +43,38 @@ impl Report {
     }
 }
 
+/// Prints every failure and one `N passed, M failed` line per suite, then the total;
+/// returns (passed, failed) over all suites.
+pub fn summarize(reports: &mut [Report]) -> (usize, usize) {
+    let (mut passed, mut failed) = (0, 0);
+    for r in reports.iter_mut() {
+        // A suite that checked nothing (vectors moved, a filter too wide, a harness that
+        // printed nothing) must not read as a pass.
+        if r.passed == 0 && r.failed.is_empty() {
+            r.failed
+                .push(format!("(suite): ran zero cases ({} skipped)", r.skipped));
+        }
+        for f in &r.failed {
+            println!("FAIL [{}] {f}", r.suite);
+        }
+        let skipped = if r.skipped > 0 {
+            format!(", {} skipped", r.skipped)
+        } else {
+            String::new()
+        };
+        println!(
+            "{}: {} passed, {} failed{skipped}",
+            r.suite,
+            r.passed,
+            r.failed.len()
+        );
+        passed += r.passed;
+        failed += r.failed.len();
+    }
+    println!("conformance: {passed} passed, {failed} failed");
+    (passed, failed)
+}
+
 /// The project root (the workspace directory).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -105,4 +137,21 @@ pub fn botocore_sdist() -> Result<PathBuf, String> {
         return Err(format!("unpacking {} failed", tarball.display()));
     }
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suite_that_ran_nothing_fails() {
+        let mut ok = Report::new("ok");
+        ok.check("a", Ok(()));
+        let mut all_skipped = Report::new("all skipped");
+        all_skipped.skipped = 3;
+        let mut reports = vec![ok, Report::new("empty"), all_skipped];
+        let (passed, failed) = summarize(&mut reports);
+        assert_eq!((passed, failed), (1, 2));
+        assert!(reports[1].failed[0].contains("ran zero cases"));
+    }
 }
