@@ -369,6 +369,36 @@ pub struct OperationDef {
     /// Why the operation cannot be called yet (an event stream member), when it cannot:
     /// it is generated without that member and fails with this reason before sending.
     pub unsupported: Option<String>,
+    /// The operation is sent unsigned and needs no credentials (`smithy.api#noAuth`).
+    pub no_auth: bool,
+}
+
+/// How an operation is authenticated: the first scheme of its `auth` list (else the
+/// service's) that the runtime supports, as botocore's `resolve_auth_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Signature Version 4.
+    SigV4,
+    /// Unsigned (`smithy.api#noAuth`, `authtype: none`).
+    None,
+}
+
+/// botocore `resolve_auth_type` over an `auth` list: `noAuth` and SigV4 are supported;
+/// SigV4a and bearer are known but not supported here, so the next scheme is tried
+/// (botocore without CRT skips SigV4a the same way); an unknown scheme stops the search.
+pub fn resolve_auth(schemes: &[String]) -> Result<Auth, String> {
+    for scheme in schemes {
+        match scheme.as_str() {
+            "smithy.api#noAuth" => return Ok(Auth::None),
+            "aws.auth#sigv4" => return Ok(Auth::SigV4),
+            "aws.auth#sigv4a" | "smithy.api#httpBearerAuth" => continue,
+            other => return Err(format!("its auth type `{other}` is unknown")),
+        }
+    }
+    Err(format!(
+        "none of its auth types ({}) is supported (SigV4a and bearer tokens are not implemented)",
+        schemes.join(", ")
+    ))
 }
 
 /// A piece of an operation's host prefix.
@@ -1113,10 +1143,22 @@ impl<'a> Lowering<'a> {
                 sender_fault: shape.error.as_ref().is_some_and(|x| x.sender_fault) || !shape.fault,
             });
         }
+        // Operation `auth`, else `authtype`, else the service's `auth`, else its
+        // `signatureVersion` (botocore signs every RPC service we speak with SigV4).
+        let meta = &self.files.service.metadata;
+        let auth = match (&op.auth, &op.authtype, &meta.auth) {
+            (Some(list), _, _) => resolve_auth(list),
+            (None, Some(t), _) if t == "none" => Ok(Auth::None),
+            (None, Some(t), _) if t == "v4" => Ok(Auth::SigV4),
+            (None, Some(t), _) => Err(format!("its auth type `{t}` is not supported")),
+            (None, None, Some(list)) => resolve_auth(list),
+            (None, None, None) => Ok(Auth::SigV4),
+        };
         let unsupported = [&op.input, &op.output]
             .into_iter()
             .flatten()
-            .find_map(|r| self.event_stream_member(&r.shape));
+            .find_map(|r| self.event_stream_member(&r.shape))
+            .or_else(|| auth.clone().err());
         let host_prefix = match &op.endpoint {
             None => None,
             Some(e) => Some(self.host_prefix(&path, &e.host_prefix, &input)?),
@@ -1163,6 +1205,7 @@ impl<'a> Lowering<'a> {
             result_wrapper: op.output.as_ref().and_then(|o| o.result_wrapper.clone()),
             host_prefix,
             unsupported,
+            no_auth: auth == Ok(Auth::None),
         })
     }
 

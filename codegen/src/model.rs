@@ -45,6 +45,12 @@ pub struct Metadata {
     /// awsQuery: the `xmlns` of response documents.
     #[serde(default)]
     pub xml_namespace: Option<String>,
+    /// The service's auth schemes in order of preference (`aws.auth#sigv4`, ...).
+    #[serde(default)]
+    pub auth: Option<Vec<String>>,
+    /// The older form of `auth` (`v4`, `v2`), read when `auth` is absent.
+    #[serde(default)]
+    pub signature_version: Option<String>,
 }
 
 /// One operation.
@@ -68,6 +74,12 @@ pub struct Operation {
     /// The `endpoint` trait: a host prefix such as `foo.{Label}.`.
     #[serde(default)]
     pub endpoint: Option<EndpointTrait>,
+    /// The operation's auth schemes, overriding the service's (`smithy.api#noAuth`).
+    #[serde(default)]
+    pub auth: Option<Vec<String>>,
+    /// The older form of `auth` (`none`, `v4`), read when `auth` is absent.
+    #[serde(default)]
+    pub authtype: Option<String>,
 }
 
 /// The `endpoint` trait of an operation.

@@ -559,9 +559,9 @@ impl Client {
         let resolved = self.resolved(svc, shared).map_err(invalid)?;
         let transport = self.transport(shared).map_err(invalid)?;
         let mut policy = self.retry_policy(shared).map_err(invalid)?;
-        // Anonymous calls never look for credentials (botocore's UNSIGNED). The wait for
-        // credentials counts against the operation timeout.
-        let creds = if self.inner.config.anonymous {
+        // Anonymous calls and `noAuth` operations never look for credentials (botocore's
+        // UNSIGNED). The wait for credentials counts against the operation timeout.
+        let creds = if self.inner.config.anonymous || O::NO_AUTH {
             None
         } else {
             Some(

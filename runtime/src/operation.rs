@@ -44,6 +44,9 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// event stream, which the runtime does not speak yet); calls fail with this before
     /// sending anything. `None` for every operation that works.
     const UNSUPPORTED: Option<&'static str> = None;
+    /// The model marks the operation `smithy.api#noAuth`: it is sent unsigned and needs
+    /// no credentials (STS `AssumeRoleWithWebIdentity`, Cognito identity calls).
+    const NO_AUTH: bool = false;
 
     /// The operation's `endpoint.hostPrefix` with this input's host labels filled in
     /// (botocore `_expand_host_prefix`), prepended to the endpoint's host; `None` when the

@@ -61,6 +61,11 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             const UNSUPPORTED: Option<&'static str> = Some(#why);
         )
     });
+    let no_auth = op.no_auth.then(|| {
+        quote!(
+            const NO_AUTH: bool = true;
+        )
+    });
     quote! {
         impl ::awsrt::internal::Operation for #input_name {
             type Output = #output_name;
@@ -70,6 +75,7 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             #no_input
             #result_wrapper
             #unsupported
+            #no_auth
             #host_prefix
         }
     }
