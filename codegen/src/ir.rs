@@ -371,6 +371,9 @@ pub struct OperationDef {
     pub unsupported: Option<String>,
     /// The operation is sent unsigned and needs no credentials (`smithy.api#noAuth`).
     pub no_auth: bool,
+    /// `requestcompression.encodings`: the body is compressed with the first one the
+    /// runtime supports when it is large enough; empty when the trait is absent.
+    pub request_compression: Vec<String>,
 }
 
 /// How an operation is authenticated: the first scheme of its `auth` list (else the
@@ -1206,6 +1209,11 @@ impl<'a> Lowering<'a> {
             host_prefix,
             unsupported,
             no_auth: auth == Ok(Auth::None),
+            request_compression: op
+                .requestcompression
+                .as_ref()
+                .map(|c| c.encodings.clone())
+                .unwrap_or_default(),
         })
     }
 

@@ -80,6 +80,16 @@ pub struct Operation {
     /// The older form of `auth` (`none`, `v4`), read when `auth` is absent.
     #[serde(default)]
     pub authtype: Option<String>,
+    /// The body may be compressed with one of these encodings (`gzip`).
+    #[serde(default)]
+    pub requestcompression: Option<RequestCompression>,
+}
+
+/// The `requestcompression` trait of an operation.
+#[derive(Debug, Deserialize)]
+pub struct RequestCompression {
+    /// The encodings in order of preference.
+    pub encodings: Vec<String>,
 }
 
 /// The `endpoint` trait of an operation.

@@ -38,6 +38,10 @@ pub struct Config {
     pub(crate) ca_bundle: Option<PathBuf>,
     /// Retry and timeout settings.
     pub(crate) retry: crate::retry::RetrySettings,
+    /// `disable_request_compression`.
+    pub(crate) disable_request_compression: Option<bool>,
+    /// `request_min_compression_size_bytes`.
+    pub(crate) request_min_compression_size_bytes: Option<u32>,
 }
 
 impl Config {
@@ -142,6 +146,23 @@ impl Config {
         self
     }
 
+    /// Never compress request bodies, even of operations the model marks
+    /// `requestcompression` (overrides `AWS_DISABLE_REQUEST_COMPRESSION` /
+    /// `disable_request_compression`).
+    pub fn disable_request_compression(mut self, on: bool) -> Self {
+        self.disable_request_compression = Some(on);
+        self
+    }
+
+    /// The smallest body, in bytes, that an operation the model marks
+    /// `requestcompression` sends gzipped (default 10240; 1 to 1048576, checked on the
+    /// first call). Overrides `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES` /
+    /// `request_min_compression_size_bytes`.
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.request_min_compression_size_bytes = Some(bytes);
+        self
+    }
+
     /// A custom HTTP transport (a mock in tests, or your own client). It replaces the
     /// default one with everything it reads: proxies and CA bundles are then its job.
     pub fn transport(mut self, transport: impl Transport) -> Self {
@@ -211,6 +232,14 @@ impl fmt::Debug for Config {
             .field("anonymous", &self.anonymous)
             .field("ca_bundle", &self.ca_bundle)
             .field("retry", &self.retry)
+            .field(
+                "disable_request_compression",
+                &self.disable_request_compression,
+            )
+            .field(
+                "request_min_compression_size_bytes",
+                &self.request_min_compression_size_bytes,
+            )
             .finish()
     }
 }
@@ -592,6 +621,12 @@ impl Client {
                 .map_err(|e| invalid(format!("endpoint header {name}: {e}")))?;
             request.headers_mut().append(name, value);
         }
+        // Compressed before signing: the signature covers the bytes sent (botocore).
+        if !O::REQUEST_COMPRESSION.is_empty() {
+            let settings = self.compression(shared).map_err(invalid)?;
+            crate::compress::maybe_compress(&mut request, O::REQUEST_COMPRESSION, settings)
+                .map_err(invalid)?;
+        }
         let params = creds.as_ref().map(|creds| SigningParams {
             access_key_id: creds.access_key_id(),
             secret_access_key: creds.secret_access_key(),
@@ -608,6 +643,30 @@ impl Client {
             protocol,
         };
         crate::retry::send::<O>(call, request, params).await
+    }
+
+    /// Request compression settings: explicit ones, else the environment and profile,
+    /// else botocore's defaults (on, from 10240 bytes).
+    fn compression(
+        &self,
+        shared: Option<&SharedConfig>,
+    ) -> Result<crate::compress::Settings, String> {
+        let cfg = &self.inner.config;
+        let disabled = match (cfg.disable_request_compression, shared) {
+            (Some(v), _) => v,
+            (None, Some(s)) => s.disable_request_compression()?.unwrap_or(false),
+            (None, None) => false,
+        };
+        let min_size = match (cfg.request_min_compression_size_bytes, shared) {
+            (Some(v), _) => {
+                crate::compress::check_min_size(v, "Config::request_min_compression_size_bytes")?
+            }
+            (None, Some(s)) => s
+                .request_min_compression_size_bytes()?
+                .unwrap_or(crate::compress::DEFAULT_MIN_SIZE),
+            (None, None) => crate::compress::DEFAULT_MIN_SIZE,
+        };
+        Ok(crate::compress::Settings { disabled, min_size })
     }
 
     /// Retry settings: explicit ones, else `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` and the

@@ -32,6 +32,7 @@ mod blocking;
 mod cli;
 mod client;
 mod codec;
+mod compress;
 mod credentials;
 mod datetime;
 mod document;

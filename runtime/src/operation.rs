@@ -47,6 +47,9 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// The model marks the operation `smithy.api#noAuth`: it is sent unsigned and needs
     /// no credentials (STS `AssumeRoleWithWebIdentity`, Cognito identity calls).
     const NO_AUTH: bool = false;
+    /// The model's `requestcompression` encodings (`["gzip"]`): the body is compressed
+    /// before signing when it is at least the minimum size; empty for no compression.
+    const REQUEST_COMPRESSION: &'static [&'static str] = &[];
 
     /// The operation's `endpoint.hostPrefix` with this input's host labels filled in
     /// (botocore `_expand_host_prefix`), prepended to the endpoint's host; `None` when the

@@ -66,6 +66,12 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             const NO_AUTH: bool = true;
         )
     });
+    let compression = (!op.request_compression.is_empty()).then(|| {
+        let encodings = &op.request_compression;
+        quote!(
+            const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];
+        )
+    });
     quote! {
         impl ::awsrt::internal::Operation for #input_name {
             type Output = #output_name;
@@ -76,6 +82,7 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             #result_wrapper
             #unsupported
             #no_auth
+            #compression
             #host_prefix
         }
     }
