@@ -374,6 +374,53 @@ pub struct OperationDef {
     /// `requestcompression.encodings`: the body is compressed with the first one the
     /// runtime supports when it is large enough; empty when the trait is absent.
     pub request_compression: Vec<String>,
+    /// Endpoint rule parameters set from the operation, in botocore's precedence
+    /// (`staticContextParams`, then `contextParam` members, then
+    /// `operationContextParams`): the first value set for a name wins.
+    pub endpoint_params: Vec<EndpointParamDef>,
+}
+
+/// One endpoint rule parameter an operation sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointParamDef {
+    /// The rule set's parameter name (`ResourceArn`).
+    pub name: String,
+    pub source: EndpointParamSource,
+}
+
+/// Where an operation's endpoint rule parameter comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointParamSource {
+    /// `staticContextParams`: a fixed value.
+    Static(StaticValue),
+    /// `contextParam` on an input member, or an `operationContextParams` path of
+    /// fields: the value at the end (a string, an enum or a boolean), when set.
+    Value { steps: Vec<PathField>, ty: Type },
+    /// `keys(Path)`: the keys of a map, sorted (the generated map keeps no order).
+    Keys { steps: Vec<PathField> },
+    /// `List[*].A.B` or `List[*].[A.B, C.D][]`: each item's values, in order, skipping
+    /// the unset ones (JMESPath projections drop nulls).
+    Project {
+        list: Vec<PathField>,
+        each: Vec<(Vec<PathField>, Type)>,
+    },
+}
+
+/// A fixed endpoint rule parameter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaticValue {
+    Bool(bool),
+    String(String),
+    StringArray(Vec<String>),
+}
+
+/// One field step of a path over the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathField {
+    /// The Rust field name.
+    pub field: String,
+    /// A plain field (required) rather than an `Option`.
+    pub required: bool,
 }
 
 /// How an operation is authenticated: the first scheme of its `auth` list (else the
@@ -1209,12 +1256,214 @@ impl<'a> Lowering<'a> {
             host_prefix,
             unsupported,
             no_auth: auth == Ok(Auth::None),
+            endpoint_params: self.endpoint_params(&path, op)?,
             request_compression: op
                 .requestcompression
                 .as_ref()
                 .map(|c| c.encodings.clone())
                 .unwrap_or_default(),
         })
+    }
+
+    /// The endpoint rule parameters an operation sets, in botocore's precedence.
+    fn endpoint_params(
+        &self,
+        op_path: &str,
+        op: &model::Operation,
+    ) -> Result<Vec<EndpointParamDef>, Error> {
+        let mut params = Vec::new();
+        for (name, p) in &op.static_context_params {
+            let path = format!("{op_path}.staticContextParams.{name}.value");
+            let value = match &p.value {
+                serde_json::Value::Bool(b) => StaticValue::Bool(*b),
+                serde_json::Value::String(s) => StaticValue::String(s.clone()),
+                serde_json::Value::Array(items) => StaticValue::StringArray(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_string))
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| self.err(&path, "a list of other than strings"))?,
+                ),
+                other => {
+                    return Err(self.err(
+                        &path,
+                        format!("unsupported static context parameter value {other}"),
+                    ))
+                }
+            };
+            params.push(EndpointParamDef {
+                name: name.clone(),
+                source: EndpointParamSource::Static(value),
+            });
+        }
+        if let Some(input) = &op.input {
+            let shape = self.shape(&input.shape, &format!("{op_path}.input.shape"))?;
+            for (m, r) in &shape.members {
+                let Some(cp) = &r.context_param else { continue };
+                let path = format!("shapes.{}.members.{m}.contextParam", input.shape);
+                let (steps, ty) = self.field_path(&input.shape, &[m.as_str()], &path)?;
+                if !matches!(ty, Type::String | Type::Enum(_) | Type::Bool) {
+                    return Err(
+                        self.err(&path, "a context parameter must be a string or a boolean")
+                    );
+                }
+                params.push(EndpointParamDef {
+                    name: cp.name.clone(),
+                    source: EndpointParamSource::Value { steps, ty },
+                });
+            }
+        }
+        for (name, p) in &op.operation_context_params {
+            let path = format!("{op_path}.operationContextParams.{name}.path");
+            let input = op.input.as_ref().ok_or_else(|| {
+                self.err(&path, "the operation has no input to read the path from")
+            })?;
+            params.push(EndpointParamDef {
+                name: name.clone(),
+                source: self.context_path(&input.shape, &p.path, &path)?,
+            });
+        }
+        Ok(params)
+    }
+
+    /// Parses an `operationContextParams` path: the JMESPath forms botocore's models
+    /// use (`A.B`, `keys(A)`, `L[*].A.B`, `L[*].[A.B, C.D][]`); anything else is an error
+    /// naming the path.
+    fn context_path(
+        &self,
+        root: &str,
+        text: &str,
+        path: &str,
+    ) -> Result<EndpointParamSource, Error> {
+        let unsupported = || {
+            self.err(
+                path,
+                format!("unsupported operationContextParams path `{text}` (supported: `A.B`, `keys(A)`, `L[*].A`, `L[*].[A, B][]`)"),
+            )
+        };
+        let dotted = |s: &str| -> Result<Vec<String>, Error> {
+            let parts: Vec<String> = s.split('.').map(|p| p.trim().to_string()).collect();
+            if parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            {
+                Ok(parts)
+            } else {
+                Err(unsupported())
+            }
+        };
+        let text = text.trim();
+        if let Some(inner) = text.strip_prefix("keys(").and_then(|r| r.strip_suffix(')')) {
+            let names = dotted(inner)?;
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let (steps, ty) = self.field_path(root, &refs, path)?;
+            return match ty {
+                Type::Map { .. } => Ok(EndpointParamSource::Keys { steps }),
+                _ => Err(self.err(path, format!("`{inner}` in `{text}` is not a map"))),
+            };
+        }
+        if let Some((list, rest)) = text.split_once("[*].") {
+            let names = dotted(list)?;
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let (steps, ty) = self.field_path(root, &refs, path)?;
+            let item_shape = self.list_item_shape(root, &refs, path)?;
+            if !matches!(ty, Type::List { sparse: false, .. }) {
+                return Err(self.err(path, format!("`{list}` in `{text}` is not a list")));
+            }
+            let subs: Vec<&str> = match rest.strip_prefix('[').and_then(|r| r.strip_suffix("][]")) {
+                Some(multi) => multi.split(',').collect(),
+                None if !rest.contains(['[', ']', ',']) => vec![rest],
+                None => return Err(unsupported()),
+            };
+            let mut each = Vec::new();
+            for sub in subs {
+                let names = dotted(sub)?;
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                each.push(self.field_path(&item_shape, &refs, path)?);
+            }
+            if each
+                .iter()
+                .any(|(_, t)| !matches!(t, Type::String | Type::Enum(_)))
+            {
+                return Err(self.err(path, format!("`{text}` does not select strings")));
+            }
+            return Ok(EndpointParamSource::Project { list: steps, each });
+        }
+        let names = dotted(text)?;
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (steps, ty) = self.field_path(root, &refs, path)?;
+        if !matches!(ty, Type::String | Type::Enum(_) | Type::Bool) {
+            return Err(self.err(
+                path,
+                format!("`{text}` does not select a string or a boolean"),
+            ));
+        }
+        Ok(EndpointParamSource::Value { steps, ty })
+    }
+
+    /// Follows member names from structure `root`: the Rust field of each step and the
+    /// type at the end, which must be a string, an enum or a boolean unless it is the
+    /// list or map of a projection or `keys`.
+    fn field_path(
+        &self,
+        root: &str,
+        names: &[&str],
+        path: &str,
+    ) -> Result<(Vec<PathField>, Type), Error> {
+        let mut shape_name = root.to_string();
+        let mut steps = Vec::new();
+        let mut ty = None;
+        for (i, name) in names.iter().enumerate() {
+            let shape = self.shape(&shape_name, path)?;
+            if shape.kind != ShapeKind::Structure || shape.union {
+                return Err(self.err(
+                    path,
+                    format!("`{name}` is read from `{shape_name}`, which is not a structure"),
+                ));
+            }
+            let def = self.structure(&shape_name, String::new())?;
+            let member = def
+                .members
+                .iter()
+                .find(|m| m.wire == *name)
+                .ok_or_else(|| self.err(path, format!("`{shape_name}` has no member `{name}`")))?;
+            steps.push(PathField {
+                field: member.field.clone(),
+                required: member.required,
+            });
+            if i + 1 < names.len() {
+                shape_name = shape.members[*name].shape.clone();
+            }
+            ty = Some(member.ty.clone());
+        }
+        let ty = ty.ok_or_else(|| self.err(path, "an empty path"))?;
+        match &ty {
+            Type::String | Type::Enum(_) | Type::Bool | Type::List { .. } | Type::Map { .. } => {
+                Ok((steps, ty))
+            }
+            other => Err(self.err(
+                path,
+                format!("the path ends at a {other:?}, not a string or boolean"),
+            )),
+        }
+    }
+
+    /// The model shape of the items of the list at `names` from `root`.
+    fn list_item_shape(&self, root: &str, names: &[&str], path: &str) -> Result<String, Error> {
+        let mut shape_name = root.to_string();
+        for name in names {
+            let shape = self.shape(&shape_name, path)?;
+            shape_name = shape
+                .members
+                .get(*name)
+                .map(|r| r.shape.clone())
+                .ok_or_else(|| self.err(path, format!("`{shape_name}` has no member `{name}`")))?;
+        }
+        let list = self.shape(&shape_name, path)?;
+        list.member
+            .as_ref()
+            .map(|m| m.shape.clone())
+            .ok_or_else(|| self.err(path, format!("`{shape_name}` is not a list")))
     }
 
     /// Splits `endpoint.hostPrefix` at its `{Label}`s, each of which must name a

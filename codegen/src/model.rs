@@ -83,6 +83,33 @@ pub struct Operation {
     /// The body may be compressed with one of these encodings (`gzip`).
     #[serde(default)]
     pub requestcompression: Option<RequestCompression>,
+    /// Endpoint rule parameters this operation always sets, by parameter name.
+    #[serde(default)]
+    pub static_context_params: IndexMap<String, StaticContextParam>,
+    /// Endpoint rule parameters read from the input by a JMESPath expression.
+    #[serde(default)]
+    pub operation_context_params: IndexMap<String, OperationContextParam>,
+}
+
+/// One entry of `staticContextParams`.
+#[derive(Debug, Deserialize)]
+pub struct StaticContextParam {
+    /// A boolean, a string or a list of strings.
+    pub value: serde_json::Value,
+}
+
+/// One entry of `operationContextParams`.
+#[derive(Debug, Deserialize)]
+pub struct OperationContextParam {
+    /// A JMESPath expression over the input (`TableName`, `keys(RequestItems)`, ...).
+    pub path: String,
+}
+
+/// The `contextParam` trait of an input member.
+#[derive(Debug, Deserialize)]
+pub struct ContextParam {
+    /// The endpoint rule parameter the member's value sets.
+    pub name: String,
 }
 
 /// The `requestcompression` trait of an operation.
@@ -144,6 +171,9 @@ pub struct ShapeRef {
     /// The member fills a `{label}` of its operation's `endpoint.hostPrefix`.
     #[serde(default)]
     pub host_label: bool,
+    /// The member's value sets this endpoint rule parameter (input members only).
+    #[serde(default)]
+    pub context_param: Option<ContextParam>,
 }
 
 /// A shape.

@@ -11,7 +11,7 @@ use crate::credentials::{Credentials, CredentialsCache, DefaultChain, ProvideCre
 use crate::endpoint::{Partitions, RuleSet};
 use crate::error::SdkError;
 use crate::http::{HttpTransport, Transport};
-use crate::operation::{Operation, ServiceMeta};
+use crate::operation::{EndpointParam, Operation, ServiceMeta};
 use crate::protocol::Protocol;
 use crate::shared_config::{Env, RetryMode, SharedConfig};
 use crate::sigv4::{Signer, SigningParams};
@@ -400,7 +400,7 @@ impl Client {
         svc: &ServiceMeta,
         shared: Option<&SharedConfig>,
     ) -> Result<Arc<Resolved>, String> {
-        let resolve = || self.endpoint(svc, shared).map(Arc::new);
+        let resolve = || self.endpoint(svc, shared, &[]).map(Arc::new);
         let (id, cached) = self
             .inner
             .endpoint
@@ -415,11 +415,13 @@ impl Client {
     /// The endpoint and signing scope: the configured endpoint URL (explicit, then the
     /// environment and profile) feeds the service's endpoint rules with the region and
     /// the FIPS and dual-stack flags; `authSchemes` may override the signing name and
-    /// region.
+    /// region. `context` holds the operation's own parameters (botocore's context
+    /// parameters), which win over the built-ins.
     fn endpoint(
         &self,
         svc: &ServiceMeta,
         shared: Option<&SharedConfig>,
+        context: &[(&str, EndpointParam)],
     ) -> Result<Resolved, String> {
         let cfg = &self.inner.config;
         let region = self.region(shared)?;
@@ -453,49 +455,65 @@ impl Client {
         if region.is_none() && configured.is_none() {
             return Err(no_region());
         }
-        let (url, headers, auth) = match self.rule_set(svc)? {
-            Some(rules) => {
-                let mut params = std::collections::BTreeMap::new();
-                for p in rules.parameters() {
-                    let v = match p.built_in.as_deref() {
-                        Some("AWS::Region") => region.clone().map(JsonValue::String),
-                        Some("AWS::UseFIPS") => Some(JsonValue::Bool(fips)),
-                        Some("AWS::UseDualStack") => Some(JsonValue::Bool(dualstack)),
-                        Some("SDK::Endpoint") => configured.clone().map(JsonValue::String),
-                        _ => None,
-                    };
-                    if let Some(v) = v {
-                        params.insert(p.name.clone(), v);
+        let (url, headers, auth) =
+            match self.rule_set(svc)? {
+                Some(rules) => {
+                    let mut params = std::collections::BTreeMap::new();
+                    for p in rules.parameters() {
+                        // botocore `_resolve_param_from_context`: the first of the
+                        // operation's values for the name, else the built-in.
+                        let from_operation = context.iter().find(|(name, _)| *name == p.name).map(
+                            |(_, v)| match v {
+                                EndpointParam::String(s) => JsonValue::String(s.clone()),
+                                EndpointParam::Bool(b) => JsonValue::Bool(*b),
+                                EndpointParam::StringArray(items) => JsonValue::Array(
+                                    items.iter().cloned().map(JsonValue::String).collect(),
+                                ),
+                            },
+                        );
+                        if let Some(v) = from_operation {
+                            params.insert(p.name.clone(), v);
+                            continue;
+                        }
+                        let v = match p.built_in.as_deref() {
+                            Some("AWS::Region") => region.clone().map(JsonValue::String),
+                            Some("AWS::UseFIPS") => Some(JsonValue::Bool(fips)),
+                            Some("AWS::UseDualStack") => Some(JsonValue::Bool(dualstack)),
+                            Some("SDK::Endpoint") => configured.clone().map(JsonValue::String),
+                            _ => None,
+                        };
+                        if let Some(v) = v {
+                            params.insert(p.name.clone(), v);
+                        }
                     }
+                    let ep = rules
+                        .resolve(&params, Partitions::embedded())
+                        .map_err(|e| format!("endpoint resolution failed: {e}"))?;
+                    let auth = (
+                        ep.signing_region().map(str::to_string),
+                        ep.signing_name().map(str::to_string),
+                    );
+                    let headers = ep
+                        .headers
+                        .iter()
+                        .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
+                        .collect();
+                    (ep.url, headers, auth)
                 }
-                let ep = rules
-                    .resolve(&params, Partitions::embedded())
-                    .map_err(|e| format!("endpoint resolution failed: {e}"))?;
-                let auth = (
-                    ep.signing_region().map(str::to_string),
-                    ep.signing_name().map(str::to_string),
-                );
-                let headers = ep
-                    .headers
-                    .iter()
-                    .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
-                    .collect();
-                (ep.url, headers, auth)
-            }
-            // Services without a rule set: `https://{endpointPrefix}.{region}.{dnsSuffix}`.
-            None => {
-                let url = match (&configured, &region) {
-                    (Some(url), _) => url.clone(),
-                    (None, Some(r)) => format!(
-                        "https://{}.{r}.{}",
-                        svc.endpoint_prefix,
-                        Partitions::embedded().dns_suffix(r)
-                    ),
-                    (None, None) => return Err(no_region()),
-                };
-                (url, Vec::new(), (None, None))
-            }
-        };
+                // Services without a rule set: `https://{endpointPrefix}.{region}.{dnsSuffix}`.
+                None => {
+                    let url = match (&configured, &region) {
+                        (Some(url), _) => url.clone(),
+                        (None, Some(r)) => format!(
+                            "https://{}.{r}.{}",
+                            svc.endpoint_prefix,
+                            Partitions::embedded().dns_suffix(r)
+                        ),
+                        (None, None) => return Err(no_region()),
+                    };
+                    (url, Vec::new(), (None, None))
+                }
+            };
         let uri: http::Uri = url
             .parse()
             .map_err(|e| format!("invalid endpoint URL {url:?}: {e}"))?;
@@ -585,7 +603,16 @@ impl Client {
         let started = tokio::time::Instant::now();
         let protocol = self.protocol(svc).map_err(invalid)?;
         let shared = self.shared_config().map_err(invalid)?;
-        let resolved = self.resolved(svc, shared).map_err(invalid)?;
+        // An operation with context parameters resolves its own endpoint on each call;
+        // the others share the client's.
+        let resolved = if O::HAS_ENDPOINT_PARAMS {
+            Arc::new(
+                self.endpoint(svc, shared, &input.endpoint_params())
+                    .map_err(invalid)?,
+            )
+        } else {
+            self.resolved(svc, shared).map_err(invalid)?
+        };
         let transport = self.transport(shared).map_err(invalid)?;
         let mut policy = self.retry_policy(shared).map_err(invalid)?;
         // Anonymous calls and `noAuth` operations never look for credentials (botocore's

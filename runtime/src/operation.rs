@@ -51,6 +51,18 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// before signing when it is at least the minimum size; empty for no compression.
     const REQUEST_COMPRESSION: &'static [&'static str] = &[];
 
+    /// True when [`Operation::endpoint_params`] may set parameters: the endpoint is then
+    /// resolved for each call instead of once per client.
+    const HAS_ENDPOINT_PARAMS: bool = false;
+
+    /// The endpoint rule parameters this input sets, from the model's
+    /// `staticContextParams`, `contextParam` members and `operationContextParams`, in
+    /// that order (botocore's precedence: the first value of a name wins); unset values
+    /// are left out. Parameters the rule set does not declare are ignored.
+    fn endpoint_params(&self) -> Vec<(&'static str, EndpointParam)> {
+        Vec::new()
+    }
+
     /// The operation's `endpoint.hostPrefix` with this input's host labels filled in
     /// (botocore `_expand_host_prefix`), prepended to the endpoint's host; `None` when the
     /// operation has none. Fails, naming the members, when a label is not host text
@@ -58,6 +70,17 @@ pub trait Operation: Encode + Send + Sync + 'static {
     fn host_prefix(&self) -> Result<Option<String>, String> {
         Ok(None)
     }
+}
+
+/// A value an operation gives an endpoint rule parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointParam {
+    /// A `String` parameter.
+    String(String),
+    /// A `Boolean` parameter.
+    Bool(bool),
+    /// A `StringArray` parameter.
+    StringArray(Vec<String>),
 }
 
 /// Checks `(member, value)` host labels as botocore does before filling a host prefix:

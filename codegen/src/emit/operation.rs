@@ -6,7 +6,10 @@ use quote::{format_ident, quote};
 use super::doc_attrs;
 use super::shapes::{ident, param, rust_type, structure};
 use crate::docs::with_article;
-use crate::ir::{HostPrefixPart, OperationDef, PaginatorDef, PathStep, Type};
+use crate::ir::{
+    EndpointParamDef, EndpointParamSource, HostPrefixPart, OperationDef, PaginatorDef, PathField,
+    PathStep, StaticValue, Type,
+};
 use crate::naming::bare;
 
 /// The file of one operation.
@@ -72,6 +75,8 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];
         )
     });
+    let endpoint_params =
+        (!op.endpoint_params.is_empty()).then(|| endpoint_params_fn(&op.endpoint_params));
     quote! {
         impl ::awsrt::internal::Operation for #input_name {
             type Output = #output_name;
@@ -83,7 +88,109 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             #unsupported
             #no_auth
             #compression
+            #endpoint_params
             #host_prefix
+        }
+    }
+}
+
+/// `fn endpoint_params`: the endpoint rule parameters the input sets, in the model's
+/// precedence (the runtime keeps the first value of each name).
+fn endpoint_params_fn(params: &[EndpointParamDef]) -> TokenStream {
+    let ep = quote!(::awsrt::internal::EndpointParam);
+    let pushes = params.iter().map(|p| {
+        let name = &p.name;
+        match &p.source {
+            EndpointParamSource::Static(v) => {
+                let value = match v {
+                    StaticValue::Bool(b) => quote!(#ep::Bool(#b)),
+                    StaticValue::String(s) => quote!(#ep::String(#s.to_string())),
+                    StaticValue::StringArray(items) => {
+                        quote!(#ep::StringArray(vec![#(#items.to_string()),*]))
+                    }
+                };
+                quote!(params.push((#name, #value));)
+            }
+            EndpointParamSource::Value { steps, ty } => {
+                let value = scalar(ty, quote!(v));
+                let value = quote!(#ep::#value);
+                with_value(quote!(self), steps, quote!(params.push((#name, #value));))
+            }
+            EndpointParamSource::Keys { steps } => with_value(
+                quote!(self),
+                steps,
+                quote! {
+                    let mut keys: Vec<String> = v.keys().cloned().collect();
+                    keys.sort();
+                    params.push((#name, #ep::StringArray(keys)));
+                },
+            ),
+            EndpointParamSource::Project { list, each } => {
+                let per_item = each.iter().map(|(steps, ty)| {
+                    let value = match ty {
+                        Type::Enum(_) => quote!(v.as_str().to_string()),
+                        _ => quote!(v.clone()),
+                    };
+                    with_value(quote!(item), steps, quote!(out.push(#value);))
+                });
+                with_value(
+                    quote!(self),
+                    list,
+                    quote! {
+                        let mut out = Vec::new();
+                        for item in v {
+                            #(#per_item)*
+                        }
+                        params.push((#name, #ep::StringArray(out)));
+                    },
+                )
+            }
+        }
+    });
+    quote! {
+        const HAS_ENDPOINT_PARAMS: bool = true;
+        fn endpoint_params(&self) -> Vec<(&'static str, ::awsrt::internal::EndpointParam)> {
+            let mut params = Vec::new();
+            #(#pushes)*
+            params
+        }
+    }
+}
+
+/// The `EndpointParam` variant (without its path) holding the value `v` of type `ty`
+/// (a `&String`, a `&` enum or a `&bool`).
+fn scalar(ty: &Type, v: TokenStream) -> TokenStream {
+    match ty {
+        Type::Bool => quote!(Bool(*#v)),
+        Type::Enum(_) => quote!(String(#v.as_str().to_string())),
+        _ => quote!(String(#v.clone())),
+    }
+}
+
+/// Runs `body` with `v` bound to the value at `steps` from `root` (a reference), when
+/// every optional field on the way is set.
+fn with_value(root: TokenStream, steps: &[PathField], body: TokenStream) -> TokenStream {
+    if steps.iter().all(|s| s.required) {
+        let fields = steps.iter().map(|s| ident(&s.field));
+        return quote! {
+            {
+                let v = &#root #(.#fields)*;
+                #body
+            }
+        };
+    }
+    let mut chain = quote!(Some(#root));
+    for s in steps {
+        let f = ident(&s.field);
+        chain = if s.required {
+            quote!(#chain.map(|v| &v.#f))
+        } else {
+            quote!(#chain.and_then(|v| v.#f.as_ref()))
+        };
+    }
+    quote! {
+        if let Some(v) = #chain {
+            #body
         }
     }
 }
