@@ -40,6 +40,8 @@ pub struct Config {
     pub(crate) retry: crate::retry::RetrySettings,
     /// `disable_request_compression`.
     pub(crate) disable_request_compression: Option<bool>,
+    /// `account_id_endpoint_mode`, as given.
+    pub(crate) account_id_endpoint_mode: Option<String>,
     /// `request_min_compression_size_bytes`.
     pub(crate) request_min_compression_size_bytes: Option<u32>,
 }
@@ -146,6 +148,16 @@ impl Config {
         self
     }
 
+    /// Whether endpoints may be chosen by the credentials' account id (services whose
+    /// rules route by account, such as DynamoDB): `preferred` (the default), `disabled`
+    /// or `required` (fail when the credentials carry no account id). Overrides
+    /// `AWS_ACCOUNT_ID_ENDPOINT_MODE` / `account_id_endpoint_mode`; checked on the first
+    /// call.
+    pub fn account_id_endpoint_mode(mut self, mode: impl Into<String>) -> Self {
+        self.account_id_endpoint_mode = Some(mode.into());
+        self
+    }
+
     /// Never compress request bodies, even of operations the model marks
     /// `requestcompression` (overrides `AWS_DISABLE_REQUEST_COMPRESSION` /
     /// `disable_request_compression`).
@@ -232,6 +244,7 @@ impl fmt::Debug for Config {
             .field("anonymous", &self.anonymous)
             .field("ca_bundle", &self.ca_bundle)
             .field("retry", &self.retry)
+            .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
             .field(
                 "disable_request_compression",
                 &self.disable_request_compression,
@@ -264,9 +277,37 @@ struct Inner {
     rules: OnceLock<(&'static str, Result<RuleSet, String>)>,
     /// The resolved endpoint, on first use: its inputs (settings and shared config) are
     /// fixed for the client's life, so calls skip the rule engine.
-    endpoint: OnceLock<(&'static str, Result<Arc<Resolved>, String>)>,
+    endpoint: OnceLock<CachedEndpoint>,
+    /// The settings the endpoint rules read, on first use.
+    endpoint_inputs: OnceLock<(&'static str, Result<Arc<EndpointInputs>, String>)>,
     /// Retry quota, adaptive rate limiter and clock offset, shared by all calls.
     retry: crate::retry::RetryState,
+}
+
+/// A resolved endpoint with the service and the credentials' account id it was
+/// resolved for.
+type CachedEndpoint = (&'static str, Option<String>, Result<Arc<Resolved>, String>);
+
+/// What the endpoint rules read from the settings.
+struct EndpointInputs {
+    region: Option<String>,
+    configured: Option<String>,
+    fips: bool,
+    dualstack: bool,
+    /// `preferred` (the default), `disabled` or `required`.
+    account_id_endpoint_mode: &'static str,
+}
+
+/// botocore's check of `account_id_endpoint_mode`: one of three values, any case.
+fn account_id_endpoint_mode(value: &str, source: &str) -> Result<&'static str, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "preferred" => Ok("preferred"),
+        "disabled" => Ok("disabled"),
+        "required" => Ok("required"),
+        _ => Err(format!(
+            "the value {value:?} of {source} is invalid: expected preferred, disabled or required"
+        )),
+    }
 }
 
 /// What a call is sent to and signed for.
@@ -301,6 +342,7 @@ impl Client {
                 credentials: OnceLock::new(),
                 rules: OnceLock::new(),
                 endpoint: OnceLock::new(),
+                endpoint_inputs: OnceLock::new(),
                 retry: crate::retry::RetryState::default(),
             }),
         }
@@ -394,35 +436,30 @@ impl Client {
         }
     }
 
-    /// [`Client::endpoint`], computed once per client (again only for another service).
-    fn resolved(
+    /// The settings the endpoint rules read, checked once per client (again only for
+    /// another service): a missing region fails here, before credentials are looked for.
+    fn endpoint_inputs(
         &self,
         svc: &ServiceMeta,
         shared: Option<&SharedConfig>,
-    ) -> Result<Arc<Resolved>, String> {
-        let resolve = || self.endpoint(svc, shared, &[]).map(Arc::new);
+    ) -> Result<Arc<EndpointInputs>, String> {
+        let load = || self.load_endpoint_inputs(svc, shared).map(Arc::new);
         let (id, cached) = self
             .inner
-            .endpoint
-            .get_or_init(|| (svc.service_id, resolve()));
+            .endpoint_inputs
+            .get_or_init(|| (svc.service_id, load()));
         if *id == svc.service_id {
             cached.clone()
         } else {
-            resolve()
+            load()
         }
     }
 
-    /// The endpoint and signing scope: the configured endpoint URL (explicit, then the
-    /// environment and profile) feeds the service's endpoint rules with the region and
-    /// the FIPS and dual-stack flags; `authSchemes` may override the signing name and
-    /// region. `context` holds the operation's own parameters (botocore's context
-    /// parameters), which win over the built-ins.
-    fn endpoint(
+    fn load_endpoint_inputs(
         &self,
         svc: &ServiceMeta,
         shared: Option<&SharedConfig>,
-        context: &[(&str, EndpointParam)],
-    ) -> Result<Resolved, String> {
+    ) -> Result<EndpointInputs, String> {
         let cfg = &self.inner.config;
         let region = self.region(shared)?;
         let ignore = match (cfg.ignore_configured_endpoint_urls, shared) {
@@ -445,16 +482,73 @@ impl Client {
         };
         let fips = flag(cfg.use_fips, SharedConfig::use_fips)?;
         let dualstack = flag(cfg.use_dualstack, SharedConfig::use_dualstack)?;
-        let no_region = || {
-            if cfg.env.is_some() {
-                "no region: set Config::region, AWS_REGION, AWS_DEFAULT_REGION or `region` in the profile".to_string()
-            } else {
-                "no region: set Config::region (or use Config::from_env to read AWS_REGION and the profile)".to_string()
-            }
+        let account_id_endpoint_mode = match (&cfg.account_id_endpoint_mode, shared) {
+            (Some(m), _) => account_id_endpoint_mode(m, "Config::account_id_endpoint_mode")?,
+            (None, Some(s)) => match s.account_id_endpoint_mode() {
+                Some((m, source)) => account_id_endpoint_mode(&m, &source)?,
+                None => "preferred",
+            },
+            (None, None) => "preferred",
         };
         if region.is_none() && configured.is_none() {
-            return Err(no_region());
+            return Err(self.no_region());
         }
+        Ok(EndpointInputs {
+            region,
+            configured,
+            fips,
+            dualstack,
+            account_id_endpoint_mode,
+        })
+    }
+
+    fn no_region(&self) -> String {
+        if self.inner.config.env.is_some() {
+            "no region: set Config::region, AWS_REGION, AWS_DEFAULT_REGION or `region` in the profile".to_string()
+        } else {
+            "no region: set Config::region (or use Config::from_env to read AWS_REGION and the profile)".to_string()
+        }
+    }
+
+    /// [`Client::endpoint`] without operation parameters, computed once per client and
+    /// credentials' account id (again for another service or account).
+    fn resolved(
+        &self,
+        svc: &ServiceMeta,
+        inputs: &EndpointInputs,
+        account_id: Option<&str>,
+    ) -> Result<Arc<Resolved>, String> {
+        let resolve = || self.endpoint(svc, inputs, &[], account_id).map(Arc::new);
+        let (id, account, cached) = self
+            .inner
+            .endpoint
+            .get_or_init(|| (svc.service_id, account_id.map(str::to_string), resolve()));
+        if *id == svc.service_id && account.as_deref() == account_id {
+            cached.clone()
+        } else {
+            resolve()
+        }
+    }
+
+    /// The endpoint and signing scope: the configured endpoint URL (explicit, then the
+    /// environment and profile) feeds the service's endpoint rules with the region, the
+    /// FIPS and dual-stack flags and the account id built-ins; `authSchemes` may
+    /// override the signing name and region. `context` holds the operation's own
+    /// parameters (botocore's context parameters), which win over the built-ins.
+    fn endpoint(
+        &self,
+        svc: &ServiceMeta,
+        inputs: &EndpointInputs,
+        context: &[(&str, EndpointParam)],
+        account_id: Option<&str>,
+    ) -> Result<Resolved, String> {
+        let EndpointInputs {
+            region,
+            configured,
+            fips,
+            dualstack,
+            account_id_endpoint_mode,
+        } = inputs;
         let (url, headers, auth) =
             match self.rule_set(svc)? {
                 Some(rules) => {
@@ -477,9 +571,15 @@ impl Client {
                         }
                         let v = match p.built_in.as_deref() {
                             Some("AWS::Region") => region.clone().map(JsonValue::String),
-                            Some("AWS::UseFIPS") => Some(JsonValue::Bool(fips)),
-                            Some("AWS::UseDualStack") => Some(JsonValue::Bool(dualstack)),
+                            Some("AWS::UseFIPS") => Some(JsonValue::Bool(*fips)),
+                            Some("AWS::UseDualStack") => Some(JsonValue::Bool(*dualstack)),
                             Some("SDK::Endpoint") => configured.clone().map(JsonValue::String),
+                            Some("AWS::Auth::AccountId") => {
+                                account_id.map(|a| JsonValue::String(a.to_string()))
+                            }
+                            Some("AWS::Auth::AccountIdEndpointMode") => {
+                                Some(JsonValue::String(account_id_endpoint_mode.to_string()))
+                            }
                             _ => None,
                         };
                         if let Some(v) = v {
@@ -502,14 +602,14 @@ impl Client {
                 }
                 // Services without a rule set: `https://{endpointPrefix}.{region}.{dnsSuffix}`.
                 None => {
-                    let url = match (&configured, &region) {
+                    let url = match (configured, region) {
                         (Some(url), _) => url.clone(),
                         (None, Some(r)) => format!(
                             "https://{}.{r}.{}",
                             svc.endpoint_prefix,
                             Partitions::embedded().dns_suffix(r)
                         ),
-                        (None, None) => return Err(no_region()),
+                        (None, None) => return Err(self.no_region()),
                     };
                     (url, Vec::new(), (None, None))
                 }
@@ -523,8 +623,9 @@ impl Client {
             ));
         }
         let signing_region = match (auth.0, region) {
-            (Some(r), _) | (None, Some(r)) => r,
-            (None, None) => return Err(format!("{} (needed to sign)", no_region())),
+            (Some(r), _) => r,
+            (None, Some(r)) => r.clone(),
+            (None, None) => return Err(format!("{} (needed to sign)", self.no_region())),
         };
         Ok(Resolved {
             uri,
@@ -603,16 +704,8 @@ impl Client {
         let started = tokio::time::Instant::now();
         let protocol = self.protocol(svc).map_err(invalid)?;
         let shared = self.shared_config().map_err(invalid)?;
-        // An operation with context parameters resolves its own endpoint on each call;
-        // the others share the client's.
-        let resolved = if O::HAS_ENDPOINT_PARAMS {
-            Arc::new(
-                self.endpoint(svc, shared, &input.endpoint_params())
-                    .map_err(invalid)?,
-            )
-        } else {
-            self.resolved(svc, shared).map_err(invalid)?
-        };
+        // Settings first: a missing region fails before credentials are looked for.
+        let inputs = self.endpoint_inputs(svc, shared).map_err(invalid)?;
         let transport = self.transport(shared).map_err(invalid)?;
         let mut policy = self.retry_policy(shared).map_err(invalid)?;
         // Anonymous calls and `noAuth` operations never look for credentials (botocore's
@@ -638,6 +731,18 @@ impl Client {
             )
         };
         policy.operation_timeout = policy.operation_timeout.saturating_sub(started.elapsed());
+        // After the credentials: their account id is the `AWS::Auth::AccountId` built-in.
+        // An operation with context parameters resolves its own endpoint on each call;
+        // the others share the client's.
+        let account_id = creds.as_ref().and_then(Credentials::account_id);
+        let resolved = if O::HAS_ENDPOINT_PARAMS {
+            Arc::new(
+                self.endpoint(svc, &inputs, &input.endpoint_params(), account_id)
+                    .map_err(invalid)?,
+            )
+        } else {
+            self.resolved(svc, &inputs, account_id).map_err(invalid)?
+        };
         let invocation_id = crate::uuid_v4();
         let mut request =
             wire::build_request(protocol, &resolved.uri, input, &invocation_id).map_err(invalid)?;

@@ -278,6 +278,23 @@ impl SharedConfig {
         Ok(Some((PathBuf::from(value), source)))
     }
 
+    /// `AWS_ACCOUNT_ID_ENDPOINT_MODE`, else the profile's `account_id_endpoint_mode`, with
+    /// where it came from (the caller checks the value).
+    pub fn account_id_endpoint_mode(&self) -> Option<(String, String)> {
+        if let Some(v) = self.env.get("AWS_ACCOUNT_ID_ENDPOINT_MODE") {
+            return Some((v, "AWS_ACCOUNT_ID_ENDPOINT_MODE".to_string()));
+        }
+        self.profile_value("account_id_endpoint_mode").map(|v| {
+            (
+                v.to_string(),
+                format!(
+                    "profile `{}` key account_id_endpoint_mode",
+                    self.profile_name
+                ),
+            )
+        })
+    }
+
     /// `AWS_DISABLE_REQUEST_COMPRESSION`, else the profile's `disable_request_compression`.
     pub fn disable_request_compression(&self) -> Result<Option<bool>, String> {
         self.bool_setting(
