@@ -374,6 +374,9 @@ pub struct OperationDef {
     /// `requestcompression.encodings`: the body is compressed with the first one the
     /// runtime supports when it is large enough; empty when the trait is absent.
     pub request_compression: Vec<String>,
+    /// `endpointdiscovery.required`: the runtime does not discover endpoints, so calls
+    /// fail before sending unless an explicit endpoint URL is configured.
+    pub discovery_required: bool,
     /// Endpoint rule parameters set from the operation, in botocore's precedence
     /// (`staticContextParams`, then `contextParam` members, then
     /// `operationContextParams`): the first value set for a name wins.
@@ -1257,6 +1260,7 @@ impl<'a> Lowering<'a> {
             unsupported,
             no_auth: auth == Ok(Auth::None),
             endpoint_params: self.endpoint_params(&path, op)?,
+            discovery_required: op.endpointdiscovery.as_ref().is_some_and(|d| d.required),
             request_compression: op
                 .requestcompression
                 .as_ref()

@@ -83,12 +83,24 @@ pub struct Operation {
     /// The body may be compressed with one of these encodings (`gzip`).
     #[serde(default)]
     pub requestcompression: Option<RequestCompression>,
+    /// The operation may (or, with `required`, must) be sent to an endpoint found by the
+    /// service's `endpointoperation`.
+    #[serde(default)]
+    pub endpointdiscovery: Option<EndpointDiscovery>,
     /// Endpoint rule parameters this operation always sets, by parameter name.
     #[serde(default)]
     pub static_context_params: IndexMap<String, StaticContextParam>,
     /// Endpoint rule parameters read from the input by a JMESPath expression.
     #[serde(default)]
     pub operation_context_params: IndexMap<String, OperationContextParam>,
+}
+
+/// The `endpointdiscovery` trait of an operation.
+#[derive(Debug, Deserialize)]
+pub struct EndpointDiscovery {
+    /// Calls must go to a discovered endpoint (optional discovery is off by default).
+    #[serde(default)]
+    pub required: bool,
 }
 
 /// One entry of `staticContextParams`.

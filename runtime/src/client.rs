@@ -699,6 +699,14 @@ impl Client {
         if let Some(why) = O::UNSUPPORTED {
             return Err(invalid(format!("{} is not supported: {why}", O::NAME)));
         }
+        // botocore registers discovery only without an explicit endpoint URL; with one,
+        // the call goes there as any other.
+        if O::ENDPOINT_DISCOVERY_REQUIRED && self.inner.config.endpoint_url.is_none() {
+            return Err(invalid(format!(
+                "{} requires endpoint discovery, which is not supported: set Config::endpoint_url to the endpoint to call",
+                O::NAME
+            )));
+        }
         // The operation timeout covers the wait for credentials too: a provider that
         // hangs must not hang the call.
         let started = tokio::time::Instant::now();

@@ -51,6 +51,12 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// before signing when it is at least the minimum size; empty for no compression.
     const REQUEST_COMPRESSION: &'static [&'static str] = &[];
 
+    /// The model marks the operation `endpointdiscovery: {required: true}`: it must be
+    /// sent to an endpoint the service's discovery operation names. The runtime does not
+    /// discover endpoints, so such calls fail before sending unless an explicit endpoint
+    /// URL is configured (botocore skips discovery then too).
+    const ENDPOINT_DISCOVERY_REQUIRED: bool = false;
+
     /// True when [`Operation::endpoint_params`] may set parameters: the endpoint is then
     /// resolved for each call instead of once per client.
     const HAS_ENDPOINT_PARAMS: bool = false;

@@ -75,6 +75,11 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];
         )
     });
+    let discovery = op.discovery_required.then(|| {
+        quote!(
+            const ENDPOINT_DISCOVERY_REQUIRED: bool = true;
+        )
+    });
     let endpoint_params =
         (!op.endpoint_params.is_empty()).then(|| endpoint_params_fn(&op.endpoint_params));
     quote! {
@@ -88,6 +93,7 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             #unsupported
             #no_auth
             #compression
+            #discovery
             #endpoint_params
             #host_prefix
         }
