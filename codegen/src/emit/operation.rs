@@ -104,61 +104,81 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
 /// precedence (the runtime keeps the first value of each name).
 fn endpoint_params_fn(params: &[EndpointParamDef]) -> TokenStream {
     let ep = quote!(::awsrt::internal::EndpointParam);
-    let pushes = params.iter().map(|p| {
-        let name = &p.name;
-        match &p.source {
-            EndpointParamSource::Static(v) => {
-                let value = match v {
-                    StaticValue::Bool(b) => quote!(#ep::Bool(#b)),
-                    StaticValue::String(s) => quote!(#ep::String(#s.to_string())),
-                    StaticValue::StringArray(items) => {
-                        quote!(#ep::StringArray(vec![#(#items.to_string()),*]))
-                    }
-                };
-                quote!(params.push((#name, #value));)
-            }
-            EndpointParamSource::Value { steps, ty } => {
-                let value = scalar(ty, quote!(v));
-                let value = quote!(#ep::#value);
-                with_value(quote!(self), steps, quote!(params.push((#name, #value));))
-            }
-            EndpointParamSource::Keys { steps } => with_value(
-                quote!(self),
-                steps,
-                quote! {
-                    let mut keys: Vec<String> = v.keys().cloned().collect();
-                    keys.sort();
-                    params.push((#name, #ep::StringArray(keys)));
-                },
-            ),
-            EndpointParamSource::Project { list, each } => {
-                let per_item = each.iter().map(|(steps, ty)| {
-                    let value = match ty {
-                        Type::Enum(_) => quote!(v.as_str().to_string()),
-                        _ => quote!(v.clone()),
-                    };
-                    with_value(quote!(item), steps, quote!(out.push(#value);))
-                });
-                with_value(
+    // Static values first (botocore's precedence), in the `vec!` itself: they are
+    // always set.
+    let statics: Vec<TokenStream> = params
+        .iter()
+        .filter_map(|p| match &p.source {
+            EndpointParamSource::Static(v) => Some((&p.name, v)),
+            _ => None,
+        })
+        .map(|(name, v)| {
+            let value = match v {
+                StaticValue::Bool(b) => quote!(#ep::Bool(#b)),
+                StaticValue::String(s) => quote!(#ep::String(#s.to_string())),
+                StaticValue::StringArray(items) => {
+                    quote!(#ep::StringArray(vec![#(#items.to_string()),*]))
+                }
+            };
+            quote!((#name, #value))
+        })
+        .collect();
+    let pushes: Vec<TokenStream> = params
+        .iter()
+        .filter_map(|p| {
+            let name = &p.name;
+            Some(match &p.source {
+                EndpointParamSource::Static(_) => return None,
+                EndpointParamSource::Value { steps, ty } => {
+                    let value = scalar(ty, quote!(v));
+                    let value = quote!(#ep::#value);
+                    with_value(quote!(self), steps, quote!(params.push((#name, #value));))
+                }
+                EndpointParamSource::Keys { steps } => with_value(
                     quote!(self),
-                    list,
+                    steps,
                     quote! {
-                        let mut out = Vec::new();
-                        for item in v {
-                            #(#per_item)*
-                        }
-                        params.push((#name, #ep::StringArray(out)));
+                        let mut keys: Vec<String> = v.keys().cloned().collect();
+                        keys.sort();
+                        params.push((#name, #ep::StringArray(keys)));
                     },
-                )
-            }
+                ),
+                EndpointParamSource::Project { list, each } => {
+                    let per_item = each.iter().map(|(steps, ty)| {
+                        let value = match ty {
+                            Type::Enum(_) => quote!(v.as_str().to_string()),
+                            _ => quote!(v.clone()),
+                        };
+                        with_value(quote!(item), steps, quote!(out.push(#value);))
+                    });
+                    with_value(
+                        quote!(self),
+                        list,
+                        quote! {
+                            let mut out = Vec::new();
+                            for item in v {
+                                #(#per_item)*
+                            }
+                            params.push((#name, #ep::StringArray(out)));
+                        },
+                    )
+                }
+            })
+        })
+        .collect();
+    let body = if pushes.is_empty() {
+        quote!(vec![#(#statics),*])
+    } else {
+        quote! {
+            let mut params = vec![#(#statics),*];
+            #(#pushes)*
+            params
         }
-    });
+    };
     quote! {
         const HAS_ENDPOINT_PARAMS: bool = true;
         fn endpoint_params(&self) -> Vec<(&'static str, ::awsrt::internal::EndpointParam)> {
-            let mut params = Vec::new();
-            #(#pushes)*
-            params
+            #body
         }
     }
 }
