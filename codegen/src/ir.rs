@@ -1445,9 +1445,12 @@ impl<'a> Lowering<'a> {
             Type::String | Type::Enum(_) | Type::Bool | Type::List { .. } | Type::Map { .. } => {
                 Ok((steps, ty))
             }
-            other => Err(self.err(
+            _ => Err(self.err(
                 path,
-                format!("the path ends at a {other:?}, not a string or boolean"),
+                format!(
+                    "`{}` is not a string or boolean (nor a list or map)",
+                    names.join(".")
+                ),
             )),
         }
     }
