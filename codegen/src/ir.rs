@@ -374,13 +374,35 @@ pub struct OperationDef {
     /// `requestcompression.encodings`: the body is compressed with the first one the
     /// runtime supports when it is large enough; empty when the trait is absent.
     pub request_compression: Vec<String>,
-    /// `endpointdiscovery.required`: the runtime does not discover endpoints, so calls
-    /// fail before sending unless an explicit endpoint URL is configured.
+    /// `endpointdiscovery.required`: calls go to an endpoint the service's discovery
+    /// operation names, unless an explicit endpoint URL is configured.
     pub discovery_required: bool,
+    /// How to call the service's `endpointoperation`, for an operation that requires
+    /// discovery; `None` when the model's discovery operation is not the usual
+    /// `DescribeEndpoints` shape (calls then fail before sending).
+    pub discovery: Option<DiscoveryOp>,
     /// Endpoint rule parameters set from the operation, in botocore's precedence
     /// (`staticContextParams`, then `contextParam` members, then
     /// `operationContextParams`): the first value set for a name wins.
     pub endpoint_params: Vec<EndpointParamDef>,
+}
+
+/// The service's endpoint discovery operation, as the runtime calls it: no required input
+/// members, output `Endpoints: [{Address, CachePeriodInMinutes}]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoveryOp {
+    /// The operation's module (`describe_endpoints`).
+    pub module: String,
+    /// Its input type (`DescribeEndpointsInput`).
+    pub input: String,
+    /// The output's `Endpoints` field, and whether it is required (plain).
+    pub endpoints: PathField,
+    /// The item's `Address` field.
+    pub address: PathField,
+    /// The item's `CachePeriodInMinutes` field (an integer of minutes).
+    pub cache_minutes: PathField,
+    /// `CachePeriodInMinutes` is an `i32` rather than an `i64`.
+    pub cache_minutes_i32: bool,
 }
 
 /// One endpoint rule parameter an operation sets.
@@ -1261,12 +1283,86 @@ impl<'a> Lowering<'a> {
             no_auth: auth == Ok(Auth::None),
             endpoint_params: self.endpoint_params(&path, op)?,
             discovery_required: op.endpointdiscovery.as_ref().is_some_and(|d| d.required),
+            discovery: match &op.endpointdiscovery {
+                Some(d) if d.required => self.discovery_op()?,
+                _ => None,
+            },
             request_compression: op
                 .requestcompression
                 .as_ref()
                 .map(|c| c.encodings.clone())
                 .unwrap_or_default(),
         })
+    }
+
+    /// The service's `endpointoperation`, when it has the shape the runtime calls.
+    fn discovery_op(&self) -> Result<Option<DiscoveryOp>, Error> {
+        let Some((name, op)) = self
+            .model
+            .operations
+            .iter()
+            .find(|(_, op)| op.endpointoperation)
+        else {
+            return Ok(None);
+        };
+        let input = match &op.input {
+            Some(r) => self.structure(&r.shape, String::new())?,
+            None => return Ok(None),
+        };
+        if input.has_required() {
+            return Ok(None);
+        }
+        let Some(output) = &op.output else {
+            return Ok(None);
+        };
+        let out = self.structure(&output.shape, String::new())?;
+        let Some(endpoints) = out.members.iter().find(|m| m.wire == "Endpoints") else {
+            return Ok(None);
+        };
+        let out_shape = self.shape(&output.shape, name)?;
+        let item_shape = match self
+            .shapes
+            .get(out_shape.members["Endpoints"].shape.as_str())
+            .and_then(|list| list.member.as_ref())
+        {
+            Some(item) => item.shape.clone(),
+            None => return Ok(None),
+        };
+        if self.shape(&item_shape, name)?.kind != ShapeKind::Structure {
+            return Ok(None);
+        }
+        let item = self.structure(&item_shape, String::new())?;
+        let field = |wire: &str, ok: fn(&Type) -> bool| {
+            item.members
+                .iter()
+                .find(|m| m.wire == wire && ok(&m.ty))
+                .map(|m| PathField {
+                    field: m.field.clone(),
+                    required: m.required,
+                })
+        };
+        let (Some(address), Some(cache_minutes)) = (
+            field("Address", |t| *t == Type::String),
+            field("CachePeriodInMinutes", |t| {
+                matches!(t, Type::I64 | Type::I32)
+            }),
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(DiscoveryOp {
+            module: snake(name),
+            input: format!("{}Input", camel(name)),
+            endpoints: PathField {
+                field: endpoints.field.clone(),
+                required: endpoints.required,
+            },
+            cache_minutes_i32: item
+                .members
+                .iter()
+                .any(|m| m.wire == "CachePeriodInMinutes" && m.ty == Type::I32),
+            address,
+            cache_minutes,
+        }))
     }
 
     /// The endpoint rule parameters an operation sets, in botocore's precedence.

@@ -87,6 +87,9 @@ pub struct Operation {
     /// service's `endpointoperation`.
     #[serde(default)]
     pub endpointdiscovery: Option<EndpointDiscovery>,
+    /// The service's endpoint discovery operation (`DescribeEndpoints`).
+    #[serde(default)]
+    pub endpointoperation: bool,
     /// Endpoint rule parameters this operation always sets, by parameter name.
     #[serde(default)]
     pub static_context_params: IndexMap<String, StaticContextParam>,

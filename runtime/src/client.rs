@@ -282,6 +282,9 @@ struct Inner {
     endpoint_inputs: OnceLock<(&'static str, Result<Arc<EndpointInputs>, String>)>,
     /// Retry quota, adaptive rate limiter and clock offset, shared by all calls.
     retry: crate::retry::RetryState,
+    /// The last discovered endpoint: the service it is for, its URI and until when it
+    /// may be used (the `CachePeriodInMinutes` the service gave).
+    discovered: std::sync::Mutex<Option<(&'static str, http::Uri, std::time::Instant)>>,
 }
 
 /// A resolved endpoint with the service and the credentials' account id it was
@@ -344,6 +347,7 @@ impl Client {
                 endpoint: OnceLock::new(),
                 endpoint_inputs: OnceLock::new(),
                 retry: crate::retry::RetryState::default(),
+                discovered: std::sync::Mutex::new(None),
             }),
         }
     }
@@ -701,9 +705,10 @@ impl Client {
         }
         // botocore registers discovery only without an explicit endpoint URL; with one,
         // the call goes there as any other.
-        if O::ENDPOINT_DISCOVERY_REQUIRED && self.inner.config.endpoint_url.is_none() {
+        let discover = O::ENDPOINT_DISCOVERY_REQUIRED && self.inner.config.endpoint_url.is_none();
+        if discover && O::discover_endpoints(self).is_none() {
             return Err(invalid(format!(
-                "{} requires endpoint discovery, which is not supported: set Config::endpoint_url to the endpoint to call",
+                "{} requires endpoint discovery, and the service's discovery operation is not one this runtime can call: set Config::endpoint_url to the endpoint to call",
                 O::NAME
             )));
         }
@@ -751,9 +756,15 @@ impl Client {
         } else {
             self.resolved(svc, &inputs, account_id).map_err(invalid)?
         };
+        let discovered = if discover {
+            Some(self.discovered_endpoint::<O>().await?)
+        } else {
+            None
+        };
         let invocation_id = crate::uuid_v4();
+        let uri = discovered.as_ref().unwrap_or(&resolved.uri);
         let mut request =
-            wire::build_request(protocol, &resolved.uri, input, &invocation_id).map_err(invalid)?;
+            wire::build_request(protocol, uri, input, &invocation_id).map_err(invalid)?;
         for (name, value) in &resolved.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| invalid(format!("endpoint header {name:?}: {e}")))?;
@@ -807,6 +818,68 @@ impl Client {
             (None, None) => crate::compress::DEFAULT_MIN_SIZE,
         };
         Ok(crate::compress::Settings { disabled, min_size })
+    }
+
+    /// The endpoint for an operation that requires discovery (botocore's
+    /// `EndpointDiscoveryManager`): the cached one while its cache period lasts, else the
+    /// first the discovery operation names; when discovery fails, a stale one if any.
+    async fn discovered_endpoint<O: Operation>(&self) -> Result<http::Uri, SdkError<O::Error>> {
+        let svc = O::SERVICE.service_id;
+        let now = std::time::Instant::now();
+        let cached = self.discovery_cache().clone();
+        if let Some((id, uri, until)) = &cached {
+            if *id == svc && now < *until {
+                return Ok(uri.clone());
+            }
+        }
+        let failed = |message: String| SdkError::InvalidInput {
+            operation: O::NAME,
+            message: format!("endpoint discovery for {} failed: {message}", O::NAME),
+        };
+        let found = match O::discover_endpoints(self) {
+            Some(call) => call.await,
+            None => Err("the service has no discovery operation".to_string()),
+        };
+        let first = found.and_then(|endpoints| {
+            let (address, minutes) = endpoints
+                .into_iter()
+                .next()
+                .ok_or_else(|| "the service named no endpoints".to_string())?;
+            // botocore: an address without a scheme is https.
+            let url = if address.starts_with("http") {
+                address
+            } else {
+                format!("https://{address}")
+            };
+            let uri: http::Uri = url
+                .parse()
+                .map_err(|e| format!("invalid discovered endpoint {url:?}: {e}"))?;
+            if uri.authority().is_none() {
+                return Err(format!("invalid discovered endpoint {url:?}: no host"));
+            }
+            let period =
+                Duration::from_secs(u64::try_from(minutes).unwrap_or(0).saturating_mul(60));
+            Ok((uri, period))
+        });
+        match (first, cached) {
+            (Ok((uri, period)), _) => {
+                *self.discovery_cache() = Some((svc, uri.clone(), now + period));
+                Ok(uri)
+            }
+            // Discovery is failing: a stale endpoint is better than none (botocore).
+            (Err(_), Some((id, uri, _))) if id == svc => Ok(uri),
+            (Err(e), _) => Err(failed(e)),
+        }
+    }
+
+    fn discovery_cache(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<(&'static str, http::Uri, std::time::Instant)>> {
+        // A poisoned lock only means a panic elsewhere mid-update of a plain value.
+        self.inner
+            .discovered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Retry settings: explicit ones, else `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` and the

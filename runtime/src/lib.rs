@@ -69,8 +69,8 @@ pub mod internal {
 
     pub use crate::codec::*;
     pub use crate::operation::{
-        check_host_labels, EndpointParam, Operation, OperationError, PageToken, Paginated,
-        ServiceMeta,
+        check_host_labels, DiscoveryFuture, EndpointParam, Operation, OperationError, PageToken,
+        Paginated, ServiceMeta,
     };
 
     /// The blocking clients' background runtime and iterators (feature `blocking`).

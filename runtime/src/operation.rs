@@ -57,6 +57,14 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// URL is configured (botocore skips discovery then too).
     const ENDPOINT_DISCOVERY_REQUIRED: bool = false;
 
+    /// Calls the service's endpoint discovery operation (`DescribeEndpoints`) and lists
+    /// the endpoints it names as `(address, cache period in minutes)`; `None` when the
+    /// operation needs no discovery or the model's discovery operation has an unusual
+    /// shape.
+    fn discover_endpoints(_client: &crate::Client) -> Option<DiscoveryFuture<'_>> {
+        None
+    }
+
     /// True when [`Operation::endpoint_params`] may set parameters: the endpoint is then
     /// resolved for each call instead of once per client.
     const HAS_ENDPOINT_PARAMS: bool = false;
@@ -77,6 +85,10 @@ pub trait Operation: Encode + Send + Sync + 'static {
         Ok(None)
     }
 }
+
+/// The answer of a service's endpoint discovery operation: `(address, cache period in
+/// minutes)` for each endpoint it names, or why it failed.
+pub type DiscoveryFuture<'a> = crate::BoxFuture<'a, Result<Vec<(String, i64)>, String>>;
 
 /// A value an operation gives an endpoint rule parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]

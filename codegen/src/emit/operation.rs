@@ -7,8 +7,8 @@ use super::doc_attrs;
 use super::shapes::{ident, param, rust_type, structure};
 use crate::docs::with_article;
 use crate::ir::{
-    EndpointParamDef, EndpointParamSource, HostPrefixPart, OperationDef, PaginatorDef, PathField,
-    PathStep, StaticValue, Type,
+    DiscoveryOp, EndpointParamDef, EndpointParamSource, HostPrefixPart, OperationDef, PaginatorDef,
+    PathField, PathStep, StaticValue, Type,
 };
 use crate::naming::bare;
 
@@ -76,8 +76,10 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
         )
     });
     let discovery = op.discovery_required.then(|| {
+        let discover = op.discovery.as_ref().map(discover_fn);
         quote!(
             const ENDPOINT_DISCOVERY_REQUIRED: bool = true;
+            #discover
         )
     });
     let endpoint_params =
@@ -96,6 +98,57 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             #discovery
             #endpoint_params
             #host_prefix
+        }
+    }
+}
+
+/// `fn discover_endpoints`: calls the service's discovery operation and lists its
+/// endpoints as `(address, cache minutes)`, skipping any that lack one.
+fn discover_fn(d: &DiscoveryOp) -> TokenStream {
+    let module = ident(&d.module);
+    let input = ident(&d.input);
+    let endpoints = ident(&d.endpoints.field);
+    let address = ident(&d.address.field);
+    let minutes = ident(&d.cache_minutes.field);
+    let list = if d.endpoints.required {
+        quote!(out.#endpoints)
+    } else {
+        quote!(out.#endpoints.unwrap_or_default())
+    };
+    let widen = |v: TokenStream| {
+        if d.cache_minutes_i32 {
+            quote!(i64::from(#v))
+        } else {
+            v
+        }
+    };
+    let pairs = if d.address.required && d.cache_minutes.required {
+        let m = widen(quote!(e.#minutes));
+        quote!(.map(|e| (e.#address, #m)))
+    } else {
+        let a = if d.address.required {
+            quote!(e.#address)
+        } else {
+            quote!(e.#address?)
+        };
+        let m = widen(if d.cache_minutes.required {
+            quote!(e.#minutes)
+        } else {
+            quote!(e.#minutes?)
+        });
+        quote!(.filter_map(|e| Some((#a, #m))))
+    };
+    quote! {
+        fn discover_endpoints(
+            client: &::awsrt::Client,
+        ) -> Option<::awsrt::internal::DiscoveryFuture<'_>> {
+            Some(Box::pin(async move {
+                let out = client
+                    .call(&crate::operation::#module::#input::new())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(#list.into_iter()#pairs.collect())
+            }))
         }
     }
 }
