@@ -434,13 +434,11 @@ impl ProfileProvider {
                     sso_session,
                     start_url,
                     region,
-                    account.clone(),
+                    account,
                     role,
                 )
                 .provide()
                 .await
-                // The role's account is the profile's `sso_account_id` (botocore).
-                .map(|c| c.with_account_id(Some(account)))
                 .map_err(|err| fail(err.to_string()))?
             }
             BaseProvider::CredentialProcess(cmd) => {
