@@ -19,7 +19,8 @@
 //!
 //! Generated code also uses a hidden module, `awsrt::internal` (the codec traits,
 //! `Field`, `ListMeta`/`MapMeta`, the list and map helpers, `ServiceMeta`, `Operation`,
-//! `OperationError`, the command-line tables, with feature `server` the server half of
+//! `OperationError`, `EndpointParam` and `DiscoveryFuture` for the operation traits that
+//! reach the endpoint rules and endpoint discovery, the command-line tables, with feature `server` the server half of
 //! the protocols, and with feature `blocking` the blocking clients' runner and
 //! iterators): it is for generated code and the project's own tools, and carries no
 //! stability promise. The `blocking` feature adds no name at the root: users name the
