@@ -372,6 +372,111 @@ pub struct OperationDef {
     /// Why the operation cannot be called yet (an event stream member), when it cannot:
     /// it is generated without that member and fails with this reason before sending.
     pub unsupported: Option<String>,
+    /// The operation is sent unsigned and needs no credentials (`smithy.api#noAuth`).
+    pub no_auth: bool,
+    /// `requestcompression.encodings`: the body is compressed with the first one the
+    /// runtime supports when it is large enough; empty when the trait is absent.
+    pub request_compression: Vec<String>,
+    /// `endpointdiscovery.required`: calls go to an endpoint the service's discovery
+    /// operation names, unless an explicit endpoint URL is configured.
+    pub discovery_required: bool,
+    /// How to call the service's `endpointoperation`, for an operation that requires
+    /// discovery; `None` when the model's discovery operation is not the usual
+    /// `DescribeEndpoints` shape (calls then fail before sending).
+    pub discovery: Option<DiscoveryOp>,
+    /// Endpoint rule parameters set from the operation, in botocore's precedence
+    /// (`staticContextParams`, then `contextParam` members, then
+    /// `operationContextParams`): the first value set for a name wins.
+    pub endpoint_params: Vec<EndpointParamDef>,
+}
+
+/// The service's endpoint discovery operation, as the runtime calls it: no required input
+/// members, output `Endpoints: [{Address, CachePeriodInMinutes}]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoveryOp {
+    /// The operation's module (`describe_endpoints`).
+    pub module: String,
+    /// Its input type (`DescribeEndpointsInput`).
+    pub input: String,
+    /// The output's `Endpoints` field, and whether it is required (plain).
+    pub endpoints: PathField,
+    /// The item's `Address` field.
+    pub address: PathField,
+    /// The item's `CachePeriodInMinutes` field (an integer of minutes).
+    pub cache_minutes: PathField,
+    /// `CachePeriodInMinutes` is an `i32` rather than an `i64`.
+    pub cache_minutes_i32: bool,
+}
+
+/// One endpoint rule parameter an operation sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointParamDef {
+    /// The rule set's parameter name (`ResourceArn`).
+    pub name: String,
+    pub source: EndpointParamSource,
+}
+
+/// Where an operation's endpoint rule parameter comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointParamSource {
+    /// `staticContextParams`: a fixed value.
+    Static(StaticValue),
+    /// `contextParam` on an input member, or an `operationContextParams` path of
+    /// fields: the value at the end (a string, an enum or a boolean), when set.
+    Value { steps: Vec<PathField>, ty: Type },
+    /// `keys(Path)`: the keys of a map, sorted (the generated map keeps no order).
+    Keys { steps: Vec<PathField> },
+    /// `List[*].A.B` or `List[*].[A.B, C.D][]`: each item's values, in order, skipping
+    /// the unset ones (JMESPath projections drop nulls).
+    Project {
+        list: Vec<PathField>,
+        each: Vec<(Vec<PathField>, Type)>,
+    },
+}
+
+/// A fixed endpoint rule parameter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaticValue {
+    Bool(bool),
+    String(String),
+    StringArray(Vec<String>),
+}
+
+/// One field step of a path over the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathField {
+    /// The Rust field name.
+    pub field: String,
+    /// A plain field (required) rather than an `Option`.
+    pub required: bool,
+}
+
+/// How an operation is authenticated: the first scheme of its `auth` list (else the
+/// service's) that the runtime supports, as botocore's `resolve_auth_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Signature Version 4.
+    SigV4,
+    /// Unsigned (`smithy.api#noAuth`, `authtype: none`).
+    None,
+}
+
+/// botocore `resolve_auth_type` over an `auth` list: `noAuth` and SigV4 are supported;
+/// SigV4a and bearer are known but not supported here, so the next scheme is tried
+/// (botocore without CRT skips SigV4a the same way); an unknown scheme stops the search.
+pub fn resolve_auth(schemes: &[String]) -> Result<Auth, String> {
+    for scheme in schemes {
+        match scheme.as_str() {
+            "smithy.api#noAuth" => return Ok(Auth::None),
+            "aws.auth#sigv4" => return Ok(Auth::SigV4),
+            "aws.auth#sigv4a" | "smithy.api#httpBearerAuth" => continue,
+            other => return Err(format!("its auth type `{other}` is unknown")),
+        }
+    }
+    Err(format!(
+        "none of its auth types ({}) is supported (SigV4a and bearer tokens are not implemented)",
+        schemes.join(", ")
+    ))
 }
 
 /// A piece of an operation's host prefix.
@@ -1124,10 +1229,22 @@ impl<'a> Lowering<'a> {
                 sender_fault: shape.error.as_ref().is_some_and(|x| x.sender_fault) || !shape.fault,
             });
         }
+        // Operation `auth`, else `authtype`, else the service's `auth`, else its
+        // `signatureVersion` (botocore signs every RPC service we speak with SigV4).
+        let meta = &self.files.service.metadata;
+        let auth = match (&op.auth, &op.authtype, &meta.auth) {
+            (Some(list), _, _) => resolve_auth(list),
+            (None, Some(t), _) if t == "none" => Ok(Auth::None),
+            (None, Some(t), _) if t == "v4" => Ok(Auth::SigV4),
+            (None, Some(t), _) => Err(format!("its auth type `{t}` is not supported")),
+            (None, None, Some(list)) => resolve_auth(list),
+            (None, None, None) => Ok(Auth::SigV4),
+        };
         let unsupported = [&op.input, &op.output]
             .into_iter()
             .flatten()
-            .find_map(|r| self.event_stream_member(&r.shape));
+            .find_map(|r| self.event_stream_member(&r.shape))
+            .or_else(|| auth.clone().err());
         let host_prefix = match &op.endpoint {
             None => None,
             Some(e) => Some(self.host_prefix(&path, &e.host_prefix, &input)?),
@@ -1175,7 +1292,293 @@ impl<'a> Lowering<'a> {
             result_wrapper: op.output.as_ref().and_then(|o| o.result_wrapper.clone()),
             host_prefix,
             unsupported,
+            no_auth: auth == Ok(Auth::None),
+            endpoint_params: self.endpoint_params(&path, op)?,
+            discovery_required: op.endpointdiscovery.as_ref().is_some_and(|d| d.required),
+            discovery: match &op.endpointdiscovery {
+                Some(d) if d.required => self.discovery_op()?,
+                _ => None,
+            },
+            request_compression: op
+                .requestcompression
+                .as_ref()
+                .map(|c| c.encodings.clone())
+                .unwrap_or_default(),
         })
+    }
+
+    /// The service's `endpointoperation`, when it has the shape the runtime calls.
+    fn discovery_op(&self) -> Result<Option<DiscoveryOp>, Error> {
+        let Some((name, op)) = self
+            .model
+            .operations
+            .iter()
+            .find(|(_, op)| op.endpointoperation)
+        else {
+            return Ok(None);
+        };
+        let input = match &op.input {
+            Some(r) => self.structure(&r.shape, String::new())?,
+            None => return Ok(None),
+        };
+        if input.has_required() {
+            return Ok(None);
+        }
+        let Some(output) = &op.output else {
+            return Ok(None);
+        };
+        let out = self.structure(&output.shape, String::new())?;
+        let Some(endpoints) = out.members.iter().find(|m| m.wire == "Endpoints") else {
+            return Ok(None);
+        };
+        let out_shape = self.shape(&output.shape, name)?;
+        let item_shape = match self
+            .shapes
+            .get(out_shape.members["Endpoints"].shape.as_str())
+            .and_then(|list| list.member.as_ref())
+        {
+            Some(item) => item.shape.clone(),
+            None => return Ok(None),
+        };
+        if self.shape(&item_shape, name)?.kind != ShapeKind::Structure {
+            return Ok(None);
+        }
+        let item = self.structure(&item_shape, String::new())?;
+        let field = |wire: &str, ok: fn(&Type) -> bool| {
+            item.members
+                .iter()
+                .find(|m| m.wire == wire && ok(&m.ty))
+                .map(|m| PathField {
+                    field: m.field.clone(),
+                    required: m.required,
+                })
+        };
+        let (Some(address), Some(cache_minutes)) = (
+            field("Address", |t| *t == Type::String),
+            field("CachePeriodInMinutes", |t| {
+                matches!(t, Type::I64 | Type::I32)
+            }),
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(DiscoveryOp {
+            module: snake(name),
+            input: format!("{}Input", camel(name)),
+            endpoints: PathField {
+                field: endpoints.field.clone(),
+                required: endpoints.required,
+            },
+            cache_minutes_i32: item
+                .members
+                .iter()
+                .any(|m| m.wire == "CachePeriodInMinutes" && m.ty == Type::I32),
+            address,
+            cache_minutes,
+        }))
+    }
+
+    /// The endpoint rule parameters an operation sets, in botocore's precedence.
+    fn endpoint_params(
+        &self,
+        op_path: &str,
+        op: &model::Operation,
+    ) -> Result<Vec<EndpointParamDef>, Error> {
+        let mut params = Vec::new();
+        for (name, p) in &op.static_context_params {
+            let path = format!("{op_path}.staticContextParams.{name}.value");
+            let value = match &p.value {
+                serde_json::Value::Bool(b) => StaticValue::Bool(*b),
+                serde_json::Value::String(s) => StaticValue::String(s.clone()),
+                serde_json::Value::Array(items) => StaticValue::StringArray(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_string))
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| self.err(&path, "a list of other than strings"))?,
+                ),
+                other => {
+                    return Err(self.err(
+                        &path,
+                        format!("unsupported static context parameter value {other}"),
+                    ))
+                }
+            };
+            params.push(EndpointParamDef {
+                name: name.clone(),
+                source: EndpointParamSource::Static(value),
+            });
+        }
+        if let Some(input) = &op.input {
+            let shape = self.shape(&input.shape, &format!("{op_path}.input.shape"))?;
+            for (m, r) in &shape.members {
+                let Some(cp) = &r.context_param else { continue };
+                let path = format!("shapes.{}.members.{m}.contextParam", input.shape);
+                let (steps, ty) = self.field_path(&input.shape, &[m.as_str()], &path)?;
+                if !matches!(ty, Type::String | Type::Enum(_) | Type::Bool) {
+                    return Err(
+                        self.err(&path, "a context parameter must be a string or a boolean")
+                    );
+                }
+                params.push(EndpointParamDef {
+                    name: cp.name.clone(),
+                    source: EndpointParamSource::Value { steps, ty },
+                });
+            }
+        }
+        for (name, p) in &op.operation_context_params {
+            let path = format!("{op_path}.operationContextParams.{name}.path");
+            let input = op.input.as_ref().ok_or_else(|| {
+                self.err(&path, "the operation has no input to read the path from")
+            })?;
+            params.push(EndpointParamDef {
+                name: name.clone(),
+                source: self.context_path(&input.shape, &p.path, &path)?,
+            });
+        }
+        Ok(params)
+    }
+
+    /// Parses an `operationContextParams` path: the JMESPath forms botocore's models
+    /// use (`A.B`, `keys(A)`, `L[*].A.B`, `L[*].[A.B, C.D][]`); anything else is an error
+    /// naming the path.
+    fn context_path(
+        &self,
+        root: &str,
+        text: &str,
+        path: &str,
+    ) -> Result<EndpointParamSource, Error> {
+        let unsupported = || {
+            self.err(
+                path,
+                format!("unsupported operationContextParams path `{text}` (supported: `A.B`, `keys(A)`, `L[*].A`, `L[*].[A, B][]`)"),
+            )
+        };
+        let dotted = |s: &str| -> Result<Vec<String>, Error> {
+            let parts: Vec<String> = s.split('.').map(|p| p.trim().to_string()).collect();
+            if parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            {
+                Ok(parts)
+            } else {
+                Err(unsupported())
+            }
+        };
+        let text = text.trim();
+        if let Some(inner) = text.strip_prefix("keys(").and_then(|r| r.strip_suffix(')')) {
+            let names = dotted(inner)?;
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let (steps, ty) = self.field_path(root, &refs, path)?;
+            return match ty {
+                Type::Map { .. } => Ok(EndpointParamSource::Keys { steps }),
+                _ => Err(self.err(path, format!("`{inner}` in `{text}` is not a map"))),
+            };
+        }
+        if let Some((list, rest)) = text.split_once("[*].") {
+            let names = dotted(list)?;
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let (steps, ty) = self.field_path(root, &refs, path)?;
+            let item_shape = self.list_item_shape(root, &refs, path)?;
+            if !matches!(ty, Type::List { sparse: false, .. }) {
+                return Err(self.err(path, format!("`{list}` in `{text}` is not a list")));
+            }
+            let subs: Vec<&str> = match rest.strip_prefix('[').and_then(|r| r.strip_suffix("][]")) {
+                Some(multi) => multi.split(',').collect(),
+                None if !rest.contains(['[', ']', ',']) => vec![rest],
+                None => return Err(unsupported()),
+            };
+            let mut each = Vec::new();
+            for sub in subs {
+                let names = dotted(sub)?;
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                each.push(self.field_path(&item_shape, &refs, path)?);
+            }
+            if each
+                .iter()
+                .any(|(_, t)| !matches!(t, Type::String | Type::Enum(_)))
+            {
+                return Err(self.err(path, format!("`{text}` does not select strings")));
+            }
+            return Ok(EndpointParamSource::Project { list: steps, each });
+        }
+        let names = dotted(text)?;
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (steps, ty) = self.field_path(root, &refs, path)?;
+        if !matches!(ty, Type::String | Type::Enum(_) | Type::Bool) {
+            return Err(self.err(
+                path,
+                format!("`{text}` does not select a string or a boolean"),
+            ));
+        }
+        Ok(EndpointParamSource::Value { steps, ty })
+    }
+
+    /// Follows member names from structure `root`: the Rust field of each step and the
+    /// type at the end, which must be a string, an enum or a boolean unless it is the
+    /// list or map of a projection or `keys`.
+    fn field_path(
+        &self,
+        root: &str,
+        names: &[&str],
+        path: &str,
+    ) -> Result<(Vec<PathField>, Type), Error> {
+        let mut shape_name = root.to_string();
+        let mut steps = Vec::new();
+        let mut ty = None;
+        for (i, name) in names.iter().enumerate() {
+            let shape = self.shape(&shape_name, path)?;
+            if shape.kind != ShapeKind::Structure || shape.union {
+                return Err(self.err(
+                    path,
+                    format!("`{name}` is read from `{shape_name}`, which is not a structure"),
+                ));
+            }
+            let def = self.structure(&shape_name, String::new())?;
+            let member = def
+                .members
+                .iter()
+                .find(|m| m.wire == *name)
+                .ok_or_else(|| self.err(path, format!("`{shape_name}` has no member `{name}`")))?;
+            steps.push(PathField {
+                field: member.field.clone(),
+                required: member.required,
+            });
+            if i + 1 < names.len() {
+                shape_name = shape.members[*name].shape.clone();
+            }
+            ty = Some(member.ty.clone());
+        }
+        let ty = ty.ok_or_else(|| self.err(path, "an empty path"))?;
+        match &ty {
+            Type::String | Type::Enum(_) | Type::Bool | Type::List { .. } | Type::Map { .. } => {
+                Ok((steps, ty))
+            }
+            _ => Err(self.err(
+                path,
+                format!(
+                    "`{}` is not a string or boolean (nor a list or map)",
+                    names.join(".")
+                ),
+            )),
+        }
+    }
+
+    /// The model shape of the items of the list at `names` from `root`.
+    fn list_item_shape(&self, root: &str, names: &[&str], path: &str) -> Result<String, Error> {
+        let mut shape_name = root.to_string();
+        for name in names {
+            let shape = self.shape(&shape_name, path)?;
+            shape_name = shape
+                .members
+                .get(*name)
+                .map(|r| r.shape.clone())
+                .ok_or_else(|| self.err(path, format!("`{shape_name}` has no member `{name}`")))?;
+        }
+        let list = self.shape(&shape_name, path)?;
+        list.member
+            .as_ref()
+            .map(|m| m.shape.clone())
+            .ok_or_else(|| self.err(path, format!("`{shape_name}` is not a list")))
     }
 
     /// Splits `endpoint.hostPrefix` at its `{Label}`s, each of which must name a string

@@ -49,6 +49,12 @@ pub struct Metadata {
     /// that still reports its old error codes in `x-amzn-query-error`.
     #[serde(default)]
     pub aws_query_compatible: Option<serde_json::Value>,
+    /// The service's auth schemes in order of preference (`aws.auth#sigv4`, ...).
+    #[serde(default)]
+    pub auth: Option<Vec<String>>,
+    /// The older form of `auth` (`v4`, `v2`), read when `auth` is absent.
+    #[serde(default)]
+    pub signature_version: Option<String>,
 }
 
 /// One operation.
@@ -72,6 +78,64 @@ pub struct Operation {
     /// The `endpoint` trait: a host prefix such as `foo.{Label}.`.
     #[serde(default)]
     pub endpoint: Option<EndpointTrait>,
+    /// The operation's auth schemes, overriding the service's (`smithy.api#noAuth`).
+    #[serde(default)]
+    pub auth: Option<Vec<String>>,
+    /// The older form of `auth` (`none`, `v4`), read when `auth` is absent.
+    #[serde(default)]
+    pub authtype: Option<String>,
+    /// The body may be compressed with one of these encodings (`gzip`).
+    #[serde(default)]
+    pub requestcompression: Option<RequestCompression>,
+    /// The operation may (or, with `required`, must) be sent to an endpoint found by the
+    /// service's `endpointoperation`.
+    #[serde(default)]
+    pub endpointdiscovery: Option<EndpointDiscovery>,
+    /// The service's endpoint discovery operation (`DescribeEndpoints`).
+    #[serde(default)]
+    pub endpointoperation: bool,
+    /// Endpoint rule parameters this operation always sets, by parameter name.
+    #[serde(default)]
+    pub static_context_params: IndexMap<String, StaticContextParam>,
+    /// Endpoint rule parameters read from the input by a JMESPath expression.
+    #[serde(default)]
+    pub operation_context_params: IndexMap<String, OperationContextParam>,
+}
+
+/// The `endpointdiscovery` trait of an operation.
+#[derive(Debug, Deserialize)]
+pub struct EndpointDiscovery {
+    /// Calls must go to a discovered endpoint (optional discovery is off by default).
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// One entry of `staticContextParams`.
+#[derive(Debug, Deserialize)]
+pub struct StaticContextParam {
+    /// A boolean, a string or a list of strings.
+    pub value: serde_json::Value,
+}
+
+/// One entry of `operationContextParams`.
+#[derive(Debug, Deserialize)]
+pub struct OperationContextParam {
+    /// A JMESPath expression over the input (`TableName`, `keys(RequestItems)`, ...).
+    pub path: String,
+}
+
+/// The `contextParam` trait of an input member.
+#[derive(Debug, Deserialize)]
+pub struct ContextParam {
+    /// The endpoint rule parameter the member's value sets.
+    pub name: String,
+}
+
+/// The `requestcompression` trait of an operation.
+#[derive(Debug, Deserialize)]
+pub struct RequestCompression {
+    /// The encodings in order of preference.
+    pub encodings: Vec<String>,
 }
 
 /// The `endpoint` trait of an operation.
@@ -126,6 +190,9 @@ pub struct ShapeRef {
     /// The member fills a `{label}` of its operation's `endpoint.hostPrefix`.
     #[serde(default)]
     pub host_label: bool,
+    /// The member's value sets this endpoint rule parameter (input members only).
+    #[serde(default)]
+    pub context_param: Option<ContextParam>,
 }
 
 /// A shape.

@@ -201,3 +201,42 @@ fn a_malformed_examples_file() {
         "invalid type",
     );
 }
+
+#[test]
+fn an_operation_context_path_outside_the_supported_forms() {
+    for (case, path, message) in [
+        (
+            "ctx-filter",
+            "NextToken | [0]",
+            "unsupported operationContextParams path",
+        ),
+        ("ctx-missing", "Nope", "has no member `Nope`"),
+        ("ctx-number", "MaxResults", "not a string or boolean"),
+        ("ctx-keys", "keys(NextToken)", "is not a map"),
+    ] {
+        let err = mutate(case, |m| {
+            m["operations"]["ListJobs"]["operationContextParams"] =
+                json!({ "Param": { "path": path } });
+        });
+        assert_names(
+            &err,
+            "service-2.json",
+            "operations.ListJobs.operationContextParams.Param.path",
+            message,
+        );
+    }
+}
+
+#[test]
+fn a_context_param_on_a_member_that_is_not_a_string_or_boolean() {
+    let err = mutate("ctx-member", |m| {
+        m["shapes"]["ListJobsRequest"]["members"]["MaxResults"]["contextParam"] =
+            json!({ "name": "Limit" });
+    });
+    assert_names(
+        &err,
+        "service-2.json",
+        "shapes.ListJobsRequest.members.MaxResults.contextParam",
+        "`MaxResults` is not a string or boolean",
+    );
+}

@@ -11,7 +11,7 @@ use crate::credentials::{Credentials, CredentialsCache, DefaultChain, ProvideCre
 use crate::endpoint::{Partitions, RuleSet};
 use crate::error::SdkError;
 use crate::http::{HttpTransport, Transport};
-use crate::operation::{Operation, ServiceMeta};
+use crate::operation::{EndpointParam, Operation, ServiceMeta};
 use crate::protocol::Protocol;
 use crate::shared_config::{Env, RetryMode, SharedConfig};
 use crate::sigv4::{Signer, SigningParams};
@@ -38,6 +38,12 @@ pub struct Config {
     pub(crate) ca_bundle: Option<PathBuf>,
     /// Retry and timeout settings.
     pub(crate) retry: crate::retry::RetrySettings,
+    /// `disable_request_compression`.
+    pub(crate) disable_request_compression: Option<bool>,
+    /// `account_id_endpoint_mode`, as given.
+    pub(crate) account_id_endpoint_mode: Option<String>,
+    /// `request_min_compression_size_bytes`.
+    pub(crate) request_min_compression_size_bytes: Option<u32>,
 }
 
 impl Config {
@@ -142,6 +148,33 @@ impl Config {
         self
     }
 
+    /// Whether endpoints may be chosen by the credentials' account id (services whose
+    /// rules route by account, such as DynamoDB): `preferred` (the default), `disabled`
+    /// or `required` (fail when the credentials carry no account id). Overrides
+    /// `AWS_ACCOUNT_ID_ENDPOINT_MODE` / `account_id_endpoint_mode`; checked on the first
+    /// call.
+    pub fn account_id_endpoint_mode(mut self, mode: impl Into<String>) -> Self {
+        self.account_id_endpoint_mode = Some(mode.into());
+        self
+    }
+
+    /// Never compress request bodies, even of operations the model marks
+    /// `requestcompression` (overrides `AWS_DISABLE_REQUEST_COMPRESSION` /
+    /// `disable_request_compression`).
+    pub fn disable_request_compression(mut self, on: bool) -> Self {
+        self.disable_request_compression = Some(on);
+        self
+    }
+
+    /// The smallest body, in bytes, that an operation the model marks
+    /// `requestcompression` sends gzipped (default 10240; 1 to 1048576, checked on the
+    /// first call). Overrides `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES` /
+    /// `request_min_compression_size_bytes`.
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.request_min_compression_size_bytes = Some(bytes);
+        self
+    }
+
     /// A custom HTTP transport (a mock in tests, or your own client). It replaces the
     /// default one with everything it reads: proxies and CA bundles are then its job.
     pub fn transport(mut self, transport: impl Transport) -> Self {
@@ -211,6 +244,15 @@ impl fmt::Debug for Config {
             .field("anonymous", &self.anonymous)
             .field("ca_bundle", &self.ca_bundle)
             .field("retry", &self.retry)
+            .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
+            .field(
+                "disable_request_compression",
+                &self.disable_request_compression,
+            )
+            .field(
+                "request_min_compression_size_bytes",
+                &self.request_min_compression_size_bytes,
+            )
             .finish()
     }
 }
@@ -235,9 +277,40 @@ struct Inner {
     rules: OnceLock<(&'static str, Result<RuleSet, String>)>,
     /// The resolved endpoint, on first use: its inputs (settings and shared config) are
     /// fixed for the client's life, so calls skip the rule engine.
-    endpoint: OnceLock<(&'static str, Result<Arc<Resolved>, String>)>,
+    endpoint: OnceLock<CachedEndpoint>,
+    /// The settings the endpoint rules read, on first use.
+    endpoint_inputs: OnceLock<(&'static str, Result<Arc<EndpointInputs>, String>)>,
     /// Retry quota, adaptive rate limiter and clock offset, shared by all calls.
     retry: crate::retry::RetryState,
+    /// The last discovered endpoint: the service it is for, its URI and until when it
+    /// may be used (the `CachePeriodInMinutes` the service gave).
+    discovered: std::sync::Mutex<Option<(&'static str, http::Uri, std::time::Instant)>>,
+}
+
+/// A resolved endpoint with the service and the credentials' account id it was
+/// resolved for.
+type CachedEndpoint = (&'static str, Option<String>, Result<Arc<Resolved>, String>);
+
+/// What the endpoint rules read from the settings.
+struct EndpointInputs {
+    region: Option<String>,
+    configured: Option<String>,
+    fips: bool,
+    dualstack: bool,
+    /// `preferred` (the default), `disabled` or `required`.
+    account_id_endpoint_mode: &'static str,
+}
+
+/// botocore's check of `account_id_endpoint_mode`: one of three values, any case.
+fn account_id_endpoint_mode(value: &str, source: &str) -> Result<&'static str, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "preferred" => Ok("preferred"),
+        "disabled" => Ok("disabled"),
+        "required" => Ok("required"),
+        _ => Err(format!(
+            "the value {value:?} of {source} is invalid: expected preferred, disabled or required"
+        )),
+    }
 }
 
 /// What a call is sent to and signed for.
@@ -272,7 +345,9 @@ impl Client {
                 credentials: OnceLock::new(),
                 rules: OnceLock::new(),
                 endpoint: OnceLock::new(),
+                endpoint_inputs: OnceLock::new(),
                 retry: crate::retry::RetryState::default(),
+                discovered: std::sync::Mutex::new(None),
             }),
         }
     }
@@ -365,33 +440,30 @@ impl Client {
         }
     }
 
-    /// [`Client::endpoint`], computed once per client (again only for another service).
-    fn resolved(
+    /// The settings the endpoint rules read, checked once per client (again only for
+    /// another service): a missing region fails here, before credentials are looked for.
+    fn endpoint_inputs(
         &self,
         svc: &ServiceMeta,
         shared: Option<&SharedConfig>,
-    ) -> Result<Arc<Resolved>, String> {
-        let resolve = || self.endpoint(svc, shared).map(Arc::new);
+    ) -> Result<Arc<EndpointInputs>, String> {
+        let load = || self.load_endpoint_inputs(svc, shared).map(Arc::new);
         let (id, cached) = self
             .inner
-            .endpoint
-            .get_or_init(|| (svc.service_id, resolve()));
+            .endpoint_inputs
+            .get_or_init(|| (svc.service_id, load()));
         if *id == svc.service_id {
             cached.clone()
         } else {
-            resolve()
+            load()
         }
     }
 
-    /// The endpoint and signing scope: the configured endpoint URL (explicit, then the
-    /// environment and profile) feeds the service's endpoint rules with the region and
-    /// the FIPS and dual-stack flags; `authSchemes` may override the signing name and
-    /// region.
-    fn endpoint(
+    fn load_endpoint_inputs(
         &self,
         svc: &ServiceMeta,
         shared: Option<&SharedConfig>,
-    ) -> Result<Resolved, String> {
+    ) -> Result<EndpointInputs, String> {
         let cfg = &self.inner.config;
         let region = self.region(shared)?;
         let ignore = match (cfg.ignore_configured_endpoint_urls, shared) {
@@ -414,59 +486,138 @@ impl Client {
         };
         let fips = flag(cfg.use_fips, SharedConfig::use_fips)?;
         let dualstack = flag(cfg.use_dualstack, SharedConfig::use_dualstack)?;
-        let no_region = || {
-            if cfg.env.is_some() {
-                "no region: set Config::region, AWS_REGION, AWS_DEFAULT_REGION or `region` in the profile".to_string()
-            } else {
-                "no region: set Config::region (or use Config::from_env to read AWS_REGION and the profile)".to_string()
-            }
+        let account_id_endpoint_mode = match (&cfg.account_id_endpoint_mode, shared) {
+            (Some(m), _) => account_id_endpoint_mode(m, "Config::account_id_endpoint_mode")?,
+            (None, Some(s)) => match s.account_id_endpoint_mode() {
+                Some((m, source)) => account_id_endpoint_mode(&m, &source)?,
+                None => "preferred",
+            },
+            (None, None) => "preferred",
         };
         if region.is_none() && configured.is_none() {
-            return Err(no_region());
+            return Err(self.no_region());
         }
-        let (url, headers, auth) = match self.rule_set(svc)? {
-            Some(rules) => {
-                let mut params = std::collections::BTreeMap::new();
-                for p in rules.parameters() {
-                    let v = match p.built_in.as_deref() {
-                        Some("AWS::Region") => region.clone().map(JsonValue::String),
-                        Some("AWS::UseFIPS") => Some(JsonValue::Bool(fips)),
-                        Some("AWS::UseDualStack") => Some(JsonValue::Bool(dualstack)),
-                        Some("SDK::Endpoint") => configured.clone().map(JsonValue::String),
-                        _ => None,
-                    };
-                    if let Some(v) = v {
-                        params.insert(p.name.clone(), v);
+        Ok(EndpointInputs {
+            region,
+            configured,
+            fips,
+            dualstack,
+            account_id_endpoint_mode,
+        })
+    }
+
+    fn no_region(&self) -> String {
+        if self.inner.config.env.is_some() {
+            "no region: set Config::region, AWS_REGION, AWS_DEFAULT_REGION or `region` in the profile".to_string()
+        } else {
+            "no region: set Config::region (or use Config::from_env to read AWS_REGION and the profile)".to_string()
+        }
+    }
+
+    /// [`Client::endpoint`] without operation parameters, computed once per client and
+    /// credentials' account id (again for another service or account).
+    fn resolved(
+        &self,
+        svc: &ServiceMeta,
+        inputs: &EndpointInputs,
+        account_id: Option<&str>,
+    ) -> Result<Arc<Resolved>, String> {
+        let resolve = || self.endpoint(svc, inputs, &[], account_id).map(Arc::new);
+        let (id, account, cached) = self
+            .inner
+            .endpoint
+            .get_or_init(|| (svc.service_id, account_id.map(str::to_string), resolve()));
+        if *id == svc.service_id && account.as_deref() == account_id {
+            cached.clone()
+        } else {
+            resolve()
+        }
+    }
+
+    /// The endpoint and signing scope: the configured endpoint URL (explicit, then the
+    /// environment and profile) feeds the service's endpoint rules with the region, the
+    /// FIPS and dual-stack flags and the account id built-ins; `authSchemes` may
+    /// override the signing name and region. `context` holds the operation's own
+    /// parameters (botocore's context parameters), which win over the built-ins.
+    fn endpoint(
+        &self,
+        svc: &ServiceMeta,
+        inputs: &EndpointInputs,
+        context: &[(&str, EndpointParam)],
+        account_id: Option<&str>,
+    ) -> Result<Resolved, String> {
+        let EndpointInputs {
+            region,
+            configured,
+            fips,
+            dualstack,
+            account_id_endpoint_mode,
+        } = inputs;
+        let (url, headers, auth) =
+            match self.rule_set(svc)? {
+                Some(rules) => {
+                    let mut params = std::collections::BTreeMap::new();
+                    for p in rules.parameters() {
+                        // botocore `_resolve_param_from_context`: the first of the
+                        // operation's values for the name, else the built-in.
+                        let from_operation = context.iter().find(|(name, _)| *name == p.name).map(
+                            |(_, v)| match v {
+                                EndpointParam::String(s) => JsonValue::String(s.clone()),
+                                EndpointParam::Bool(b) => JsonValue::Bool(*b),
+                                EndpointParam::StringArray(items) => JsonValue::Array(
+                                    items.iter().cloned().map(JsonValue::String).collect(),
+                                ),
+                            },
+                        );
+                        if let Some(v) = from_operation {
+                            params.insert(p.name.clone(), v);
+                            continue;
+                        }
+                        let v = match p.built_in.as_deref() {
+                            Some("AWS::Region") => region.clone().map(JsonValue::String),
+                            Some("AWS::UseFIPS") => Some(JsonValue::Bool(*fips)),
+                            Some("AWS::UseDualStack") => Some(JsonValue::Bool(*dualstack)),
+                            Some("SDK::Endpoint") => configured.clone().map(JsonValue::String),
+                            Some("AWS::Auth::AccountId") => {
+                                account_id.map(|a| JsonValue::String(a.to_string()))
+                            }
+                            Some("AWS::Auth::AccountIdEndpointMode") => {
+                                Some(JsonValue::String(account_id_endpoint_mode.to_string()))
+                            }
+                            _ => None,
+                        };
+                        if let Some(v) = v {
+                            params.insert(p.name.clone(), v);
+                        }
                     }
+                    let ep = rules
+                        .resolve(&params, Partitions::embedded())
+                        .map_err(|e| format!("endpoint resolution failed: {e}"))?;
+                    let auth = (
+                        ep.signing_region().map(str::to_string),
+                        ep.signing_name().map(str::to_string),
+                    );
+                    let headers = ep
+                        .headers
+                        .iter()
+                        .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
+                        .collect();
+                    (ep.url, headers, auth)
                 }
-                let ep = rules
-                    .resolve(&params, Partitions::embedded())
-                    .map_err(|e| format!("endpoint resolution failed: {e}"))?;
-                let auth = (
-                    ep.signing_region().map(str::to_string),
-                    ep.signing_name().map(str::to_string),
-                );
-                let headers = ep
-                    .headers
-                    .iter()
-                    .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
-                    .collect();
-                (ep.url, headers, auth)
-            }
-            // Services without a rule set: `https://{endpointPrefix}.{region}.{dnsSuffix}`.
-            None => {
-                let url = match (&configured, &region) {
-                    (Some(url), _) => url.clone(),
-                    (None, Some(r)) => format!(
-                        "https://{}.{r}.{}",
-                        svc.endpoint_prefix,
-                        Partitions::embedded().dns_suffix(r)
-                    ),
-                    (None, None) => return Err(no_region()),
-                };
-                (url, Vec::new(), (None, None))
-            }
-        };
+                // Services without a rule set: `https://{endpointPrefix}.{region}.{dnsSuffix}`.
+                None => {
+                    let url = match (configured, region) {
+                        (Some(url), _) => url.clone(),
+                        (None, Some(r)) => format!(
+                            "https://{}.{r}.{}",
+                            svc.endpoint_prefix,
+                            Partitions::embedded().dns_suffix(r)
+                        ),
+                        (None, None) => return Err(self.no_region()),
+                    };
+                    (url, Vec::new(), (None, None))
+                }
+            };
         let uri: http::Uri = url
             .parse()
             .map_err(|e| format!("invalid endpoint URL {url:?}: {e}"))?;
@@ -476,8 +627,9 @@ impl Client {
             ));
         }
         let signing_region = match (auth.0, region) {
-            (Some(r), _) | (None, Some(r)) => r,
-            (None, None) => return Err(format!("{} (needed to sign)", no_region())),
+            (Some(r), _) => r,
+            (None, Some(r)) => r.clone(),
+            (None, None) => return Err(format!("{} (needed to sign)", self.no_region())),
         };
         Ok(Resolved {
             uri,
@@ -551,17 +703,27 @@ impl Client {
         if let Some(why) = O::UNSUPPORTED {
             return Err(invalid(format!("{} is not supported: {why}", O::NAME)));
         }
+        // botocore registers discovery only without an explicit endpoint URL; with one,
+        // the call goes there as any other.
+        let discover = O::ENDPOINT_DISCOVERY_REQUIRED && self.inner.config.endpoint_url.is_none();
+        if discover && O::discover_endpoints(self).is_none() {
+            return Err(invalid(format!(
+                "{} requires endpoint discovery, and the service's discovery operation is not one this runtime can call: set Config::endpoint_url to the endpoint to call",
+                O::NAME
+            )));
+        }
         // The operation timeout covers the wait for credentials too: a provider that
         // hangs must not hang the call.
         let started = tokio::time::Instant::now();
         let protocol = self.protocol(svc).map_err(invalid)?;
         let shared = self.shared_config().map_err(invalid)?;
-        let resolved = self.resolved(svc, shared).map_err(invalid)?;
+        // Settings first: a missing region fails before credentials are looked for.
+        let inputs = self.endpoint_inputs(svc, shared).map_err(invalid)?;
         let transport = self.transport(shared).map_err(invalid)?;
         let mut policy = self.retry_policy(shared).map_err(invalid)?;
-        // Anonymous calls never look for credentials (botocore's UNSIGNED). The wait for
-        // credentials counts against the operation timeout.
-        let creds = if self.inner.config.anonymous {
+        // Anonymous calls and `noAuth` operations never look for credentials (botocore's
+        // UNSIGNED). The wait for credentials counts against the operation timeout.
+        let creds = if self.inner.config.anonymous || O::NO_AUTH {
             None
         } else {
             Some(
@@ -582,15 +744,39 @@ impl Client {
             )
         };
         policy.operation_timeout = policy.operation_timeout.saturating_sub(started.elapsed());
+        // After the credentials: their account id is the `AWS::Auth::AccountId` built-in.
+        // An operation with context parameters resolves its own endpoint on each call;
+        // the others share the client's.
+        let account_id = creds.as_ref().and_then(Credentials::account_id);
+        let resolved = if O::HAS_ENDPOINT_PARAMS {
+            Arc::new(
+                self.endpoint(svc, &inputs, &input.endpoint_params(), account_id)
+                    .map_err(invalid)?,
+            )
+        } else {
+            self.resolved(svc, &inputs, account_id).map_err(invalid)?
+        };
+        let discovered = if discover {
+            Some(self.discovered_endpoint::<O>().await?)
+        } else {
+            None
+        };
         let invocation_id = crate::uuid_v4();
+        let uri = discovered.as_ref().unwrap_or(&resolved.uri);
         let mut request =
-            wire::build_request(protocol, &resolved.uri, input, &invocation_id).map_err(invalid)?;
+            wire::build_request(protocol, uri, input, &invocation_id).map_err(invalid)?;
         for (name, value) in &resolved.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| invalid(format!("endpoint header {name:?}: {e}")))?;
             let value = http::HeaderValue::from_str(value)
                 .map_err(|e| invalid(format!("endpoint header {name}: {e}")))?;
             request.headers_mut().append(name, value);
+        }
+        // Compressed before signing: the signature covers the bytes sent (botocore).
+        if !O::REQUEST_COMPRESSION.is_empty() {
+            let settings = self.compression(shared).map_err(invalid)?;
+            crate::compress::maybe_compress(&mut request, O::REQUEST_COMPRESSION, settings)
+                .map_err(invalid)?;
         }
         let params = creds.as_ref().map(|creds| SigningParams {
             access_key_id: creds.access_key_id(),
@@ -608,6 +794,92 @@ impl Client {
             protocol,
         };
         crate::retry::send::<O>(call, request, params).await
+    }
+
+    /// Request compression settings: explicit ones, else the environment and profile,
+    /// else botocore's defaults (on, from 10240 bytes).
+    fn compression(
+        &self,
+        shared: Option<&SharedConfig>,
+    ) -> Result<crate::compress::Settings, String> {
+        let cfg = &self.inner.config;
+        let disabled = match (cfg.disable_request_compression, shared) {
+            (Some(v), _) => v,
+            (None, Some(s)) => s.disable_request_compression()?.unwrap_or(false),
+            (None, None) => false,
+        };
+        let min_size = match (cfg.request_min_compression_size_bytes, shared) {
+            (Some(v), _) => {
+                crate::compress::check_min_size(v, "Config::request_min_compression_size_bytes")?
+            }
+            (None, Some(s)) => s
+                .request_min_compression_size_bytes()?
+                .unwrap_or(crate::compress::DEFAULT_MIN_SIZE),
+            (None, None) => crate::compress::DEFAULT_MIN_SIZE,
+        };
+        Ok(crate::compress::Settings { disabled, min_size })
+    }
+
+    /// The endpoint for an operation that requires discovery (botocore's
+    /// `EndpointDiscoveryManager`): the cached one while its cache period lasts, else the
+    /// first the discovery operation names; when discovery fails, a stale one if any.
+    async fn discovered_endpoint<O: Operation>(&self) -> Result<http::Uri, SdkError<O::Error>> {
+        let svc = O::SERVICE.service_id;
+        let now = std::time::Instant::now();
+        let cached = self.discovery_cache().clone();
+        if let Some((id, uri, until)) = &cached {
+            if *id == svc && now < *until {
+                return Ok(uri.clone());
+            }
+        }
+        let failed = |message: String| SdkError::InvalidInput {
+            operation: O::NAME,
+            message: format!("endpoint discovery for {} failed: {message}", O::NAME),
+        };
+        let found = match O::discover_endpoints(self) {
+            Some(call) => call.await,
+            None => Err("the service has no discovery operation".to_string()),
+        };
+        let first = found.and_then(|endpoints| {
+            let (address, minutes) = endpoints
+                .into_iter()
+                .next()
+                .ok_or_else(|| "the service named no endpoints".to_string())?;
+            // botocore: an address without a scheme is https.
+            let url = if address.starts_with("http") {
+                address
+            } else {
+                format!("https://{address}")
+            };
+            let uri: http::Uri = url
+                .parse()
+                .map_err(|e| format!("invalid discovered endpoint {url:?}: {e}"))?;
+            if uri.authority().is_none() {
+                return Err(format!("invalid discovered endpoint {url:?}: no host"));
+            }
+            let period =
+                Duration::from_secs(u64::try_from(minutes).unwrap_or(0).saturating_mul(60));
+            Ok((uri, period))
+        });
+        match (first, cached) {
+            (Ok((uri, period)), _) => {
+                *self.discovery_cache() = Some((svc, uri.clone(), now + period));
+                Ok(uri)
+            }
+            // Discovery is failing: a stale endpoint is better than none (botocore).
+            (Err(_), Some((id, uri, _))) if id == svc => Ok(uri),
+            (Err(e), _) => Err(failed(e)),
+        }
+    }
+
+    fn discovery_cache(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<(&'static str, http::Uri, std::time::Instant)>> {
+        // A poisoned lock only means a panic elsewhere mid-update of a plain value.
+        self.inner
+            .discovered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Retry settings: explicit ones, else `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` and the

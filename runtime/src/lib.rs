@@ -21,7 +21,8 @@
 //!
 //! Generated code also uses a hidden module, `awsrt::internal` (the codec traits,
 //! `Field`, `ListMeta`/`MapMeta`, the list and map helpers, `ServiceMeta`, `Operation`,
-//! `OperationError`, the command-line tables, with feature `server` the server half of
+//! `OperationError`, `EndpointParam` and `DiscoveryFuture` for the operation traits that
+//! reach the endpoint rules and endpoint discovery, the command-line tables, with feature `server` the server half of
 //! the protocols, and with feature `blocking` the blocking clients' runner and
 //! iterators): it is for generated code and the project's own tools, and carries no
 //! stability promise. The `blocking` feature adds no name at the root: users name the
@@ -34,6 +35,7 @@ mod blocking;
 mod cli;
 mod client;
 mod codec;
+mod compress;
 mod credentials;
 mod datetime;
 mod document;
@@ -78,7 +80,8 @@ pub mod internal {
 
     pub use crate::codec::*;
     pub use crate::operation::{
-        check_host_labels, Operation, OperationError, PageToken, Paginated, ServiceMeta,
+        check_host_labels, DiscoveryFuture, EndpointParam, Operation, OperationError, PageToken,
+        Paginated, ServiceMeta,
     };
 
     /// The blocking clients' background runtime and iterators (feature `blocking`).

@@ -48,6 +48,38 @@ pub trait Operation: Encode + Send + Sync + 'static {
     /// event stream, which the runtime does not speak yet); calls fail with this before
     /// sending anything. `None` for every operation that works.
     const UNSUPPORTED: Option<&'static str> = None;
+    /// The model marks the operation `smithy.api#noAuth`: it is sent unsigned and needs
+    /// no credentials (STS `AssumeRoleWithWebIdentity`, Cognito identity calls).
+    const NO_AUTH: bool = false;
+    /// The model's `requestcompression` encodings (`["gzip"]`): the body is compressed
+    /// before signing when it is at least the minimum size; empty for no compression.
+    const REQUEST_COMPRESSION: &'static [&'static str] = &[];
+
+    /// The model marks the operation `endpointdiscovery: {required: true}`: it must be
+    /// sent to an endpoint the service's discovery operation names. The runtime does not
+    /// discover endpoints, so such calls fail before sending unless an explicit endpoint
+    /// URL is configured (botocore skips discovery then too).
+    const ENDPOINT_DISCOVERY_REQUIRED: bool = false;
+
+    /// Calls the service's endpoint discovery operation (`DescribeEndpoints`) and lists
+    /// the endpoints it names as `(address, cache period in minutes)`; `None` when the
+    /// operation needs no discovery or the model's discovery operation has an unusual
+    /// shape.
+    fn discover_endpoints(_client: &crate::Client) -> Option<DiscoveryFuture<'_>> {
+        None
+    }
+
+    /// True when [`Operation::endpoint_params`] may set parameters: the endpoint is then
+    /// resolved for each call instead of once per client.
+    const HAS_ENDPOINT_PARAMS: bool = false;
+
+    /// The endpoint rule parameters this input sets, from the model's
+    /// `staticContextParams`, `contextParam` members and `operationContextParams`, in
+    /// that order (botocore's precedence: the first value of a name wins); unset values
+    /// are left out. Parameters the rule set does not declare are ignored.
+    fn endpoint_params(&self) -> Vec<(&'static str, EndpointParam)> {
+        Vec::new()
+    }
 
     /// The operation's `endpoint.hostPrefix` with this input's host labels filled in
     /// (botocore `_expand_host_prefix`), prepended to the endpoint's host; `None` when the
@@ -56,6 +88,21 @@ pub trait Operation: Encode + Send + Sync + 'static {
     fn host_prefix(&self) -> Result<Option<String>, String> {
         Ok(None)
     }
+}
+
+/// The answer of a service's endpoint discovery operation: `(address, cache period in
+/// minutes)` for each endpoint it names, or why it failed.
+pub type DiscoveryFuture<'a> = crate::BoxFuture<'a, Result<Vec<(String, i64)>, String>>;
+
+/// A value an operation gives an endpoint rule parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointParam {
+    /// A `String` parameter.
+    String(String),
+    /// A `Boolean` parameter.
+    Bool(bool),
+    /// A `StringArray` parameter.
+    StringArray(Vec<String>),
 }
 
 /// Checks `(member, value)` host labels as botocore does before filling a host prefix:

@@ -394,6 +394,7 @@ async fn sso_profile_uses_the_cached_token() {
     let c = p.provide().await.unwrap();
     assert_eq!(c.access_key_id(), "SSOKEY");
     assert!(c.expiry().is_some());
+    assert_eq!(c.account_id(), Some("123456789012"));
     std::fs::write(
         &file,
         r#"{"accessToken":"tok","expiresAt":"2001-01-01T00:00:00Z"}"#,

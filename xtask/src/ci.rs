@@ -107,17 +107,24 @@ fn forget_packaged_crates() -> Result<(), String> {
 
 /// The services `cargo xtask ci` generates and compiles from botocore, each for a
 /// construct: athena (an enum value `UNKNOWN`), codepipeline (a shape named `Result`),
-/// dynamodb (a map page token), kinesis (an event-stream operation; `more_results` as a
-/// path), cognito-identity (a required page size), acm (a union holding structures),
-/// elasticache (awsQuery; a result key that is a path).
+/// dynamodb (a map page token; `contextParam`, `staticContextParams` and every
+/// `operationContextParams` path form; the account id built-ins; optional endpoint
+/// discovery), kinesis (an event-stream operation; `more_results` as a path; a string
+/// `staticContextParams`), cognito-identity (a required page size; `noAuth` operations),
+/// acm (a union holding structures), elasticache (awsQuery; a result key that is a
+/// path), sts (awsQuery; `noAuth` operations; `auth` listing SigV4a), cloudwatch
+/// (awsQuery; `requestcompression`), timestream-query (required endpoint discovery).
 const ALL_SERVICES_SAMPLE: &[&str] = &[
     "acm",
     "athena",
+    "cloudwatch",
     "codepipeline",
     "cognito-identity",
     "dynamodb",
     "elasticache",
     "kinesis",
+    "sts",
+    "timestream-query",
 ];
 
 /// Every check, in the order a reviewer would want failures reported.

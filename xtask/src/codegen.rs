@@ -19,6 +19,7 @@ pub const CRATES: &[(&str, &str)] = &[
 pub const FIXTURES: &[&str] = &[
     "all_services",
     "cbor_union_host_prefix",
+    "json_auth_endpoint_params",
     "query_host_prefix_union",
     "unions_documents_host_prefix",
 ];

@@ -279,7 +279,7 @@ server = ["awsrt/server"]
 blocking = ["awsrt/blocking"]
 
 [dependencies]
-awsrt = {{ path = "{runtime_path}", version = "{runtime_version}" }}
+awsrt = {{ path = "{runtime_path}", version = "{runtime_version}"{runtime_features} }}
 serde = {{ version = "1", features = ["derive"], optional = true }}
 
 [dev-dependencies]
@@ -290,6 +290,16 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
         version = spec.version,
         runtime_path = spec.runtime_path,
         runtime_version = spec.runtime_version,
+        // Only a service with `requestcompression` operations builds the compressor.
+        runtime_features = if service
+            .operations
+            .values()
+            .any(|op| !op.request_compression.is_empty())
+        {
+            r#", features = ["gzip"]"#
+        } else {
+            ""
+        },
         full = service.meta.full_name,
         id = service.meta.service_id,
     )

@@ -6,7 +6,10 @@ use quote::{format_ident, quote};
 use super::doc_attrs;
 use super::shapes::{ident, param, rust_type, structure};
 use crate::docs::with_article;
-use crate::ir::{HostPrefixPart, OperationDef, PaginatorDef, PathStep, Type};
+use crate::ir::{
+    DiscoveryOp, EndpointParamDef, EndpointParamSource, HostPrefixPart, OperationDef, PaginatorDef,
+    PathField, PathStep, StaticValue, Type,
+};
 use crate::naming::bare;
 
 /// The file of one operation.
@@ -61,6 +64,26 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             const UNSUPPORTED: Option<&'static str> = Some(#why);
         )
     });
+    let no_auth = op.no_auth.then(|| {
+        quote!(
+            const NO_AUTH: bool = true;
+        )
+    });
+    let compression = (!op.request_compression.is_empty()).then(|| {
+        let encodings = &op.request_compression;
+        quote!(
+            const REQUEST_COMPRESSION: &'static [&'static str] = &[#(#encodings),*];
+        )
+    });
+    let discovery = op.discovery_required.then(|| {
+        let discover = op.discovery.as_ref().map(discover_fn);
+        quote!(
+            const ENDPOINT_DISCOVERY_REQUIRED: bool = true;
+            #discover
+        )
+    });
+    let endpoint_params =
+        (!op.endpoint_params.is_empty()).then(|| endpoint_params_fn(&op.endpoint_params));
     quote! {
         impl ::awsrt::internal::Operation for #input_name {
             type Output = #output_name;
@@ -70,7 +93,183 @@ fn operation_impl(op: &OperationDef) -> TokenStream {
             #no_input
             #result_wrapper
             #unsupported
+            #no_auth
+            #compression
+            #discovery
+            #endpoint_params
             #host_prefix
+        }
+    }
+}
+
+/// `fn discover_endpoints`: calls the service's discovery operation and lists its
+/// endpoints as `(address, cache minutes)`, skipping any that lack one.
+fn discover_fn(d: &DiscoveryOp) -> TokenStream {
+    let module = ident(&d.module);
+    let input = ident(&d.input);
+    let endpoints = ident(&d.endpoints.field);
+    let address = ident(&d.address.field);
+    let minutes = ident(&d.cache_minutes.field);
+    let list = if d.endpoints.required {
+        quote!(out.#endpoints)
+    } else {
+        quote!(out.#endpoints.unwrap_or_default())
+    };
+    let widen = |v: TokenStream| {
+        if d.cache_minutes_i32 {
+            quote!(i64::from(#v))
+        } else {
+            v
+        }
+    };
+    let pairs = if d.address.required && d.cache_minutes.required {
+        let m = widen(quote!(e.#minutes));
+        quote!(.map(|e| (e.#address, #m)))
+    } else {
+        let a = if d.address.required {
+            quote!(e.#address)
+        } else {
+            quote!(e.#address?)
+        };
+        let m = widen(if d.cache_minutes.required {
+            quote!(e.#minutes)
+        } else {
+            quote!(e.#minutes?)
+        });
+        quote!(.filter_map(|e| Some((#a, #m))))
+    };
+    quote! {
+        fn discover_endpoints(
+            client: &::awsrt::Client,
+        ) -> Option<::awsrt::internal::DiscoveryFuture<'_>> {
+            Some(Box::pin(async move {
+                let out = client
+                    .call(&crate::operation::#module::#input::new())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(#list.into_iter()#pairs.collect())
+            }))
+        }
+    }
+}
+
+/// `fn endpoint_params`: the endpoint rule parameters the input sets, in the model's
+/// precedence (the runtime keeps the first value of each name).
+fn endpoint_params_fn(params: &[EndpointParamDef]) -> TokenStream {
+    let ep = quote!(::awsrt::internal::EndpointParam);
+    // Static values first (botocore's precedence), in the `vec!` itself: they are
+    // always set.
+    let statics: Vec<TokenStream> = params
+        .iter()
+        .filter_map(|p| match &p.source {
+            EndpointParamSource::Static(v) => Some((&p.name, v)),
+            _ => None,
+        })
+        .map(|(name, v)| {
+            let value = match v {
+                StaticValue::Bool(b) => quote!(#ep::Bool(#b)),
+                StaticValue::String(s) => quote!(#ep::String(#s.to_string())),
+                StaticValue::StringArray(items) => {
+                    quote!(#ep::StringArray(vec![#(#items.to_string()),*]))
+                }
+            };
+            quote!((#name, #value))
+        })
+        .collect();
+    let pushes: Vec<TokenStream> = params
+        .iter()
+        .filter_map(|p| {
+            let name = &p.name;
+            Some(match &p.source {
+                EndpointParamSource::Static(_) => return None,
+                EndpointParamSource::Value { steps, ty } => {
+                    let value = scalar(ty, quote!(v));
+                    let value = quote!(#ep::#value);
+                    with_value(quote!(self), steps, quote!(params.push((#name, #value));))
+                }
+                EndpointParamSource::Keys { steps } => with_value(
+                    quote!(self),
+                    steps,
+                    quote! {
+                        // Maps keep insertion order, as botocore's dict `keys()` does.
+                        let keys: Vec<String> = v.keys().cloned().collect();
+                        params.push((#name, #ep::StringArray(keys)));
+                    },
+                ),
+                EndpointParamSource::Project { list, each } => {
+                    let per_item = each.iter().map(|(steps, ty)| {
+                        let value = match ty {
+                            Type::Enum(_) => quote!(v.as_str().to_string()),
+                            _ => quote!(v.clone()),
+                        };
+                        with_value(quote!(item), steps, quote!(out.push(#value);))
+                    });
+                    with_value(
+                        quote!(self),
+                        list,
+                        quote! {
+                            let mut out = Vec::new();
+                            for item in v {
+                                #(#per_item)*
+                            }
+                            params.push((#name, #ep::StringArray(out)));
+                        },
+                    )
+                }
+            })
+        })
+        .collect();
+    let body = if pushes.is_empty() {
+        quote!(vec![#(#statics),*])
+    } else {
+        quote! {
+            let mut params = vec![#(#statics),*];
+            #(#pushes)*
+            params
+        }
+    };
+    quote! {
+        const HAS_ENDPOINT_PARAMS: bool = true;
+        fn endpoint_params(&self) -> Vec<(&'static str, ::awsrt::internal::EndpointParam)> {
+            #body
+        }
+    }
+}
+
+/// The `EndpointParam` variant (without its path) holding the value `v` of type `ty`
+/// (a `&String`, a `&` enum or a `&bool`).
+fn scalar(ty: &Type, v: TokenStream) -> TokenStream {
+    match ty {
+        Type::Bool => quote!(Bool(*#v)),
+        Type::Enum(_) => quote!(String(#v.as_str().to_string())),
+        _ => quote!(String(#v.clone())),
+    }
+}
+
+/// Runs `body` with `v` bound to the value at `steps` from `root` (a reference), when
+/// every optional field on the way is set.
+fn with_value(root: TokenStream, steps: &[PathField], body: TokenStream) -> TokenStream {
+    if steps.iter().all(|s| s.required) {
+        let fields = steps.iter().map(|s| ident(&s.field));
+        return quote! {
+            {
+                let v = &#root #(.#fields)*;
+                #body
+            }
+        };
+    }
+    let mut chain = quote!(Some(#root));
+    for s in steps {
+        let f = ident(&s.field);
+        chain = if s.required {
+            quote!(#chain.map(|v| &v.#f))
+        } else {
+            quote!(#chain.and_then(|v| v.#f.as_ref()))
+        };
+    }
+    quote! {
+        if let Some(v) = #chain {
+            #body
         }
     }
 }

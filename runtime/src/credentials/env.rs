@@ -49,7 +49,9 @@ pub(crate) fn from_env(env: &Env) -> Result<Credentials, CredentialsError> {
         ),
         None => None,
     };
-    Ok(Credentials::new(id, secret, token).with_expiry(expiry))
+    Ok(Credentials::new(id, secret, token)
+        .with_expiry(expiry)
+        .with_account_id(env.get("AWS_ACCOUNT_ID")))
 }
 
 impl ProvideCredentials for EnvProvider {

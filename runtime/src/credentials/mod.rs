@@ -36,6 +36,9 @@ pub struct Credentials {
     secret_access_key: String,
     session_token: Option<String>,
     expiry: Option<SystemTime>,
+    /// The account the keys belong to, when the source says (`AWS_ACCOUNT_ID`,
+    /// `aws_account_id`, a provider's `AccountId`): the `AWS::Auth::AccountId` built-in.
+    account_id: Option<String>,
 }
 
 impl Credentials {
@@ -50,7 +53,20 @@ impl Credentials {
             secret_access_key: secret_access_key.into(),
             session_token: session_token.filter(|t| !t.is_empty()),
             expiry: None,
+            account_id: None,
         }
+    }
+
+    /// The same credentials with the account id they belong to, which endpoint rules of
+    /// some services (DynamoDB) route by; an empty id counts as none.
+    pub fn with_account_id(mut self, account_id: Option<String>) -> Self {
+        self.account_id = account_id.filter(|a| !a.is_empty());
+        self
+    }
+
+    /// The account id, when the credentials' source gave one.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
     }
 
     /// The same credentials with an expiry time.
@@ -99,6 +115,7 @@ impl fmt::Debug for Credentials {
                     .map(|_| crate::http::redact::REDACTED),
             )
             .field("expiry", &self.expiry)
+            .field("account_id", &self.account_id)
             .finish()
     }
 }

@@ -376,8 +376,9 @@ impl ProfileProvider {
                 access_key_id,
                 secret_access_key,
                 session_token,
-                ..
-            } => Credentials::new(access_key_id, secret_access_key, session_token),
+                account_id,
+            } => Credentials::new(access_key_id, secret_access_key, session_token)
+                .with_account_id(account_id),
             BaseProvider::NamedSource(source) => {
                 let t = self.transport.clone();
                 let provider: Box<dyn ProvideCredentials> = match source.as_str() {
@@ -440,10 +441,20 @@ impl ProfileProvider {
                 .await
                 .map_err(|err| fail(err.to_string()))?
             }
-            BaseProvider::CredentialProcess(cmd) => ProcessProvider::new(cmd)
-                .provide()
-                .await
-                .map_err(|err| fail(err.to_string()))?,
+            BaseProvider::CredentialProcess(cmd) => {
+                let creds = ProcessProvider::new(cmd)
+                    .provide()
+                    .await
+                    .map_err(|err| fail(err.to_string()))?;
+                // botocore: the process's `AccountId`, else the profile's.
+                match (creds.account_id(), chain.roles.is_empty()) {
+                    (None, true) => {
+                        let id = self.cfg.profile_value("aws_account_id").map(str::to_string);
+                        creds.with_account_id(id)
+                    }
+                    _ => creds,
+                }
+            }
         };
         if chain.roles.is_empty() {
             return Ok(creds);

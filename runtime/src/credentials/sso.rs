@@ -158,6 +158,8 @@ impl SsoProvider {
             ],
             true,
         )
+        // The role's account is the profile's `sso_account_id` (botocore).
+        .map(|c| c.with_account_id(Some(self.account_id.clone())))
         .map_err(|e| fail(format!("SSO: {e}")))
     }
 }

@@ -101,9 +101,18 @@ impl Sts {
             .map(parse_time)
             .transpose()
             .map_err(|e| format!("STS {action}: {e}"))?;
+        // botocore `_add_account_id_to_response`: the account of the assumed role's ARN
+        // (`arn:aws:sts::123456789012:assumed-role/...`).
+        let account = root
+            .path(&[&format!("{action}Result"), "AssumedRoleUser"])
+            .and_then(|u| u.text_at(&["Arn"]))
+            .and_then(|arn| arn.split(':').nth(4))
+            .filter(|a| !a.is_empty())
+            .map(str::to_string);
         Ok(
             Credentials::new(id, secret, get("SessionToken").map(str::to_string))
-                .with_expiry(expiry),
+                .with_expiry(expiry)
+                .with_account_id(account),
         )
     }
 

@@ -39,7 +39,8 @@ pub(crate) fn parse_time(s: &str) -> Result<SystemTime, String> {
 const MAX_EPOCH_MILLIS: u64 = 253_402_300_799_999;
 
 /// Credentials from a JSON object with the given member names; `expiration` is an ISO
-/// 8601 string (or epoch milliseconds when `millis`).
+/// 8601 string (or epoch milliseconds when `millis`). An `AccountId` member (container,
+/// `credential_process`) becomes the account id, as botocore reads it.
 pub(crate) fn json_credentials(
     v: &Value,
     [id, secret, token, expiration]: [&str; 4],
@@ -64,7 +65,9 @@ pub(crate) fn json_credentials(
         ),
         Some(other) => return Err(format!("invalid {expiration}: {other}")),
     };
-    Ok(Credentials::new(id, secret, s(token).map(str::to_string)).with_expiry(expiry))
+    Ok(Credentials::new(id, secret, s(token).map(str::to_string))
+        .with_expiry(expiry)
+        .with_account_id(s("AccountId").map(str::to_string)))
 }
 
 /// Parses a JSON body with the runtime's own reader, naming the source and the line and

@@ -278,6 +278,57 @@ impl SharedConfig {
         Ok(Some((PathBuf::from(value), source)))
     }
 
+    /// `AWS_ACCOUNT_ID_ENDPOINT_MODE`, else the profile's `account_id_endpoint_mode`, with
+    /// where it came from (the caller checks the value).
+    pub fn account_id_endpoint_mode(&self) -> Option<(String, String)> {
+        if let Some(v) = self.env.get("AWS_ACCOUNT_ID_ENDPOINT_MODE") {
+            return Some((v, "AWS_ACCOUNT_ID_ENDPOINT_MODE".to_string()));
+        }
+        self.profile_value("account_id_endpoint_mode").map(|v| {
+            (
+                v.to_string(),
+                format!(
+                    "profile `{}` key account_id_endpoint_mode",
+                    self.profile_name
+                ),
+            )
+        })
+    }
+
+    /// `AWS_DISABLE_REQUEST_COMPRESSION`, else the profile's `disable_request_compression`.
+    pub fn disable_request_compression(&self) -> Result<Option<bool>, String> {
+        self.bool_setting(
+            "AWS_DISABLE_REQUEST_COMPRESSION",
+            "disable_request_compression",
+        )
+    }
+
+    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, else the profile's
+    /// `request_min_compression_size_bytes`: a whole number from 1 to 1048576, as
+    /// botocore checks.
+    pub fn request_min_compression_size_bytes(&self) -> Result<Option<u32>, String> {
+        let (v, source) = match self.env.get("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES") {
+            Some(v) => (v, "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES".to_string()),
+            None => match self.profile_value("request_min_compression_size_bytes") {
+                Some(v) => (
+                    v.to_string(),
+                    format!(
+                        "profile `{}` key request_min_compression_size_bytes",
+                        self.profile_name
+                    ),
+                ),
+                None => return Ok(None),
+            },
+        };
+        match v.trim().parse::<u32>() {
+            Ok(n) => crate::compress::check_min_size(n, &source).map(Some),
+            Err(_) => Err(format!(
+                "invalid value {v:?} for {source}: must be a whole number between 1 and {}",
+                crate::compress::MAX_MIN_SIZE
+            )),
+        }
+    }
+
     /// `AWS_MAX_ATTEMPTS`, else the profile's `max_attempts` (at least 1).
     pub fn max_attempts(&self) -> Result<Option<u32>, String> {
         let (v, source) = match self.env.get("AWS_MAX_ATTEMPTS") {
