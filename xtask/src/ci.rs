@@ -113,7 +113,8 @@ fn forget_packaged_crates() -> Result<(), String> {
 /// `staticContextParams`), cognito-identity (a required page size; `noAuth` operations),
 /// acm (a union holding structures), elasticache (awsQuery; a result key that is a
 /// path), sts (awsQuery; `noAuth` operations; `auth` listing SigV4a), cloudwatch
-/// (awsQuery; `requestcompression`), timestream-query (required endpoint discovery).
+/// (RPC v2 CBOR first, then json and query; `awsQueryCompatible`; `requestcompression`),
+/// timestream-query (required endpoint discovery).
 const ALL_SERVICES_SAMPLE: &[&str] = &[
     "acm",
     "athena",
