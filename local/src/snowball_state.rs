@@ -2,7 +2,7 @@
 //! API reference. Ids have the documented forms, `ADID`, `JID` and `CID` followed by a
 //! UUID; pages are offsets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
@@ -218,12 +218,55 @@ fn upsert<T>(items: &mut Vec<T>, value: T, same: impl Fn(&T) -> bool) {
     }
 }
 
+/// A region's jobs in creation order (what `ListJobs` pages over), with an index by id
+/// so a lookup is a map lookup, not a scan of every job. Jobs are never removed and their
+/// ids never change, so the index stays right.
+#[derive(Debug, Default)]
+struct Jobs {
+    list: Vec<JobMetadata>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Jobs {
+    fn get(&self, id: &str) -> Option<&JobMetadata> {
+        self.by_id.get(id).and_then(|&i| self.list.get(i))
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut JobMetadata> {
+        self.by_id.get(id).and_then(|&i| self.list.get_mut(i))
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    /// Adds a new job (or replaces the one with its id, keeping its place: replay).
+    fn push(&mut self, job: JobMetadata) {
+        let id = job.job_id.clone().unwrap_or_default();
+        match self.by_id.get(&id) {
+            Some(&i) => self.list[i] = job,
+            None => {
+                self.by_id.insert(id, self.list.len());
+                self.list.push(job);
+            }
+        }
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, JobMetadata> {
+        self.list.iter()
+    }
+
+    /// Mutable access to every job; callers change states, never ids.
+    fn iter_mut(&mut self) -> std::slice::IterMut<'_, JobMetadata> {
+        self.list.iter_mut()
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     /// In creation order.
     addresses: Vec<Address>,
-    /// In creation order.
-    jobs: Vec<JobMetadata>,
+    jobs: Jobs,
     /// In creation order.
     clusters: Vec<ClusterMetadata>,
     /// In creation order.
@@ -235,7 +278,7 @@ struct State {
 impl State {
     /// The records of a job and of its cluster, after a change to the job.
     fn job_recs(&self, id: &str) -> Vec<Record> {
-        let job = self.jobs.iter().find(|j| j.job_id.as_deref() == Some(id));
+        let job = self.jobs.get(id);
         let cluster = job.and_then(|j| j.cluster_id.as_deref()).and_then(|cid| {
             self.clusters
                 .iter()
@@ -264,8 +307,7 @@ impl State {
 
     fn job_mut(&mut self, id: &str) -> Result<&mut JobMetadata, InvalidResourceException> {
         self.jobs
-            .iter_mut()
-            .find(|j| j.job_id.as_deref() == Some(id))
+            .get_mut(id)
             .ok_or_else(|| invalid_resource("job", id))
     }
 
@@ -297,10 +339,16 @@ impl State {
     /// Returns the ids of the jobs that moved.
     fn advance(&mut self, job: Option<&str>) -> Vec<String> {
         let mut moved = Vec::new();
-        for j in self.jobs.iter_mut() {
-            if job.is_some_and(|id| j.job_id.as_deref() != Some(id)) {
-                continue;
+        // One job: straight to it; none: every job.
+        let one;
+        let jobs: Box<dyn Iterator<Item = &mut JobMetadata>> = match job {
+            Some(id) => {
+                one = self.jobs.get_mut(id);
+                Box::new(one.into_iter())
             }
+            None => Box::new(self.jobs.iter_mut()),
+        };
+        for j in jobs {
             // A job of a cluster that waits for its quorum does not move on its own.
             if let Some(cid) = j.cluster_id.as_deref() {
                 let waiting = self.clusters.iter().any(|c| {
@@ -378,9 +426,7 @@ impl Snowball {
     pub async fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
         let mut all = self.state.lock().await?;
         if let Some(id) = job {
-            let known = all
-                .values()
-                .any(|s| s.jobs.iter().any(|j| j.job_id.as_deref() == Some(id)));
+            let known = all.values().any(|s| s.jobs.contains(id));
             if !known {
                 return Ok(None);
             }
@@ -452,7 +498,13 @@ impl Snowball {
             }
             "sb.job" => {
                 let v: JobMetadata = from_slice(&r.json).map_err(bad)?;
-                upsert(&mut state.jobs, v, |j| j.job_id.as_deref() == key);
+                if v.job_id.as_deref() != key {
+                    return Err(format!(
+                        "a {} record for {} holds job {:?}",
+                        r.kind, r.key, v.job_id
+                    ));
+                }
+                state.jobs.push(v);
             }
             "sb.cluster" => {
                 let v: ClusterMetadata = from_slice(&r.json).map_err(bad)?;
@@ -476,17 +528,13 @@ impl Snowball {
     /// A job's software update file, as bytes (what `GetSoftwareUpdates`' URL serves).
     pub async fn updates(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
         let all = self.state.lock().await?;
-        Ok(all
-            .values()
-            .flat_map(|s| s.jobs.iter())
-            .find(|j| j.job_id.as_deref() == Some(job))
-            .map(|j| {
-                format!(
-                    "snowball-local software update\njob: {}\n",
-                    j.job_id.as_deref().unwrap_or("")
-                )
-                .into_bytes()
-            }))
+        Ok(all.values().find_map(|s| s.jobs.get(job)).map(|j| {
+            format!(
+                "snowball-local software update\njob: {}\n",
+                j.job_id.as_deref().unwrap_or("")
+            )
+            .into_bytes()
+        }))
     }
 
     /// The manifest of a job, as bytes (what the URL `GetJobManifest` gives serves).
@@ -495,8 +543,7 @@ impl Snowball {
         let all = self.state.lock().await?;
         Ok(all
             .values()
-            .flat_map(|s| s.jobs.iter())
-            .find(|j| j.job_id.as_deref() == Some(job))
+            .find_map(|s| s.jobs.get(job))
             .map(manifest_bytes))
     }
 }
@@ -728,11 +775,7 @@ impl snowball::server::Service for Snowball {
         input: DescribeJobInput,
     ) -> Result<DescribeJobOutput, HandlerError<DescribeJobError>> {
         let state = self.state().await?;
-        let found = state
-            .jobs
-            .iter()
-            .find(|j| j.job_id.as_deref() == Some(input.job_id.as_str()));
-        match found {
+        match state.jobs.get(&input.job_id) {
             Some(j) => Ok(DescribeJobOutput::new().job_metadata(j.clone())),
             None => Err(DescribeJobError::InvalidResourceException(invalid_resource(
                 "job",
@@ -749,7 +792,7 @@ impl snowball::server::Service for Snowball {
         let state = self.state().await?;
         let (jobs, next) = page(
             &self.tokens,
-            &state.jobs,
+            &state.jobs.list,
             input.next_token.as_deref(),
             input.max_results,
         )
@@ -1565,5 +1608,32 @@ mod tests {
         ] {
             assert!(page(&keys, &items, Some(bad), None).is_err(), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod jobs_tests {
+    use super::{JobMetadata, JobState, Jobs};
+
+    #[test]
+    fn jobs_keep_creation_order_and_replacing_keeps_the_place() {
+        let mut jobs = Jobs::default();
+        for id in ["JIDb", "JIDa", "JIDc"] {
+            jobs.push(JobMetadata::new().job_id(id).job_state(JobState::New));
+        }
+        jobs.push(
+            JobMetadata::new()
+                .job_id("JIDa")
+                .job_state(JobState::Complete),
+        );
+        let ids: Vec<_> = jobs.iter().map(|j| j.job_id.clone().unwrap()).collect();
+        assert_eq!(ids, ["JIDb", "JIDa", "JIDc"]);
+        assert_eq!(
+            jobs.get("JIDa").unwrap().job_state,
+            Some(JobState::Complete)
+        );
+        assert!(jobs.get("JIDz").is_none() && !jobs.contains("JIDz"));
+        jobs.get_mut("JIDc").unwrap().job_state = Some(JobState::Cancelled);
+        assert_eq!(jobs.list[2].job_state, Some(JobState::Cancelled));
     }
 }
