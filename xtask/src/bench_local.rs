@@ -1,4 +1,4 @@
-//! `cargo xtask bench-local [--quick]`: calls per second and p50/p99 latency of a
+//! `cargo xtask bench-local [--quick] [--pin]`: calls per second and p50/p99 latency of a
 //! release `snowball-local`, driven by our own client (`local/examples/load.rs`, CBOR over
 //! keep-alive, one connection per caller) at 1 and 64 concurrent callers: `DescribeJob`,
 //! `ListJobs` (one page of 100, and a walk through every page) over 10,000 jobs, and
@@ -52,9 +52,10 @@ fn parse(line: &str) -> Result<Figures, String> {
     })
 }
 
-/// `taskset -c CPU` when the machine has it and two CPUs, so server and client each have
-/// one; else nothing.
-fn pinned(cpu: u32, program: &Path) -> Command {
+/// `taskset -c CPU` when asked (`--pin`) and the machine has it and two CPUs, so server
+/// and client each have one; else nothing. Off by default: on a shared, loaded machine a
+/// pinned process waits for its one CPU while the other is free, which only adds noise.
+fn pinned(pin: bool, cpu: u32, program: &Path) -> Command {
     let two_cpus = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
     let taskset = Command::new("taskset")
         .arg("-V")
@@ -62,7 +63,7 @@ fn pinned(cpu: u32, program: &Path) -> Command {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if two_cpus && taskset {
+    if pin && two_cpus && taskset {
         let mut c = Command::new("taskset");
         c.arg("-c").arg(cpu.to_string()).arg(program);
         c
@@ -84,8 +85,8 @@ impl Drop for Server {
     }
 }
 
-fn start(release: &Path, state: Option<&Path>) -> Result<Server, String> {
-    let mut cmd = pinned(0, &release.join("snowball-local"));
+fn start(release: &Path, state: Option<&Path>, pin: bool) -> Result<Server, String> {
+    let mut cmd = pinned(pin, 0, &release.join("snowball-local"));
     cmd.args(["--port", "0"]);
     if let Some(s) = state {
         cmd.arg("--state").arg(s);
@@ -108,8 +109,15 @@ fn start(release: &Path, state: Option<&Path>) -> Result<Server, String> {
     Ok(Server { child, url })
 }
 
-fn load(release: &Path, url: &str, op: &str, callers: usize, secs: f64) -> Result<String, String> {
-    let out = pinned(1, &release.join("examples").join("load"))
+fn load(
+    release: &Path,
+    pin: bool,
+    url: &str,
+    op: &str,
+    callers: usize,
+    secs: f64,
+) -> Result<String, String> {
+    let out = pinned(pin, 1, &release.join("examples").join("load"))
         .args([url, op, &callers.to_string(), &format!("{secs}")])
         .output()
         .map_err(|e| format!("running load: {e}"))?;
@@ -147,7 +155,7 @@ fn load_average() -> String {
 }
 
 /// Runs the whole benchmark and prints the table.
-pub fn run(root: &Path, quick: bool) -> Result<(), String> {
+pub fn run(root: &Path, quick: bool, pin: bool) -> Result<(), String> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
         .args([
@@ -179,14 +187,14 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     for (mode, result) in results.iter_mut().enumerate() {
         let state = work.join("state");
         let _ = std::fs::remove_file(&state);
-        let server = start(&release, (mode == 1).then_some(state.as_path()))?;
-        seeded[mode] = load(&release, &server.url, &format!("seed:{JOBS}"), 64, 0.0)?;
+        let server = start(&release, (mode == 1).then_some(state.as_path()), pin)?;
+        seeded[mode] = load(&release, pin, &server.url, &format!("seed:{JOBS}"), 64, 0.0)?;
         for (o, (op, label)) in OPS.iter().enumerate() {
             for (c, &callers) in CALLERS.iter().enumerate() {
                 // The best of `runs`: the machine is shared, and noise only slows.
                 let mut best: Option<Figures> = None;
                 for _ in 0..runs {
-                    let f = parse(&load(&release, &server.url, op, callers, secs)?)?;
+                    let f = parse(&load(&release, pin, &server.url, op, callers, secs)?)?;
                     if best.is_none_or(|b| f.per_sec > b.per_sec) {
                         best = Some(f);
                     }
@@ -210,13 +218,17 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         drop(server);
         let _ = std::fs::remove_file(&state);
     }
+    let fsyncs_after = fsync_rate(&work, if quick { 1.0 } else { 3.0 })?;
     eprintln!("load average at end: {}", load_average());
 
     println!(
         "\n{JOBS} jobs; seeding them (CreateJob x64): in memory {}, --state {}",
         seeded[0], seeded[1]
     );
-    println!("fdatasync alone on target/: {fsyncs:.0}/s\n");
+    println!(
+        "fdatasync alone on target/ (128-byte appends): {fsyncs:.0}/s before, \
+         {fsyncs_after:.0}/s after\n"
+    );
     println!(
         "| operation | callers | in memory calls/s | p50 | p99 | --state calls/s | p50 | p99 |"
     );
