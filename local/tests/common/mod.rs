@@ -18,9 +18,15 @@ pub struct Local {
 impl Local {
     /// Starts the binary with `--port 0` and `args`, and reads its address.
     pub fn start_with(args: &[&str]) -> Local {
+        Local::start_with_env(args, &[])
+    }
+
+    /// Starts the binary with `--port 0`, `args` and these environment variables.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Local {
         let mut child = Command::new(env!("CARGO_BIN_EXE_snowball-local"))
             .args(["--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
