@@ -85,7 +85,7 @@ use snowball::operation::update_long_term_pricing::{
 use snowball::types::{
     Address, ClusterListEntry, ClusterMetadata, ClusterState, CompatibleImage,
     InvalidInputCombinationException, InvalidJobStateException, InvalidNextTokenException,
-    InvalidResourceException, JobListEntry, JobMetadata, JobState, JobType,
+    InvalidResourceException, JobListEntry, JobMetadata, JobResource, JobState, JobType,
     LongTermPricingListEntry, LongTermPricingType, ReturnShippingLabelAlreadyExistsException,
     ServiceName, ServiceVersion, ShipmentState, ShippingDetails, ShippingLabelStatus,
 };
@@ -273,6 +273,32 @@ struct State {
     pricing: Vec<LongTermPricingListEntry>,
     /// Return shipping labels, by job id.
     labels: Vec<(String, DescribeReturnShippingLabelOutput)>,
+    /// Export jobs split into job parts: the main job's id to its parts' ids.
+    parts: HashMap<String, Vec<String>>,
+}
+
+/// The `sb.parts` record of a main job: its parts' ids as a JSON array.
+fn parts_record(main: &str, parts: &[String]) -> Record {
+    let list: Vec<String> = parts.iter().map(|p| format!("\"{p}\"")).collect();
+    Record {
+        kind: "sb.parts",
+        key: main.to_string(),
+        json: format!("[{}]", list.join(",")).into_bytes(),
+    }
+}
+
+/// Reads what [`parts_record`] wrote: job ids have no quotes or commas.
+fn parse_parts(json: &[u8]) -> Option<Vec<String>> {
+    let text = std::str::from_utf8(json).ok()?.trim();
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    inner
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            let id = s.trim().strip_prefix('"')?.strip_suffix('"')?;
+            id.starts_with("JID").then(|| id.to_string())
+        })
+        .collect()
 }
 
 impl State {
@@ -515,6 +541,12 @@ impl Snowball {
                 upsert(&mut state.pricing, v, |p| {
                     p.long_term_pricing_id.as_deref() == key
                 });
+            }
+            "sb.parts" => {
+                let parts = parse_parts(&r.json).ok_or_else(|| {
+                    format!("a {} record for {} is not a list of job ids", r.kind, r.key)
+                })?;
+                state.parts.insert(id.to_string(), parts);
             }
             "sb.label" => {
                 let v: DescribeReturnShippingLabelOutput = from_slice(&r.json).map_err(bad)?;
@@ -764,8 +796,36 @@ impl snowball::server::Service for Snowball {
         job.shipping_details = input
             .shipping_option
             .map(|o| ShippingDetails::new().shipping_option(o));
+        // An export of several S3 resources (buckets or key ranges) is split into job
+        // parts, one device each; the job created is the main job.
+        let s3 = job
+            .resources
+            .as_ref()
+            .and_then(|r| r.s3_resources.clone())
+            .unwrap_or_default();
+        let split = job.job_type == Some(JobType::Export) && s3.len() > 1;
+        let mut part_ids = Vec::new();
+        let mut parts = Vec::new();
+        if split {
+            for resource in s3 {
+                let part_id = format!("JID{}", awsrt::internal::idempotency_token());
+                let mut part = job.clone().job_id(part_id.clone());
+                part.resources = Some(JobResource::new().s3_resources(vec![resource]));
+                part_ids.push(part_id);
+                parts.push(part);
+            }
+        }
         state.jobs.push(job);
-        let recs = state.job_recs(&id);
+        let mut recs = state.job_recs(&id);
+        for part in parts {
+            let part_id = part.job_id.clone().unwrap_or_default();
+            state.jobs.push(part);
+            recs.extend(state.job_recs(&part_id));
+        }
+        if split {
+            recs.push(parts_record(&id, &part_ids));
+            state.parts.insert(id.clone(), part_ids);
+        }
         self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CreateJobOutput::new().job_id(id))
     }
@@ -776,7 +836,19 @@ impl snowball::server::Service for Snowball {
     ) -> Result<DescribeJobOutput, HandlerError<DescribeJobError>> {
         let state = self.state().await?;
         match state.jobs.get(&input.job_id) {
-            Some(j) => Ok(DescribeJobOutput::new().job_metadata(j.clone())),
+            Some(j) => {
+                let mut out = DescribeJobOutput::new().job_metadata(j.clone());
+                if let Some(parts) = state.parts.get(&input.job_id) {
+                    out.sub_job_metadata = Some(
+                        parts
+                            .iter()
+                            .filter_map(|p| state.jobs.get(p))
+                            .cloned()
+                            .collect(),
+                    );
+                }
+                Ok(out)
+            }
             None => Err(DescribeJobError::InvalidResourceException(invalid_resource(
                 "job",
                 &input.job_id,
@@ -799,7 +871,17 @@ impl snowball::server::Service for Snowball {
         .map_err(|m| {
             ListJobsError::InvalidNextTokenException(InvalidNextTokenException::new().message(m))
         })?;
-        let entries = jobs.iter().map(|j| list_entry(j, false)).collect();
+        // A main job (an export split into parts) is listed as the master.
+        let entries = jobs
+            .iter()
+            .map(|j| {
+                let main = j
+                    .job_id
+                    .as_deref()
+                    .is_some_and(|id| state.parts.contains_key(id));
+                list_entry(j, main)
+            })
+            .collect();
         let mut out = ListJobsOutput::new().job_list_entries(entries);
         out.next_token = next;
         Ok(out)
@@ -824,7 +906,17 @@ impl snowball::server::Service for Snowball {
             .into());
         }
         job.job_state = Some(JobState::Cancelled);
-        let recs = state.job_recs(&input.job_id);
+        let mut recs = state.job_recs(&input.job_id);
+        // Cancelling a main job cancels its parts that have not moved on.
+        let parts = state.parts.get(&input.job_id).cloned().unwrap_or_default();
+        for part in parts {
+            if let Some(p) = state.jobs.get_mut(&part) {
+                if p.job_state == Some(JobState::New) {
+                    p.job_state = Some(JobState::Cancelled);
+                    recs.extend(state.job_recs(&part));
+                }
+            }
+        }
         self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CancelJobOutput::new())
     }
@@ -991,10 +1083,16 @@ impl snowball::server::Service for Snowball {
         _input: GetSnowballUsageInput,
     ) -> Result<GetSnowballUsageOutput, HandlerError<GetSnowballUsageError>> {
         let state = self.state().await?;
-        // A device is in use from creation until its job completes or is cancelled.
+        // A device is in use from creation until its job completes or is cancelled; a
+        // main job has no device of its own (its parts do).
         let in_use = state
             .jobs
             .iter()
+            .filter(|j| {
+                !j.job_id
+                    .as_deref()
+                    .is_some_and(|id| state.parts.contains_key(id))
+            })
             .filter(|j| {
                 !matches!(
                     j.job_state,
