@@ -83,11 +83,12 @@ use snowball::operation::update_long_term_pricing::{
     UpdateLongTermPricingError, UpdateLongTermPricingInput, UpdateLongTermPricingOutput,
 };
 use snowball::types::{
-    Address, ClusterListEntry, ClusterMetadata, ClusterState, CompatibleImage,
-    InvalidInputCombinationException, InvalidJobStateException, InvalidNextTokenException,
-    InvalidResourceException, JobListEntry, JobMetadata, JobResource, JobState, JobType,
-    LongTermPricingListEntry, LongTermPricingType, ReturnShippingLabelAlreadyExistsException,
-    ServiceName, ServiceVersion, ShipmentState, ShippingDetails, ShippingLabelStatus,
+    Address, ClusterLimitExceededException, ClusterListEntry, ClusterMetadata, ClusterState,
+    CompatibleImage, InvalidInputCombinationException, InvalidJobStateException,
+    InvalidNextTokenException, InvalidResourceException, JobListEntry, JobMetadata, JobResource,
+    JobState, JobType, LongTermPricingListEntry, LongTermPricingType,
+    ReturnShippingLabelAlreadyExistsException, ServiceName, ServiceVersion, ShipmentState,
+    ShippingDetails, ShippingLabelStatus,
 };
 use snowball::DateTime;
 
@@ -746,9 +747,23 @@ impl snowball::server::Service for Snowball {
             .creation_date(DateTime::now());
         if let Some(cluster_id) = input.cluster_id {
             // A cluster's node: type, address and shipping come from the cluster.
+            let nodes = state
+                .jobs
+                .iter()
+                .filter(|j| j.cluster_id.as_deref() == Some(cluster_id.as_str()))
+                .count();
             let cluster = state
                 .cluster_mut(&cluster_id)
                 .map_err(CreateJobError::InvalidResourceException)?;
+            if nodes >= CLUSTER_SIZE && cluster.cluster_state != Some(ClusterState::Cancelled) {
+                return Err(CreateJobError::ClusterLimitExceededException(
+                    ClusterLimitExceededException::new().message(format!(
+                        "Job creation failed. Currently, clusters support five nodes. The \
+                         cluster {cluster_id} has {nodes} already."
+                    )),
+                )
+                .into());
+            }
             if cluster.cluster_state != Some(ClusterState::AwaitingQuorum) {
                 return Err(combination(&format!(
                     "The cluster {cluster_id} is not in the AwaitingQuorum state; it takes no \

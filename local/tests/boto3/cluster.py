@@ -30,7 +30,7 @@ meta = sb.describe_cluster(ClusterId=cluster)["ClusterMetadata"]
 assert meta["ClusterState"] == "Pending", meta
 assert meta["Description"] == "five nodes", meta
 expect_error("InvalidJobStateException", sb.cancel_cluster, ClusterId=cluster)
-expect_error("InvalidInputCombinationException", sb.create_job, ClusterId=cluster)
+expect_error("ClusterLimitExceededException", sb.create_job, ClusterId=cluster)
 listed = sb.list_clusters()["ClusterListEntries"]
 assert [c["ClusterId"] for c in listed] == [cluster], listed
 

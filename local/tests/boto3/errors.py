@@ -24,6 +24,9 @@ assert job_state(sb, with_customer) == "WithCustomer"
 sb.create_return_shipping_label(JobId=with_customer)
 cluster_args = dict(JobType="LOCAL_USE", AddressId=address, SnowballType="EDGE", ShippingOption="SECOND_DAY")
 gone_cluster = sb.create_cluster(**cluster_args)["ClusterId"]
+full_cluster = sb.create_cluster(**cluster_args)["ClusterId"]
+for _ in range(5):
+    sb.create_job(ClusterId=full_cluster)
 sb.cancel_cluster(ClusterId=gone_cluster)
 BAD_TOKEN = "bm90LWEtdG9rZW4tdGhpcy1zZXJ2ZXItaXNzdWVk"
 
@@ -36,6 +39,7 @@ CASES = [
     ("CreateCluster", "InvalidInputCombinationException", dict(cluster_args, InitialClusterSize=17, ForceCreateJobs=True)),
     ("CreateJob", "InvalidResourceException", dict(JobType="IMPORT", AddressId=bogus("ADID"))),
     ("CreateJob", "InvalidInputCombinationException", dict(AddressId=address)),
+    ("CreateJob", "ClusterLimitExceededException", dict(ClusterId=full_cluster)),
     ("CreateLongTermPricing", "InvalidResourceException", dict(LongTermPricingType="TenYears", SnowballType="EDGE")),
     ("CreateReturnShippingLabel", "InvalidResourceException", dict(JobId=bogus("JID"))),
     ("CreateReturnShippingLabel", "InvalidJobStateException", dict(JobId=new)),
@@ -74,7 +78,7 @@ CASES = [
 NOT_PRODUCED = {
     "KMSRequestFailedException": "no KMS: KmsKeyARN is stored, never used",
     "Ec2RequestFailedException": "no EC2: AMI ids are stored, never checked",
-    "ClusterLimitExceededException": "a full cluster refuses a sixth node with InvalidInputCombinationException (it has left AwaitingQuorum)",
+    ("UpdateJob", "ClusterLimitExceededException"): "UpdateJob cannot move a job into a cluster",
     "InvalidAddressException": "addresses are not checked with a shipping carrier",
     "UnsupportedAddressException": "every country is served",
     "ConflictException": "no concurrent label request is ever in flight",
