@@ -61,6 +61,10 @@ type Batch = (Lines, oneshot::Sender<Result<(), String>>);
 #[derive(Debug)]
 pub struct Journal {
     queue: mpsc::Sender<Batch>,
+    /// The writer thread, for [`Journal::close`] (tests); the server never stops it, it
+    /// ends with the process.
+    #[cfg_attr(not(test), allow(dead_code))]
+    writer: std::thread::JoinHandle<()>,
 }
 
 /// Waits for a change to be on disk.
@@ -188,11 +192,11 @@ fn open_compacting_at(path: &Path, min_lines: usize) -> Result<(Journal, Vec<Rep
         lines_in_file,
         min_lines,
     };
-    std::thread::Builder::new()
+    let writer = std::thread::Builder::new()
         .name("snowball-local-state".into())
         .spawn(move || writer(log, rx))
         .map_err(|e| format!("cannot start the state writer: {e}"))?;
-    Ok((Journal { queue: tx }, records))
+    Ok((Journal { queue: tx, writer }, records))
 }
 
 /// A new file's directory entry must be durable too.
@@ -360,6 +364,13 @@ fn writer(mut log: Log, rx: mpsc::Receiver<Batch>) {
 }
 
 impl Journal {
+    /// Stops the writer once it has written (and compacted) everything queued.
+    #[cfg(test)]
+    fn close(self) {
+        drop(self.queue);
+        let _ = self.writer.join();
+    }
+
     /// Queues `records` (call it while holding the state lock, so the log keeps the
     /// order of the changes) and returns what to wait on before answering.
     pub fn append(&self, records: &[Record]) -> Ack {
@@ -468,6 +479,8 @@ mod tests {
                         .unwrap();
                 }
             });
+            // A compaction may still be running after the last acknowledgement.
+            journal.close();
         }
         let bytes = std::fs::read(&path).unwrap();
         let lines = bytes.iter().filter(|b| **b == b'\n').count();
