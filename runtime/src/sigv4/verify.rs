@@ -199,13 +199,13 @@ pub fn verify(
             return Err(VerifyError::Mismatch);
         }
     }
-    let body_hash;
+    // The body's own hash; a sent `X-Amz-Content-SHA256` must be it (or S3's
+    // `UNSIGNED-PAYLOAD`), or a signed header could vouch for a body it does not describe.
+    let body_hash = payload_hash(body);
     let payload = match header("x-amz-content-sha256") {
-        Some(h) => h,
-        None => {
-            body_hash = payload_hash(body);
-            &body_hash
-        }
+        Some(h) if h == body_hash || h == "UNSIGNED-PAYLOAD" => h,
+        Some(_) => return Err(VerifyError::Mismatch),
+        None => &body_hash,
     };
     let request = RequestParts {
         method: parts.method.as_str(),
@@ -338,6 +338,25 @@ mod tests {
             http::HeaderValue::from_static("AWSIESnowballJobManagementService.CancelJob"),
         );
         assert_eq!(check(&changed, b"{}"), Err(VerifyError::Mismatch));
+        // A signed content hash vouches only for the body it describes.
+        let mut req = http::Request::builder()
+            .method("POST")
+            .uri("http://127.0.0.1:8600/")
+            .header("x-amz-content-sha256", crate::sigv4::payload_hash(b"{}"))
+            .body(Bytes::from_static(b"{}"))
+            .unwrap();
+        let params = SigningParams {
+            access_key_id: "AKIDEXAMPLE",
+            secret_access_key: SECRET,
+            session_token: None,
+            region: "eu-west-1",
+            service: "snowball",
+            time: now,
+        };
+        Signer::default().sign(&mut req, &params).unwrap();
+        let hashed = req.into_parts().0;
+        assert!(check(&hashed, b"{}").is_ok());
+        assert_eq!(check(&hashed, b"{ }"), Err(VerifyError::Mismatch));
         // A signed header that was dropped in flight.
         let mut dropped = parts.clone();
         dropped.headers.remove("x-amz-security-token");
