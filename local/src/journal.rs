@@ -61,7 +61,7 @@ type Batch = (Lines, oneshot::Sender<Result<(), String>>);
 #[derive(Debug)]
 pub struct Journal {
     queue: mpsc::Sender<Batch>,
-    /// The writer thread, for [`Journal::close`] (tests); the server never stops it, it
+    /// The writer thread, for `Journal::close` (tests); the server never stops it, it
     /// ends with the process.
     #[cfg_attr(not(test), allow(dead_code))]
     writer: std::thread::JoinHandle<()>,
