@@ -134,7 +134,9 @@ pub fn python_env(cmd: &mut Command, akid: &str, secret: &str) {
         .env("AWS_SECRET_ACCESS_KEY", secret)
         .env("AWS_CONFIG_FILE", &empty)
         .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        // No __pycache__ beside the scenario scripts in the source tree.
+        .env("PYTHONDONTWRITEBYTECODE", "1");
 }
 
 /// Runs `aws --endpoint-url URL --region us-east-1 ARGS` signed with these keys: exit
