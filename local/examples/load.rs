@@ -102,7 +102,14 @@ fn main() {
 
 async fn address(client: &Client) -> String {
     client
-        .create_address(Address::new().name("Bench").city("Seattle"))
+        .create_address(
+            Address::new()
+                .name("Bench")
+                .street1("1 Main St")
+                .city("Seattle")
+                .postal_code("98101")
+                .country("US"),
+        )
         .send()
         .await
         .expect("create_address")

@@ -84,9 +84,9 @@ use snowball::operation::update_long_term_pricing::{
 };
 use snowball::types::{
     Address, ClusterLimitExceededException, ClusterListEntry, ClusterMetadata, ClusterState,
-    CompatibleImage, InvalidInputCombinationException, InvalidJobStateException,
-    InvalidNextTokenException, InvalidResourceException, JobListEntry, JobMetadata, JobResource,
-    JobState, JobType, LongTermPricingListEntry, LongTermPricingType,
+    CompatibleImage, InvalidAddressException, InvalidInputCombinationException,
+    InvalidJobStateException, InvalidNextTokenException, InvalidResourceException, JobListEntry,
+    JobMetadata, JobResource, JobState, JobType, LongTermPricingListEntry, LongTermPricingType,
     ReturnShippingLabelAlreadyExistsException, ServiceName, ServiceVersion, ShipmentState,
     ShippingDetails, ShippingLabelStatus,
 };
@@ -679,6 +679,31 @@ impl snowball::server::Service for Snowball {
         &self,
         input: CreateAddressInput,
     ) -> Result<CreateAddressOutput, HandlerError<CreateAddressError>> {
+        // What a carrier needs to deliver: the fields the Snowball console requires
+        // (StateOrProvince and PhoneNumber are not required everywhere).
+        let a = &input.address;
+        let required = [
+            ("Name", &a.name),
+            ("Street1", &a.street1),
+            ("City", &a.city),
+            ("PostalCode", &a.postal_code),
+            ("Country", &a.country),
+        ];
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+            .map(|(name, _)| *name)
+            .collect();
+        if !missing.is_empty() {
+            return Err(CreateAddressError::InvalidAddressException(
+                InvalidAddressException::new().message(format!(
+                    "The address provided was invalid: {} missing. Check the address with \
+                     your shipping carrier, and try again.",
+                    missing.join(", ")
+                )),
+            )
+            .into());
+        }
         let id = format!("ADID{}", awsrt::internal::idempotency_token());
         let address = input.address.address_id(id.clone());
         let recs = [record("sb.address", &id, &address)];

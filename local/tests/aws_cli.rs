@@ -39,7 +39,7 @@ async fn our_client_talks_cbor_to_snowball_local() {
         config(snowball::Config::new()).protocol(snowball::Protocol::RpcV2Cbor),
     );
     let id = client
-        .create_address(snowball::types::Address::new().name("Jane").city("Seattle"))
+        .create_address(common::address())
         .send()
         .await
         .expect("create_address")

@@ -146,7 +146,7 @@ fn the_list_jobs_examples_run_against_snowball_local() {
     let snowball = bin.join("snowball");
     let address = run(
         &snowball,
-        &words("create-address --address Name=Jane,City=Seattle,Country=US --query AddressId --output text"),
+        &words("create-address --address Name=Jane,Street1=Main,City=Seattle,PostalCode=98101,Country=US --query AddressId --output text"),
         &local,
         &dir,
     );
@@ -198,7 +198,7 @@ fn the_readme_cli_commands_run_against_snowball_local() {
     let snowball = bin.join("snowball");
     let address = run(
         &snowball,
-        &words("create-address --address Name=Jane,City=Seattle --query AddressId --output text"),
+        &words("create-address --address Name=Jane,Street1=Main,City=Seattle,PostalCode=98101,Country=US --query AddressId --output text"),
         &local,
         &dir,
     );

@@ -7,7 +7,7 @@ mod common;
 
 use common::Local;
 use snowball::types::{
-    Address, ClusterState, JobState, JobType, ShipmentState, ShippingOption, SnowballType,
+    ClusterState, JobState, JobType, ShipmentState, ShippingOption, SnowballType,
 };
 use snowball::{Client, Config, Credentials, Protocol};
 
@@ -23,7 +23,7 @@ fn client(local: &Local, protocol: Protocol) -> Client {
 
 async fn address(client: &Client) -> String {
     client
-        .create_address(Address::new().name("Jane").city("Seattle"))
+        .create_address(common::address())
         .send()
         .await
         .expect("create_address")

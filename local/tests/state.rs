@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use common::Local;
-use snowball::types::{Address, ClusterState, JobState, JobType, ShippingOption, SnowballType};
+use snowball::types::{ClusterState, JobState, JobType, ShippingOption, SnowballType};
 use snowball::{Client, Config, Credentials, Protocol};
 
 fn client(local: &Local) -> Client {
@@ -63,7 +63,7 @@ async fn everything_acknowledged_is_there_after_a_restart() {
         let local = Local::start_with(&["--state", arg]);
         let client = client(&local);
         adid = client
-            .create_address(Address::new().name("Jane").city("Seattle"))
+            .create_address(common::address())
             .send()
             .await
             .expect("address")
@@ -162,7 +162,7 @@ async fn kill_9_under_load_loses_no_acknowledged_job() {
         let local = Local::start_with(&["--state", &arg]);
         let client = client(&local);
         let adid = client
-            .create_address(Address::new().name("Jane"))
+            .create_address(common::address())
             .send()
             .await
             .expect("address")
@@ -226,7 +226,7 @@ async fn kill_9_while_the_log_compacts_loses_no_acknowledged_update() {
     let local = Local::start_with_env(&["--state", &arg], &env);
     let c = client(&local);
     let adid = c
-        .create_address(Address::new().name("Jane"))
+        .create_address(common::address())
         .send()
         .await
         .expect("address")
@@ -345,7 +345,7 @@ async fn corrupt_and_newer_state_files_are_refused_and_left_untouched() {
         let client = client(&local);
         for name in ["a", "b"] {
             client
-                .create_address(Address::new().name(name))
+                .create_address(common::address().name(name))
                 .send()
                 .await
                 .expect("address");
@@ -384,7 +384,7 @@ async fn sixty_four_concurrent_clients_end_in_a_consistent_state_that_survives_a
         let local = Local::start_with(&["--state", arg]);
         let client = client(&local);
         let adid = client
-            .create_address(Address::new().name("Jane"))
+            .create_address(common::address())
             .send()
             .await
             .expect("address")

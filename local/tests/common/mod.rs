@@ -153,3 +153,14 @@ pub fn aws(local: &Local, args: &[&str], akid: &str, secret: &str) -> (i32, Stri
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// An address with every field `CreateAddress` requires (name, street, city, postal code,
+/// country).
+pub fn address() -> snowball::types::Address {
+    snowball::types::Address::new()
+        .name("Jane")
+        .street1("1 Main St")
+        .city("Seattle")
+        .postal_code("98101")
+        .country("US")
+}
