@@ -342,7 +342,12 @@ impl importexport::server::Service for ImportExport {
         let recs = [record(&job)];
         jobs.push(job);
         self.log(jobs, &recs).wait().await.map_err(unsaved)?;
-        Ok(CreateJobOutput::new().job_id(id).job_type(input.job_type))
+        let (sig, file) = signature(&id);
+        Ok(CreateJobOutput::new()
+            .job_id(id)
+            .job_type(input.job_type)
+            .signature(sig)
+            .signature_file_contents(file))
     }
 
     async fn update_job(
@@ -472,7 +477,10 @@ impl importexport::server::Service for ImportExport {
             return Err(GetStatusError::CanceledJobIdException(canceled(&input.job_id)).into());
         }
         let (code, message) = progress(j.progress);
+        let (sig, file) = signature(&j.id);
         Ok(GetStatusOutput::new()
+            .signature(sig)
+            .signature_file_contents(file)
             .job_id(j.id.clone())
             .job_type(j.job_type.clone())
             .progress_code(code)
@@ -552,5 +560,53 @@ returnAddress:\n  name: Jane Doe\n  street1: 1 Main St\n  city: Seattle\n  posta
                 "{bad:?}"
             );
         }
+    }
+}
+
+/// The job's `Signature` (28 base64 characters, the length of the documented example
+/// `DV+TpDfx1/TdSE9ktyK9k/bDTVI=`, an HMAC-SHA1) and the `SIGNATURE` file that carries
+/// it. Nothing checks it here, so a stable digest of the job id stands in for AWS's
+/// key: the same job gives the same signature after a restart.
+fn signature(job_id: &str) -> (String, String) {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut bytes = Vec::with_capacity(24);
+    for round in 0u8..3 {
+        // DefaultHasher::new() has fixed keys: stable across processes.
+        let mut h = DefaultHasher::new();
+        (round, job_id).hash(&mut h);
+        bytes.extend_from_slice(&h.finish().to_be_bytes());
+    }
+    bytes.truncate(20);
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut sig = String::with_capacity(28);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            sig.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    while sig.len() % 4 != 0 {
+        sig.push('=');
+    }
+    let file = format!("version:2.0\nsigningMethod:HmacSHA1\njobId:{job_id}\nsignature:{sig}\n");
+    (sig, file)
+}
+
+#[cfg(test)]
+mod signature_tests {
+    #[test]
+    fn signatures_are_28_base64_characters_and_stable() {
+        let (sig, file) = super::signature("ABCDE");
+        assert_eq!(sig.len(), 28, "{sig}");
+        assert!(sig.ends_with('='), "{sig}");
+        assert!(sig[..27]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'));
+        assert_eq!(super::signature("ABCDE").0, sig);
+        assert_ne!(super::signature("ABCDF").0, sig);
+        assert!(file.contains(&format!("signature:{sig}\n")), "{file}");
     }
 }

@@ -8,7 +8,9 @@
 //! this binary under `/_local/`), long-term pricing, usage and the reference lists, each
 //! region's apart; Import/Export's jobs from a checked manifest with their status. Jobs
 //! move on with `POST /_local/advance[?job=ID]` or `--advance-every`; `--state PATH`
-//! keeps every change (see `journal`). Requests are not authenticated.
+//! //! keeps every change (see `journal`). With `--credentials AKID:SECRET` every service
+//! request must be SigV4-signed by one of those keys (checked by the runtime's server
+//! half); without it, requests are not authenticated.
 
 mod admin;
 mod importexport_state;
@@ -20,24 +22,30 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use awsrt::internal::server::{serve_with, Dispatch};
+use awsrt::internal::server::{serve_with, Dispatch, Keys};
 
 const USAGE: &str =
-    "usage: snowball-local [--port PORT] [--advance-every DURATION] [--state PATH]\n\n\
+    "usage: snowball-local [--port PORT] [--advance-every DURATION] [--state PATH]\n\
+\x20      [--credentials AKID:SECRET]...\n\n\
 Serves AWS Snowball and AWS Import/Export on http://127.0.0.1:PORT (default 8600;\n\
 0 picks a free port). The address is printed on the first line of stdout.\n\n\
 --advance-every DURATION  move every job one state on each DURATION (e.g. 10s, 500ms,\n\
                           2m); off by default. POST /_local/advance[?job=ID] does it\n\
                           on demand.\n\
 --state PATH              keep every change in PATH (an append-only log, synced before\n\
-                          each answer) and replay it at start; in memory without it.\n";
+                          each answer) and replay it at start; in memory without it.\n\
+--credentials AKID:SECRET every request must carry a valid SigV4 signature by one of\n\
+                          these keys (repeatable), dated within 15 minutes; without\n\
+                          it, any signature (or none) is accepted.\n";
 
-/// What the command line asks for.
-#[derive(Debug, PartialEq)]
+/// What the command line asks for. `Debug` shows key ids, never secrets.
+#[derive(Debug)]
 struct Options {
     port: u16,
     advance_every: Option<Duration>,
     state: Option<std::path::PathBuf>,
+    /// `--credentials`: the keys requests must be signed with; `None` checks nothing.
+    keys: Option<Keys>,
 }
 
 /// The name errors give for this server.
@@ -77,6 +85,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         port: 8600,
         advance_every: None,
         state: None,
+        keys: None,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -99,6 +108,18 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             }
             "--advance-every" => options.advance_every = Some(parse_duration(&value()?)?),
             "--state" => options.state = Some(value()?.into()),
+            "--credentials" => {
+                let v = value()?;
+                // The secret is never echoed back, even in the error.
+                let (id, secret) = v
+                    .split_once(':')
+                    .filter(|(id, secret)| !id.is_empty() && !secret.is_empty())
+                    .ok_or("--credentials needs ACCESS_KEY_ID:SECRET_ACCESS_KEY")?;
+                options
+                    .keys
+                    .get_or_insert_with(Keys::new)
+                    .insert(id, secret);
+            }
             a => return Err(format!("unknown argument {a:?}")),
         }
     }
@@ -174,15 +195,26 @@ async fn run(options: Options) -> std::io::Result<()> {
             }
         });
     }
-    // Tests and scripts read the address from the first line.
+    // Tests and scripts read the address from the first line. Both lines go out in one
+    // write: a reader that closes the pipe after the first must not fail the second.
+    let auth = match &options.keys {
+        Some(keys) => format!(
+            "requests must be SigV4-signed by one of: {}",
+            keys.access_key_ids().join(", ")
+        ),
+        None => "requests are not authenticated: any signature, or none, is accepted \
+                 (--credentials AKID:SECRET checks them)"
+            .to_string(),
+    };
     let mut out = std::io::stdout().lock();
-    writeln!(out, "snowball-local listening on http://{addr}")?;
+    out.write_all(format!("snowball-local listening on http://{addr}\n{auth}\n").as_bytes())?;
     out.flush()?;
     drop(out);
     serve_with(
         listener,
         services,
         Some(admin::pre_route(snowball, importexport)),
+        options.keys,
     )
     .await;
     Ok(())
@@ -190,7 +222,7 @@ async fn run(options: Options) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_args, Options};
+    use super::parse_args;
     use std::time::Duration;
 
     fn parse(args: &[&str]) -> Result<Option<u16>, String> {
@@ -209,14 +241,12 @@ mod tests {
         for bad in ["", "0s", "10", "s", "1h", "-1s", "99999999999999999999s"] {
             assert!(every(bad).is_err(), "{bad}");
         }
+        let default = parse_args(std::iter::empty()).unwrap().unwrap();
         assert_eq!(
-            parse_args(std::iter::empty()),
-            Ok(Some(Options {
-                port: 8600,
-                advance_every: None,
-                state: None,
-            }))
+            (default.port, default.advance_every, default.state),
+            (8600, None, None)
         );
+        assert!(default.keys.is_none());
     }
 
     #[test]
@@ -229,5 +259,28 @@ mod tests {
         assert!(parse(&["--port", "65536"]).is_err());
         assert!(parse(&["--port", "-1"]).is_err());
         assert!(parse(&["--verbose"]).is_err());
+    }
+
+    #[test]
+    fn credentials_repeat_and_the_secret_is_never_shown() {
+        let args = [
+            "--credentials",
+            "AKID1:se:cret",
+            "--credentials=AKID2:other",
+        ];
+        let o = parse_args(args.iter().map(|s| s.to_string()))
+            .unwrap()
+            .unwrap();
+        let keys = o.keys.as_ref().unwrap();
+        assert_eq!(keys.access_key_ids(), ["AKID1", "AKID2"]);
+        let shown = format!("{o:?}");
+        assert!(
+            !shown.contains("cret") && !shown.contains("other"),
+            "{shown}"
+        );
+        for bad in ["AKID", ":secret", "AKID:", ""] {
+            let e = parse_args(["--credentials", bad].iter().map(|s| s.to_string())).unwrap_err();
+            assert!(e.contains("ACCESS_KEY_ID:SECRET_ACCESS_KEY"), "{e}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! API reference. Ids have the documented forms, `ADID`, `JID` and `CID` followed by a
 //! UUID; pages are offsets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
@@ -83,11 +83,12 @@ use snowball::operation::update_long_term_pricing::{
     UpdateLongTermPricingError, UpdateLongTermPricingInput, UpdateLongTermPricingOutput,
 };
 use snowball::types::{
-    Address, ClusterListEntry, ClusterMetadata, ClusterState, CompatibleImage,
-    InvalidInputCombinationException, InvalidJobStateException, InvalidNextTokenException,
-    InvalidResourceException, JobListEntry, JobMetadata, JobState, JobType,
-    LongTermPricingListEntry, LongTermPricingType, ReturnShippingLabelAlreadyExistsException,
-    ServiceName, ServiceVersion, ShipmentState, ShippingDetails, ShippingLabelStatus,
+    Address, ClusterLimitExceededException, ClusterListEntry, ClusterMetadata, ClusterState,
+    CompatibleImage, InvalidAddressException, InvalidInputCombinationException,
+    InvalidJobStateException, InvalidNextTokenException, InvalidResourceException, JobListEntry,
+    JobMetadata, JobResource, JobState, JobType, LongTermPricingListEntry, LongTermPricingType,
+    ReturnShippingLabelAlreadyExistsException, ServiceName, ServiceVersion, ShipmentState,
+    ShippingDetails, ShippingLabelStatus,
 };
 use snowball::DateTime;
 
@@ -218,24 +219,93 @@ fn upsert<T>(items: &mut Vec<T>, value: T, same: impl Fn(&T) -> bool) {
     }
 }
 
+/// A region's jobs in creation order (what `ListJobs` pages over), with an index by id
+/// so a lookup is a map lookup, not a scan of every job. Jobs are never removed and their
+/// ids never change, so the index stays right.
+#[derive(Debug, Default)]
+struct Jobs {
+    list: Vec<JobMetadata>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Jobs {
+    fn get(&self, id: &str) -> Option<&JobMetadata> {
+        self.by_id.get(id).and_then(|&i| self.list.get(i))
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut JobMetadata> {
+        self.by_id.get(id).and_then(|&i| self.list.get_mut(i))
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    /// Adds a new job (or replaces the one with its id, keeping its place: replay).
+    fn push(&mut self, job: JobMetadata) {
+        let id = job.job_id.clone().unwrap_or_default();
+        match self.by_id.get(&id) {
+            Some(&i) => self.list[i] = job,
+            None => {
+                self.by_id.insert(id, self.list.len());
+                self.list.push(job);
+            }
+        }
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, JobMetadata> {
+        self.list.iter()
+    }
+
+    /// Mutable access to every job; callers change states, never ids.
+    fn iter_mut(&mut self) -> std::slice::IterMut<'_, JobMetadata> {
+        self.list.iter_mut()
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     /// In creation order.
     addresses: Vec<Address>,
-    /// In creation order.
-    jobs: Vec<JobMetadata>,
+    jobs: Jobs,
     /// In creation order.
     clusters: Vec<ClusterMetadata>,
     /// In creation order.
     pricing: Vec<LongTermPricingListEntry>,
     /// Return shipping labels, by job id.
     labels: Vec<(String, DescribeReturnShippingLabelOutput)>,
+    /// Export jobs split into job parts: the main job's id to its parts' ids.
+    parts: HashMap<String, Vec<String>>,
+}
+
+/// The `sb.parts` record of a main job: its parts' ids as a JSON array.
+fn parts_record(main: &str, parts: &[String]) -> Record {
+    let list: Vec<String> = parts.iter().map(|p| format!("\"{p}\"")).collect();
+    Record {
+        kind: "sb.parts",
+        key: main.to_string(),
+        json: format!("[{}]", list.join(",")).into_bytes(),
+    }
+}
+
+/// Reads what [`parts_record`] wrote: job ids have no quotes or commas.
+fn parse_parts(json: &[u8]) -> Option<Vec<String>> {
+    let text = std::str::from_utf8(json).ok()?.trim();
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    inner
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            let id = s.trim().strip_prefix('"')?.strip_suffix('"')?;
+            id.starts_with("JID").then(|| id.to_string())
+        })
+        .collect()
 }
 
 impl State {
     /// The records of a job and of its cluster, after a change to the job.
     fn job_recs(&self, id: &str) -> Vec<Record> {
-        let job = self.jobs.iter().find(|j| j.job_id.as_deref() == Some(id));
+        let job = self.jobs.get(id);
         let cluster = job.and_then(|j| j.cluster_id.as_deref()).and_then(|cid| {
             self.clusters
                 .iter()
@@ -264,8 +334,7 @@ impl State {
 
     fn job_mut(&mut self, id: &str) -> Result<&mut JobMetadata, InvalidResourceException> {
         self.jobs
-            .iter_mut()
-            .find(|j| j.job_id.as_deref() == Some(id))
+            .get_mut(id)
             .ok_or_else(|| invalid_resource("job", id))
     }
 
@@ -297,10 +366,16 @@ impl State {
     /// Returns the ids of the jobs that moved.
     fn advance(&mut self, job: Option<&str>) -> Vec<String> {
         let mut moved = Vec::new();
-        for j in self.jobs.iter_mut() {
-            if job.is_some_and(|id| j.job_id.as_deref() != Some(id)) {
-                continue;
+        // One job: straight to it; none: every job.
+        let one;
+        let jobs: Box<dyn Iterator<Item = &mut JobMetadata>> = match job {
+            Some(id) => {
+                one = self.jobs.get_mut(id);
+                Box::new(one.into_iter())
             }
+            None => Box::new(self.jobs.iter_mut()),
+        };
+        for j in jobs {
             // A job of a cluster that waits for its quorum does not move on its own.
             if let Some(cid) = j.cluster_id.as_deref() {
                 let waiting = self.clusters.iter().any(|c| {
@@ -378,9 +453,7 @@ impl Snowball {
     pub async fn advance(&self, job: Option<&str>) -> Result<Option<usize>, GenericError> {
         let mut all = self.state.lock().await?;
         if let Some(id) = job {
-            let known = all
-                .values()
-                .any(|s| s.jobs.iter().any(|j| j.job_id.as_deref() == Some(id)));
+            let known = all.values().any(|s| s.jobs.contains(id));
             if !known {
                 return Ok(None);
             }
@@ -452,7 +525,13 @@ impl Snowball {
             }
             "sb.job" => {
                 let v: JobMetadata = from_slice(&r.json).map_err(bad)?;
-                upsert(&mut state.jobs, v, |j| j.job_id.as_deref() == key);
+                if v.job_id.as_deref() != key {
+                    return Err(format!(
+                        "a {} record for {} holds job {:?}",
+                        r.kind, r.key, v.job_id
+                    ));
+                }
+                state.jobs.push(v);
             }
             "sb.cluster" => {
                 let v: ClusterMetadata = from_slice(&r.json).map_err(bad)?;
@@ -463,6 +542,12 @@ impl Snowball {
                 upsert(&mut state.pricing, v, |p| {
                     p.long_term_pricing_id.as_deref() == key
                 });
+            }
+            "sb.parts" => {
+                let parts = parse_parts(&r.json).ok_or_else(|| {
+                    format!("a {} record for {} is not a list of job ids", r.kind, r.key)
+                })?;
+                state.parts.insert(id.to_string(), parts);
             }
             "sb.label" => {
                 let v: DescribeReturnShippingLabelOutput = from_slice(&r.json).map_err(bad)?;
@@ -476,17 +561,13 @@ impl Snowball {
     /// A job's software update file, as bytes (what `GetSoftwareUpdates`' URL serves).
     pub async fn updates(&self, job: &str) -> Result<Option<Vec<u8>>, GenericError> {
         let all = self.state.lock().await?;
-        Ok(all
-            .values()
-            .flat_map(|s| s.jobs.iter())
-            .find(|j| j.job_id.as_deref() == Some(job))
-            .map(|j| {
-                format!(
-                    "snowball-local software update\njob: {}\n",
-                    j.job_id.as_deref().unwrap_or("")
-                )
-                .into_bytes()
-            }))
+        Ok(all.values().find_map(|s| s.jobs.get(job)).map(|j| {
+            format!(
+                "snowball-local software update\njob: {}\n",
+                j.job_id.as_deref().unwrap_or("")
+            )
+            .into_bytes()
+        }))
     }
 
     /// The manifest of a job, as bytes (what the URL `GetJobManifest` gives serves).
@@ -495,8 +576,7 @@ impl Snowball {
         let all = self.state.lock().await?;
         Ok(all
             .values()
-            .flat_map(|s| s.jobs.iter())
-            .find(|j| j.job_id.as_deref() == Some(job))
+            .find_map(|s| s.jobs.get(job))
             .map(manifest_bytes))
     }
 }
@@ -599,6 +679,31 @@ impl snowball::server::Service for Snowball {
         &self,
         input: CreateAddressInput,
     ) -> Result<CreateAddressOutput, HandlerError<CreateAddressError>> {
+        // What a carrier needs to deliver: the fields the Snowball console requires
+        // (StateOrProvince and PhoneNumber are not required everywhere).
+        let a = &input.address;
+        let required = [
+            ("Name", &a.name),
+            ("Street1", &a.street1),
+            ("City", &a.city),
+            ("PostalCode", &a.postal_code),
+            ("Country", &a.country),
+        ];
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+            .map(|(name, _)| *name)
+            .collect();
+        if !missing.is_empty() {
+            return Err(CreateAddressError::InvalidAddressException(
+                InvalidAddressException::new().message(format!(
+                    "The address provided was invalid: {} missing. Check the address with \
+                     your shipping carrier, and try again.",
+                    missing.join(", ")
+                )),
+            )
+            .into());
+        }
         let id = format!("ADID{}", awsrt::internal::idempotency_token());
         let address = input.address.address_id(id.clone());
         let recs = [record("sb.address", &id, &address)];
@@ -667,9 +772,23 @@ impl snowball::server::Service for Snowball {
             .creation_date(DateTime::now());
         if let Some(cluster_id) = input.cluster_id {
             // A cluster's node: type, address and shipping come from the cluster.
+            let nodes = state
+                .jobs
+                .iter()
+                .filter(|j| j.cluster_id.as_deref() == Some(cluster_id.as_str()))
+                .count();
             let cluster = state
                 .cluster_mut(&cluster_id)
                 .map_err(CreateJobError::InvalidResourceException)?;
+            if nodes >= CLUSTER_SIZE && cluster.cluster_state != Some(ClusterState::Cancelled) {
+                return Err(CreateJobError::ClusterLimitExceededException(
+                    ClusterLimitExceededException::new().message(format!(
+                        "Job creation failed. Currently, clusters support five nodes. The \
+                         cluster {cluster_id} has {nodes} already."
+                    )),
+                )
+                .into());
+            }
             if cluster.cluster_state != Some(ClusterState::AwaitingQuorum) {
                 return Err(combination(&format!(
                     "The cluster {cluster_id} is not in the AwaitingQuorum state; it takes no \
@@ -717,8 +836,36 @@ impl snowball::server::Service for Snowball {
         job.shipping_details = input
             .shipping_option
             .map(|o| ShippingDetails::new().shipping_option(o));
+        // An export of several S3 resources (buckets or key ranges) is split into job
+        // parts, one device each; the job created is the main job.
+        let s3 = job
+            .resources
+            .as_ref()
+            .and_then(|r| r.s3_resources.clone())
+            .unwrap_or_default();
+        let split = job.job_type == Some(JobType::Export) && s3.len() > 1;
+        let mut part_ids = Vec::new();
+        let mut parts = Vec::new();
+        if split {
+            for resource in s3 {
+                let part_id = format!("JID{}", awsrt::internal::idempotency_token());
+                let mut part = job.clone().job_id(part_id.clone());
+                part.resources = Some(JobResource::new().s3_resources(vec![resource]));
+                part_ids.push(part_id);
+                parts.push(part);
+            }
+        }
         state.jobs.push(job);
-        let recs = state.job_recs(&id);
+        let mut recs = state.job_recs(&id);
+        for part in parts {
+            let part_id = part.job_id.clone().unwrap_or_default();
+            state.jobs.push(part);
+            recs.extend(state.job_recs(&part_id));
+        }
+        if split {
+            recs.push(parts_record(&id, &part_ids));
+            state.parts.insert(id.clone(), part_ids);
+        }
         self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CreateJobOutput::new().job_id(id))
     }
@@ -728,12 +875,20 @@ impl snowball::server::Service for Snowball {
         input: DescribeJobInput,
     ) -> Result<DescribeJobOutput, HandlerError<DescribeJobError>> {
         let state = self.state().await?;
-        let found = state
-            .jobs
-            .iter()
-            .find(|j| j.job_id.as_deref() == Some(input.job_id.as_str()));
-        match found {
-            Some(j) => Ok(DescribeJobOutput::new().job_metadata(j.clone())),
+        match state.jobs.get(&input.job_id) {
+            Some(j) => {
+                let mut out = DescribeJobOutput::new().job_metadata(j.clone());
+                if let Some(parts) = state.parts.get(&input.job_id) {
+                    out.sub_job_metadata = Some(
+                        parts
+                            .iter()
+                            .filter_map(|p| state.jobs.get(p))
+                            .cloned()
+                            .collect(),
+                    );
+                }
+                Ok(out)
+            }
             None => Err(DescribeJobError::InvalidResourceException(invalid_resource(
                 "job",
                 &input.job_id,
@@ -749,14 +904,24 @@ impl snowball::server::Service for Snowball {
         let state = self.state().await?;
         let (jobs, next) = page(
             &self.tokens,
-            &state.jobs,
+            &state.jobs.list,
             input.next_token.as_deref(),
             input.max_results,
         )
         .map_err(|m| {
             ListJobsError::InvalidNextTokenException(InvalidNextTokenException::new().message(m))
         })?;
-        let entries = jobs.iter().map(|j| list_entry(j, false)).collect();
+        // A main job (an export split into parts) is listed as the master.
+        let entries = jobs
+            .iter()
+            .map(|j| {
+                let main = j
+                    .job_id
+                    .as_deref()
+                    .is_some_and(|id| state.parts.contains_key(id));
+                list_entry(j, main)
+            })
+            .collect();
         let mut out = ListJobsOutput::new().job_list_entries(entries);
         out.next_token = next;
         Ok(out)
@@ -781,7 +946,17 @@ impl snowball::server::Service for Snowball {
             .into());
         }
         job.job_state = Some(JobState::Cancelled);
-        let recs = state.job_recs(&input.job_id);
+        let mut recs = state.job_recs(&input.job_id);
+        // Cancelling a main job cancels its parts that have not moved on.
+        let parts = state.parts.get(&input.job_id).cloned().unwrap_or_default();
+        for part in parts {
+            if let Some(p) = state.jobs.get_mut(&part) {
+                if p.job_state == Some(JobState::New) {
+                    p.job_state = Some(JobState::Cancelled);
+                    recs.extend(state.job_recs(&part));
+                }
+            }
+        }
         self.log(state, &recs).wait().await.map_err(unsaved)?;
         Ok(CancelJobOutput::new())
     }
@@ -948,10 +1123,16 @@ impl snowball::server::Service for Snowball {
         _input: GetSnowballUsageInput,
     ) -> Result<GetSnowballUsageOutput, HandlerError<GetSnowballUsageError>> {
         let state = self.state().await?;
-        // A device is in use from creation until its job completes or is cancelled.
+        // A device is in use from creation until its job completes or is cancelled; a
+        // main job has no device of its own (its parts do).
         let in_use = state
             .jobs
             .iter()
+            .filter(|j| {
+                !j.job_id
+                    .as_deref()
+                    .is_some_and(|id| state.parts.contains_key(id))
+            })
             .filter(|j| {
                 !matches!(
                     j.job_state,
@@ -1565,5 +1746,32 @@ mod tests {
         ] {
             assert!(page(&keys, &items, Some(bad), None).is_err(), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod jobs_tests {
+    use super::{JobMetadata, JobState, Jobs};
+
+    #[test]
+    fn jobs_keep_creation_order_and_replacing_keeps_the_place() {
+        let mut jobs = Jobs::default();
+        for id in ["JIDb", "JIDa", "JIDc"] {
+            jobs.push(JobMetadata::new().job_id(id).job_state(JobState::New));
+        }
+        jobs.push(
+            JobMetadata::new()
+                .job_id("JIDa")
+                .job_state(JobState::Complete),
+        );
+        let ids: Vec<_> = jobs.iter().map(|j| j.job_id.clone().unwrap()).collect();
+        assert_eq!(ids, ["JIDb", "JIDa", "JIDc"]);
+        assert_eq!(
+            jobs.get("JIDa").unwrap().job_state,
+            Some(JobState::Complete)
+        );
+        assert!(jobs.get("JIDz").is_none() && !jobs.contains("JIDz"));
+        jobs.get_mut("JIDc").unwrap().job_state = Some(JobState::Cancelled);
+        assert_eq!(jobs.list[2].job_state, Some(JobState::Cancelled));
     }
 }

@@ -5,57 +5,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use common::Local;
 use serde_json::Value;
-
-fn aws() -> PathBuf {
-    if let Some(p) = std::env::var_os("AWS_CLI").filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("local/ lives in the workspace");
-    let aws = root.join("target/venv/bin/aws");
-    assert!(
-        aws.exists(),
-        "{} is missing: run `cargo xtask ci` (or `cargo test -p snowball-cli`) once to \
-         create the venv, or set AWS_CLI",
-        aws.display()
-    );
-    aws
-}
 
 /// Runs `aws --endpoint-url URL ARGS` with dummy credentials and nothing from the
 /// environment: exit code, stdout, stderr.
 fn run(local: &Local, args: &[&str]) -> (i32, String, String) {
-    let home = std::env::temp_dir().join(format!("snowball-local-aws-{}", std::process::id()));
-    std::fs::create_dir_all(&home).expect("home");
-    let empty = home.join("empty");
-    std::fs::write(&empty, "").expect("empty file");
-    let out = Command::new(aws())
-        .args(["--endpoint-url", &local.url, "--region", "us-east-1"])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("LANG", "C.UTF-8")
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        )
-        .env("AWS_CONFIG_FILE", &empty)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .expect("running aws");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    common::aws(
+        local,
+        args,
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
     )
 }
 
@@ -79,7 +39,7 @@ async fn our_client_talks_cbor_to_snowball_local() {
         config(snowball::Config::new()).protocol(snowball::Protocol::RpcV2Cbor),
     );
     let id = client
-        .create_address(snowball::types::Address::new().name("Jane").city("Seattle"))
+        .create_address(common::address())
         .send()
         .await
         .expect("create_address")

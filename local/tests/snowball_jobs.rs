@@ -7,7 +7,7 @@ mod common;
 
 use common::Local;
 use snowball::types::{
-    Address, ClusterState, JobState, JobType, ShipmentState, ShippingOption, SnowballType,
+    ClusterState, JobState, JobType, ShipmentState, ShippingOption, SnowballType,
 };
 use snowball::{Client, Config, Credentials, Protocol};
 
@@ -23,7 +23,7 @@ fn client(local: &Local, protocol: Protocol) -> Client {
 
 async fn address(client: &Client) -> String {
     client
-        .create_address(Address::new().name("Jane").city("Seattle"))
+        .create_address(common::address())
         .send()
         .await
         .expect("create_address")
@@ -347,11 +347,8 @@ async fn a_cluster_of_five_jobs_leaves_awaiting_quorum_and_can_no_longer_be_canc
         .send()
         .await
         .expect_err("a sixth node");
-    assert_eq!(
-        err.code(),
-        Some("InvalidInputCombinationException"),
-        "{err:?}"
-    );
+    // "Currently, clusters support five nodes": the modeled error for it.
+    assert_eq!(err.code(), Some("ClusterLimitExceededException"), "{err:?}");
 
     // Jobs move on together; the cluster follows them.
     for _ in 0..4 {
@@ -723,4 +720,98 @@ async fn jobs_addresses_and_clusters_belong_to_the_region_of_the_request() {
     assert_eq!(state(&west, &jid).await, JobState::New);
     assert_eq!(local.advance(Some(&jid)), 1);
     assert_eq!(state(&west, &jid).await, JobState::PreparingAppliance);
+}
+
+/// An export of several S3 resources is split into job parts (API reference:
+/// `SubJobMetadata`, "a main job ... will have at least one job part, and each job part
+/// is associated with a Snowball"); the parts survive a restart with `--state`.
+#[tokio::test]
+async fn export_jobs_of_several_resources_are_split_into_job_parts() {
+    use snowball::types::{JobResource, KeyRange, S3Resource};
+    let dir = std::env::temp_dir().join(format!("snowball-local-parts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("parts.state");
+    let _ = std::fs::remove_file(&path);
+    let arg = path.to_string_lossy().into_owned();
+    let local = Local::start_with(&["--state", &arg]);
+    let client = client(&local, Protocol::RpcV2Cbor);
+    let adid = address(&client).await;
+    let bucket = "arn:aws:s3:::exported";
+    let range = |b: &str, e: &str| {
+        S3Resource::new()
+            .bucket_arn(bucket)
+            .key_range(KeyRange::new().begin_marker(b).end_marker(e))
+    };
+    let resources = JobResource::new().s3_resources(vec![range("a", "m"), range("m", "z")]);
+    let main = client
+        .create_job()
+        .job_type(JobType::Export)
+        .address_id(&adid)
+        .resources(resources.clone())
+        .send()
+        .await
+        .expect("create_job")
+        .job_id
+        .expect("an id");
+    // An import of the same resources is one job.
+    client
+        .create_job()
+        .job_type(JobType::Import)
+        .address_id(&adid)
+        .resources(resources)
+        .send()
+        .await
+        .expect("create_job");
+
+    let check = |out: snowball::operation::describe_job::DescribeJobOutput| {
+        let parts = out.sub_job_metadata.expect("SubJobMetadata");
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        let ids: Vec<String> = parts.iter().map(|p| p.job_id.clone().unwrap()).collect();
+        for (p, begin) in parts.iter().zip(["a", "m"]) {
+            let id = p.job_id.as_deref().unwrap();
+            assert!(
+                id.starts_with("JID") && id.len() == 39 && id != main,
+                "{id}"
+            );
+            assert_eq!(p.job_type, Some(JobType::Export));
+            let s3 = p.resources.as_ref().unwrap().s3_resources.as_ref().unwrap();
+            assert_eq!(s3.len(), 1, "one resource per part");
+            let kr = s3[0].key_range.as_ref().unwrap();
+            assert_eq!(kr.begin_marker.as_deref(), Some(begin));
+        }
+        ids
+    };
+    let parts = check(client.describe_job(&main).send().await.expect("describe"));
+    let listed = client.list_jobs().send().await.expect("list_jobs");
+    let entries = listed.job_list_entries.unwrap_or_default();
+    assert_eq!(entries.len(), 4, "main, two parts, the import");
+    for e in &entries {
+        let id = e.job_id.as_deref().unwrap();
+        assert_eq!(e.is_master, Some(id == main), "{id}");
+    }
+    let part = client.describe_job(&parts[0]).send().await.expect("a part");
+    assert!(part.sub_job_metadata.is_none());
+    // Two devices (the parts) and the import's: the main job has none.
+    let usage = client.get_snowball_usage().send().await.expect("usage");
+    assert_eq!(usage.snowballs_in_use, Some(3));
+
+    drop(local);
+    let local = Local::start_with(&["--state", &arg]);
+    let client = self::client(&local, Protocol::AwsJson1_1);
+    assert_eq!(
+        check(
+            client
+                .describe_job(&main)
+                .send()
+                .await
+                .expect("after restart")
+        ),
+        parts
+    );
+    client.cancel_job(&main).send().await.expect("cancel");
+    for p in &parts {
+        assert_eq!(state(&client, p).await, JobState::Cancelled);
+    }
+    drop(local);
+    let _ = std::fs::remove_dir_all(&dir);
 }

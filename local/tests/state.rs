@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use common::Local;
-use snowball::types::{Address, ClusterState, JobState, JobType, ShippingOption, SnowballType};
+use snowball::types::{ClusterState, JobState, JobType, ShippingOption, SnowballType};
 use snowball::{Client, Config, Credentials, Protocol};
 
 fn client(local: &Local) -> Client {
@@ -63,7 +63,7 @@ async fn everything_acknowledged_is_there_after_a_restart() {
         let local = Local::start_with(&["--state", arg]);
         let client = client(&local);
         adid = client
-            .create_address(Address::new().name("Jane").city("Seattle"))
+            .create_address(common::address())
             .send()
             .await
             .expect("address")
@@ -162,7 +162,7 @@ async fn kill_9_under_load_loses_no_acknowledged_job() {
         let local = Local::start_with(&["--state", &arg]);
         let client = client(&local);
         let adid = client
-            .create_address(Address::new().name("Jane"))
+            .create_address(common::address())
             .send()
             .await
             .expect("address")
@@ -213,6 +213,118 @@ async fn kill_9_under_load_loses_no_acknowledged_job() {
     );
 }
 
+/// Updates overwrite the same few jobs again and again, so the log compacts (threshold
+/// lowered to 64 lines) many times while the server is killed mid-load: after each
+/// restart every job has its last acknowledged description or a later one (an update
+/// in flight at the kill may have landed), and the file is no bigger than a compaction
+/// leaves it.
+#[tokio::test]
+async fn kill_9_while_the_log_compacts_loses_no_acknowledged_update() {
+    let path = state_file("compact-kill9.log");
+    let arg = path.to_str().expect("utf-8 path").to_string();
+    let env = [("SNOWBALL_LOCAL_COMPACT_MIN_LINES", "64")];
+    let local = Local::start_with_env(&["--state", &arg], &env);
+    let c = client(&local);
+    let adid = c
+        .create_address(common::address())
+        .send()
+        .await
+        .expect("address")
+        .address_id
+        .expect("id");
+    let mut jobs = Vec::new();
+    for _ in 0..8 {
+        let out = c
+            .create_job()
+            .job_type(JobType::Import)
+            .address_id(&adid)
+            .send()
+            .await
+            .expect("create_job");
+        jobs.push(out.job_id.expect("an id"));
+    }
+    drop(local);
+    // job -> the last description acknowledged (a counter that only grows).
+    let acked: Arc<Mutex<std::collections::HashMap<String, u64>>> = Arc::default();
+    let mut total = 0u64;
+    for round in 0..4u64 {
+        let local = Local::start_with_env(&["--state", &arg], &env);
+        let c = client(&local);
+        // What survived the previous kill: never less than acknowledged.
+        for job in &jobs {
+            let got: u64 = c
+                .describe_job(job)
+                .send()
+                .await
+                .expect("describe_job")
+                .job_metadata
+                .and_then(|m| m.description)
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(0);
+            let want = acked.lock().expect("lock").get(job).copied().unwrap_or(0);
+            assert!(
+                got >= want,
+                "round {round}: {job} has {got}, {want} was acknowledged"
+            );
+        }
+        let mut tasks = Vec::new();
+        for (i, job) in jobs.iter().enumerate() {
+            let (c, acked, job) = (c.clone(), acked.clone(), job.clone());
+            let base = (round + 1) * 1_000_000 + i as u64 * 10_000;
+            tasks.push(tokio::spawn(async move {
+                let mut n = base;
+                let mut done = 0u64;
+                while c
+                    .update_job(&job)
+                    .description(n.to_string())
+                    .send()
+                    .await
+                    .is_ok()
+                {
+                    acked.lock().expect("lock").insert(job.clone(), n);
+                    n += 1;
+                    done += 1;
+                }
+                done
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(400 + 100 * round)).await;
+        drop(local); // SIGKILL, mid-load, maybe mid-compaction
+        for t in tasks {
+            total += t.await.unwrap_or(0);
+        }
+    }
+    assert!(
+        total > 200,
+        "only {total} updates were acknowledged: no compaction to test"
+    );
+    let lines = std::fs::read(&path)
+        .expect("the log")
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64;
+    // 1 address + 8 jobs live: far fewer lines than the updates written.
+    assert!(
+        lines < total / 2,
+        "{lines} lines in the log after {total} updates"
+    );
+    let local = Local::start_with_env(&["--state", &arg], &env);
+    let c = client(&local);
+    for job in &jobs {
+        let got: u64 = c
+            .describe_job(job)
+            .send()
+            .await
+            .expect("describe_job")
+            .job_metadata
+            .and_then(|m| m.description)
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
+        let want = acked.lock().expect("lock").get(job).copied().unwrap_or(0);
+        assert!(got >= want, "{job} has {got}, {want} was acknowledged");
+    }
+}
+
 /// Starts the binary on a state file that must be refused: its stderr.
 fn refused(path: &PathBuf) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_snowball-local"))
@@ -233,7 +345,7 @@ async fn corrupt_and_newer_state_files_are_refused_and_left_untouched() {
         let client = client(&local);
         for name in ["a", "b"] {
             client
-                .create_address(Address::new().name(name))
+                .create_address(common::address().name(name))
                 .send()
                 .await
                 .expect("address");
@@ -272,7 +384,7 @@ async fn sixty_four_concurrent_clients_end_in_a_consistent_state_that_survives_a
         let local = Local::start_with(&["--state", arg]);
         let client = client(&local);
         let adid = client
-            .create_address(Address::new().name("Jane"))
+            .create_address(common::address())
             .send()
             .await
             .expect("address")

@@ -41,13 +41,21 @@ fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String>
 /// botocore 1.43.64.
 const AWSCLI_VERSION: &str = "1.46.3";
 
-/// A venv under `target/` with the pinned botocore, for the oracle tests; returns its python.
+/// boto3 for the `snowball-local` scenario suite (`local/tests/boto3.rs`): the release
+/// that pairs with botocore 1.44.5 (it requires `botocore>=1.44.5,<1.45.0`), and the
+/// s3transfer it needs (`>=0.19.0,<0.20.0`), pinned too.
+const BOTO3_VERSION: &str = "1.44.5";
+const S3TRANSFER_VERSION: &str = "0.19.3";
+
+/// A venv under `target/` with the pinned botocore, AWS CLI and boto3, for the oracle
+/// tests and the `snowball-local` suites; returns its python.
 pub fn python_venv(root: &Path) -> Result<std::path::PathBuf, String> {
     let venv = root.join("target").join("venv");
     let python = venv.join("bin").join("python");
     // The stamp names every pinned package, so a venv made for fewer is upgraded.
     let stamp = venv.join(format!(
-        "botocore-{BOTOCORE_VERSION}-awscli-{AWSCLI_VERSION}.ok"
+        "botocore-{BOTOCORE_VERSION}-awscli-{AWSCLI_VERSION}-boto3-{BOTO3_VERSION}-\
+         s3transfer-{S3TRANSFER_VERSION}.ok"
     ));
     if stamp.exists() {
         return Ok(python);
@@ -68,6 +76,8 @@ pub fn python_venv(root: &Path) -> Result<std::path::PathBuf, String> {
         "--quiet",
         &format!("botocore=={BOTOCORE_VERSION}"),
         &format!("awscli=={AWSCLI_VERSION}"),
+        &format!("boto3=={BOTO3_VERSION}"),
+        &format!("s3transfer=={S3TRANSFER_VERSION}"),
     ]))?;
     std::fs::write(&stamp, "").map_err(|e| e.to_string())?;
     Ok(python)

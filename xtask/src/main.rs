@@ -1,6 +1,7 @@
 //! Project commands, run as `cargo xtask <command>`.
 
 mod bench;
+mod bench_local;
 mod ci;
 mod codegen;
 mod conformance;
@@ -22,6 +23,15 @@ fn main() -> ExitCode {
             [flag] if flag == "--quick" => bench::run(&conformance::root(), true),
             _ => Err("usage: cargo xtask bench [--quick]".into()),
         },
+        Some("bench-local") => {
+            let flags = &args[1..];
+            if flags.iter().all(|f| f == "--quick" || f == "--pin") {
+                let has = |f: &str| flags.iter().any(|a| a == f);
+                bench_local::run(&conformance::root(), has("--quick"), has("--pin"))
+            } else {
+                Err("usage: cargo xtask bench-local [--quick] [--pin]".into())
+            }
+        }
         Some("update-model") => match &args[1..] {
             [flag, version] if flag == "--botocore" => {
                 update_model::run(&conformance::root(), version)
@@ -39,7 +49,7 @@ fn main() -> ExitCode {
             _ => Err("usage: cargo xtask codegen [--check]".into()),
         },
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | conformance [protocol FILE...] | ci | fuzz [--seconds N] [TARGET...] | update-model --botocore VERSION | generate-all --botocore VERSION [--compile] [--jobs N] [--batch N] [SERVICE...] | model-diff OLD_DIR NEW_DIR>");
+            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | bench-local [--quick] [--pin] | conformance [protocol FILE...] | ci | fuzz [--seconds N] [TARGET...] | update-model --botocore VERSION | generate-all --botocore VERSION [--compile] [--jobs N] [--batch N] [SERVICE...] | model-diff OLD_DIR NEW_DIR>");
             return ExitCode::from(2);
         }
     };

@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 /// A `snowball-local --port 0` child, killed on drop.
@@ -17,9 +18,15 @@ pub struct Local {
 impl Local {
     /// Starts the binary with `--port 0` and `args`, and reads its address.
     pub fn start_with(args: &[&str]) -> Local {
+        Local::start_with_env(args, &[])
+    }
+
+    /// Starts the binary with `--port 0`, `args` and these environment variables.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Local {
         let mut child = Command::new(env!("CARGO_BIN_EXE_snowball-local"))
             .args(["--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -89,4 +96,71 @@ impl Drop for Local {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A program of the pinned venv (`target/venv/bin/NAME`: `aws`, `python`), made by
+/// `cargo xtask ci`; `AWS_CLI` overrides the `aws` path.
+pub fn venv_bin(name: &str) -> PathBuf {
+    if name == "aws" {
+        if let Some(p) = std::env::var_os("AWS_CLI").filter(|p| !p.is_empty()) {
+            return PathBuf::from(p);
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("local/ lives in the workspace");
+    let bin = root.join("target/venv/bin").join(name);
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo xtask ci` (or `cargo test -p snowball-cli`) once to \
+         create the venv",
+        bin.display()
+    );
+    bin
+}
+
+/// The environment for a Python client of the venv: nothing from the caller's but
+/// `PATH`, these keys, no config files, no instance metadata.
+pub fn python_env(cmd: &mut Command, akid: &str, secret: &str) {
+    let home = std::env::temp_dir().join(format!("snowball-local-aws-{}", std::process::id()));
+    std::fs::create_dir_all(&home).expect("home");
+    let empty = home.join("empty");
+    std::fs::write(&empty, "").expect("empty file");
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("LANG", "C.UTF-8")
+        .env("AWS_ACCESS_KEY_ID", akid)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_CONFIG_FILE", &empty)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        // No __pycache__ beside the scenario scripts in the source tree.
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+}
+
+/// Runs `aws --endpoint-url URL --region us-east-1 ARGS` signed with these keys: exit
+/// code, stdout, stderr.
+pub fn aws(local: &Local, args: &[&str], akid: &str, secret: &str) -> (i32, String, String) {
+    let mut cmd = Command::new(venv_bin("aws"));
+    cmd.args(["--endpoint-url", &local.url, "--region", "us-east-1"])
+        .args(args);
+    python_env(&mut cmd, akid, secret);
+    let out = cmd.output().expect("running aws");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// An address with every field `CreateAddress` requires (name, street, city, postal code,
+/// country).
+pub fn address() -> snowball::types::Address {
+    snowball::types::Address::new()
+        .name("Jane")
+        .street1("1 Main St")
+        .city("Seattle")
+        .postal_code("98101")
+        .country("US")
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 
-use super::Dispatch;
+use super::{Dispatch, Keys};
 use crate::http::io::TokioIo;
 
 /// The largest request body read; a bigger one is answered `413` (RPC inputs are small).
@@ -50,16 +50,20 @@ pub type PreRoute = Arc<
 /// of file descriptors) is logged and retried after a pause rather than ending the
 /// server.
 pub async fn serve(listener: tokio::net::TcpListener, services: Vec<Arc<dyn Dispatch>>) {
-    serve_with(listener, services, None).await
+    serve_with(listener, services, None, None).await
 }
 
-/// [`serve`], with `pre` offered each request before the routers.
+/// [`serve`], with `pre` offered each request before the routers (unsigned: it is the
+/// emulator's own business), and with `keys` every service request must be SigV4-signed
+/// by one of them.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     services: Vec<Arc<dyn Dispatch>>,
     pre: Option<PreRoute>,
+    keys: Option<Keys>,
 ) {
     let services: Arc<[Arc<dyn Dispatch>]> = services.into();
+    let keys = keys.map(Arc::new);
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -71,12 +75,18 @@ pub async fn serve_with(
         };
         let services = services.clone();
         let pre = pre.clone();
+        let keys = keys.clone();
         tokio::spawn(async move {
             let svc =
                 hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
                     let services = services.clone();
                     let pre = pre.clone();
-                    async move { Ok::<_, Infallible>(answer(&services, pre.as_ref(), req).await) }
+                    let keys = keys.clone();
+                    async move {
+                        Ok::<_, Infallible>(
+                            answer(&services, pre.as_ref(), keys.as_deref(), req).await,
+                        )
+                    }
                 });
             if let Err(e) = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), svc)
@@ -91,6 +101,7 @@ pub async fn serve_with(
 async fn answer(
     services: &[Arc<dyn Dispatch>],
     pre: Option<&PreRoute>,
+    keys: Option<&Keys>,
     req: http::Request<hyper::body::Incoming>,
 ) -> http::Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
@@ -110,7 +121,7 @@ async fn answer(
     // Shared with the handler's task-local, not copied: one allocation per request.
     let parts = Arc::new(parts);
     let resp = REQUEST
-        .scope(parts.clone(), super::handle(services, &parts, body))
+        .scope(parts.clone(), super::handle(services, &parts, body, keys))
         .await;
     resp.map(Full::new)
 }

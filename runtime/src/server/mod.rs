@@ -7,6 +7,7 @@
 //! Hand-written over hyper's server rather than axum or tower: the dispatch is one
 //! function, and the runtime already depends on hyper.
 
+mod auth;
 mod http_server;
 
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use crate::operation::{Operation, ServiceMeta};
 use crate::protocol::Protocol;
 use crate::DateTime;
 
+pub use auth::Keys;
 pub use http_server::{request_header, serve, serve_with, PreRoute};
 
 const SMITHY_PROTOCOL: HeaderName = HeaderName::from_static("smithy-protocol");
@@ -660,6 +662,7 @@ pub async fn handle(
     services: &[Arc<dyn Dispatch>],
     parts: &http::request::Parts,
     body: Bytes,
+    keys: Option<&Keys>,
 ) -> http::Response<Bytes> {
     let request_id = crate::uuid_v4();
     let header = |name: &HeaderName| {
@@ -735,6 +738,9 @@ pub async fn handle(
         if !body.is_empty() && content_type != "application/cbor" {
             return reply.generic(&unsupported_media(&content_type, "application/cbor"));
         }
+        if let Err(e) = auth::check(keys, target.meta(), Protocol::RpcV2Cbor, parts, &body) {
+            return reply.generic(&e);
+        }
         return target.call(op, Protocol::RpcV2Cbor, body, request_id).await;
     }
 
@@ -762,6 +768,9 @@ pub async fn handle(
             "application/x-amz-json-1.0" | "application/x-amz-json-1.1"
         ) {
             return reply.generic(&unsupported_media(&content_type, reply.content_type()));
+        }
+        if let Err(e) = auth::check(keys, svc.meta(), proto, parts, &body) {
+            return reply.generic(&e);
         }
         return svc.call(op, proto, body, request_id).await;
     }
@@ -801,6 +810,9 @@ pub async fn handle(
                 format!("The requested version ({version}) of the service does not exist."),
             ));
         };
+        if let Err(e) = auth::check(keys, svc.meta(), Protocol::AwsQuery, parts, &body) {
+            return reply.generic(&e);
+        }
         let action = action.to_string();
         return svc
             .call(&action, Protocol::AwsQuery, body, request_id)

@@ -6,8 +6,10 @@
 
 mod canonical;
 mod time;
+mod verify;
 
 pub(crate) use canonical::encode_component;
+pub use verify::{parse_authorization, verify, Authorization, Verified, VerifyError, MAX_SKEW};
 
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
