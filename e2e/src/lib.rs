@@ -225,45 +225,32 @@ pub fn verify_sigv4(req: &Recorded) -> Result<SignatureInfo, String> {
 /// [`verify_sigv4`] with an explicit secret key.
 pub fn verify_sigv4_with(req: &Recorded, secret: &str) -> Result<SignatureInfo, String> {
     use awsrt::internal::sigv4::{
-        payload_hash, sign_parts, RequestParts, SigningParams, SigningSettings,
+        parse_amz_date, parse_authorization, payload_hash, sign_parts, Authorization, RequestParts,
+        SigningParams, SigningSettings,
     };
 
     if req.header_count("authorization") != 1 {
         return Err("expected exactly one Authorization header".into());
     }
     let auth = req.header("authorization").unwrap_or_default();
-    let rest = auth
-        .strip_prefix("AWS4-HMAC-SHA256 ")
-        .ok_or_else(|| format!("unexpected algorithm in {auth:?}"))?;
-    let mut credential = None;
-    let mut signed = None;
-    let mut signature = None;
-    for part in rest.split(',') {
-        let (k, v) = part
-            .trim()
-            .split_once('=')
-            .ok_or_else(|| format!("malformed Authorization part {part:?}"))?;
-        match k {
-            "Credential" => credential = Some(v),
-            "SignedHeaders" => signed = Some(v),
-            "Signature" => signature = Some(v),
-            other => return Err(format!("unexpected Authorization part {other:?}")),
-        }
-    }
-    let (Some(credential), Some(signed), Some(signature)) = (credential, signed, signature) else {
-        return Err(format!("incomplete Authorization header {auth:?}"));
-    };
-    let scope: Vec<&str> = credential.split('/').collect();
-    let [akid, date, region, service, "aws4_request"] = scope[..] else {
-        return Err(format!("malformed credential scope {credential:?}"));
-    };
+    // The runtime's own parser (the one `snowball-local` verifies with), strict about the
+    // form: one of each part, a five-part scope, a 64-digit hex signature.
+    let Authorization {
+        access_key_id: akid,
+        date,
+        region,
+        service,
+        signed_headers: signed,
+        signature,
+    } = parse_authorization(auth).ok_or_else(|| format!("malformed Authorization {auth:?}"))?;
     let amz_date = req.header("x-amz-date").ok_or("no X-Amz-Date header")?;
     if amz_date.get(..8) != Some(date) {
         return Err(format!(
             "X-Amz-Date {amz_date} does not match the scope date {date}"
         ));
     }
-    let time = parse_amz_date(amz_date)?;
+    let time =
+        parse_amz_date(amz_date).ok_or_else(|| format!("malformed X-Amz-Date {amz_date:?}"))?;
     let signed_names: Vec<String> = signed.split(';').map(str::to_owned).collect();
     if !signed_names.iter().any(|n| n == "host") || !signed_names.iter().any(|n| n == "x-amz-date")
     {
@@ -329,27 +316,6 @@ pub fn verify_sigv4_with(req: &Recorded, secret: &str) -> Result<SignatureInfo, 
         service: service.to_owned(),
         signed_headers: signed_names,
     })
-}
-
-/// `YYYYMMDDTHHMMSSZ` as a `SystemTime`.
-fn parse_amz_date(s: &str) -> Result<std::time::SystemTime, String> {
-    let bad = || format!("malformed X-Amz-Date {s:?}");
-    if s.len() != 16 || !s.is_ascii() || &s[8..9] != "T" || !s.ends_with('Z') {
-        return Err(bad());
-    }
-    let iso = format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &s[0..4],
-        &s[4..6],
-        &s[6..8],
-        &s[9..11],
-        &s[11..13],
-        &s[13..15]
-    );
-    awsrt::DateTime::parse_iso8601(&iso)
-        .ok()
-        .and_then(|d| d.to_system_time())
-        .ok_or_else(bad)
 }
 
 /// Asserts what every Snowball request in `protocol` for `operation` carries (method,

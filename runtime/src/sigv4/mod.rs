@@ -9,7 +9,9 @@ mod time;
 mod verify;
 
 pub(crate) use canonical::encode_component;
-pub use verify::{parse_authorization, verify, Authorization, Verified, VerifyError, MAX_SKEW};
+pub use verify::{
+    parse_amz_date, parse_authorization, verify, Authorization, Verified, VerifyError, MAX_SKEW,
+};
 
 use std::fmt;
 use std::sync::{Mutex, PoisonError};

@@ -261,8 +261,8 @@ fn check_clock(amz_date: &str, signed_at: SystemTime, now: SystemTime) -> Result
     Ok(())
 }
 
-/// `YYYYMMDDTHHMMSSZ` as an instant.
-fn parse_amz_date(s: &str) -> Option<SystemTime> {
+/// `YYYYMMDDTHHMMSSZ` (`X-Amz-Date`) as an instant; `None` when not of that form.
+pub fn parse_amz_date(s: &str) -> Option<SystemTime> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b.get(r).filter(|d| d.iter().all(u8::is_ascii_digit));
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
