@@ -32,8 +32,6 @@ use e2e::{Recorded, Reply, Server};
 use serde_json::{json as j, Value};
 use snowball::operation as op;
 
-const BOTOCORE_VERSION: &str = "1.44.5";
-
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -41,38 +39,38 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The python with botocore: `BOTOCORE_PYTHON`, else `target/venv` (created when missing,
-/// like `cargo xtask ci` does).
+/// The python with botocore: `BOTOCORE_PYTHON`, else the venv of `cargo xtask venv`.
 fn oracle_python() -> PathBuf {
     if let Some(p) = std::env::var_os("BOTOCORE_PYTHON").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    let venv = root().join("target").join("venv");
-    let python = venv.join("bin").join("python");
-    let stamp = venv.join(format!("botocore-{BOTOCORE_VERSION}.ok"));
-    if stamp.exists() {
-        return python;
-    }
-    eprintln!("BOTOCORE_PYTHON is unset; creating {}", venv.display());
-    let run = |cmd: &mut Command| {
-        let status = cmd.status();
-        assert!(
-            matches!(status, Ok(s) if s.success()),
-            "{cmd:?} failed ({status:?}); BOTOCORE_PYTHON is unset and the botocore venv \
-             could not be created: run `cargo xtask ci`, or set BOTOCORE_PYTHON to a python \
-             with botocore=={BOTOCORE_VERSION}"
-        );
-    };
-    run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        &format!("botocore=={BOTOCORE_VERSION}"),
-    ]));
-    std::fs::write(&stamp, "").expect("writing the venv stamp");
-    python
+    venv_python(&root())
+}
+
+/// The pinned venv's python: `cargo xtask venv` makes it, or finds it up to date, and
+/// prints its path. It is the one place that knows what the venv holds (its pins and
+/// stamp), so a test never installs anything itself. Asked once per test process.
+fn venv_python(root: &Path) -> PathBuf {
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let out = Command::new(cargo)
+                .current_dir(root)
+                .args(["xtask", "venv"])
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .expect("running `cargo xtask venv`");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let path = stdout.lines().last().unwrap_or("").trim();
+            assert!(
+                out.status.success() && !path.is_empty(),
+                "`cargo xtask venv` failed ({}): {stdout}",
+                out.status
+            );
+            PathBuf::from(path)
+        })
+        .clone()
 }
 
 /// A canned HTTP response.

@@ -30,7 +30,7 @@ fn scenario(local: &Local, script: &str, args: &[&str]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !stderr.contains("No module named 'boto3'"),
-        "boto3 is missing from target/venv: run `cargo xtask ci` once (it pins boto3)"
+        "boto3 is missing from the venv that `cargo xtask venv` made"
     );
     assert!(
         out.status.success(),

@@ -17,6 +17,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("conformance") => run_conformance(&args[1..]),
         Some("ci") => ci::run(&conformance::root()),
+        // The one place that makes the pinned venv; tests run this and read the path.
+        Some("venv") => ci::python_venv(&conformance::root()).map(|p| println!("{}", p.display())),
         Some("fuzz") => fuzz::run_cli(&conformance::root(), &args[1..]),
         Some("bench") => match &args[1..] {
             [] => bench::run(&conformance::root(), false),
@@ -49,7 +51,7 @@ fn main() -> ExitCode {
             _ => Err("usage: cargo xtask codegen [--check]".into()),
         },
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | bench-local [--quick] [--pin] | conformance [protocol FILE...] | ci | fuzz [--seconds N] [TARGET...] | update-model --botocore VERSION | generate-all --botocore VERSION [--compile] [--jobs N] [--batch N] [SERVICE...] | model-diff OLD_DIR NEW_DIR>");
+            eprintln!("usage: cargo xtask <codegen [--check] | bench [--quick] | bench-local [--quick] [--pin] | conformance [protocol FILE...] | ci | venv | fuzz [--seconds N] [TARGET...] | update-model --botocore VERSION | generate-all --botocore VERSION [--compile] [--jobs N] [--batch N] [SERVICE...] | model-diff OLD_DIR NEW_DIR>");
             return ExitCode::from(2);
         }
     };

@@ -12,9 +12,6 @@ use std::sync::{Arc, Mutex};
 use awsrt::internal::cli::Kind;
 use serde_json::{json, Map, Value};
 
-pub const BOTOCORE_VERSION: &str = "1.44.5";
-pub const AWSCLI_VERSION: &str = "1.46.3";
-
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -33,35 +30,33 @@ pub fn aws_cli() -> PathBuf {
             return aws;
         }
     }
-    let venv = root().join("target").join("venv");
-    let aws = venv.join("bin").join("aws");
-    let stamp = venv.join(format!(
-        "botocore-{BOTOCORE_VERSION}-awscli-{AWSCLI_VERSION}.ok"
-    ));
-    if stamp.exists() && aws.exists() {
-        return aws;
-    }
-    let run = |cmd: &mut Command| {
-        let status = cmd.status();
-        assert!(
-            matches!(status, Ok(s) if s.success()),
-            "{cmd:?} failed ({status:?}): run `cargo xtask ci`, or set AWS_CLI to an `aws` \
-             from awscli=={AWSCLI_VERSION}"
-        );
-    };
-    if !venv.join("bin").join("python").exists() {
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    }
-    run(Command::new(venv.join("bin").join("python")).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        &format!("botocore=={BOTOCORE_VERSION}"),
-        &format!("awscli=={AWSCLI_VERSION}"),
-    ]));
-    std::fs::write(&stamp, "").expect("writing the venv stamp");
-    aws
+    venv_python(&root()).with_file_name("aws")
+}
+
+/// The pinned venv's python: `cargo xtask venv` makes it, or finds it up to date, and
+/// prints its path. It is the one place that knows what the venv holds (its pins and
+/// stamp), so a test never installs anything itself. Asked once per test process.
+fn venv_python(root: &Path) -> PathBuf {
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let out = Command::new(cargo)
+                .current_dir(root)
+                .args(["xtask", "venv"])
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .expect("running `cargo xtask venv`");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let path = stdout.lines().last().unwrap_or("").trim();
+            assert!(
+                out.status.success() && !path.is_empty(),
+                "`cargo xtask venv` failed ({}): {stdout}",
+                out.status
+            );
+            PathBuf::from(path)
+        })
+        .clone()
 }
 
 /// A request as the server saw it: lower-case headers and the body.
