@@ -260,11 +260,7 @@ async fn input_case(aws: PathBuf, ours: PathBuf, op: &'static Operation) -> Tall
     // Every member from --cli-input-json file://.
     let mut doc = Map::new();
     for m in op.input.members {
-        if op
-            .paginator
-            .as_ref()
-            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
-        {
+        if common::paging(op, m) {
             continue;
         }
         doc.insert(
@@ -313,7 +309,7 @@ async fn input_case(aws: PathBuf, ours: PathBuf, op: &'static Operation) -> Tall
         .input
         .members
         .iter()
-        .find(|m| matches!(m.kind, Kind::String | Kind::Structure(_)))
+        .find(|m| matches!(m.kind, Kind::String | Kind::Structure(_)) && !common::paging(op, m))
     {
         let v = sample(&m.kind, m.min, 1, m.field.name);
         let text = match &v {
@@ -323,6 +319,10 @@ async fn input_case(aws: PathBuf, ours: PathBuf, op: &'static Operation) -> Tall
         let file = temp_file(&format!("{}-{}.txt", op.name, m.flag), text.as_bytes());
         let mut args = args_for(op);
         let at = args.iter().position(|a| *a == format!("--{}", m.flag));
+        t.check(
+            at.is_some(),
+            format!("{}: --{} is not among the arguments", op.name, m.flag),
+        );
         if let Some(i) = at {
             args[i + 1] = format!("file://{file}");
             let (a, o) = both(args.clone()).await;
@@ -341,11 +341,7 @@ async fn input_case(aws: PathBuf, ours: PathBuf, op: &'static Operation) -> Tall
 fn args_for(op: &Operation) -> Vec<String> {
     let mut args = vec![op.command.to_string()];
     for m in op.input.members {
-        if op
-            .paginator
-            .as_ref()
-            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
-        {
+        if common::paging(op, m) {
             continue;
         }
         let v = sample(&m.kind, m.min, 1, m.field.name);

@@ -262,11 +262,7 @@ async fn skeleton_case(aws: PathBuf, op: &'static Operation) -> Tally {
     // Every member from --cli-input-json file://: the same values `args_for` gives.
     let mut doc = serde_json::Map::new();
     for m in op.input.members {
-        if op
-            .paginator
-            .as_ref()
-            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
-        {
+        if common::paging(op, m) {
             continue;
         }
         let v = match &m.kind {
@@ -305,7 +301,7 @@ async fn skeleton_case(aws: PathBuf, op: &'static Operation) -> Tally {
         .input
         .members
         .iter()
-        .find(|m| matches!(m.kind, Kind::String))
+        .find(|m| matches!(m.kind, Kind::String) && !common::paging(op, m))
     {
         let file = temp_file(
             &format!("ie-{}-{}.txt", op.name, m.flag),
@@ -313,10 +309,14 @@ async fn skeleton_case(aws: PathBuf, op: &'static Operation) -> Tally {
         );
         let mut args = args_for(op);
         let flag = format!("--{}", m.flag);
-        if let Some(i) = args
+        let at = args
             .iter()
-            .position(|a| *a == flag || (m.flag == "street2" && a == "--street-2"))
-        {
+            .position(|a| *a == flag || (m.flag == "street2" && a == "--street-2"));
+        t.check(
+            at.is_some(),
+            format!("{}: {flag} is not among the arguments", op.name),
+        );
+        if let Some(i) = at {
             args[i + 1] = format!("file://{file}");
             let (a, o) = both(args, respond.clone(), aws.clone()).await;
             compare(&mut t, &format!("{} --{} file://", op.name, m.flag), &a, &o);
@@ -338,11 +338,7 @@ fn response(op: &Operation, result: &str) -> Vec<u8> {
 fn args_for(op: &Operation) -> Vec<String> {
     let mut args = vec![op.command.to_string()];
     for m in op.input.members {
-        if op
-            .paginator
-            .as_ref()
-            .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
-        {
+        if common::paging(op, m) {
             continue;
         }
         // `--street2` through its hidden alias `--street-2`.

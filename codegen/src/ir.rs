@@ -424,7 +424,7 @@ pub enum EndpointParamSource {
     /// `contextParam` on an input member, or an `operationContextParams` path of
     /// fields: the value at the end (a string, an enum or a boolean), when set.
     Value { steps: Vec<PathField>, ty: Type },
-    /// `keys(Path)`: the keys of a map, sorted (the generated map keeps no order).
+    /// `keys(Path)`: the keys of a map, in insertion order (as botocore's dict `keys()`).
     Keys { steps: Vec<PathField> },
     /// `List[*].A.B` or `List[*].[A.B, C.D][]`: each item's values, in order, skipping
     /// the unset ones (JMESPath projections drop nulls).

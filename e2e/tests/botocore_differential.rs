@@ -44,33 +44,7 @@ fn oracle_python() -> PathBuf {
     if let Some(p) = std::env::var_os("BOTOCORE_PYTHON").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    venv_python(&root())
-}
-
-/// The pinned venv's python: `cargo xtask venv` makes it, or finds it up to date, and
-/// prints its path. It is the one place that knows what the venv holds (its pins and
-/// stamp), so a test never installs anything itself. Asked once per test process.
-fn venv_python(root: &Path) -> PathBuf {
-    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let out = Command::new(cargo)
-                .current_dir(root)
-                .args(["xtask", "venv"])
-                .stderr(std::process::Stdio::inherit())
-                .output()
-                .expect("running `cargo xtask venv`");
-            let stdout = String::from_utf8_lossy(&out.stdout);
-            let path = stdout.lines().last().unwrap_or("").trim();
-            assert!(
-                out.status.success() && !path.is_empty(),
-                "`cargo xtask venv` failed ({}): {stdout}",
-                out.status
-            );
-            PathBuf::from(path)
-        })
-        .clone()
+    loopback::venv::python()
 }
 
 /// A canned HTTP response.

@@ -285,7 +285,21 @@ struct Inner {
     /// The last discovered endpoint: the service it is for, its URI and until when it
     /// may be used (the `CachePeriodInMinutes` the service gave).
     discovered: std::sync::Mutex<Option<(&'static str, http::Uri, std::time::Instant)>>,
+    /// The request compression settings, resolved on the first call that compresses:
+    /// like the endpoint inputs, they are fixed for the client's life.
+    compression: OnceLock<Result<crate::compress::Settings, String>>,
+    /// The last endpoint resolved from an operation's own parameters, with what it was
+    /// resolved from: calls on one table or stream repeat the same parameters, so they
+    /// skip the rule engine as botocore's cached resolver does.
+    last_param_endpoint: std::sync::Mutex<Option<(ParamEndpointKey, Arc<Resolved>)>>,
 }
+
+/// The service, the credentials' account id and an operation's endpoint parameters.
+type ParamEndpointKey = (
+    &'static str,
+    Option<String>,
+    Vec<(&'static str, EndpointParam)>,
+);
 
 /// A resolved endpoint with the service and the credentials' account id it was
 /// resolved for.
@@ -348,6 +362,8 @@ impl Client {
                 endpoint_inputs: OnceLock::new(),
                 retry: crate::retry::RetryState::default(),
                 discovered: std::sync::Mutex::new(None),
+                compression: OnceLock::new(),
+                last_param_endpoint: std::sync::Mutex::new(None),
             }),
         }
     }
@@ -749,10 +765,8 @@ impl Client {
         // the others share the client's.
         let account_id = creds.as_ref().and_then(Credentials::account_id);
         let resolved = if O::HAS_ENDPOINT_PARAMS {
-            Arc::new(
-                self.endpoint(svc, &inputs, &input.endpoint_params(), account_id)
-                    .map_err(invalid)?,
-            )
+            self.resolved_with(svc, &inputs, input.endpoint_params(), account_id)
+                .map_err(invalid)?
         } else {
             self.resolved(svc, &inputs, account_id).map_err(invalid)?
         };
@@ -796,9 +810,44 @@ impl Client {
         crate::retry::send::<O>(call, request, params).await
     }
 
+    /// The endpoint of an operation with its own rule parameters: the last one resolved
+    /// when the service, account id and parameters are the same, else resolved now.
+    fn resolved_with(
+        &self,
+        svc: &ServiceMeta,
+        inputs: &EndpointInputs,
+        context: Vec<(&'static str, EndpointParam)>,
+        account_id: Option<&str>,
+    ) -> Result<Arc<Resolved>, String> {
+        let key = (svc.service_id, account_id.map(str::to_owned), context);
+        let mut last = self
+            .inner
+            .last_param_endpoint
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((k, resolved)) = &*last {
+            if *k == key {
+                return Ok(resolved.clone());
+            }
+        }
+        let resolved = Arc::new(self.endpoint(svc, inputs, &key.2, account_id)?);
+        *last = Some((key, resolved.clone()));
+        Ok(resolved)
+    }
+
     /// Request compression settings: explicit ones, else the environment and profile,
     /// else botocore's defaults (on, from 10240 bytes).
     fn compression(
+        &self,
+        shared: Option<&SharedConfig>,
+    ) -> Result<crate::compress::Settings, String> {
+        self.inner
+            .compression
+            .get_or_init(|| self.load_compression(shared))
+            .clone()
+    }
+
+    fn load_compression(
         &self,
         shared: Option<&SharedConfig>,
     ) -> Result<crate::compress::Settings, String> {

@@ -354,24 +354,28 @@ fn stages(spec: &CrateSpec, out: &Path) -> Result<(), (Stage, String)> {
             Err((stage, format!("generator panicked: {msg}")))
         }
     };
-    let files = std::cell::RefCell::new(None);
-    guarded(Stage::Model, &|| {
-        codegen::model::ModelFiles::load(&spec.model_dir)
-            .map(|f| *files.borrow_mut() = Some(f))
-            .map_err(|e| e.to_string())
-    })?;
-    guarded(Stage::Ir, &|| match files.borrow().as_ref() {
-        Some(f) => codegen::ir::lower(f, &spec.crate_name)
-            .map(drop)
-            .map_err(|e| e.to_string()),
-        None => Err("model not loaded".into()),
-    })?;
+    // The whole generator once; only when it fails are the model and IR stages re-run
+    // on their own, to name the stage the failure belongs to.
     let generated = std::cell::RefCell::new(None);
-    guarded(Stage::Emit, &|| {
+    if let Err(emit) = guarded(Stage::Emit, &|| {
         codegen::generate(spec)
             .map(|f| *generated.borrow_mut() = Some(f))
             .map_err(|e| e.to_string())
-    })?;
+    }) {
+        let files = std::cell::RefCell::new(None);
+        guarded(Stage::Model, &|| {
+            codegen::model::ModelFiles::load(&spec.model_dir)
+                .map(|f| *files.borrow_mut() = Some(f))
+                .map_err(|e| e.to_string())
+        })?;
+        guarded(Stage::Ir, &|| match files.borrow().as_ref() {
+            Some(f) => codegen::ir::lower(f, &spec.crate_name)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            None => Err("model not loaded".into()),
+        })?;
+        return Err(emit);
+    }
     guarded(Stage::Write, &|| match generated.borrow().as_ref() {
         Some(f) => codegen::write(out, f).map(drop).map_err(|e| e.to_string()),
         None => Err("nothing generated".into()),
@@ -523,6 +527,29 @@ fn diagnostics(stdout: &str, crates: &[String]) -> BTreeMap<String, (Stage, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_is_named_by_the_stage_it_belongs_to() {
+        let dir = std::env::temp_dir().join(format!("generate-all-stages-{}", std::process::id()));
+        let model = dir.join("model");
+        std::fs::create_dir_all(&model).unwrap();
+        let spec = CrateSpec {
+            model_dir: model.clone(),
+            crate_name: "stages".into(),
+            runtime_path: "../runtime".into(),
+            runtime_version: "0.1.0".into(),
+            version: "0.0.0".into(),
+        };
+        let out = dir.join("out");
+        // Not JSON: the model stage.
+        std::fs::write(model.join("service-2.json"), "{").unwrap();
+        assert_eq!(stages(&spec, &out).unwrap_err().0, Stage::Model);
+        // JSON the model reads but cannot lower (an operation's input names no shape).
+        let service = r#"{"version":"2.0","metadata":{"apiVersion":"2020-01-01","endpointPrefix":"x","jsonVersion":"1.1","protocol":"json","protocols":["json"],"serviceFullName":"X","serviceId":"X","signatureVersion":"v4","signingName":"x","targetPrefix":"X","uid":"x-2020-01-01"},"operations":{"Op":{"name":"Op","http":{"method":"POST","requestUri":"/"},"input":{"shape":"Missing"}}},"shapes":{}}"#;
+        std::fs::write(model.join("service-2.json"), service).unwrap();
+        assert_eq!(stages(&spec, &out).unwrap_err().0, Stage::Ir);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn diagnostics_rank_rustc_errors_over_lints() {

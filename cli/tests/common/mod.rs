@@ -21,42 +21,13 @@ pub fn root() -> PathBuf {
 
 /// The `aws` executable of the oracle.
 pub fn aws_cli() -> PathBuf {
-    if let Some(p) = std::env::var_os("AWS_CLI").filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
-    }
     if let Some(py) = std::env::var_os("BOTOCORE_PYTHON").filter(|p| !p.is_empty()) {
         let aws = Path::new(&py).with_file_name("aws");
         if aws.exists() {
             return aws;
         }
     }
-    venv_python(&root()).with_file_name("aws")
-}
-
-/// The pinned venv's python: `cargo xtask venv` makes it, or finds it up to date, and
-/// prints its path. It is the one place that knows what the venv holds (its pins and
-/// stamp), so a test never installs anything itself. Asked once per test process.
-fn venv_python(root: &Path) -> PathBuf {
-    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let out = Command::new(cargo)
-                .current_dir(root)
-                .args(["xtask", "venv"])
-                .stderr(std::process::Stdio::inherit())
-                .output()
-                .expect("running `cargo xtask venv`");
-            let stdout = String::from_utf8_lossy(&out.stdout);
-            let path = stdout.lines().last().unwrap_or("").trim();
-            assert!(
-                out.status.success() && !path.is_empty(),
-                "`cargo xtask venv` failed ({}): {stdout}",
-                out.status
-            );
-            PathBuf::from(path)
-        })
-        .clone()
+    loopback::venv::bin("aws")
 }
 
 /// A request as the server saw it: lower-case headers and the body.
@@ -203,6 +174,14 @@ pub fn normalize(v: Value) -> Value {
 
 pub fn header<'a>(h: &'a [(String, String)], name: &str) -> Option<&'a str> {
     h.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Whether `m` is the paginator's token or page size, which the CLI sets itself
+/// while paging: the tests never pass them.
+pub fn paging(op: &awsrt::internal::cli::Command, m: &awsrt::internal::cli::Member) -> bool {
+    op.paginator
+        .as_ref()
+        .is_some_and(|p| p.input_token == m.field.name || p.limit_key == Some(m.field.name))
 }
 
 #[derive(Default)]

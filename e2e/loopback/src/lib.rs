@@ -7,6 +7,8 @@
 //!
 //! It does not depend on `awsrt`, so the runtime's own tests can use it.
 //!
+//! The oracle tests' Python venv: the [`venv`] module.
+//!
 //! HTTPS with a test CA: [`Server::tls`] and the [`tls`] module. A CONNECT proxy: a
 //! handler that answers `CONNECT` with [`Answer::tunnel`].
 
@@ -24,6 +26,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
 pub mod tls;
+pub mod venv;
 
 /// The largest request head (request line and headers) the server reads.
 const MAX_HEAD: usize = 64 * 1024;

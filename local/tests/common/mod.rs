@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 /// A `snowball-local --port 0` child, killed on drop.
@@ -98,44 +98,9 @@ impl Drop for Local {
     }
 }
 
-/// A program of the pinned venv (`aws`, `python`), made by `cargo xtask venv`;
-/// `AWS_CLI` overrides the `aws` path.
+/// A program of the pinned venv (`aws`, `python`); `AWS_CLI` overrides `aws`.
 pub fn venv_bin(name: &str) -> PathBuf {
-    if name == "aws" {
-        if let Some(p) = std::env::var_os("AWS_CLI").filter(|p| !p.is_empty()) {
-            return PathBuf::from(p);
-        }
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("local/ lives in the workspace");
-    venv_python(root).with_file_name(name)
-}
-
-/// The pinned venv's python: `cargo xtask venv` makes it, or finds it up to date, and
-/// prints its path. It is the one place that knows what the venv holds (its pins and
-/// stamp), so a test never installs anything itself. Asked once per test process.
-fn venv_python(root: &Path) -> PathBuf {
-    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let out = Command::new(cargo)
-                .current_dir(root)
-                .args(["xtask", "venv"])
-                .stderr(std::process::Stdio::inherit())
-                .output()
-                .expect("running `cargo xtask venv`");
-            let stdout = String::from_utf8_lossy(&out.stdout);
-            let path = stdout.lines().last().unwrap_or("").trim();
-            assert!(
-                out.status.success() && !path.is_empty(),
-                "`cargo xtask venv` failed ({}): {stdout}",
-                out.status
-            );
-            PathBuf::from(path)
-        })
-        .clone()
+    loopback::venv::bin(name)
 }
 
 /// The environment for a Python client of the venv: nothing from the caller's but
